@@ -1,0 +1,174 @@
+"""The default engine: pyttsx3 driving libespeak-ng.
+
+pyttsx3 2.99 has traps this module works around:
+- ``save_to_file`` keeps only the last call before ``runAndWait``: one clip per run;
+- ``runAndWait`` may return before the file is written: every clip is checked
+  (exists, parses, duration plausible for its text) and rendered again once;
+- the driver appends audio to a bytes buffer (quadratic on long text): long
+  text is rendered sentence by sentence and the PCM joined here;
+- properties persist between utterances: every clip sets voice, rate and pitch;
+- it prints "Audio saved to ..." on stdout: silenced;
+- it is neither fork- nor thread-safe: one instance per (spawned) process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import wave
+from pathlib import Path
+
+from ..errors import EngineError
+from ..model import Gender, VoiceInfo, VoiceSettings
+from . import hookimpl
+from .base import Engine
+from .espeak_catalog import (
+    FEMALE_VARIANTS,
+    MALE_VARIANTS,
+    PREFERRED_BASES,
+    base_voices,
+    espeak_version,
+    split_id,
+    variants,
+)
+
+DEFAULT_RATE = 175  # words per minute
+DEFAULT_PITCH = 50
+SAMPLE_RATE = 22050  # what the espeak driver writes
+MAX_PIECE = 400  # characters per utterance; see the module docstring
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
+
+
+@hookimpl
+def register_engines(register):
+    register(Pyttsx3Engine)
+
+
+def split_text(text: str, limit: int = MAX_PIECE) -> list[str]:
+    """Pieces of at most ``limit`` characters, cut at sentence ends, then spaces."""
+    pieces: list[str] = []
+    for sentence in _SENTENCE_END.split(text):
+        while len(sentence) > limit:
+            cut = sentence.rfind(" ", 0, limit)
+            cut = cut if cut > limit // 2 else limit
+            pieces.append(sentence[:cut])
+            sentence = sentence[cut:].lstrip()
+        if pieces and len(pieces[-1]) + 1 + len(sentence) <= limit:
+            pieces[-1] = f"{pieces[-1]} {sentence}"
+        elif sentence:
+            pieces.append(sentence)
+    return [p for p in pieces if p.strip()]
+
+
+def plausible_seconds(text: str, rate: int) -> tuple[float, float]:
+    """Bounds on how long espeak takes to say ``text`` at ``rate`` wpm."""
+    words = max(1, len(re.findall(r"\w+", text)))
+    expected = words * 60.0 / rate
+    return expected * 0.25, expected * 4.0 + 1.5
+
+
+class Pyttsx3Engine(Engine):
+    name = "pyttsx3"
+
+    def __init__(self) -> None:
+        self._tts = None
+
+    def check(self) -> None:
+        base_voices()  # raises ToolMissingError with the apt-get hint
+        try:
+            import pyttsx3  # noqa: F401
+        except ImportError as exc:  # pragma: no cover - a dependency
+            raise EngineError(f"pyttsx3 is not installed ({exc}); run `make setup`") from exc
+
+    def version(self) -> str:
+        from importlib.metadata import version
+
+        return f"pyttsx3 {version('pyttsx3')}; {espeak_version()}"
+
+    def voices(self) -> list[VoiceInfo]:
+        out = []
+        for base in base_voices().values():
+            for pool, gender in ((FEMALE_VARIANTS, "female"), (MALE_VARIANTS, "male")):
+                for v in pool:
+                    if v in variants():
+                        out.append(VoiceInfo(f"{base.tag}+{v}", f"{base.name}, {variants()[v].name}",
+                                             base.language, gender))  # type: ignore[arg-type]
+        return out
+
+    def casting_pool(self, language: str, gender: Gender | None) -> list[str]:
+        bases = [b for b in PREFERRED_BASES.get(language, ()) if b in base_voices()]
+        bases += [t for t, b in base_voices().items() if b.language == language and t not in bases]
+        pool = FEMALE_VARIANTS if gender == "female" else MALE_VARIANTS
+        return [f"{b}+{v}" for b in bases for v in pool if v in variants()]
+
+    def language_variant(self, voice: str, language: str) -> str | None:
+        base, variant = split_id(voice)
+        if base in base_voices() and base_voices()[base].language == language:
+            return voice
+        targets = [b for b in PREFERRED_BASES.get(language, ()) if b in base_voices()]
+        targets += [t for t, b in base_voices().items() if b.language == language]
+        if not targets:
+            return None
+        return f"{targets[0]}+{variant}" if variant else targets[0]
+
+    def is_valid_voice(self, voice: str) -> bool:
+        base, variant = split_id(voice)
+        return base in base_voices() and (variant is None or variant in variants())
+
+    def _espeak_name(self, voice: str) -> str:
+        base, variant = split_id(voice)
+        if not self.is_valid_voice(voice):
+            raise EngineError(f"unknown voice {voice!r}; list valid ones with `audiobook voices`")
+        ident = base_voices()[base].identifier
+        return f"{ident}+{variant}" if variant else ident
+
+    def _engine(self):
+        if self._tts is None:
+            import pyttsx3
+
+            self._tts = pyttsx3.init("espeak")
+        return self._tts
+
+    def render(self, text: str, settings: VoiceSettings, path: Path) -> None:
+        text = _CONTROL.sub(" ", text).strip()
+        if not re.search(r"\w", text):
+            raise EngineError(f"nothing to speak in {text[:40]!r}")
+        name = self._espeak_name(settings.voice)
+        rate = settings.rate or DEFAULT_RATE
+        frames = b"".join(self._render_piece(p, name, rate, settings.pitch, path)
+                          for p in split_text(text))
+        with wave.open(str(path), "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(SAMPLE_RATE)
+            out.writeframes(frames)
+        low, high = plausible_seconds(text, rate)
+        seconds = len(frames) / 2 / SAMPLE_RATE
+        if not low <= seconds <= high:
+            raise EngineError(f"clip for {text[:60]!r} lasts {seconds:.2f} s, "
+                              f"expected {low:.2f}-{high:.2f} s")
+
+    def _render_piece(self, text: str, name: str, rate: int, pitch: int | None, path: Path) -> bytes:
+        tts = self._engine()
+        piece = path.with_name(path.name + ".piece.wav")
+        for _attempt in range(3):
+            piece.unlink(missing_ok=True)
+            tts.setProperty("voice", name)
+            tts.setProperty("rate", rate)
+            tts.setProperty("pitch", DEFAULT_PITCH if pitch is None else pitch)
+            tts.setProperty("volume", 1.0)
+            with contextlib.redirect_stdout(io.StringIO()):
+                tts.save_to_file(text, str(piece))
+                tts.runAndWait()
+            try:
+                with wave.open(str(piece), "rb") as w:
+                    if w.getnframes() > 0 and w.getframerate() == SAMPLE_RATE:
+                        data = w.readframes(w.getnframes())
+                        piece.unlink()
+                        return data
+            except (OSError, EOFError, wave.Error):
+                pass
+        piece.unlink(missing_ok=True)
+        raise EngineError(f"espeak-ng rendered no audio for {text[:60]!r}")

@@ -1,0 +1,28 @@
+"""Library errors. The CLI turns every AudiobookError into one `Error: ...` line.
+
+The message must say what to fix, in one line, for the person at the terminal.
+"""
+
+
+class AudiobookError(Exception):
+    """Base of every error the user can act on."""
+
+
+class InputError(AudiobookError):
+    """A manuscript file or folder that cannot be read or used."""
+
+
+class CastFileError(AudiobookError):
+    """A cast or lexicon file that is malformed or names unknown voices."""
+
+
+class EngineError(AudiobookError):
+    """A TTS engine that is missing, misconfigured, or failed to render."""
+
+
+class ToolMissingError(AudiobookError):
+    """A required external program (ffmpeg, espeak-ng) is not installed."""
+
+
+class OutputError(AudiobookError):
+    """An output path that cannot be written."""

@@ -1,0 +1,165 @@
+"""The typed model the pipeline stages pass along.
+
+manuscript (Document) -> chapters (Chapter) -> quotes (Quote) -> attributions
+-> segments (Segment) -> cast (Cast) -> clips (Clip) -> chapter files.
+
+Every offset is a Python ``str`` index into ``Document.text`` (the decoded
+source file), end exclusive, so a segment can always be traced back to the
+exact characters of the manuscript it speaks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["narration", "dialogue"]
+Gender = Literal["female", "male"]
+# Where a segment sits relative to the previous one; drives the pause length.
+Boundary = Literal["none", "sentence", "paragraph", "scene", "chapter"]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One input file, decoded."""
+
+    path: str  # as given by the user (shown in `source`)
+    text: str
+
+
+@dataclass(frozen=True)
+class Chapter:
+    title: str
+    source: str  # Document.path
+    start: int  # offsets of the chapter body (heading included) in the document
+    end: int
+    heading: tuple[int, int] | None = None  # span of the heading line, if any
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quoted span of the document.
+
+    ``start``/``end`` cover the content without the quotation marks;
+    ``outer_start``/``outer_end`` include them. A quote broken by a speech tag
+    ("Well," said he, "I suppose.") is two Quote objects that share a ``group``.
+    A multi-paragraph quote is one Quote per paragraph, also sharing a group.
+    """
+
+    start: int
+    end: int
+    outer_start: int
+    outer_end: int
+    paragraph: int  # index of the paragraph (blank-line or indent separated) it sits in
+    group: int  # quotes of one utterance share a group id
+    is_speech: bool = True  # False for titles, scare quotes, quoted words
+
+
+@dataclass
+class Character:
+    name: str  # canonical name: the cast file's key when a cast is given
+    aliases: list[str] = field(default_factory=list)
+    gender: Gender | None = None
+    mentions: int = 0
+    from_cast: bool = False
+
+
+@dataclass
+class Roster:
+    characters: list[Character] = field(default_factory=list)
+    # The first-person narrator speaks as the narrator, never as "I".
+    first_person: bool = False
+
+    def get(self, name: str) -> Character | None:
+        for c in self.characters:
+            if c.name == name:
+                return c
+        return None
+
+
+@dataclass(frozen=True)
+class Attribution:
+    speaker: str | None  # Character.name, or NARRATOR for a first-person narrator
+    rule: str  # which sieve rule decided, for `script --explain`
+    addressee: str | None = None
+
+
+NARRATOR = "narrator"
+
+
+@dataclass
+class Segment:
+    kind: Kind
+    text: str  # what is spoken
+    start: int
+    end: int
+    speaker: str | None = None
+    language: str = "en"
+    voice: str = ""
+    boundary: Boundary = "sentence"  # pause before this segment
+    rule: str | None = None  # attribution rule, dialogue only
+
+
+@dataclass
+class ChapterScript:
+    chapter: Chapter
+    segments: list[Segment]
+
+
+@dataclass
+class Script:
+    chapters: list[ChapterScript]
+    roster: Roster
+    main_language: str = "en"
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    """A voice an engine offers."""
+
+    id: str
+    name: str
+    language: str  # ISO 639-1 where the engine says; else its own tag
+    gender: Gender | None = None
+
+
+@dataclass
+class CastEntry:
+    name: str  # "narrator" or a character name
+    voice: str  # voice id in the main language
+    gender: Gender | None = None
+    aliases: list[str] = field(default_factory=list)
+    rate: int | None = None  # words per minute; None = engine default
+    pitch: int | None = None  # 0-100; None = engine default
+    from_file: bool = False
+
+
+@dataclass
+class Cast:
+    narrator: CastEntry
+    characters: dict[str, CastEntry] = field(default_factory=dict)
+    lexicon: str | None = None  # path of a pronunciation lexicon
+
+    def entry(self, speaker: str | None) -> CastEntry:
+        if speaker is None or speaker == NARRATOR:
+            return self.narrator
+        return self.characters.get(speaker, self.narrator)
+
+
+@dataclass(frozen=True)
+class VoiceSettings:
+    """Everything that decides how a clip sounds; part of the cache key."""
+
+    voice: str
+    rate: int | None = None
+    pitch: int | None = None
+
+
+@dataclass(frozen=True)
+class Clip:
+    """One unit of synthesis: a segment's text (after the lexicon) in a voice."""
+
+    text: str
+    settings: VoiceSettings
+    chapter: int
+    segment: int
