@@ -1,0 +1,75 @@
+"""The manuscript half of the pipeline, end to end: files in, a cast script out.
+
+manuscript -> chapters -> quotes -> roster -> attributions -> segments
+-> languages -> cast -> voices. Every stage is a function of its own module;
+this module only wires them in order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import attribution, chapters, quotes, reader, roster, segments
+from .engines import DEFAULT_ENGINE, get_engine
+from .model import Cast, ChapterScript, Document, Roster, Script
+
+
+@dataclass
+class Prepared:
+    script: Script
+    cast: Cast
+    documents: list[Document]
+    lexicon: object | None = None  # lexicon.Lexicon
+    engine_name: str = DEFAULT_ENGINE
+
+
+def prepare(
+    inputs: list[Path],
+    cast_file: Path | None = None,
+    encoding: str | None = None,
+    engine: str = DEFAULT_ENGINE,
+) -> Prepared:
+    from . import casting, castfile, language
+
+    tts = get_engine(engine)
+    file_cast = castfile.load_cast_file(cast_file, tts) if cast_file else None
+    documents = reader.read_inputs(inputs, encoding)
+    chapter_scripts: list[ChapterScript] = []
+    merged = Roster()
+    for doc in documents:
+        found = quotes.find_quotes(doc.text)
+        cast_roster = roster.build_roster(doc.text, found, file_cast)
+        said = attribution.attribute(doc.text, found, cast_roster)
+        speakers = dict(enumerate(said))
+        for chapter in chapters.split_chapters(doc):
+            segs = segments.segment_chapter(doc, chapter, found, speakers)
+            chapter_scripts.append(ChapterScript(chapter, segs))
+        _merge_roster(merged, cast_roster)
+    all_text = "\n\n".join(d.text for d in documents)
+    main = language.main_language(all_text)
+    every_segment = [s for c in chapter_scripts for s in c.segments]
+    language.detect_languages(every_segment, main, set(tts.supported_languages())
+                              if hasattr(tts, "supported_languages") else {main})
+    script = Script(chapter_scripts, merged, main)
+    cast = casting.make_cast(script, tts, file_cast)
+    casting.assign_voices(script, cast, tts)
+    lex = None
+    if cast.lexicon:
+        from .lexicon import Lexicon
+
+        lex = Lexicon.load(Path(cast.lexicon))
+    return Prepared(script, cast, documents, lex, engine)
+
+
+def _merge_roster(into: Roster, other: Roster) -> None:
+    """Characters of several files are one cast: same name, same character."""
+    for character in other.characters:
+        known = into.get(character.name)
+        if known is None:
+            into.characters.append(character)
+        else:
+            known.mentions += character.mentions
+            known.aliases = sorted(set(known.aliases) | set(character.aliases))
+            known.gender = known.gender or character.gender
+    into.first_person = into.first_person or other.first_person
