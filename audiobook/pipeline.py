@@ -49,8 +49,7 @@ def prepare(
     all_text = "\n\n".join(d.text for d in documents)
     main = language.main_language(all_text)
     every_segment = [s for c in chapter_scripts for s in c.segments]
-    language.detect_languages(every_segment, main, set(tts.supported_languages())
-                              if hasattr(tts, "supported_languages") else {main})
+    language.detect_languages(every_segment, main, tts.supported_languages())
     script = Script(chapter_scripts, merged, main)
     cast = casting.make_cast(script, tts, file_cast)
     casting.assign_voices(script, cast, tts)

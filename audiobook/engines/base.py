@@ -25,6 +25,10 @@ class Engine(ABC):
         """Every voice id this engine accepts for casting, listed."""
 
     @abstractmethod
+    def supported_languages(self) -> set[str]:
+        """ISO 639-1 codes this engine can speak."""
+
+    @abstractmethod
     def casting_pool(self, language: str, gender: Gender | None) -> list[str]:
         """Voice ids to cast from, best first, for a language and gender."""
 

@@ -97,6 +97,9 @@ class Pyttsx3Engine(Engine):
                                              base.language, gender))  # type: ignore[arg-type]
         return out
 
+    def supported_languages(self) -> set[str]:
+        return {b.language for b in base_voices().values()}
+
     def casting_pool(self, language: str, gender: Gender | None) -> list[str]:
         bases = [b for b in PREFERRED_BASES.get(language, ()) if b in base_voices()]
         bases += [t for t, b in base_voices().items() if b.language == language and t not in bases]
