@@ -8,14 +8,16 @@ pyttsx3 2.99 has traps this module works around:
   text is rendered sentence by sentence and the PCM joined here;
 - properties persist between utterances: every clip sets voice, rate and pitch;
 - it prints "Audio saved to ..." on stdout: silenced;
-- it is neither fork- nor thread-safe: one instance per (spawned) process.
+- it is neither fork- nor thread-safe: it only ever runs in a child process
+  of its own (see _VoiceWorker), one per base voice.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
+import json
 import re
+import subprocess
+import sys
 import wave
 from pathlib import Path
 
@@ -36,6 +38,7 @@ from .espeak_catalog import (
 DEFAULT_RATE = 175  # words per minute
 DEFAULT_PITCH = 50
 SAMPLE_RATE = 22050  # what the espeak driver writes
+MAX_WORKERS = 3  # child processes kept alive per engine, one per base voice
 MAX_PIECE = 400  # characters per utterance; see the module docstring
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
@@ -73,7 +76,7 @@ class Pyttsx3Engine(Engine):
     name = "pyttsx3"
 
     def __init__(self) -> None:
-        self._tts = None
+        self._workers: dict[str, _VoiceWorker] = {}
 
     def check(self) -> None:
         base_voices()  # raises ToolMissingError with the apt-get hint
@@ -127,12 +130,29 @@ class Pyttsx3Engine(Engine):
         ident = base_voices()[base].identifier
         return f"{ident}+{variant}" if variant else ident
 
-    def _engine(self):
-        if self._tts is None:
-            import pyttsx3
+    def _worker(self, base: str) -> "_VoiceWorker":
+        # espeak-ng keeps state across a change of base voice (English read
+        # after Spanish comes out ~13% slower), so each base voice gets a
+        # process of its own that has never spoken in any other.
+        worker = self._workers.pop(base, None)
+        if worker is None or not worker.alive():
+            worker = _VoiceWorker()
+        self._workers[base] = worker  # most recently used last
+        while len(self._workers) > MAX_WORKERS:
+            self._workers.pop(next(iter(self._workers))).close()
+        return worker
 
-            self._tts = pyttsx3.init("espeak")
-        return self._tts
+    def _worker(self, base: str) -> "_VoiceWorker":
+        # espeak-ng keeps state across a change of base voice (English read
+        # after Spanish comes out ~13% slower), so each base voice gets a
+        # process of its own that has never spoken in any other.
+        worker = self._workers.pop(base, None)
+        if worker is None or not worker.alive():
+            worker = _VoiceWorker()
+        self._workers[base] = worker  # most recently used last
+        while len(self._workers) > MAX_WORKERS:
+            self._workers.pop(next(iter(self._workers))).close()
+        return worker
 
     def render(self, text: str, settings: VoiceSettings, path: Path) -> None:
         text = _CONTROL.sub(" ", text).strip()
@@ -140,38 +160,52 @@ class Pyttsx3Engine(Engine):
             raise EngineError(f"nothing to speak in {text[:40]!r}")
         name = self._espeak_name(settings.voice)
         rate = settings.rate or DEFAULT_RATE
-        frames = b"".join(self._render_piece(p, name, rate, settings.pitch, path)
-                          for p in split_text(text))
-        with wave.open(str(path), "wb") as out:
-            out.setnchannels(1)
-            out.setsampwidth(2)
-            out.setframerate(SAMPLE_RATE)
-            out.writeframes(frames)
+        pitch = DEFAULT_PITCH if settings.pitch is None else settings.pitch
+        self._worker(split_id(settings.voice)[0]).render(split_text(text), name, rate, pitch, path)
+        with wave.open(str(path), "rb") as w:
+            seconds = w.getnframes() / w.getframerate()
         low, high = plausible_seconds(text, rate)
-        seconds = len(frames) / 2 / SAMPLE_RATE
         if not low <= seconds <= high:
             raise EngineError(f"clip for {text[:60]!r} lasts {seconds:.2f} s, "
                               f"expected {low:.2f}-{high:.2f} s")
 
-    def _render_piece(self, text: str, name: str, rate: int, pitch: int | None, path: Path) -> bytes:
-        tts = self._engine()
-        piece = path.with_name(path.name + ".piece.wav")
-        for _attempt in range(3):
-            piece.unlink(missing_ok=True)
-            tts.setProperty("voice", name)
-            tts.setProperty("rate", rate)
-            tts.setProperty("pitch", DEFAULT_PITCH if pitch is None else pitch)
-            tts.setProperty("volume", 1.0)
-            with contextlib.redirect_stdout(io.StringIO()):
-                tts.save_to_file(text, str(piece))
-                tts.runAndWait()
+    def close(self) -> None:
+        for worker in self._workers.values():
+            worker.close()
+        self._workers.clear()
+
+
+class _VoiceWorker:
+    """A child process speaking through pyttsx3, fed JSON lines on stdin.
+
+    A plain subprocess rather than multiprocessing: engines live inside
+    daemonic pool workers, which may not start multiprocessing children.
+    """
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "audiobook.engines.pyttsx3_worker"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def render(self, pieces: list[str], name: str, rate: int, pitch: int, path: Path) -> None:
+        request = {"pieces": pieces, "voice": name, "rate": rate, "pitch": pitch, "path": str(path)}
+        try:
+            self.proc.stdin.write(json.dumps(request) + "\n")
+            self.proc.stdin.flush()
+            reply = json.loads(self.proc.stdout.readline() or '{"error": "espeak worker died"}')
+        except (BrokenPipeError, ValueError) as exc:
+            reply = {"error": f"espeak worker failed: {exc}"}
+        if "error" in reply:
+            self.close()
+            raise EngineError(reply["error"])
+
+    def close(self) -> None:
+        if self.alive():
+            self.proc.stdin.close()
             try:
-                with wave.open(str(piece), "rb") as w:
-                    if w.getnframes() > 0 and w.getframerate() == SAMPLE_RATE:
-                        data = w.readframes(w.getnframes())
-                        piece.unlink()
-                        return data
-            except (OSError, EOFError, wave.Error):
-                pass
-        piece.unlink(missing_ok=True)
-        raise EngineError(f"espeak-ng rendered no audio for {text[:60]!r}")
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
