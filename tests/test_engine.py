@@ -47,7 +47,7 @@ def test_language_variant_keeps_the_variant(engine):
 def test_casting_pool_matches_gender_and_language(engine):
     female = engine.casting_pool("en", "female")
     male = engine.casting_pool("en", "male")
-    assert len(set(female)) == len(female) >= 20
+    assert len(set(female)) == len(female) >= 60
     assert not set(female) & set(male)
     voices = {v.id: v for v in engine.voices()}
     assert all(voices[v].gender == "female" and voices[v].language == "en" for v in female)
@@ -111,3 +111,16 @@ def test_split_text_keeps_every_word():
     pieces = split_text(text, limit=100)
     assert "".join(pieces).replace(" ", "") == text.replace(" ", "")
     assert all(len(p) <= 100 for p in pieces)
+
+
+@pytest.mark.parametrize("gender", ["female", "male"])
+def test_casting_pool_voices_sound_their_gender(engine, tmp_path, gender):
+    from audio_utils import median_pitch_hz, pcm
+
+    text = "The quick brown fox jumps over the lazy dog, and then it runs away."
+    variants = {v.split("+")[1] for v in engine.casting_pool("en", gender)}
+    for variant in sorted(variants):
+        out = tmp_path / f"{variant}.wav"
+        engine.render(text, VoiceSettings(f"en-us+{variant}"), out)
+        hz = median_pitch_hz(pcm(out))
+        assert (hz > 160) if gender == "female" else (60 < hz < 130), (variant, hz)
