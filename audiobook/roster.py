@@ -1,0 +1,405 @@
+"""Who is in the book: the character roster, from the text alone or from a cast file.
+
+Names are capitalised tokens that behave like people: they come with an
+honorific, sit next to a speech verb, or act as a sentence's subject in the
+middle of the text, and are rarely the object of "in"/"at"/"from". Name forms
+are clustered into characters ("Elizabeth Bennet" = "Elizabeth" = "Miss
+Bennet" when nothing else could claim them; "Mr. Bennet" never = "Mrs.
+Bennet"). Gender comes from honorifics, appositions ("Mila's sister, Sofia"),
+a first-name table and the pronouns that follow a mention.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from .attribution_tags import VERB, TagReader, compile_names, description_gender, is_person
+from .model import Cast, Character, Quote, Roster
+from .names import (FIRST_PERSON, HONORIFICS, NOT_NAMES, NOUN_GENDER, WEAK_HONORIFICS,
+                    honorific_key, name_gender)
+
+_UP = "A-ZÀ-ÖØ-Þ"
+_TOKEN = rf"[{_UP}][\w’'-]*\w"
+_SP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"
+_HON = "|".join(sorted((h.capitalize() for h in HONORIFICS if len(h) > 1), key=len, reverse=True))
+# An optional honorific, then one to three capitalised tokens.
+_NAME = re.compile(rf"(?<![\w’'])(?:(?P<hon>{_HON}|M)\.?[ \t]+\n?[ \t]*)?(?P<name>{_TOKEN}(?:{_SP}{_TOKEN}){{0,2}})")
+# "looked at Thomas", "said to Mary": only these mostly precede places.
+_PLACE_WORDS = {"in", "from", "into", "near", "through", "across", "towards", "toward",
+                "beyond", "around", "outside", "inside", "via"}
+_ACTION = re.compile(r"\s+(?:[a-z]+ly\s+)?(?:[a-z]+ed|was|had|is|has|would|could|did|went|came|"
+                     r"took|gave|made|saw|felt|knew|got|sat|stood|ran|said|thought|began|kept|"
+                     r"let|put|shook|spoke|told|laughed|smiled|nodded|shrugged|looked)\b")
+_SUBJ_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]im|[Hh]imself|[Hh]erself)\b")
+_FIRST = re.compile(r"\b(?:I|me|my|myself)\b")
+_SENTENCE_END = re.compile(r"[.!?]")
+
+
+@dataclass
+class _Form:
+    hon: str | None
+    tokens: tuple[str, ...]
+    count: int = 0
+    person: int = 0
+    place: int = 0
+    mid: int = 0
+    he: int = 0
+    she: int = 0
+    nouns: Counter = field(default_factory=Counter)
+
+    @property
+    def text(self) -> str:
+        head = f"{self.hon}. " if self.hon and honorific_key(self.hon) in _ABBREV else (
+            f"{self.hon} " if self.hon else "")
+        return head + " ".join(self.tokens)
+
+
+_ABBREV = {"mr", "mrs", "ms", "dr", "st", "mx", "capt", "col", "lt", "sgt", "prof", "rev",
+           "mme", "mlle", "m"}
+
+
+def build_roster(text: str, quotes: list[Quote], cast: Cast | None = None) -> Roster:
+    narration = mask_quotes(text, quotes)
+    forms = _find_forms(text, narration, quotes)
+    people = [f for f in forms.values() if _is_person(f)]
+    known = {f.tokens[0] for f in people} | {f.tokens[-1] for f in people}
+    # "Mila Arias" once at a sentence start is still Mila's full name.
+    people += [f for f in forms.values() if f not in people and len(f.tokens) > 1
+               and (f.tokens[0] in known or f.tokens[-1] in known)]
+    clusters = _cluster(people)
+    characters = [_character(c) for c in clusters]
+    _apply_appositions(narration, characters)
+    characters += _described_speakers(text, quotes, characters)
+    _count_vocatives(text, quotes, characters)
+    if cast is not None:
+        characters = _with_cast(cast, characters)
+    for c in characters:
+        c.__dict__.pop("_forms", None)
+    characters.sort(key=lambda c: (-c.mentions, c.name))
+    return Roster(characters, first_person=_first_person(narration, text, quotes))
+
+
+def mask_quotes(text: str, quotes: list[Quote]) -> str:
+    """The narration: every quote's content blanked, offsets kept."""
+    parts, at = [], 0
+    for q in sorted(quotes, key=lambda q: q.start):
+        if q.start < at:
+            continue
+        parts.append(text[at:q.start])
+        parts.append(re.sub(r"[^\n]", " ", text[q.start:q.end]))
+        at = q.end
+    parts.append(text[at:])
+    return "".join(parts)
+
+
+def _find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
+    forms: dict[tuple, _Form] = {}
+    quote_end = {q.outer_end: q for q in quotes}
+    for m in _NAME.finditer(narration):
+        hon = m.group("hon")
+        tokens = m.group("name").split()
+        start = m.start("name")
+        if hon is None:
+            while tokens and tokens[0].lower() in NOT_NAMES:
+                start = narration.index(tokens[1], start + len(tokens[0])) if len(tokens) > 1 else start
+                tokens = tokens[1:]
+        cut = next((i for i, t in enumerate(tokens) if t.lower() in NOT_NAMES or t.isupper() and len(t) > 1), len(tokens))
+        tokens = tokens[:cut]
+        if not tokens:
+            continue
+        if hon is None and tokens[0].lower() in HONORIFICS and len(tokens) > 1:
+            hon, tokens = tokens[0], tokens[1:]
+        if hon and honorific_key(hon) in WEAK_HONORIFICS and hon == m.group(0)[:len(hon)] \
+                and _sentence_start(narration, m.start(), quote_end, text) and len(tokens) == 0:
+            continue
+        key = (honorific_key(hon) if hon else None, tuple(tokens))
+        form = forms.setdefault(key, _Form(hon.rstrip(".") if hon else None, tuple(tokens)))
+        form.count += 1
+        end = m.start("name") + len(m.group("name"))
+        end = narration.index(tokens[-1], start) + len(tokens[-1])
+        before = narration[max(0, m.start() - 40):m.start()].split()
+        after = narration[end:end + 40]
+        if hon:
+            form.person += 2
+        if not _sentence_start(narration, m.start(), quote_end, text):
+            form.mid += 1
+        if before and before[-1].lower() in _PLACE_WORDS:
+            form.place += 1
+        if re.match(rf"\s+(?:[a-z]+ly\s+)?{VERB}", after) or (before and re.fullmatch(VERB, before[-1])):
+            form.person += 2
+        elif _ACTION.match(after):
+            form.person += 1
+        _pronoun_after(narration, end, form)
+    for rx in (_APPOS_BEFORE, _APPOS_AFTER):
+        for m in rx.finditer(narration):
+            form = forms.get((None, (m.group("name"),)))
+            if form is not None and m.group("noun") in NOUN_GENDER:
+                form.person += 2
+    for form in forms.values():
+        if not form.hon and name_gender(form.tokens[0]):
+            form.person += 1
+    return forms
+
+
+def _sentence_start(narration: str, pos: int, quote_end: dict, text: str) -> bool:
+    i = pos - 1
+    while i >= 0 and narration[i] in " \t\r\n":
+        if narration[i] == "\n" and i > 0 and narration[i - 1] == "\n":
+            return True
+        i -= 1
+    if i < 0:
+        return True
+    ch = narration[i]
+    if i + 1 in quote_end:
+        inner = text[quote_end[i + 1].end - 1:quote_end[i + 1].end]
+        return inner in ".…"
+    return ch in ".!?:;\"“”'‘’(—–-" or ch == "\n"
+
+
+def _pronoun_after(narration: str, end: int, form: _Form) -> None:
+    """The first he/she after a mention, within this sentence and the next."""
+    window = narration[end:end + 240]
+    stops = list(_SENTENCE_END.finditer(window))
+    if len(stops) >= 2:
+        window = window[:stops[1].start()]
+    if "\n\n" in window:
+        window = window[:window.index("\n\n")]
+    other = _NAME.search(window)
+    m = _SUBJ_PRONOUN.search(window)
+    if m and (other is None or other.start() > m.start()):
+        if m.group(0).lower() in ("he", "him", "himself"):
+            form.he += 1
+        else:
+            form.she += 1
+
+
+def _is_person(f: _Form) -> bool:
+    if f.hon:
+        return True
+    if len(f.tokens) == 1 and f.tokens[0].lower() in NOT_NAMES:
+        return False
+    if f.person >= 2 and f.person > f.place:
+        return True
+    if len(f.tokens) == 1 and name_gender(f.tokens[0]) and f.mid >= 1:
+        return True
+    return f.person >= 1 and f.mid >= 1 and f.place * 2 < f.count
+
+
+def _gender_of_hon(f: _Form) -> str | None:
+    return HONORIFICS.get(honorific_key(f.hon)) if f.hon else None
+
+
+def _cluster(forms: list[_Form]) -> list[list[_Form]]:
+    clusters: list[list[_Form]] = []
+    full = sorted((f for f in forms if not f.hon and len(f.tokens) >= 2),
+                  key=lambda f: (-len(f.tokens), -f.count))
+    for f in full:
+        home = next((c for c in clusters if any(not g.hon and g.tokens[:len(f.tokens)] == f.tokens
+                                               for g in c)), None)
+        if home is None:
+            clusters.append([f])
+        else:
+            home.append(f)
+    hon_forms = sorted((f for f in forms if f.hon), key=lambda f: (-len(f.tokens), -f.count))
+    families = defaultdict(set)
+    for f in hon_forms:
+        families[f.tokens[-1]].add(_gender_of_hon(f))
+    for f in hon_forms:
+        gender = _gender_of_hon(f)
+        same = [c for c in clusters if any(g.hon and honorific_key(g.hon) == honorific_key(f.hon)
+                                           and g.tokens[-1] == f.tokens[-1] for g in c)]
+        if same:
+            same[0].append(f)
+            continue
+        fits = [c for c in clusters if not any(g.hon for g in c)
+                and any(f.tokens[-1] in g.tokens for g in c)
+                and _cluster_gender(c) in (None, gender)]
+        if len(fits) == 1 and len(families[f.tokens[-1]]) == 1 and (len(f.tokens) > 1 or gender != "female"
+                                                                      or _first_names(fits[0])):
+            fits[0].append(f)
+        else:
+            clusters.append([f])
+    singles = sorted((f for f in forms if not f.hon and len(f.tokens) == 1), key=lambda f: -f.count)
+    for f in singles:
+        token = f.tokens[0]
+        fits = [c for c in clusters if any(token in g.tokens for g in c)]
+        first = [c for c in fits if any(not g.hon and g.tokens[0] == token for g in c)]
+        if len(first) == 1:
+            fits = first
+        fits.sort(key=lambda c: -sum(g.count for g in c))
+        if len(fits) == 1 or (fits and sum(g.count for g in fits[0]) >= 3 * sum(g.count for g in fits[1])):
+            fits[0].append(f)
+        else:
+            clusters.append([f])
+    return clusters
+
+
+def _first_names(cluster: list[_Form]) -> bool:
+    return any(not g.hon and len(g.tokens) >= 2 for g in cluster)
+
+
+def _cluster_gender(cluster: list[_Form]) -> str | None:
+    votes = Counter()
+    for f in cluster:
+        g = _gender_of_hon(f)
+        if g:
+            votes[g] += 3 * f.count
+        elif not f.hon and len(f.tokens) >= 1:
+            g = name_gender(f.tokens[0])
+            if g:
+                votes[g] += 2 * f.count
+        votes["male"] += f.he
+        votes["female"] += f.she
+        for noun, n in f.nouns.items():
+            g = NOUN_GENDER.get(noun)
+            if g:
+                votes[g] += 3 * n
+    if not votes:
+        return None
+    (best, n), *rest = votes.most_common() + [(None, 0)]
+    second = rest[0][1]
+    return best if n > 0 and n >= 2 * second else None
+
+
+def _character(cluster: list[_Form]) -> Character:
+    main = max(cluster, key=lambda f: (f.count, len(f.tokens), bool(f.hon)))
+    aliases = sorted({f.text for f in cluster} - {main.text}, key=lambda a: (-len(a), a))
+    c = Character(main.text, [main.text] + aliases, _cluster_gender(cluster),
+                  sum(f.count for f in cluster))
+    c._forms = cluster  # kept only while the roster is built
+    return c
+
+
+_APPOS_BEFORE = re.compile(  # "Mila's sister, Sofia," / "Her manager, Carlos," / "the coachman Deniska"
+    rf"(?:(?:[Hh]is|[Hh]er|[Tt]heir|[Mm]y|[Oo]ur|[Tt]he|[Aa]n?|{_TOKEN}['’]s)\s+(?:[a-z]+\s+)?)"
+    rf"(?P<noun>[a-z]+),?\s+(?P<name>{_TOKEN})")
+_APPOS_AFTER = re.compile(  # "Olga Ivanovna, the widow of ..."
+    rf"(?P<name>{_TOKEN}),\s+(?:[Hh]is|[Hh]er|[Tt]heir|[Tt]he|[Aa]n?)\s+(?:[a-z]+\s+)?(?P<noun>[a-z]+)\b")
+
+
+def descriptors(text: str, roster: Roster) -> dict[str, set[str]]:
+    """Nouns that describe each character by apposition ('the coachman Deniska')."""
+    found: dict[str, set[str]] = defaultdict(set)
+    names = _alias_index(roster)
+    for rx in (_APPOS_BEFORE, _APPOS_AFTER):
+        for m in rx.finditer(text):
+            noun = m.group("noun")
+            who = names.get(m.group("name"))
+            if who and (noun in NOUN_GENDER):
+                found[who].add(noun)
+    return found
+
+
+def _apply_appositions(narration: str, characters: list[Character]) -> None:
+    index = {}
+    for c in characters:
+        for f in c._forms:
+            index.setdefault(f.tokens[-1], c)
+            index.setdefault(f.tokens[0], c)
+    for rx in (_APPOS_BEFORE, _APPOS_AFTER):
+        for m in rx.finditer(narration):
+            c = index.get(m.group("name"))
+            noun = m.group("noun")
+            if c is not None and noun in NOUN_GENDER:
+                c._forms[0].nouns[noun] += 1
+    for c in characters:
+        c.gender = _cluster_gender(c._forms)
+
+
+def _described_speakers(text: str, quotes: list[Quote], characters: list[Character]) -> list[Character]:
+    """Unnamed people who speak more than once ('the old woman said') become characters."""
+    reader = TagReader(compile_names([a for c in characters for a in c.aliases]))
+    counts: Counter = Counter()
+    for q in quotes:
+        if not q.is_speech:
+            continue
+        m = reader.after(text[q.outer_end:q.outer_end + 80])
+        if m and m.kind == "description" and is_person(m.text):
+            words = m.text.split()
+            if words[0].lower() in ("the", "a", "an"):
+                counts["the " + " ".join(words[1:])] += 1
+    taken = {a.lower() for c in characters for a in c.aliases}
+    out = []
+    for phrase, n in counts.items():
+        if n >= 2 and phrase not in taken:
+            out.append(Character(phrase, [phrase], description_gender(phrase), n))
+    return out
+
+
+_VOCATIVE_END = r",\s*(?P<v>[\w’'-]+(?:\s+[\w’'-]+)?)\s*[,.!?;—–-]*\s*$"
+_VOCATIVE_START = r"^\s*(?:(?:[Oo]h|[Aa]h|[Ww]ell|[Dd]ear|[Mm]y dear|[Yy]es|[Nn]o),?\s+)?(?P<v>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?)\s*[,!]"
+
+
+def vocatives(quote_text: str, names: dict[str, str]) -> list[str]:
+    """Characters a quote addresses by name ('You killed it out there, mila,')."""
+    out = []
+    for rx in (_VOCATIVE_START, _VOCATIVE_END):
+        for clause in re.split(r"(?<=[.!?])\s+", quote_text) if rx is _VOCATIVE_END else [quote_text]:
+            m = re.search(rx, clause)
+            if m:
+                words = m.group("v")
+                who = names.get(words) or names.get(words.capitalize()) or names.get(words.split()[-1])
+                if who and who not in out:
+                    out.append(who)
+    return out
+
+
+def _alias_index(roster: Roster) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for c in roster.characters:
+        for a in c.aliases:
+            index.setdefault(a, c.name)
+    return index
+
+
+def _count_vocatives(text: str, quotes: list[Quote], characters: list[Character]) -> None:
+    index = _alias_index(Roster(characters))
+    by_name = {c.name: c for c in characters}
+    for q in quotes:
+        if q.is_speech:
+            for who in vocatives(text[q.start:q.end], index):
+                by_name[who].mentions += 1
+
+
+def _with_cast(cast: Cast, found: list[Character]) -> list[Character]:
+    """The cast file's characters, plus any found character it does not list."""
+    listed = [Character(name, _unique([name, *e.aliases]), e.gender, 0, True)
+              for name, e in cast.characters.items()]
+    exact = {a.lower(): c for c in listed for a in c.aliases}
+    tokens = defaultdict(set)
+    for c in listed:
+        for a in c.aliases:
+            for t in a.split():
+                if honorific_key(t) not in HONORIFICS and t.lower() not in NOT_NAMES:
+                    tokens[t.lower()].add(c.name)
+    by_name = {c.name: c for c in listed}
+    extra = []
+    for c in found:
+        home = next((exact[a.lower()] for a in c.aliases if a.lower() in exact), None)
+        if home is None:
+            owners = {o for a in c.aliases if len(a.split()) == 1 for o in tokens.get(a.lower(), ())}
+            home = by_name[owners.pop()] if len(owners) == 1 else None
+        if home is None:
+            extra.append(c)
+            continue
+        home.mentions += c.mentions
+        home.gender = home.gender or c.gender
+    return listed + extra
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(i for i in items if i))
+
+
+def _first_person(narration: str, text: str, quotes: list[Quote]) -> bool:
+    words = len(narration.split())
+    hits = len(_FIRST.findall(narration))
+    if hits >= 3 and hits >= 0.01 * words:
+        return True
+    tag = re.compile(rf"^[\s,—–-]*(?:I\s+(?:[a-z]+ly\s+)?{VERB}|{VERB}\s+I\b)")
+    return sum(1 for q in quotes if tag.match(text[q.outer_end:q.outer_end + 40])) >= 1 and hits >= 2
+
+
+__all__ = ["build_roster", "descriptors", "mask_quotes", "vocatives", "FIRST_PERSON"]

@@ -1,0 +1,142 @@
+"""The attribution sieve on short passages: one table row per rule, plus the seed story."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from audiobook import attribution, quotes, roster
+from audiobook.model import NARRATOR, Cast, CastEntry
+
+DATA = Path(__file__).parent / "data" / "attribution"
+
+
+def speakers(text: str, cast: Cast | None = None) -> list[tuple[str, str | None, str]]:
+    found = quotes.find_quotes(text)
+    people = roster.build_roster(text, found, cast)
+    said = attribution.attribute(text, found, people)
+    assert len(said) == len(found)
+    return [(text[q.start:q.end], a.speaker, a.rule) for q, a in zip(found, said) if q.is_speech]
+
+
+def called(text: str) -> list[set[str]]:
+    """For each speech quote, every name its speaker goes by (canonical name and aliases)."""
+    found = quotes.find_quotes(text)
+    people = roster.build_roster(text, found)
+    names = {c.name: {c.name, *c.aliases} for c in people.characters}
+    said = attribution.attribute(text, found, people)
+    return [names.get(a.speaker, {a.speaker}) for q, a in zip(found, said) if q.is_speech]
+
+
+# (rule under test, passage, expected speaker of each speech quote in order)
+PASSAGES = [
+    ("named-tag, name after verb",
+     'Mr. Holmes lit his pipe.\n\n"You have been in Afghanistan," said Holmes.\n\n'
+     '"How on earth did you know that?" asked Watson.',
+     ["Holmes", "Watson"]),
+    ("named-tag, name before verb",
+     'Anna and Robert stood at the gate.\n\n"It is late," Anna said quietly.\n\n"Not yet," Robert replied.',
+     ["Anna", "Robert"]),
+    ("named-tag, introducing colon",
+     'The rain had stopped. Margaret turned to the window and whispered: "He will not come."',
+     ["Margaret"]),
+    ("named-tag, tag inside an interrupted quote",
+     'Edward and Lucy sat by the fire.\n\n"I think," said Edward, "that we should go."',
+     ["Edward", "Edward"]),
+    ("pronoun-tag, gender picks the woman",
+     'Mr. Darcy bowed to Elizabeth Bennet. Elizabeth did not smile.\n\n"You are too kind," she said.',
+     ["Elizabeth"]),
+    ("pronoun-tag, gender picks the man",
+     'Emma waited while George walked in from the garden. He looked tired.\n\n'
+     '"The roads are terrible," he said.',
+     ["George"]),
+    ("pronoun-tag, inverted 'said he'",
+     'Harriet looked at Thomas across the table.\n\n"Nonsense," said he.',
+     ["Thomas"]),
+    ("description-tag, apposition gives the noun",
+     'The coachman Dennis whipped the horses. Clara sat behind him.\n\n'
+     '"We shall be late," the coachman grumbled.',
+     ["Dennis"]),
+    ("action-subject",
+     'Mr. Brown and Alice were alone in the shop.\n\nAlice shrugged. "I cannot help you."',
+     ["Alice"]),
+    ("continuation within a paragraph",
+     '"Stop!" cried Peter. "Pull up the horses!"',
+     ["Peter", "Peter"]),
+    ("turn-taking",
+     'Catherine met Henry in the hall.\n\n"Where have you been?" asked Catherine.\n\n'
+     '"Walking," replied Henry.\n\n"Alone?"\n\n"Quite alone."\n\n"I do not believe you."',
+     ["Catherine", "Henry", "Catherine", "Henry", "Catherine"]),
+    ("vocative-exclusion",
+     'Jane and Charles sat together.\n\n"Charles, you must go," said Jane.\n\n"I will."\n\n'
+     '"Jane, you are cruel."',
+     ["Jane", "Charles", "Charles"]),
+    ("fallback",
+     'Oliver sat alone by the window all evening.\n\n"What a dreadful day."',
+     ["Oliver"]),
+]
+
+
+@pytest.mark.parametrize("rule,text,expected", PASSAGES, ids=[p[0] for p in PASSAGES])
+def test_sieve_rule(rule, text, expected):
+    got = called(text)
+    assert len(got) == len(expected)
+    for names, name in zip(got, expected):
+        assert name in names, (got, expected)
+
+
+def test_rule_names_are_reported():
+    got = speakers(PASSAGES[10][1])
+    assert [r for _, _, r in got][:2] == ["named-tag", "named-tag"]
+    assert "turn-taking" in [r for _, _, r in got]
+    assert speakers(PASSAGES[4][1])[0][2] == "pronoun-tag"
+    assert speakers(PASSAGES[8][1])[0][2] == "action-subject"
+
+
+def test_first_person_narrator_speaks_as_narrator():
+    text = ('I walked down to the forge, where Joe was at work. I had not seen him for a week, and my '
+            'heart was heavy.\n\n"Joe," said I, "how are you?"\n\n"Well enough, old chap," said Joe.\n\n'
+            '"I am glad," I replied.')
+    got = speakers(text)
+    assert [s for _, s, _ in got] == [NARRATOR, NARRATOR, "Joe", NARRATOR]
+
+
+def test_not_speech_quotes_are_not_attributed():
+    text = 'Her latest single, "Lost in the Haze," had become a hit. Maria smiled at the crowd.'
+    found = quotes.find_quotes(text)
+    said = attribution.attribute(text, found, roster.build_roster(text, found))
+    for q, a in zip(found, said):
+        if not q.is_speech:
+            assert a == attribution.Attribution(None, "not-speech")
+
+
+def test_mila_seed_story():
+    text = (DATA / "mila.txt").read_text(encoding="utf-8")
+    got = {line[:20]: who for line, who, _ in speakers(text)}
+    assert got["You killed it out th"] == "Carlos"
+    assert got["How did you feel out"] == "Sofia"
+    assert got["I don't know,"] == "Mila"
+    assert got["It was like I was tr"] == "Mila"
+    assert got["La vida es un viaje "] == "Mila"
+
+
+def test_cast_keys_are_the_speakers():
+    text = (DATA / "mila.txt").read_text(encoding="utf-8")
+    cast = Cast(CastEntry("narrator", ""), {
+        "Mila Arias": CastEntry("Mila Arias", "", "female", ["Mila"], from_file=True),
+        "Sofia Arias": CastEntry("Sofia Arias", "", "female", ["Sofia"], from_file=True),
+    })
+    got = [who for _, who, _ in speakers(text, cast)]
+    assert got == ["Carlos", "Sofia Arias", "Mila Arias", "Mila Arias", "Mila Arias"]
+
+
+def test_a_long_book_is_fast():
+    text = (DATA / "mila.txt").read_text(encoding="utf-8")
+    book = "\n\n".join([text] * 120)  # ~100,000 words
+    found = quotes.find_quotes(book)
+    start = time.perf_counter()
+    said = attribution.attribute(book, found, roster.build_roster(book, found))
+    assert time.perf_counter() - start < 5
+    assert sum(a.speaker == "Mila" for a in said) >= 3 * 120
