@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import attribution, chapters, quotes, reader, roster, segments
-from .engines import DEFAULT_ENGINE, get_engine
-from .model import Cast, ChapterScript, Document, Roster, Script
+from .engines import DEFAULT_ENGINE, Engine, get_engine
+from .errors import InputError
+from .model import Cast, ChapterScript, Character, Document, Roster, Script
 
 
 @dataclass
@@ -22,6 +22,7 @@ class Prepared:
     documents: list[Document]
     lexicon: object | None = None  # lexicon.Lexicon
     engine_name: str = DEFAULT_ENGINE
+    tts: Engine | None = None  # the checked engine instance the cast was made for
 
 
 def prepare(
@@ -30,11 +31,15 @@ def prepare(
     encoding: str | None = None,
     engine: str = DEFAULT_ENGINE,
 ) -> Prepared:
-    from . import casting, castfile, language
+    # Stage modules load here, not at import: `audiobook --help` stays instant.
+    from . import attribution, castfile, chapters, language, quotes, reader, roster, segments
 
     tts = get_engine(engine)
     file_cast = castfile.load_cast_file(cast_file, tts) if cast_file else None
     documents = reader.read_inputs(inputs, encoding)
+    if not any(doc.text.strip() for doc in documents):
+        names = ", ".join(doc.path for doc in documents)
+        raise InputError(f"no text to read in {names}: the input is empty")
     chapter_scripts: list[ChapterScript] = []
     merged = Roster()
     for doc in documents:
@@ -50,7 +55,28 @@ def prepare(
     main = language.main_language(all_text)
     every_segment = [s for c in chapter_scripts for s in c.segments]
     language.detect_languages(every_segment, main, tts.supported_languages())
-    script = Script(chapter_scripts, merged, main)
+    return _finish(Script(chapter_scripts, merged, main), file_cast, documents, tts, engine)
+
+
+def prepare_from_cast(cast_file: Path | None, engine: str = DEFAULT_ENGINE,
+                      main_language: str = "en") -> Prepared:
+    """A cast without a manuscript: the cast file's characters, nothing to read.
+
+    For `audiobook preview --text`, which speaks a given line in a character's voice.
+    """
+    from . import castfile
+
+    tts = get_engine(engine)
+    file_cast = castfile.load_cast_file(cast_file, tts) if cast_file else None
+    people = [Character(e.name, list(e.aliases), e.gender, from_cast=True)
+              for e in (file_cast.characters.values() if file_cast else ())]
+    return _finish(Script([], Roster(people), main_language), file_cast, [], tts, engine)
+
+
+def _finish(script: Script, file_cast: Cast | None, documents: list[Document],
+            tts: Engine, engine: str) -> Prepared:
+    from . import casting
+
     cast = casting.make_cast(script, tts, file_cast)
     casting.assign_voices(script, cast, tts)
     lex = None
@@ -58,7 +84,7 @@ def prepare(
         from .lexicon import Lexicon
 
         lex = Lexicon.load(Path(cast.lexicon))
-    return Prepared(script, cast, documents, lex, engine)
+    return Prepared(script, cast, documents, lex, engine, tts)
 
 
 def _merge_roster(into: Roster, other: Roster) -> None:

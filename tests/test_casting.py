@@ -1,0 +1,172 @@
+"""Casting on real espeak-ng voices: distinct, gendered, stable, and overridable."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from audiobook.casting import assign_voices, describe_cast, make_cast, voice_settings
+from audiobook.engines import get_engine
+from audiobook.engines.espeak_catalog import variants
+from audiobook.model import (NARRATOR, Cast, CastEntry, Chapter, ChapterScript, Character, Roster,
+                             Script, Segment)
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return get_engine()
+
+
+def make_script(lines: list[tuple[str | None, str, str]], people: list[Character],
+                main: str = "en") -> Script:
+    """A one-chapter script; each line is (speaker or None for narration, text, language)."""
+    segments, pos = [], 0
+    for speaker, text, language in lines:
+        kind = "dialogue" if speaker else "narration"
+        segments.append(Segment(kind, text, pos, pos + len(text), speaker=speaker, language=language))
+        pos += len(text) + 1
+    chapter = Chapter("Chapter 1", "book.txt", 0, pos)
+    return Script([ChapterScript(chapter, segments)], Roster(people), main)
+
+
+def mila_story() -> Script:
+    people = [Character("Mila", gender="female"), Character("Sofia", gender="female"),
+              Character("Carlos", gender="male")]
+    return make_script([
+        (None, "Her manager, Carlos, handed her a glass of water.", "en"),
+        ("Carlos", "You killed it out there, mila", "en"),
+        ("Sofia", "How did you feel out there?", "en"),
+        ("Mila", "I don't know", "en"),
+        ("Mila", "It was like I was trying to hold onto something.", "en"),
+        (None, "Mila smiled, feeling the words of her song:", "en"),
+        ("Mila", "La vida es un viaje sin destino", "es"),
+    ], people)
+
+
+def gender_of(voice: str) -> str | None:
+    variant = voice.partition("+")[2]
+    return variants()[variant].gender if variant in variants() else None
+
+
+def test_the_seed_story_gets_four_distinct_voices_and_a_spanish_variant(engine):
+    script = mila_story()
+    cast = make_cast(script, engine, None)
+    assign_voices(script, cast, engine)
+    voices = {"narrator": cast.narrator.voice, **{n: e.voice for n, e in cast.characters.items()}}
+    assert len(set(voices.values())) == 4
+    assert gender_of(voices["Carlos"]) == "male"
+    assert gender_of(voices["Mila"]) == gender_of(voices["Sofia"]) == "female"
+    segments = script.chapters[0].segments
+    spanish = next(s for s in segments if s.language == "es")
+    assert spanish.voice != voices["Mila"]
+    assert spanish.voice.split("+")[1] == voices["Mila"].split("+")[1]  # same variant
+    assert engine.language_variant(spanish.voice, "es") == spanish.voice  # a Spanish voice
+    for seg in segments:
+        if seg.language == "en":
+            assert seg.voice == voices[seg.speaker or "narrator"]
+
+
+def test_every_character_and_the_narrator_differ_in_a_big_cast(engine):
+    rng = random.Random(7)
+    people = [Character(f"Person {i:03d}", gender=rng.choice(["female", "male", None]))
+              for i in range(60)]
+    lines = [(rng.choice(people).name, "Hello there.", "en") for _ in range(300)]
+    script = make_script(lines, people)
+    cast = make_cast(script, engine, None)
+    settings = [(e.voice, e.pitch) for e in [cast.narrator, *cast.characters.values()]]
+    assert len(set(settings)) == len(settings) == 61
+    for person in people:
+        if person.gender:
+            assert gender_of(cast.characters[person.name].voice) == person.gender
+
+
+def test_more_characters_than_voices_still_sound_different(engine):
+    people = [Character(f"Woman {i:03d}", gender="female") for i in range(400)]
+    script = make_script([(p.name, "Yes.", "en") for p in people], people)
+    cast = make_cast(script, engine, None)
+    settings = [(e.voice, e.pitch) for e in [cast.narrator, *cast.characters.values()]]
+    assert len(set(settings)) == len(settings)
+
+
+def test_the_same_book_gets_the_same_cast_whatever_the_order(engine):
+    script = mila_story()
+    first = make_cast(script, engine, None)
+    shuffled = mila_story()
+    shuffled.roster.characters.reverse()
+    second = make_cast(shuffled, engine, None)
+    assert {n: e.voice for n, e in first.characters.items()} == \
+        {n: e.voice for n, e in second.characters.items()}
+    assert first.narrator.voice == second.narrator.voice
+
+
+def test_who_speaks_most_is_cast_first(engine):
+    script = mila_story()
+    cast = make_cast(script, engine, None)
+    assert list(cast.characters) == ["Mila", "Carlos", "Sofia"]  # 3 lines, then 1 each by name
+    female_pool = engine.casting_pool("en", "female")
+    # The lead gets the first free female voice; the minor one a later one.
+    assert female_pool.index(cast.characters["Mila"].voice) < \
+        female_pool.index(cast.characters["Sofia"].voice)
+
+
+def test_unknown_genders_alternate_between_pools(engine):
+    people = [Character(name) for name in ("Alex", "Blake", "Casey", "Drew")]
+    script = make_script([(p.name, "Hi.", "en") for p in people], people)
+    cast = make_cast(script, engine, None)
+    genders = [gender_of(cast.characters[p.name].voice) for p in people]
+    assert genders.count("female") == 2 and genders.count("male") == 2
+
+
+def test_a_cast_file_overrides_any_choice(engine):
+    script = mila_story()
+    automatic = make_cast(script, engine, None)
+    taken = automatic.characters["Sofia"].voice  # give Sofia's automatic voice to Mila
+    file_cast = Cast(CastEntry(NARRATOR, "en-gb+m3", rate=150, from_file=True),
+                     {"Mila": CastEntry("Mila", taken, "female", ["Miss Arias"], pitch=70,
+                                        from_file=True),
+                      "Carlos": CastEntry("Carlos", "", "female", from_file=True),
+                      "Kamila Cara": CastEntry("Kamila Cara", "", "female", from_file=True)})
+    cast = make_cast(script, engine, file_cast)
+    assert cast.narrator.voice == "en-gb+m3" and cast.narrator.rate == 150
+    assert cast.characters["Mila"].voice == taken and cast.characters["Mila"].pitch == 70
+    assert cast.characters["Mila"].aliases == ["Miss Arias"]
+    assert gender_of(cast.characters["Carlos"].voice) == "female"  # the file's gender wins
+    assert "Kamila Cara" in cast.characters  # listed, even without a line
+    voices = [e.voice for e in [cast.narrator, *cast.characters.values()]]
+    assert len(set(voices)) == len(voices)  # automatic picks avoid the file's voices
+
+
+def test_voice_settings_keep_rate_and_pitch_in_another_language(engine):
+    script = mila_story()
+    file_cast = Cast(CastEntry(NARRATOR, "", from_file=True),
+                     {"Mila": CastEntry("Mila", "en-us+f3", "female", rate=150, pitch=65,
+                                        from_file=True)})
+    cast = make_cast(script, engine, file_cast)
+    assign_voices(script, cast, engine)
+    spanish = next(s for s in script.chapters[0].segments if s.language == "es")
+    assert voice_settings(cast, spanish).voice == "es+f3"
+    assert (voice_settings(cast, spanish).rate, voice_settings(cast, spanish).pitch) == (150, 65)
+
+
+def test_a_spanish_book_is_cast_in_spanish_voices(engine):
+    people = [Character("Lucía", gender="female"), Character("Mateo", gender="male")]
+    script = make_script([("Lucía", "¿Dónde estás?", "es"), ("Mateo", "Aquí.", "es"),
+                          (None, "Dijo él.", "es")], people, main="es")
+    cast = make_cast(script, engine, None)
+    assign_voices(script, cast, engine)
+    for entry in [cast.narrator, *cast.characters.values()]:
+        assert engine.language_variant(entry.voice, "es") == entry.voice
+
+
+def test_the_first_person_narrator_speaks_in_the_narrators_voice(engine):
+    people = [Character("Ann", gender="female")]
+    script = make_script([(None, "I looked up.", "en"), (NARRATOR, "Hello,", "en"),
+                          ("Ann", "Hi.", "en")], people)
+    cast = make_cast(script, engine, None)
+    assign_voices(script, cast, engine)
+    segs = script.chapters[0].segments
+    assert segs[1].voice == cast.narrator.voice != segs[2].voice
+    rows = {row.name: row for row in describe_cast(script, cast)}
+    assert rows[NARRATOR].lines == 1 and rows["Ann"].lines == 1
+    assert rows["Ann"].languages == ["en"]

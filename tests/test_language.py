@@ -1,0 +1,111 @@
+"""Language detection: the book's language, and the odd line in another one."""
+
+from __future__ import annotations
+
+import pytest
+
+from audiobook.language import DETECTABLE, detect_languages, main_language, segment_language
+from audiobook.model import Segment
+
+EVERYTHING = set(DETECTABLE)
+
+ENGLISH_PROSE = (
+    "It was a bright cold day in April, and the clocks were striking thirteen. She had not "
+    "expected him to come back so soon, but there he was at the door, holding his hat in both "
+    "hands and looking as if he had walked all the way from the station in the rain. "
+)
+SPANISH_PROSE = (
+    "Era un día frío y luminoso de abril, y los relojes daban las trece. Ella no esperaba que "
+    "él volviera tan pronto, pero allí estaba en la puerta, con el sombrero en las manos y la "
+    "cara de quien ha caminado desde la estación bajo la lluvia. "
+)
+FRENCH_PROSE = (
+    "C'était une belle journée froide d'avril, et les horloges sonnaient treize heures. Elle "
+    "ne s'attendait pas à ce qu'il revienne si tôt, mais il était là, à la porte, son chapeau "
+    "dans les mains, comme s'il avait marché depuis la gare sous la pluie. "
+)
+GERMAN_PROSE = (
+    "Es war ein heller, kalter Tag im April, und die Uhren schlugen dreizehn. Sie hatte nicht "
+    "erwartet, dass er so bald zurückkommen würde, aber da stand er an der Tür, den Hut in "
+    "beiden Händen, als wäre er den ganzen Weg vom Bahnhof im Regen gelaufen. "
+)
+
+
+@pytest.mark.parametrize("text, expected", [
+    (ENGLISH_PROSE * 3, "en"), (SPANISH_PROSE * 3, "es"),
+    (FRENCH_PROSE * 3, "fr"), (GERMAN_PROSE * 3, "de"),
+])
+def test_main_language_of_running_prose(text, expected):
+    assert main_language(text) == expected
+
+
+def test_main_language_of_nothing_is_english():
+    assert main_language("") == "en"
+    assert main_language("  \n\n 1984 ... ") == "en"
+
+
+def test_main_language_is_not_swayed_by_foreign_quotes():
+    book = (ENGLISH_PROSE + '"La vida es un viaje sin destino," she sang. ') * 20
+    assert main_language(book) == "en"
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("La vida es un viaje sin destino", "es"),
+    ("No, no es posible.", "es"),
+    ("Je ne sais pas", "fr"),
+    ("Mon Dieu, qu'est-ce que c'est?", "fr"),
+    ("Ich weiß es nicht", "de"),
+    ("Danke schön, meine Freundin, für alles.", "de"),
+    ("Che cosa fai qui?", "it"),
+    ("O que você está fazendo aqui?", "pt"),
+    ("Я не знаю, что делать.", "ru"),
+])
+def test_a_foreign_line_in_an_english_book(line, expected):
+    assert segment_language(line, "en", EVERYTHING) == expected
+
+
+@pytest.mark.parametrize("line", [
+    "How did you feel out there?",
+    "Yes, sir.",
+    "No.",
+    "Mila!",
+    "Come in.",
+    "Monsieur Poirot",
+    "Elizabeth Bennet",
+    "Don't you dare, Elizabeth!",
+    "You killed it out there, mila",
+    "I told him, vamos a la playa, and he laughed.",
+    "Mila smiled, feeling the words of her song echoing in her mind:",
+    "She said bonjour to the concierge and walked on without another word.",
+])
+def test_english_lines_stay_english(line):
+    assert segment_language(line, "en", EVERYTHING) == "en"
+
+
+def test_an_english_line_in_a_spanish_book():
+    assert segment_language("I don't know what you are talking about.", "es", EVERYTHING) == "en"
+    assert segment_language("No sé de qué me hablas.", "es", EVERYTHING) == "es"
+
+
+def test_only_languages_the_engine_speaks_are_chosen():
+    assert segment_language("Je ne sais pas", "en", {"en", "es"}) != "fr"
+    assert segment_language("La vida es un viaje sin destino", "en", {"en"}) == "en"
+
+
+def test_detect_languages_sets_every_segment():
+    segments = [
+        Segment("narration", "Mila smiled, feeling the words of her song echoing in her mind:", 0, 10),
+        Segment("dialogue", "La vida es un viaje sin destino", 10, 20, speaker="Mila"),
+        Segment("narration", "– Life is a journey without destination.", 20, 30),
+        Segment("dialogue", "Je ne sais pas, mon ami.", 30, 40, speaker="Sofia"),
+        Segment("narration", "  ", 40, 42),
+    ]
+    detect_languages(segments, "en", {"en", "es", "fr"})
+    assert [s.language for s in segments] == ["en", "es", "en", "fr", "en"]
+
+
+def test_the_same_text_always_gets_the_same_answer():
+    lines = ["Hasta la vista, baby.", "Ja, ja.", "Carpe diem", "Au revoir, Sofia"]
+    first = [segment_language(line, "en", EVERYTHING) for line in lines]
+    again = [segment_language(line, "en", EVERYTHING) for line in reversed(lines)][::-1]
+    assert first == again
