@@ -26,7 +26,7 @@ class CastRow:
 
     name: str
     gender: Gender | None
-    lines: int
+    lines: int  # dialogue lines; for the narrator, every segment it reads
     languages: list[str]
     voice: str
     voices: dict[str, str] = field(default_factory=dict)  # language -> voice id
@@ -150,6 +150,8 @@ def describe_cast(script: Script, cast: Cast) -> list[CastRow]:
         for seg in chapter.segments:
             name = speaker_entry(cast, seg).name
             spoken.setdefault(name, {}).setdefault(seg.language, seg.voice)
+            if name == NARRATOR and seg.speaker != NARRATOR:
+                lines[NARRATOR] += 1
     rows = []
     for entry in [cast.narrator, *cast.characters.values()]:
         voices = spoken.get(entry.name, {})

@@ -20,6 +20,7 @@ import typer
 from . import __version__
 from .engines import DEFAULT_ENGINE
 from .errors import AudiobookError, InputError
+from .model import NARRATOR
 
 app = typer.Typer(
     name="audiobook",
@@ -226,7 +227,8 @@ def _print_cast(rows) -> None:
         voices = [row.voice] + [f"{lang}: {v}" for lang, v in row.voices.items() if v != row.voice]
         settings = [f"rate {row.rate}"] if row.rate is not None else []
         settings += [f"pitch {row.pitch}"] if row.pitch is not None else []
-        table.add_row(row.name, row.gender or "?", str(row.lines), ", ".join(row.languages) or "-",
+        gender = row.gender or ("-" if row.name == NARRATOR else "?")
+        table.add_row(row.name, gender, str(row.lines), ", ".join(row.languages) or "-",
                       "\n".join(voices + ([", ".join(settings)] if settings else [])),
                       "cast file" if row.from_file else "auto")
     _console().print(table)

@@ -1,0 +1,136 @@
+"""Every bad input: one `Error: ...` line on stderr, a non-zero exit, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from audiobook import cli, pipeline
+
+ROOT = Path(__file__).parent.parent
+MILA = ROOT / "seeds" / "002_ae557fbbbf91644b.txt"
+SEED_CAST = ROOT / "voices" / "seeds.toml"
+
+
+def audiobook(*args, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    done = subprocess.run([sys.executable, "-m", "audiobook", *map(str, args)], capture_output=True,
+                          text=True, cwd=ROOT, timeout=120,
+                          env={**os.environ, "PYTHONWARNINGS": "ignore", **(env or {})})
+    assert "Traceback" not in done.stderr, done.stderr
+    return done
+
+
+def one_error_line(done: subprocess.CompletedProcess) -> str:
+    assert done.returncode == 1, (done.returncode, done.stderr)
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), done.stderr
+    return lines[0]
+
+
+def test_missing_input(tmp_path):
+    line = one_error_line(audiobook("script", tmp_path / "nope.txt"))
+    assert "nope.txt" in line
+
+
+def test_empty_input(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n\n")
+    line = one_error_line(audiobook("script", empty, "--json"))
+    assert "empty" in line
+
+
+def test_malformed_cast_file_names_file_and_line(tmp_path):
+    bad = tmp_path / "cast.toml"
+    bad.write_text('[narrator]\nvoice = "en-us+m1"\n[characters.Mila\n')
+    line = one_error_line(audiobook("script", MILA, "--cast", bad))
+    assert str(bad) in line and "line 3" in line
+
+
+def test_unknown_key_in_cast_file(tmp_path):
+    bad = tmp_path / "cast.toml"
+    bad.write_text('[characters.Mila]\ngender = "female"\nvoise = "en-us+f3"\n')
+    line = one_error_line(audiobook("cast", MILA, "--cast", bad))
+    assert str(bad) in line and "voise" in line and "line 3" in line
+
+
+def test_unknown_voice_says_how_to_list_valid_ones(tmp_path):
+    bad = tmp_path / "cast.toml"
+    bad.write_text('[narrator]\nvoice = "xx-nowhere+f9"\n')
+    line = one_error_line(audiobook("script", MILA, "--cast", bad))
+    assert "xx-nowhere+f9" in line and "audiobook voices" in line
+
+
+def test_missing_espeak_ng(tmp_path):
+    # A PATH without espeak-ng: the engine's check must say how to install it.
+    line = one_error_line(audiobook("voices", env={"PATH": str(tmp_path)}))
+    assert "espeak-ng" in line and "install" in line
+
+
+def test_unknown_character_in_preview(tmp_path):
+    line = one_error_line(audiobook("preview", MILA, "--character", "Gandalf", "-o", tmp_path))
+    assert "Gandalf" in line and "Mila" in line
+    assert not list(tmp_path.iterdir())
+
+
+def test_preview_needs_something_to_say(tmp_path):
+    line = one_error_line(audiobook("preview", "-o", tmp_path))
+    assert "--text" in line
+
+
+def test_unknown_language_for_voices():
+    line = one_error_line(audiobook("voices", "--language", "xx"))
+    assert "xx" in line and "en" in line
+
+
+def test_bad_encoding_name():
+    line = one_error_line(audiobook("script", MILA, "--encoding", "no-such-codec"))
+    assert "no-such-codec" in line
+
+
+def test_usage_errors_stay_usage_errors():
+    done = audiobook("script", MILA, "--no-such-option")
+    assert done.returncode == 2 and "--no-such-option" in done.stderr
+    done = audiobook("script")
+    assert done.returncode == 2 and "INPUTS" in done.stderr.upper()
+
+
+def test_cast_write_into_a_missing_folder(tmp_path, capsys):
+    assert cli.main(["cast", str(MILA), "--write", str(tmp_path / "no" / "cast.toml")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("Error: ") and "no" in err
+
+
+def test_an_unexpected_exception_is_one_line_calling_itself_a_bug(monkeypatch, capsys):
+    def broken(*_args, **_kwargs):
+        raise ValueError("boom\nsecond line")
+
+    monkeypatch.setattr(pipeline, "prepare", broken)
+    monkeypatch.delenv(cli.DEBUG_ENV, raising=False)
+    assert cli.main(["script", str(MILA)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("Error: ")
+    assert "bug" in err and "boom second line" in err and "Traceback" not in err
+
+    monkeypatch.setenv(cli.DEBUG_ENV, "1")  # asked for: the traceback, then the same line
+    assert cli.main(["script", str(MILA)]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" in err and err.splitlines()[-1].startswith("Error: ")
+
+
+def test_ctrl_c_exits_130_quietly(monkeypatch, capsys):
+    def interrupted(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "prepare", interrupted)
+    assert cli.main(["script", str(MILA)]) == 130
+    assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args", [["--help"], ["script", "--help"], ["preview", "--help"]])
+def test_help_needs_no_engine(args, tmp_path):
+    done = audiobook(*args, env={"PATH": str(tmp_path)})
+    assert done.returncode == 0 and "Usage" in done.stdout

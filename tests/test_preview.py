@@ -1,0 +1,114 @@
+"""Voice previews, rendered for real (espeak-ng, ffmpeg) and measured."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from audio_utils import median_pitch_hz, pcm, probe
+
+from audiobook.errors import InputError
+from audiobook.pipeline import prepare, prepare_from_cast
+from audiobook.preview import PREVIEW_WORDS, clip_words, plan_previews, render_previews
+
+ROOT = Path(__file__).parent.parent
+MILA = ROOT / "seeds" / "002_ae557fbbbf91644b.txt"
+
+
+@pytest.fixture(scope="module")
+def prepared():
+    return prepare([MILA])
+
+
+@pytest.fixture(scope="module")
+def rendered(prepared, tmp_path_factory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("previews")
+    return {p.name: p for p in render_previews(prepared, out, None, prepared.tts)}
+
+
+def seconds(path: Path) -> float:
+    return float(probe(path)["format"]["duration"])
+
+
+def test_one_mp3_per_voice_including_the_spanish_one(rendered):
+    assert {"narrator.mp3", "mila.mp3", "mila.es.mp3", "carlos.mp3", "sofia.mp3"} <= set(rendered)
+    for path in rendered.values():
+        stream = probe(path)["streams"][0]
+        assert stream["codec_name"] == "mp3" and stream["channels"] == 1
+        assert 0.5 < seconds(path) < 25
+    parent = next(iter(rendered.values())).parent
+    assert sorted(p.name for p in parent.iterdir()) == sorted(rendered)  # no temp files
+
+
+def test_the_previews_are_in_the_characters_voices(rendered):
+    pitch = {name: median_pitch_hz(pcm(path)) for name, path in rendered.items()}
+    assert pitch["carlos.mp3"] * 1.4 < min(pitch["mila.mp3"], pitch["sofia.mp3"])
+    # The Spanish sample keeps Mila's variant, so her pitch range.
+    assert pitch["mila.es.mp3"] > pitch["carlos.mp3"] * 1.4
+
+
+def test_samples_speak_the_characters_own_first_lines(prepared):
+    samples = {(s.name, s.language): s for s in plan_previews(prepared, engine=prepared.tts)}
+    assert samples[("Mila", "en")].text.startswith("I don't know")
+    assert samples[("Mila", "es")].text.rstrip(".") == "La vida es un viaje sin destino"
+    assert samples[("Mila", "es")].settings.voice.startswith("es")
+    assert samples[("narrator", "en")].text.startswith("Mila Arias stepped off the stage")
+    assert len(samples[("narrator", "en")].text.split()) <= PREVIEW_WORDS
+
+
+def test_a_character_without_lines_says_its_name(tmp_path):
+    cast = tmp_path / "cast.toml"
+    cast.write_text('[characters."Kamila Cara"]\ngender = "female"\n'
+                    '[characters."Mila Arias"]\naliases = ["Mila"]\ngender = "female"\n')
+    prepared = prepare([MILA], cast)
+    samples = plan_previews(prepared, "Kamila Cara", engine=prepared.tts)
+    assert len(samples) == 1 and "Kamila Cara" in samples[0].text
+
+
+def test_one_character_by_alias_any_case(prepared, tmp_path):
+    paths = render_previews(prepared, tmp_path, "mila", prepared.tts)
+    assert sorted(p.name for p in paths) == ["mila.es.mp3", "mila.mp3"]
+
+
+def test_unknown_character_is_an_input_error(prepared, tmp_path):
+    with pytest.raises(InputError, match="Gandalf"):
+        render_previews(prepared, tmp_path, "Gandalf", prepared.tts)
+
+
+def test_any_text_through_the_lexicon_in_a_characters_voice(tmp_path):
+    (tmp_path / "lexicon.toml").write_text(
+        '[en]\nNASA = "the National Aeronautics and Space Administration"\n')
+    cast = tmp_path / "cast.toml"
+    cast.write_text('lexicon = "lexicon.toml"\n[characters.Ann]\ngender = "female"\n')
+    prepared = prepare_from_cast(cast)
+    plain = render_previews(prepared, tmp_path / "a", "Ann", prepared.tts, text="I work at the agency.")
+    respelled = render_previews(prepared, tmp_path / "b", "Ann", prepared.tts, text="I work at NASA.")
+    assert [p.name for p in plain] == [p.name for p in respelled] == ["ann.mp3"]
+    # "NASA" became six words: the line takes clearly longer to say.
+    assert seconds(respelled[0]) > seconds(plain[0]) + 1.0
+
+
+def test_previews_replace_older_ones(prepared, tmp_path):
+    old = tmp_path / "carlos.mp3"
+    old.write_bytes(b"not audio")
+    render_previews(prepared, tmp_path, "Carlos", prepared.tts)
+    assert probe(old)["streams"][0]["codec_name"] == "mp3"
+
+
+def test_clip_words_stops_at_a_sentence_end():
+    lines = ["One two three four five. Six seven eight nine ten.", "Eleven twelve thirteen."]
+    text = clip_words(lines, 8)
+    assert text == "One two three four five."
+    assert clip_words(["Hello there"], 10) == "Hello there."
+    long = " ".join(["word"] * 30)
+    assert len(clip_words([long], 10).split()) == 10
+
+
+def test_no_ffmpeg_is_an_error_before_anything_renders(prepared, tmp_path, monkeypatch):
+    from audiobook.errors import ToolMissingError
+
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(ToolMissingError, match="ffmpeg"):
+        render_previews(prepared, tmp_path / "out", None, prepared.tts)
+    assert not (tmp_path / "out").exists()
