@@ -29,6 +29,12 @@ from .quotes import paragraph_spans
 from .roster import descriptors, vocatives
 
 _NARRATOR_MENTION = re.compile(r"\b(?:I|me|my|myself)\b")
+# A mention is a subject when it opens a sentence or clause; after any other
+# word ("blessed Yegorushka", "looked at Dymov") it is an object.
+_OBJECT = re.compile(r"\b(?:of|to|at|upon|on|with|from|for|by|about|after|behind|towards|toward|beside|"
+                     r"like|than|into|over|under|near|round|around|past|and|or)\s+(?:the\s+)?\Z")
+_SUBJECT_BEFORE = re.compile(r"(?:\A|[.!?;:—–(]|--|\n\s*\n|\b(?:and|but|then|while|when|as|so|that|till|until|"
+                             r"because|though|whereupon|where)|,)\s*\Z")
 _SALIENCE = 12
 
 
@@ -70,12 +76,23 @@ class _Book:
         owners = self.token.get(name.split()[-1], set()) if name else set()
         return next(iter(owners)) if len(owners) == 1 else None
 
-    def mentions(self, segment: str) -> list[tuple[int, str]]:
-        """Characters named in a stretch of narration, in order."""
-        found = [(m.start(), self.character(" ".join(m.group(0).split()))) for m in self.names.finditer(segment)]
+    def mentions(self, segment: str) -> list[tuple[int, str, bool]]:
+        """Characters named in a stretch of narration, in order, and whether as a
+        preposition's object ("looked at Dymov"), which makes them less likely the
+        one a following "he" means."""
+        found = []
+        for m in self.names.finditer(segment):
+            who = self.character(" ".join(m.group(0).split()))
+            if who:
+                head = segment[max(0, m.start() - 30):m.start()]
+                found.append((m.start(), who, _OBJECT.search(head) is not None))
         if self.roster.first_person:
-            found += [(m.start(), NARRATOR) for m in _NARRATOR_MENTION.finditer(segment)]
-        return [(at, who) for at, who in sorted(found) if who]
+            found += [(m.start(), NARRATOR, m.group(0) != "I") for m in _NARRATOR_MENTION.finditer(segment)]
+        return sorted(found)
+
+    def previous_paragraph(self, para: tuple[int, int]) -> tuple[int, int] | None:
+        i = bisect.bisect_left(self.starts, para[0])
+        return self.spans[i - 1] if i > 0 else None
 
 
 class _Conversation:
@@ -85,11 +102,15 @@ class _Conversation:
         self.salient: list[str] = []  # most recent first
         self.run: list[str] = []  # speakers of consecutive dialogue paragraphs
         self.last_addressee: str | None = None
+        self.lead_in: tuple[int, str] | None = None  # a narration paragraph ending in ':'
+        self.lead_mentions: list = []
 
-    def mention(self, who: str) -> None:
+    def mention(self, who: str, as_object: bool = False) -> None:
         if who in self.salient:
+            if as_object:
+                return
             self.salient.remove(who)
-        self.salient.insert(0, who)
+        self.salient.insert(1 if as_object and self.salient else 0, who)
         del self.salient[_SALIENCE:]
 
 
@@ -114,11 +135,17 @@ def attribute(text: str, quotes: list[Quote], roster: Roster) -> list[Attributio
             members.append(speech[k])
             k += 1
         between = text[read_to:para[0]]
+        talk.lead_in, talk.lead_mentions = None, []
         if between.strip():
             talk.run.clear()
             talk.last_addressee = None
-        for _, who in book.mentions(between):
-            talk.mention(who)
+            before = book.previous_paragraph(para)
+            if before and text[before[0]:before[1]].rstrip().endswith(":"):
+                talk.lead_in = (before[0], text[before[0]:before[1]])
+                talk.lead_mentions = [(before[0] + at, who, obj)
+                                      for at, who, obj in book.mentions(talk.lead_in[1])]
+        for _, who, obj in book.mentions(between):
+            talk.mention(who, obj)
         _paragraph(book, talk, quotes, members, para, groups, out)
         read_to = para[1]
     return [a if a is not None else Attribution(None, "fallback") for a in out]
@@ -129,11 +156,11 @@ def _paragraph(book: _Book, talk: _Conversation, quotes: list[Quote], members: l
     text = book.text
     decided: dict[int, Attribution] = {}
     addressed: dict[int, str | None] = {}
-    local: list[tuple[int, str]] = []  # (offset, character) mentions in this paragraph's narration
+    local: list[tuple[int, str, bool]] = []  # (offset, character, as object) in this paragraph's narration
     bounds = [para[0]] + [x for i in members for x in (quotes[i].outer_start, quotes[i].outer_end)] + [para[1]]
     for a, b in zip(bounds[::2], bounds[1::2]):
-        for at, who in book.mentions(text[a:b]):
-            local.append((a + at, who))
+        for at, who, obj in book.mentions(text[a:b]):
+            local.append((a + at, who, obj))
     for n, i in enumerate(members):
         q = quotes[i]
         vocs = vocatives(text[q.start:q.end], book.alias)
@@ -141,11 +168,16 @@ def _paragraph(book: _Book, talk: _Conversation, quotes: list[Quote], members: l
         if q.group in groups:
             decided[i] = _same(groups[q.group], "continuation", addressed[i])
             continue
-        pre = text[bounds[2 * n]:q.outer_start]
+        pre_at = bounds[2 * n]
+        pre = text[pre_at:q.outer_start]
         post = text[q.outer_end:bounds[2 * n + 3]]
         found = _tag(book, talk, book.tags.after(post), local, q.outer_end, addressed[i])
+        if found is None and n == 0 and not pre.strip() and talk.lead_in is not None:
+            # 'He paused, then went on:' closing the paragraph before.
+            pre_at, pre = talk.lead_in
         if found is None:
-            found = _tag(book, talk, book.tags.before(pre), local, q.outer_start, addressed[i])
+            m = book.tags.before(pre)
+            found = _tag(book, talk, m, local + talk.lead_mentions, pre_at + m.start if m else 0, addressed[i])
         if found is not None:
             decided[i] = found
     if not decided:
@@ -163,8 +195,8 @@ def _paragraph(book: _Book, talk: _Conversation, quotes: list[Quote], members: l
         guess = _turn(book, talk, addressed[undecided[0]])
         for i in undecided:
             decided[i] = _same(guess, guess.rule, addressed[i])
-    for _, who in local:
-        talk.mention(who)
+    for _, who, obj in local:
+        talk.mention(who, obj)
     for i in members:
         out[i] = decided[i]
         groups.setdefault(quotes[i].group, decided[i])
@@ -198,8 +230,11 @@ def _resolve(book: _Book, talk: _Conversation, m: Mention, local: list, pos: int
         return book.character(m.text)
     if m.kind == "narrator":
         return NARRATOR if book.roster.first_person else None
-    recent = [who for at, who in sorted(local, reverse=True) if at < pos] + talk.salient
-    recent = [w for w in dict.fromkeys(recent) if w != addressee]
+    here = sorted((x for x in local if x[0] < pos), key=lambda x: (x[2], -x[0]))
+    # A new dialogue paragraph rarely has the previous paragraph's speaker.
+    last = talk.run[-1] if talk.run and not here else None
+    recent = [who for _, who, _ in here] + talk.salient
+    recent = [w for w in dict.fromkeys(recent) if w != addressee and w != last]
     if m.kind == "description":
         phrase = m.text.lower()
         for form in (phrase, re.sub(r"^(a|an)\s", "the ", phrase)):
@@ -218,7 +253,9 @@ def _resolve(book: _Book, talk: _Conversation, m: Mention, local: list, pos: int
         if w != NARRATOR and book.gender.get(w) == m.gender:
             return w
     if m.kind == "pronoun":
-        return next((w for w in recent if w != NARRATOR and book.gender.get(w) is None), None)
+        # Someone of unknown gender only when named in this very paragraph.
+        return next((w for _, w, _ in here if w != NARRATOR and w != addressee
+                     and book.gender.get(w) is None), None)
     return None
 
 

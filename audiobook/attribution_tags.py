@@ -64,11 +64,16 @@ class TagReader:
         self.sentence_start = re.compile(rf"(?:^|(?<=[.!?;])\s+)(?:{subj})\s+(?=[a-z])")
 
     def after(self, seg: str) -> Mention | None:
-        """The tag right after a closing quote: '"...," said he' or '"...," she said'."""
+        """The tag right after a closing quote: '"...," said he' or '"...," she said'.
+
+        Any description glued to the verb counts here ("the shopman asked"): in
+        that position it is the speaker whatever the noun."""
         for rx in (self.subj_first, self.verb_first):
             m = rx.match(seg)
             if m:
-                return _mention(m)
+                found = _mention(m)
+                if found.kind != "name" or found.text:
+                    return found
         return None
 
     def before(self, seg: str) -> Mention | None:

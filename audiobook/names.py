@@ -111,9 +111,12 @@ stuttered stutters blurted blurts called shrilled squealed wept weeps sputtered
 whimpered whined whines objected objects explained reasoned recalled reminded
 counselled counseled advised assured assures promised promises greeted hollered
 cooed purred lied prayed swore vowed reflected mused muses echoed echoes
+confirmed confirms explained interjected interjects exclaimed assented hazarded
+stated states replied barked cautioned complained complains lamented marvelled
 """.split())
 # Two-word speech verbs ("went on", "broke in").
 SPEECH_PHRASES = ("went on", "goes on", "broke in", "put in", "cried out", "called out",
+                  "brought out", "hastened to add", "answered for them all",
                   "shouted out", "burst out", "chimed in", "struck in", "spoke up",
                   "said to himself", "said to herself", "asked again", "said again")
 

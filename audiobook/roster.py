@@ -15,7 +15,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from .attribution_tags import VERB, TagReader, compile_names, description_gender, is_person
+from .attribution_tags import VERB, TagReader, compile_names, description_gender, head_noun, is_person
 from .model import Cast, Character, Quote, Roster
 from .names import (FIRST_PERSON, HONORIFICS, NOT_NAMES, NOUN_GENDER, WEAK_HONORIFICS,
                     honorific_key, name_gender)
@@ -32,7 +32,7 @@ _PLACE_WORDS = {"in", "from", "into", "near", "through", "across", "towards", "t
 _ACTION = re.compile(r"\s+(?:[a-z]+ly\s+)?(?:[a-z]+ed|was|had|is|has|would|could|did|went|came|"
                      r"took|gave|made|saw|felt|knew|got|sat|stood|ran|said|thought|began|kept|"
                      r"let|put|shook|spoke|told|laughed|smiled|nodded|shrugged|looked)\b")
-_SUBJ_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]im|[Hh]imself|[Hh]erself)\b")
+_SUBJ_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]im|[Hh]imself|[Hh]erself|[Hh]is|[Hh]er)\b")
 _FIRST = re.compile(r"\b(?:I|me|my|myself)\b")
 _SENTENCE_END = re.compile(r"[.!?]")
 
@@ -48,9 +48,16 @@ class _Form:
     he: int = 0
     she: int = 0
     nouns: Counter = field(default_factory=Counter)
+    the: int = 0  # preceded by "the": a capitalised title or noun ("the Jewess")
+    common: int = 0  # sentence-initial, and the word is also used in lower case
+    lower: int = 0  # how often the word appears in lower case ("tears")
+    tag: int = 0  # next to a speech verb
+
 
     @property
     def text(self) -> str:
+        if self.the * 2 >= self.count and len(self.tokens) == 1:
+            return "the " + self.tokens[0]
         head = f"{self.hon}. " if self.hon and honorific_key(self.hon) in _ABBREV else (
             f"{self.hon} " if self.hon else "")
         return head + " ".join(self.tokens)
@@ -97,38 +104,47 @@ def mask_quotes(text: str, quotes: list[Quote]) -> str:
 def _find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
     forms: dict[tuple, _Form] = {}
     quote_end = {q.outer_end: q for q in quotes}
+    lower = Counter(re.findall(r"(?<![\w'’-])[a-z][a-z'’-]+", narration))
     for m in _NAME.finditer(narration):
         hon = m.group("hon")
-        tokens = m.group("name").split()
-        start = m.start("name")
+        toks = [(m.start("name") + t.start(), t.group()) for t in re.finditer(r"\S+", m.group("name"))]
         if hon is None:
-            while tokens and tokens[0].lower() in NOT_NAMES:
-                start = narration.index(tokens[1], start + len(tokens[0])) if len(tokens) > 1 else start
-                tokens = tokens[1:]
-        cut = next((i for i, t in enumerate(tokens) if t.lower() in NOT_NAMES or t.isupper() and len(t) > 1), len(tokens))
-        tokens = tokens[:cut]
-        if not tokens:
+            # "Then Holmes", "Mechanically Yegorushka": a capitalised opener is no name.
+            while toks and (toks[0][1].lower() in NOT_NAMES or len(toks) > 1 and _common_word(toks[0][1], lower)):
+                toks = toks[1:]
+        for n, (_, t) in enumerate(toks):
+            if t.lower() in NOT_NAMES or t.isupper() and len(t) > 1:
+                toks = toks[:n]
+                break
+            if t.endswith(("'s", "’s")):
+                toks = toks[:n] + [(toks[n][0], t[:-2])]
+                break
+        toks = [(at, t) for at, t in toks if t]
+        if not toks:
             continue
+        tokens = [t for _, t in toks]
+        start, end = toks[0][0], toks[-1][0] + len(toks[-1][1])
         if hon is None and tokens[0].lower() in HONORIFICS and len(tokens) > 1:
             hon, tokens = tokens[0], tokens[1:]
-        if hon and honorific_key(hon) in WEAK_HONORIFICS and hon == m.group(0)[:len(hon)] \
-                and _sentence_start(narration, m.start(), quote_end, text) and len(tokens) == 0:
-            continue
         key = (honorific_key(hon) if hon else None, tuple(tokens))
         form = forms.setdefault(key, _Form(hon.rstrip(".") if hon else None, tuple(tokens)))
         form.count += 1
-        end = m.start("name") + len(m.group("name"))
-        end = narration.index(tokens[-1], start) + len(tokens[-1])
         before = narration[max(0, m.start() - 40):m.start()].split()
+        if before and before[-1] == "the" and not hon:
+            form.the += 1
         after = narration[end:end + 40]
         if hon:
             form.person += 2
         if not _sentence_start(narration, m.start(), quote_end, text):
             form.mid += 1
+        elif len(tokens) == 1 and lower[tokens[0].lower()]:
+            form.common += 1
+        form.lower = lower[tokens[-1].lower()]
         if before and before[-1].lower() in _PLACE_WORDS:
             form.place += 1
         if re.match(rf"\s+(?:[a-z]+ly\s+)?{VERB}", after) or (before and re.fullmatch(VERB, before[-1])):
             form.person += 2
+            form.tag += 1
         elif _ACTION.match(after):
             form.person += 1
         _pronoun_after(narration, end, form)
@@ -143,6 +159,10 @@ def _find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
     return forms
 
 
+def _common_word(word: str, lower: Counter) -> bool:
+    return lower[word.lower()] > 0 or (word.endswith("ly") and name_gender(word) is None and len(word) > 6)
+
+
 def _sentence_start(narration: str, pos: int, quote_end: dict, text: str) -> bool:
     i = pos - 1
     while i >= 0 and narration[i] in " \t\r\n":
@@ -153,8 +173,10 @@ def _sentence_start(narration: str, pos: int, quote_end: dict, text: str) -> boo
         return True
     ch = narration[i]
     if i + 1 in quote_end:
+        # '"Stop!" Kuzmitchov shouted' is one sentence, '"Stop!" Tears came' two:
+        # only the comma is sure; a following speech verb counts as evidence anyway.
         inner = text[quote_end[i + 1].end - 1:quote_end[i + 1].end]
-        return inner in ".…"
+        return inner not in ",—–-"
     return ch in ".!?:;\"“”'‘’(—–-" or ch == "\n"
 
 
@@ -169,16 +191,21 @@ def _pronoun_after(narration: str, end: int, form: _Form) -> None:
     other = _NAME.search(window)
     m = _SUBJ_PRONOUN.search(window)
     if m and (other is None or other.start() > m.start()):
-        if m.group(0).lower() in ("he", "him", "himself"):
-            form.he += 1
+        # "his"/"her" may belong to someone else ("handed her a glass"): half weight.
+        word = m.group(0).lower()
+        weight = 1 if word in ("his", "her") else 2
+        if word in ("he", "him", "himself", "his"):
+            form.he += weight
         else:
-            form.she += 1
+            form.she += weight
 
 
 def _is_person(f: _Form) -> bool:
     if f.hon:
         return True
     if len(f.tokens) == 1 and f.tokens[0].lower() in NOT_NAMES:
+        return False
+    if len(f.tokens) == 1 and not f.tag and (f.common and f.common >= f.mid or f.lower >= f.count):
         return False
     if f.person >= 2 and f.person > f.place:
         return True
@@ -209,7 +236,8 @@ def _cluster(forms: list[_Form]) -> list[list[_Form]]:
     for f in hon_forms:
         gender = _gender_of_hon(f)
         same = [c for c in clusters if any(g.hon and honorific_key(g.hon) == honorific_key(f.hon)
-                                           and g.tokens[-1] == f.tokens[-1] for g in c)]
+                                           and (g.tokens[-1] == f.tokens[-1] or g.tokens[:len(f.tokens)] == f.tokens)
+                                           for g in c)]
         if same:
             same[0].append(f)
             continue
@@ -247,7 +275,7 @@ def _cluster_gender(cluster: list[_Form]) -> str | None:
         if g:
             votes[g] += 3 * f.count
         elif not f.hon and len(f.tokens) >= 1:
-            g = name_gender(f.tokens[0])
+            g = name_gender(f.tokens[0]) or NOUN_GENDER.get(f.tokens[0].lower())
             if g:
                 votes[g] += 2 * f.count
         votes["male"] += f.he
@@ -316,17 +344,21 @@ def _described_speakers(text: str, quotes: list[Quote], characters: list[Charact
         if not q.is_speech:
             continue
         m = reader.after(text[q.outer_end:q.outer_end + 80])
-        if m and m.kind == "description" and is_person(m.text):
+        if m and m.kind == "description" and (is_person(m.text) or head_noun(m.text) not in _NOT_SPEAKERS):
             words = m.text.split()
             if words[0].lower() in ("the", "a", "an"):
                 counts["the " + " ".join(words[1:])] += 1
     taken = {a.lower() for c in characters for a in c.aliases}
     out = []
     for phrase, n in counts.items():
-        if n >= 2 and phrase not in taken:
+        if n >= 1 and phrase not in taken and not phrase.endswith("voice"):
             out.append(Character(phrase, [phrase], description_gender(phrase), n))
     return out
 
+
+# Heads of phrases that follow a speech verb without being its subject.
+_NOT_SPEAKERS = set("day morning evening night time moment way question word words thing things truth "
+                    "same other next first last rest end story name".split())
 
 _VOCATIVE_END = r",\s*(?P<v>[\w’'-]+(?:\s+[\w’'-]+)?)\s*[,.!?;—–-]*\s*$"
 _VOCATIVE_START = r"^\s*(?:(?:[Oo]h|[Aa]h|[Ww]ell|[Dd]ear|[Mm]y dear|[Yy]es|[Nn]o),?\s+)?(?P<v>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?)\s*[,!]"
@@ -380,12 +412,18 @@ def _with_cast(cast: Cast, found: list[Character]) -> list[Character]:
         home = next((exact[a.lower()] for a in c.aliases if a.lower() in exact), None)
         if home is None:
             owners = {o for a in c.aliases if len(a.split()) == 1 for o in tokens.get(a.lower(), ())}
+            if len(owners) > 1:
+                # "Konstantin": the entry "Konstantin Zvonik" rather than "Konstantin Zvonik's wife".
+                size = {o: min(len(a.split()) for a in by_name[o].aliases) for o in owners}
+                owners = {o for o in owners if size[o] == min(size.values())}
             home = by_name[owners.pop()] if len(owners) == 1 else None
         if home is None:
             extra.append(c)
             continue
         home.mentions += c.mentions
         home.gender = home.gender or c.gender
+        # The text's own spellings of a listed character help find it in tags.
+        home.aliases = _unique([*home.aliases, *c.aliases])
     return listed + extra
 
 
