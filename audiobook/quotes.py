@@ -54,7 +54,7 @@ _SPEECH_VERB = re.compile(
     r"remark(?:s|ed|ing)?|return(?:s|ed|ing)?|retort(?:s|ed|ing)?|plead(?:s|ed|ing)?|"
     r"admit(?:s|ted|ting)?|sigh(?:s|ed|ing)?|laugh(?:s|ed|ing)?|yell(?:s|ed|ing)?|"
     r"scream(?:s|ed|ing)?|roar(?:s|ed|ing)?|growl(?:s|ed|ing)?|snap(?:s|ped|ping)?|"
-    r"told|tell(?:s|ing)?|thought|think(?:s|ing)?|sang|sing(?:s|ing)?|sung|wrote|writes?|read|"
+    r"told|tell(?:s|ing)?|thought|think(?:s|ing)?|sang|sing(?:s|ing)?|sung|"
     r"declar(?:e|es|ed|ing)|demand(?:s|ed|ing)?|inquir(?:e|es|ed|ing)|enquir(?:e|es|ed|ing)|"
     r"explain(?:s|ed|ing)?|insist(?:s|ed|ing)?|announc(?:e|es|ed|ing)|groan(?:s|ed|ing)?|"
     r"whimper(?:s|ed|ing)?|sob(?:s|bed|bing)?|stammer(?:s|ed|ing)?|shriek(?:s|ed|ing)?|"
@@ -152,10 +152,10 @@ class _Raw:
 
 def _detect_style(text: str) -> _Style | None:
     def opening(marks: str) -> int:
-        return len(re.findall(rf"(?:^|[\s(\[—–-])[{marks}](?=[^\W_]|[¿¡])", text))
+        return len(re.findall(rf"(?:^|[\s(\[—–-])[{marks}][ \u00a0\u202f]?(?=[^\W_]|[¿¡])", text))
 
     counts = {
-        _DOUBLE: text.count("\u201c") + text.count('"') // 2,
+        _DOUBLE: text.count("\u201c") + (text.count('"') + 1) // 2,
         _LOW9: text.count("\u201e"),
         _GUILLEMETS: opening("\u00ab"),
         _GUILLEMETS_REVERSED: opening("\u00bb"),
@@ -200,8 +200,8 @@ def _scan(
         else:
             if ch in style.opens and ch not in style.closes and ch not in style.straight:
                 continue  # nested or mistyped: the outer quote goes on
-            if left in _SPACE and (single or ch not in style.straight or right not in _SPACE):
-                continue  # a closing mark has its quote's last letter on the left
+            if i == open_at + 1 or (left in _SPACE and (single or (ch in style.straight and right not in _SPACE))):
+                continue  # a closing mark has its quote's last letter on the left (« French » aside)
             if single and left.isalpha() and right in " \t\r\n" and _later_close(text, i + 1, pe, style):
                 continue  # the dogs' bowls
             found.append(_raw(text, open_at, i + 1, index))

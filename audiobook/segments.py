@@ -80,6 +80,8 @@ class _Layout:
             return "scene"
         if bisect_right(self.paragraphs, start) > bisect_right(self.paragraphs, lo):
             return "paragraph"
+        if self.text[start].islower():
+            return "none"  # a speech tag or the rest of a sentence broken by a quote
         if _ENDS_SENTENCE.search(self.text, max(previous.start, previous.end - 4), previous.end):
             return "sentence"
         return "none"
