@@ -244,7 +244,10 @@ def _table(*columns: str):
 def _console(stderr: bool = False):
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    stream = sys.stderr if stderr else sys.stdout
+    # Piped output is read by scripts: rows stay whole instead of wrapping at 80 columns.
+    width = None if stream.isatty() else 10_000
+    return Console(file=stream, width=width, highlight=False, soft_wrap=False)
 
 
 def _echo_json(data: Any) -> None:

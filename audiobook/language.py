@@ -33,7 +33,9 @@ COMMON_WORDS: dict[str, frozenset[str]] = {
             something anything out up down off again now never always well oh sir please
             thank thanks don't didn't can't won't isn't wasn't aren't let let's go going
             come get got know think want say said tell told see look like make take give
-            one two good right little much more""",
+            one two good right little much more asked replied answered cried whispered
+            shouted muttered added continued exclaimed laughed smiled nodded sighed looked
+            turned went came""",
         "es": """el la los las un una unos unas y o pero de del al a en con sin por para
             que qué es son era fue ser estar está están estoy soy eres somos yo tú usted él
             ella nosotros vosotros ellos ellas mi mis tu tus su sus me te se nos lo le les
@@ -153,7 +155,7 @@ def segment_language(text: str, main: str, candidates: set[str]) -> str:
     # lingua spreads its confidence thin over related languages on a short
     # phrase; words that clearly single out the same language make up for it.
     lead = other_hits - (ranked[1][1] if len(ranked) > 1 else 0)
-    agreeing = lang == other and (confidence >= AGREEING or lead >= 2)
+    agreeing = lang == other and other_hits > 0 and (confidence >= AGREEING or lead >= 2)
     return lang if confidence >= CONFIDENT or agreeing else main
 
 

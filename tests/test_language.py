@@ -77,6 +77,10 @@ def test_a_foreign_line_in_an_english_book(line, expected):
     "I told him, vamos a la playa, and he laughed.",
     "Mila smiled, feeling the words of her song echoing in her mind:",
     "She said bonjour to the concierge and walked on without another word.",
+    "Carlos grinned.",
+    "Charlotte sighed.",
+    "Mila shrugged.",
+    "Silence.",
 ])
 def test_english_lines_stay_english(line):
     assert segment_language(line, "en", EVERYTHING) == "en"
