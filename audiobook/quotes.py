@@ -34,6 +34,7 @@ class _Style:
         return re.compile("[" + re.escape(self.opens + self.closes + self.straight) + "]")
 
 
+_STRONG_SINGLE_CLOSE = re.compile("[.,!?;\u2026\u2014-]['\u2019](?!\\w)")
 _DOUBLE = _Style("\u201c", "\u201d", '"')
 _SINGLE = _Style("\u2018", "\u2019", "'")
 _GUILLEMETS = _Style("\u00ab", "\u00bb")
@@ -65,6 +66,12 @@ _SPEECH_VERB = re.compile(
     re.IGNORECASE,
 )
 _TAG_AFTER = re.compile(rf"^[,;:\u2014\u2013-]?\s*(?:[\w.'\u2019]+\s+){{0,2}}?{_SPEECH_VERB.pattern}", re.I)
+# An inserted speech tag in French dialogue: ", dit Marie," / ", demanda-t-il."
+_INCISE = re.compile(
+    r"(?<=[,!?\u2026])\s+(?:dit|demanda|r\u00e9pondit|s'\u00e9cria|s\u2019\u00e9cria|cria|murmura|ajouta|reprit|"
+    r"fit|lan\u00e7a|souffla|soupira|interrompit|continua|r\u00e9pliqua|observa)(?:-t)?(?:-(?:il|elle|ils|elles|on))?"
+    r"\b[^,.!?;\u2026]{0,40}[,.!?;\u2026]"
+)
 _SMALL_WORDS = frozenset(
     "a an the of in on at to for and or but nor by with from as into de del la el los las le les "
     "des du et y en un une".split()
@@ -159,7 +166,9 @@ def _detect_style(text: str) -> _Style | None:
         _LOW9: text.count("\u201e"),
         _GUILLEMETS: opening("\u00ab"),
         _GUILLEMETS_REVERSED: opening("\u00bb"),
-        _SINGLE: sum(1 for m in re.finditer(r"(?:^|[\s(\[—–-])['\u2018](?=\w)", text) if not _ELISION.match(text, m.end())),
+        _SINGLE: sum(
+            1 for m in re.finditer(r"(?:^|[\s(\[—–-])['\u2018](?=\w)", text) if not _ELISION.match(text, m.end())
+        ),
     }
     if counts[_LOW9]:
         counts[_DOUBLE] = 0  # “ closes in „ “ books
@@ -200,7 +209,8 @@ def _scan(
         else:
             if ch in style.opens and ch not in style.closes and ch not in style.straight:
                 continue  # nested or mistyped: the outer quote goes on
-            if i == open_at + 1 or (left in _SPACE and (single or (ch in style.straight and right not in _SPACE))):
+            spaced = left in _SPACE and (single or (ch in style.straight and right not in _SPACE))
+            if i == open_at + 1 or spaced:
                 continue  # a closing mark has its quote's last letter on the left (« French » aside)
             if single and left.isalpha() and right in " \t\r\n" and _later_close(text, i + 1, pe, style):
                 continue  # the dogs' bowls
@@ -208,8 +218,7 @@ def _scan(
             open_at = None
     if open_at is not None:
         quote = _raw(text, open_at, pe, index, closed=False)
-        reopened = next_start is not None and text[next_start] in style.opens + style.straight
-        quote.continues = reopened and not _closing_side(" ", text[next_start + 1 : next_start + 2] or " ")
+        quote.continues = next_start is not None and text[next_start] in style.opens + style.straight
         found.append(quote)
     return [q for q in found if q.start < q.end]
 
@@ -220,8 +229,7 @@ def _closing_side(left: str, right: str) -> bool:
 
 def _later_close(text: str, pos: int, end: int, style: _Style) -> bool:
     """A closing single mark after sentence punctuation further on in the paragraph."""
-    pattern = "[" + re.escape(style.closes + style.straight) + "]"
-    return bool(re.search(rf"[.,!?;\u2026—-]{pattern}(?!\w)", text[pos:end]))
+    return bool(_STRONG_SINGLE_CLOSE.search(text, pos, end))
 
 
 def _raw(text: str, outer_start: int, outer_end: int, index: int, closed: bool = True) -> _Raw:
@@ -247,7 +255,21 @@ def _scan_dash(text: str, ps: int, pe: int, index: int) -> list[_Raw]:
             speaking = True
     if speaking:
         found.append(_dash_raw(text, begin, pe, index, bool(found)))
+    found = [piece for q in found for piece in _split_incise(text, q)]
     return [q for q in found if q.start < q.end and re.search(r"\w", text[q.start : q.end])]
+
+
+def _split_incise(text: str, q: _Raw) -> list[_Raw]:
+    """French dialogue marks no tag: "— Bonjour, dit Marie. Ça va ?" is speech, tag, speech."""
+    m = _INCISE.search(text, q.start, q.end)
+    if not m:
+        return [q]
+    first = _Raw(q.outer_start, m.start(), q.start, m.start(), q.paragraph, dash=True, joined=q.joined)
+    rest = _trim(text, m.end(), q.end)
+    if rest[0] >= rest[1]:
+        return [first]
+    second = _Raw(rest[0], q.outer_end, rest[0], rest[1], q.paragraph, dash=True, joined=True)
+    return [first, *_split_incise(text, second)]
 
 
 def _dash_raw(text: str, begin: int, end: int, index: int, joined: bool) -> _Raw:
@@ -290,7 +312,8 @@ def _is_speech(text: str, q: _Raw, paragraph: tuple[int, int], after_speech: boo
     words = re.findall(r"[^\W\d_][\w'\u2019-]*", content)
     if not words:
         return False
-    before = " ".join(text[paragraph[0] : q.outer_start].split())
+    # A bounded look back keeps a huge paragraph full of quotes linear.
+    before = " ".join(text[max(paragraph[0], q.outer_start - 200) : q.outer_start].split())
     after = " ".join(text[q.outer_end : min(paragraph[1], q.outer_end + 60)].split())
     short = len(words) <= _TITLE_MAX_WORDS and len(re.findall(r"[.!?\u2026]\s+\S", content)) == 0
     titled = short and _title_case(words)

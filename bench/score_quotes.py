@@ -64,10 +64,8 @@ def main(argv: list[str]) -> int:
     report("all", [(q.start, q.end) for q in quotes], gold_all)
     report("speech", [(q.start, q.end) for q in quotes if q.is_speech], gold_speech)
     print(f"find_quotes took {took:.2f}s for {len(text)} characters")
-    if "-v" in sys.argv:
-        pass
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[:3]))
+    sys.exit(main(sys.argv))

@@ -212,3 +212,19 @@ def test_large_book_is_fast():
     quotes = find_quotes(text)
     assert time.perf_counter() - began < 5
     assert len(quotes) == 20000
+
+
+def test_french_dialogue_dash_with_inserted_tag():
+    text = (
+        "Il entra.\n\n\u2014 Bonjour, dit Marie. Comment vas-tu\u00a0?\n\n"
+        "\u2014 Bien, r\u00e9pondit-il.\n\n\u2014 Et toi\u00a0?"
+    )
+    quotes = find_quotes(text)
+    assert [text[q.start : q.end] for q in quotes] == [
+        "Bonjour,",
+        "Comment vas-tu\u00a0?",
+        "Bien,",
+        "Et toi\u00a0?",
+    ]
+    assert quotes[0].group == quotes[1].group
+    assert len({quotes[1].group, quotes[2].group, quotes[3].group}) == 3
