@@ -26,7 +26,7 @@ from .attribution_tags import Mention, TagReader, compile_names, head_noun
 from .model import NARRATOR, Attribution, Quote, Roster
 from .names import NOT_NAMES
 from .quotes import paragraph_spans
-from .roster import descriptors, vocatives
+from .roster import descriptors, narrator_name, vocatives
 
 _NARRATOR_MENTION = re.compile(r"\b(?:I|me|my|myself)\b")
 # A mention is a subject when it opens a sentence or clause; after any other
@@ -41,25 +41,28 @@ _SALIENCE = 12
 class _Book:
     """What the sieve knows about the book: names, appositions, paragraphs."""
 
-    def __init__(self, text: str, roster: Roster):
+    def __init__(self, text: str, quotes: list[Quote], roster: Roster):
         self.text = text
         self.roster = roster
+        # A first-person narrator's own name ("Pip") means the narrator.
+        me = narrator_name(text, quotes, roster)
         self.alias = {}
         for c in roster.characters:
             for a in [c.name, *c.aliases]:
-                self.alias.setdefault(a, c.name)
-                self.alias.setdefault(a.lower(), c.name)
+                self.alias.setdefault(a, NARRATOR if c.name == me else c.name)
+                self.alias.setdefault(a.lower(), NARRATOR if c.name == me else c.name)
         # Single tokens of multi-word names help read an unknown tag ("said Bennet").
         self.token = defaultdict(set)
         for c in roster.characters:
             for a in c.aliases:
                 for t in a.split():
                     if t.lower() not in NOT_NAMES:
-                        self.token[t].add(c.name)
+                        self.token[t].add(self.alias[a])
         pattern = compile_names([a for c in roster.characters for a in [c.name, *c.aliases]])
         self.names = re.compile(pattern)
         self.tags = TagReader(pattern)
         self.gender = {c.name: c.gender for c in roster.characters}
+        self.gender.pop(me, None)
         self.described = descriptors(text, roster)
         # The quote finder's paragraphs, so "same paragraph" means the same to both.
         self.spans = paragraph_spans(text) or [(0, len(text))]
@@ -115,7 +118,7 @@ class _Conversation:
 
 
 def attribute(text: str, quotes: list[Quote], roster: Roster) -> list[Attribution]:
-    book = _Book(text, roster)
+    book = _Book(text, quotes, roster)
     out: list[Attribution | None] = [None] * len(quotes)
     speech = []
     for i, q in enumerate(quotes):

@@ -36,13 +36,14 @@ class Mention:
 
 
 def compile_names(aliases: list[str]) -> str:
-    """An alternation of aliases, longest first, matching a capital or small first letter."""
+    """An alternation of aliases, longest first. A description ("the old woman")
+    may also open a sentence with a capital; a name ("Will", "Time") must keep its own."""
     parts = []
     for alias in sorted(set(aliases), key=len, reverse=True):
         if not alias:
             continue
         first = alias[0]
-        head = f"[{first.upper()}{first.lower()}]" if first.isalpha() else re.escape(first)
+        head = f"[{first.upper()}{first.lower()}]" if first.islower() else re.escape(first)
         parts.append(head + re.escape(alias[1:]).replace(r"\ ", r"\s+"))
     if not parts:
         return r"(?!x)x"

@@ -146,7 +146,8 @@ could will would shall should must might ought have has had is are was were be b
 being am it's that's there's what's nothing something everything anything nobody
 somebody everybody anybody someone everyone anyone the mrs. mr. dr. ii iii iv v vi
 vii viii ix x xi xii xiii xiv xv xvi xvii xviii xix xx tsar emperor majesty highness
-excellency honour honor ladyship lordship
+excellency honour honor ladyship lordship hereupon thereupon whereupon therefore
+accordingly nay aye hush hark lo
 """.split())
 
 FEMALE_PRONOUNS = {"she", "her", "hers", "herself"}

@@ -32,6 +32,7 @@ _PLACE_WORDS = {"in", "from", "into", "near", "through", "across", "towards", "t
 _ACTION = re.compile(r"\s+(?:[a-z]+ly\s+)?(?:[a-z]+ed|was|had|is|has|would|could|did|went|came|"
                      r"took|gave|made|saw|felt|knew|got|sat|stood|ran|said|thought|began|kept|"
                      r"let|put|shook|spoke|told|laughed|smiled|nodded|shrugged|looked)\b")
+_CLAUSE_OPENERS = {"and", "but", "then", "when", "while", "as", "that", "so", "till", "until", "because"}
 _SUBJ_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]im|[Hh]imself|[Hh]erself|[Hh]is|[Hh]er)\b")
 _FIRST = re.compile(r"\b(?:I|me|my|myself)\b")
 _SENTENCE_END = re.compile(r"[.!?]")
@@ -147,7 +148,8 @@ def _find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
             form.tag += 1
         elif _ACTION.match(after):
             form.person += 1
-        _pronoun_after(narration, end, form)
+        if not before or not before[-1].isalpha() or not before[-1].islower() or before[-1] in _CLAUSE_OPENERS:
+            _pronoun_after(narration, end, form)  # a subject: "Zorvath walked in. He ..."
     for rx in (_APPOS_BEFORE, _APPOS_AFTER):
         for m in rx.finditer(narration):
             form = forms.get((None, (m.group("name"),)))
@@ -188,9 +190,10 @@ def _pronoun_after(narration: str, end: int, form: _Form) -> None:
         window = window[:stops[1].start()]
     if "\n\n" in window:
         window = window[:window.index("\n\n")]
-    other = _NAME.search(window)
     m = _SUBJ_PRONOUN.search(window)
-    if m and (other is None or other.start() > m.start()):
+    other = next((o for o in _NAME.finditer(window, 0, m.start() if m else 0)
+                  if o.group("hon") or o.group("name").split()[0].lower() not in NOT_NAMES), None)
+    if m and other is None:
         # "his"/"her" may belong to someone else ("handed her a glass"): half weight.
         word = m.group(0).lower()
         weight = 1 if word in ("his", "her") else 2
@@ -207,6 +210,8 @@ def _is_person(f: _Form) -> bool:
         return False
     if len(f.tokens) == 1 and not f.tag and (f.common and f.common >= f.mid or f.lower >= f.count):
         return False
+    if f.the * 2 >= f.count and not f.tag and not NOUN_GENDER.get(f.tokens[-1].lower()):
+        return False  # "the Temple", "the Boar": places and inns, unless they speak
     if f.person >= 2 and f.person > f.place:
         return True
     if len(f.tokens) == 1 and name_gender(f.tokens[0]) and f.mid >= 1:
@@ -235,17 +240,23 @@ def _cluster(forms: list[_Form]) -> list[list[_Form]]:
         families[f.tokens[-1]].add(_gender_of_hon(f))
     for f in hon_forms:
         gender = _gender_of_hon(f)
-        same = [c for c in clusters if any(g.hon and honorific_key(g.hon) == honorific_key(f.hon)
-                                           and (g.tokens[-1] == f.tokens[-1] or g.tokens[:len(f.tokens)] == f.tokens)
-                                           for g in c)]
+        # "Mr. Herbert Pocket" is "Herbert Pocket"; "Father Christopher Sireysky"
+        # is "Father Christopher"; but "Mr. Pocket" is not "Mr. Herbert Pocket".
+        same = [c for c in clusters if any(
+            (not g.hon and len(f.tokens) > 1 and g.tokens == f.tokens and _cluster_gender(c) in (None, gender))
+            or (g.hon and honorific_key(g.hon) == honorific_key(f.hon)
+                and _prefix(g.tokens, f.tokens))
+            for g in c)]
         if same:
             same[0].append(f)
             continue
         fits = [c for c in clusters if not any(g.hon for g in c)
                 and any(f.tokens[-1] in g.tokens for g in c)
                 and _cluster_gender(c) in (None, gender)]
-        if len(fits) == 1 and len(families[f.tokens[-1]]) == 1 and (len(f.tokens) > 1 or gender != "female"
-                                                                      or _first_names(fits[0])):
+        # "Miss Bennet" is the one Bennet daughter with a first name; "Mrs. Bennet"
+        # and "Mr. Bennet" join a first name only when no other title shares the surname.
+        unmarried = honorific_key(f.hon) in ("miss", "mademoiselle", "mlle")
+        if len(fits) == 1 and (len(families[f.tokens[-1]]) == 1 or unmarried) and _first_names(fits[0]):
             fits[0].append(f)
         else:
             clusters.append([f])
@@ -264,11 +275,19 @@ def _cluster(forms: list[_Form]) -> list[list[_Form]]:
     return clusters
 
 
+def _prefix(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    short, long = sorted((a, b), key=len)
+    return long[:len(short)] == short
+
+
 def _first_names(cluster: list[_Form]) -> bool:
     return any(not g.hon and len(g.tokens) >= 2 for g in cluster)
 
 
 def _cluster_gender(cluster: list[_Form]) -> str | None:
+    said = {_gender_of_hon(f) for f in cluster} - {None}
+    if len(said) == 1:
+        return said.pop()  # "Mrs." outweighs any nearby "he"
     votes = Counter()
     for f in cluster:
         g = _gender_of_hon(f)
@@ -349,9 +368,11 @@ def _described_speakers(text: str, quotes: list[Quote], characters: list[Charact
             if words[0].lower() in ("the", "a", "an"):
                 counts["the " + " ".join(words[1:])] += 1
     taken = {a.lower() for c in characters for a in c.aliases}
+    # "the coachman" is Deniska when the text said "the coachman Deniska".
+    named = {noun for nouns in descriptors(text, Roster(characters)).values() for noun in nouns}
     out = []
     for phrase, n in counts.items():
-        if n >= 1 and phrase not in taken and not phrase.endswith("voice"):
+        if phrase not in taken and head_noun(phrase) not in named and not phrase.endswith("voice"):
             out.append(Character(phrase, [phrase], description_gender(phrase), n))
     return out
 
@@ -376,6 +397,29 @@ def vocatives(quote_text: str, names: dict[str, str]) -> list[str]:
                 if who and who not in out:
                     out.append(who)
     return out
+
+
+def narrator_name(text: str, quotes: list[Quote], roster: Roster) -> str | None:
+    """The first-person narrator's own name ("Pip"): others say it in their
+    speech far more often than the narration does, since the narration says "I"."""
+    if not roster.first_person or not roster.characters:
+        return None
+    index = _alias_index(roster)
+    names = re.compile(compile_names(list(index)))
+    spoken, told, at = Counter(), Counter(), 0
+    for q in sorted(quotes, key=lambda q: q.start):
+        for m in names.finditer(text, at, q.outer_start):
+            told[index.get(m.group(0))] += 1
+        if q.is_speech:
+            for m in names.finditer(text, q.start, q.end):
+                spoken[index.get(m.group(0))] += 1
+        at = max(at, q.outer_end)
+    for m in names.finditer(text, at):
+        told[index.get(m.group(0))] += 1
+    best = max(spoken, key=lambda n: spoken[n] - 3 * told[n], default=None)
+    if best and spoken[best] >= 5 and spoken[best] >= 3 * told[best]:
+        return best
+    return None
 
 
 def _alias_index(roster: Roster) -> dict[str, str]:
@@ -440,4 +484,4 @@ def _first_person(narration: str, text: str, quotes: list[Quote]) -> bool:
     return sum(1 for q in quotes if tag.match(text[q.outer_end:q.outer_end + 40])) >= 1 and hits >= 2
 
 
-__all__ = ["build_roster", "descriptors", "mask_quotes", "vocatives", "FIRST_PERSON"]
+__all__ = ["build_roster", "descriptors", "mask_quotes", "narrator_name", "vocatives", "FIRST_PERSON"]

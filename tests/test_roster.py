@@ -1,0 +1,137 @@
+"""The character roster from text alone and from a cast file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from audiobook import quotes, roster
+from audiobook.model import Cast, CastEntry, Roster
+
+DATA = Path(__file__).parent / "data" / "attribution"
+
+
+def build(text: str, cast: Cast | None = None) -> Roster:
+    return roster.build_roster(text, quotes.find_quotes(text), cast)
+
+
+def who(r: Roster, alias: str):
+    """The character that goes by this name, or None."""
+    return next((c for c in r.characters if alias == c.name or alias in c.aliases), None)
+
+
+AUSTEN = (
+    "Mr. Bennet was among the earliest of those who waited on Mr. Bingley. Mrs. Bennet "
+    "had hoped he would call.\n\n"
+    "Elizabeth Bennet had been obliged to sit down for two dances. Elizabeth laughed at "
+    "the story, and she told it to her friends. Miss Bennet, said everyone, was the wit of "
+    "the family.\n\n"
+    '"My dear Mr. Bennet," said his lady to him one day, "have you heard that Netherfield '
+    'Park is let at last?"\n\n'
+    "Mr. Bennet replied that he had not. On Monday they walked in London and in Meryton "
+    "together. In March Mrs. Bennet went to Brighton."
+)
+
+
+def test_alias_clustering_joins_first_name_and_title_with_surname():
+    r = build(AUSTEN)
+    elizabeth = who(r, "Elizabeth")
+    assert elizabeth is not None
+    assert who(r, "Elizabeth Bennet") is elizabeth
+    assert who(r, "Miss Bennet") is elizabeth
+
+
+def test_mr_and_mrs_are_different_people():
+    r = build(AUSTEN)
+    mr, mrs = who(r, "Mr. Bennet"), who(r, "Mrs. Bennet")
+    assert mr is not None and mrs is not None and mr is not mrs
+    assert mr.gender == "male" and mrs.gender == "female"
+    assert who(r, "Elizabeth") not in (mr, mrs)
+
+
+def test_places_months_and_days_are_not_characters():
+    r = build(AUSTEN)
+    for word in ("London", "Meryton", "Brighton", "Monday", "March", "Netherfield", "On", "In"):
+        assert who(r, word) is None, word
+
+
+def test_gender_from_pronouns_for_unknown_names():
+    text = ("Zorvath walked into the hall. He was tired and he sat down.\n\n"
+            "Later Quillan came in. She looked at Zorvath and she smiled, and then she left.\n\n"
+            "Zorvath frowned. He did not understand. Quillan returned; she had forgotten her hat.")
+    r = build(text)
+    assert who(r, "Zorvath").gender == "male"
+    assert who(r, "Quillan").gender == "female"
+
+
+def test_apposition_gives_gender_and_the_seed_roster():
+    r = build((DATA / "mila.txt").read_text(encoding="utf-8"))
+    assert who(r, "Mila").gender == "female"
+    assert who(r, "Sofia").gender == "female"  # "Mila's sister, Sofia"
+    assert who(r, "Carlos").gender == "male"  # "Her manager, Carlos, ... he said"
+    assert who(r, "Mila Arias") is who(r, "Mila")
+    assert not r.first_person
+
+
+def test_apposition_alone_decides_gender():
+    text = ("The band played on. Dana's brother, Ashgrove, waited by the door with the coats. "
+            "Later Ashgrove walked home alone.")
+    assert who(build(text), "Ashgrove").gender == "male"
+
+
+def test_kamila_seed_is_female():
+    r = build((DATA / "kamila.txt").read_text(encoding="utf-8"))
+    assert who(r, "Kamila").gender == "female"
+
+
+def test_lower_case_vocative_counts_as_a_mention():
+    text = 'Mila stood still. Carlos walked over to her.\n\n"You were great, mila," he said.'
+    found = quotes.find_quotes(text)
+    index = {"Mila": "Mila", "Carlos": "Carlos"}
+    speech = [q for q in found if q.is_speech]
+    assert roster.vocatives(text[speech[0].start:speech[0].end], index) == ["Mila"]
+    r = roster.build_roster(text, found)
+    assert who(r, "Mila").mentions == 2
+
+
+def test_first_person_narration():
+    text = ("I had not seen my uncle for years. When I came to the farm, Walter was mending a "
+            "fence, and I helped him until dark.\n\n"
+            '"You have grown," said Walter.\n\n"I have," said I.')
+    r = build(text)
+    assert r.first_person
+    assert who(r, "I") is None
+    assert not build(AUSTEN).first_person
+
+
+def test_the_narrators_name_is_recognised_from_speech():
+    text = "\n\n".join(
+        ["I went down to the forge. Joe was at work."]
+        + [f'"Pip, old chap," said Joe, "here is number {n}."\n\n"Thank you," said I.' for n in range(6)])
+    found = quotes.find_quotes(text)
+    r = roster.build_roster(text, found)
+    r.characters.append(type(r.characters[0])("Pip", ["Pip"], "male", 1))
+    assert roster.narrator_name(text, found, r) == "Pip"
+
+
+def test_cast_file_names_the_characters():
+    text = (DATA / "mila.txt").read_text(encoding="utf-8")
+    cast = Cast(CastEntry("narrator", ""), {
+        "Mila Arias": CastEntry("Mila Arias", "", "female", ["Mila"], from_file=True),
+        "Sister Sofia": CastEntry("Sister Sofia", "", None, ["Sofia"], from_file=True),
+    })
+    r = build(text, cast)
+    names = [c.name for c in r.characters]
+    assert "Mila Arias" in names and "Sister Sofia" in names
+    assert "Mila" not in names and "Sofia" not in names
+    assert who(r, "Sister Sofia").from_cast and who(r, "Sister Sofia").gender == "female"
+    # A character the cast does not list stays, from the automatic roster.
+    assert "Carlos" in names and not who(r, "Carlos").from_cast
+
+
+def test_cast_keys_match_unambiguous_single_names():
+    text = 'Elizabeth smiled at Darcy.\n\n"Well," said Elizabeth.'
+    cast = Cast(CastEntry("narrator", ""), {
+        "Elizabeth Bennet": CastEntry("Elizabeth Bennet", "", "female", [], from_file=True)})
+    r = build(text, cast)
+    assert who(r, "Elizabeth") is who(r, "Elizabeth Bennet")
+    assert r.characters[0].name == "Elizabeth Bennet"
