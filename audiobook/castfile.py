@@ -28,7 +28,7 @@ HEADER = """\
 # A top-level `lexicon = "lexicon.toml"` adds pronunciation respellings.
 """
 
-NARRATOR_KEYS = {"voice": str, "rate": int, "pitch": int}
+NARRATOR_KEYS = {"voice": str, "gender": str, "rate": int, "pitch": int}
 CHARACTER_KEYS = {"aliases": list, "gender": str, "voice": str, "rate": int, "pitch": int}
 TOP_KEYS = {"narrator", "characters", "lexicon"}
 GENDERS = ("female", "male")
@@ -111,6 +111,12 @@ class _Checker:
             raise self.fail(table, key, f"must be between {bounds[0]} and {bounds[1]}, not {value}")
         return value
 
+    def gender(self, data: dict[str, Any], table: list[str]) -> Any:
+        gender = data.get("gender")
+        if gender is not None and gender not in GENDERS:
+            raise self.fail(table, "gender", f'must be "female" or "male", not {gender!r}')
+        return gender
+
     def voice(self, data: dict[str, Any], table: list[str], engine) -> str:
         voice = data.get("voice", "").strip()
         if voice and engine is not None and not engine.is_valid_voice(voice):
@@ -135,6 +141,7 @@ def load_cast_file(path: Path, engine=None) -> Cast:
 
     narrator_data = check.table(data.get("narrator", {}), ["narrator"], NARRATOR_KEYS)
     narrator = CastEntry(NARRATOR, check.voice(narrator_data, ["narrator"], engine),
+                         gender=check.gender(narrator_data, ["narrator"]),
                          rate=check.number(narrator_data, ["narrator"], "rate", RATE_RANGE),
                          pitch=check.number(narrator_data, ["narrator"], "pitch", PITCH_RANGE),
                          from_file=True)
@@ -151,11 +158,8 @@ def load_cast_file(path: Path, engine=None) -> Cast:
         aliases = entry.get("aliases", [])
         if not all(isinstance(a, str) and a.strip() for a in aliases):
             raise check.fail(where, "aliases", "must be a list of non-empty strings")
-        gender = entry.get("gender")
-        if gender is not None and gender not in GENDERS:
-            raise check.fail(where, "gender", f'must be "female" or "male", not {gender!r}')
         characters[name] = CastEntry(
-            name, check.voice(entry, where, engine), gender=gender,
+            name, check.voice(entry, where, engine), gender=check.gender(entry, where),
             aliases=[a.strip() for a in aliases if a.strip() != name],
             rate=check.number(entry, where, "rate", RATE_RANGE),
             pitch=check.number(entry, where, "pitch", PITCH_RANGE), from_file=True)

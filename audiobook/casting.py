@@ -58,10 +58,10 @@ def make_cast(script: Script, engine, cast_file: Cast | None = None) -> Cast:
 
     narrator = CastEntry(NARRATOR, "", from_file=bool(narrator_given and narrator_given.voice))
     if narrator_given is not None:
-        narrator.voice, narrator.rate, narrator.pitch = (
-            narrator_given.voice, narrator_given.rate, narrator_given.pitch)
+        narrator.voice, narrator.gender, narrator.rate, narrator.pitch = (
+            narrator_given.voice, narrator_given.gender, narrator_given.rate, narrator_given.pitch)
     if not narrator.voice:
-        narrator.voice, narrator.pitch = picker.pick(None, narrator.pitch)
+        narrator.voice, narrator.pitch = picker.pick(narrator.gender, narrator.pitch)
 
     characters: dict[str, CastEntry] = {}
     balance = Counter()  # voices of each gender cast so far, for unknown genders

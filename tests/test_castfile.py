@@ -79,7 +79,7 @@ def test_malformed_toml_names_file_and_line(tmp_path, engine):
 
 @pytest.mark.parametrize("body, key, line", [
     ('[characters.Mila]\ngender = "female"\ncolour = "red"\n', "colour", 3),
-    ('[narrator]\nvoice = "en-us+m1"\ngender = "male"\n', "gender", 3),
+    ('[narrator]\nvoice = "en-us+m1"\nage = 40\n', "age", 3),
     ('voices = "x"\n', "voices", 1),
     ('[narator]\nvoice = "en-us+m1"\n', "narator", 1),
 ])
@@ -96,6 +96,7 @@ def test_an_unknown_key_is_named_with_its_line(tmp_path, engine, body, key, line
     ('[characters.Mila]\naliases = "Mi"\n', "aliases"),
     ('[characters.Mila]\naliases = ["Mi", 3]\n', "aliases"),
     ('[characters.Mila]\ngender = "woman"\n', "gender"),
+    ('[narrator]\ngender = "robot"\n', "gender"),
     ('[characters.Mila]\nrate = "fast"\n', "rate"),
     ('[characters.Mila]\npitch = 400\n', "pitch"),
     ('[narrator]\nvoice = 3\n', "voice"),

@@ -137,6 +137,14 @@ def test_a_cast_file_overrides_any_choice(engine):
     assert len(set(voices)) == len(voices)  # automatic picks avoid the file's voices
 
 
+def test_a_narrator_gender_picks_from_that_pool(engine):
+    file_cast = Cast(CastEntry(NARRATOR, "", "female", from_file=True), {})
+    cast = make_cast(mila_story(), engine, file_cast)
+    assert gender_of(cast.narrator.voice) == "female"
+    voices = [e.voice for e in [cast.narrator, *cast.characters.values()]]
+    assert len(set(voices)) == len(voices)
+
+
 def test_voice_settings_keep_rate_and_pitch_in_another_language(engine):
     script = mila_story()
     file_cast = Cast(CastEntry(NARRATOR, "", from_file=True),

@@ -139,3 +139,12 @@ def test_help_and_version(capsys):
         assert command in out
     code, out, _ = run(capsys, "--version")
     assert code == 0 and out.startswith("audiobook ")
+
+
+def test_the_console_script_runs_main():
+    script = Path(sys.executable).parent / "audiobook"
+    if not script.exists():
+        pytest.skip("package not installed into this interpreter's environment")
+    done = subprocess.run([str(script), "voices", "--language", "es"], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0 and "es+f3" in done.stdout and done.stderr == ""
