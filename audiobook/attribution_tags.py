@@ -25,6 +25,12 @@ _STOP = r"(?=\s*[,.;:!?—–-]|\s*$|\s+(?:in|with|and|to|as|who|from|at|on|for|
 # A capitalised name not (yet) in the roster, for roster discovery.
 CAP = r"[A-ZÀ-ÖØ-Þ][\w'’-]*(?:\.?\s+[A-ZÀ-ÖØ-Þ][\w'’-]*){0,3}"
 LEAD = r"^[\s,;—–-]*"
+# "Panteley was muttering": the progressive of a speech verb.
+ING = r"(?:" + "|".join(sorted(
+    {v[:-3] + "ying" if v.endswith("ied") else v[:-2] + "ing" for v in SPEECH_VERBS if v.endswith("ed")}
+    | {"saying", "speaking", "talking", "singing", "telling", "calling", "crying"}, key=len, reverse=True)) + r")\b"
+_AUX = r"(?:was|were|is|kept|went\s+on)"
+_SOUND = r"(?:voice|shout|cry|whisper|call|scream|laugh|bass|tenor)"
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,10 @@ class TagReader:
         subj_after = subj.replace(f"(?P<desc>\\b{DESC})", f"(?P<desc>\\b{DESC}{_STOP})")
         self.verb_first = re.compile(LEAD + rf"{ADVERB}{VERB}\s+{ADVERB}(?:{subj_after})")
         # "Holmes said", "she admitted", "the old man quietly replied"
-        self.subj_first = re.compile(LEAD + rf"(?:{subj})\s*,?\s+{ADVERB}(?:{VERB})")
+        self.subj_first = re.compile(LEAD + rf"(?:{subj})\s*,?\s+{ADVERB}(?:{VERB}|{_AUX}\s+{ADVERB}{ING})")
+        # "he heard Panteley whisper", "Dymov's shout floated from the waggon"
+        self.heard = re.compile(LEAD + rf"(?:{PRONOUN}\s+)?(?:heard|hears|could\s+hear)\s+(?:{subj_after})")
+        self.voice = re.compile(LEAD + rf"(?:{subj})['’]s\s+(?:[a-z]+\s+)?{_SOUND}\b")
         self.subject = re.compile(rf"(?:{subj})")
         self.verb = re.compile(rf"(?<![\w'-]){VERB}")
         self.sentence_start = re.compile(rf"(?:^|(?<=[.!?;])\s+)(?:{subj})\s+(?=[a-z])")
@@ -69,7 +78,7 @@ class TagReader:
 
         Any description glued to the verb counts here ("the shopman asked"): in
         that position it is the speaker whatever the noun."""
-        for rx in (self.subj_first, self.verb_first):
+        for rx in (self.subj_first, self.verb_first, self.voice, self.heard):
             m = rx.match(seg)
             if m:
                 found = _mention(m)
