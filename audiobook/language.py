@@ -118,8 +118,10 @@ def main_language(text: str) -> str:
     # Running prose is ~40% function words; 15% with a clear lead is decisive.
     if hits >= 0.15 * len(words) and hits > 1.2 * runner_up:
         return best
-    found = _lingua_best(" ".join(words[:400]), set(DETECTABLE))
-    return found[0] if found else best if hits else DEFAULT_LANGUAGE
+    # Not one of the word-listed languages: any language lingua knows, in its
+    # low-accuracy mode (trigrams only, ~70 MB), which is plenty for 400 words.
+    found = _main_detector().detect_language_of(" ".join(words[:400]))
+    return found.iso_code_639_1.name.lower() if found else best if hits else DEFAULT_LANGUAGE
 
 
 def detect_languages(segments: list[Segment], main: str, supported: set[str]) -> None:
@@ -184,6 +186,13 @@ def _lingua_best(text: str, candidates: set[str]) -> tuple[str, float] | None:
         return None
     top = values[0]
     return top.language.iso_code_639_1.name.lower(), top.value
+
+
+@cache
+def _main_detector():
+    from lingua import LanguageDetectorBuilder
+
+    return LanguageDetectorBuilder.from_all_spoken_languages().with_low_accuracy_mode().build()
 
 
 @cache

@@ -39,6 +39,14 @@ def test_main_language_of_running_prose(text, expected):
     assert main_language(text) == expected
 
 
+def test_main_language_without_a_word_list():
+    polish = ("Był sobie raz człowiek, który mieszkał w małym domu nad rzeką. Każdego dnia "
+              "chodził do lasu i zbierał grzyby, a wieczorem siedział przy oknie i patrzył na wodę. ")
+    assert main_language(polish * 3) == "pl"
+    assert segment_language("Je ne sais pas", "pl", EVERYTHING | {"pl"}) == "fr"
+    assert segment_language(polish, "pl", EVERYTHING | {"pl"}) == "pl"
+
+
 def test_main_language_of_nothing_is_english():
     assert main_language("") == "en"
     assert main_language("  \n\n 1984 ... ") == "en"
