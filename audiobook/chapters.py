@@ -6,10 +6,10 @@ or a lone numeral ("II", "12") with blank lines on both sides. Headings with no
 text before the next heading are merged into it ("VOLUME ONE" above
 "Chapter 1"), and three or more in a row are a contents list, which stays text
 of the chapter it sits in. Text before the first heading is kept as a chapter
-titled "Opening". A file without headings is one chapter titled from its file
-name: ``003_the_storm.txt`` -> "Chapter 3: The Storm", ``002_ae557fbbbf91644b.txt``
--> "Chapter 2" (hash-like parts carry no meaning); with no usable name the
-first words of the text serve as title.
+titled "Opening". A file without headings is one chapter titled from the words
+of its file name: ``003_the_storm.txt`` -> "The Storm"; with none
+(``002_ae557fbbbf91644b.txt``: numbers and hashes carry no meaning) the title
+is left empty and the pipeline numbers the chapter by its place in the book.
 """
 
 from __future__ import annotations
@@ -136,18 +136,18 @@ def _merge_heads(text: str, heads: list[tuple[int, int, str]]) -> list[tuple[int
 
 
 def _title_from_name(path: str, text: str) -> str:
+    """Words of the file name, or "" when it has none (ids, hashes, numbers).
+
+    A leading number only orders the files: the pipeline numbers untitled
+    chapters by their place in the book, so "000_x" and "002_y" read as
+    Chapter 1 and Chapter 2 rather than Chapter 0 and Chapter 2.
+    """
     stem = PurePath(path).stem
     number = re.match(r"\d+", stem)
     words = [
         w for w in re.split(r"[\s_\-.]+", stem[number.end() :] if number else stem) if w and not _hashlike(w)
     ]
-    name = " ".join(w if not w.islower() else w.capitalize() for w in words)
-    if number and int(number.group()) > 0:
-        return f"Chapter {int(number.group())}" + (f": {name}" if name else "")
-    if name:
-        return name
-    first = re.findall(r"[^\W_]+(?:['\u2019][^\W_]+)?", text[:400])[:6]
-    return " ".join(first) if first else "Chapter"
+    return " ".join(w if not w.islower() else w.capitalize() for w in words)
 
 
 def _hashlike(word: str) -> bool:

@@ -7,7 +7,7 @@ this module only wires them in order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .engines import DEFAULT_ENGINE, Engine, get_engine
@@ -48,6 +48,8 @@ def prepare(
         said = attribution.attribute(doc.text, found, cast_roster)
         speakers = dict(enumerate(said))
         for chapter in chapters.split_chapters(doc):
+            if not chapter.title:
+                chapter = replace(chapter, title=f"Chapter {len(chapter_scripts) + 1}")
             segs = segments.segment_chapter(doc, chapter, found, speakers)
             chapter_scripts.append(ChapterScript(chapter, segs))
         _merge_roster(merged, cast_roster)
