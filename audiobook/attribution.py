@@ -30,10 +30,11 @@ from .roster import descriptors, narrator_name, vocatives
 
 _NARRATOR_MENTION = re.compile(r"\b(?:I|me|my|myself)\b")
 # A mention is a subject when it opens a sentence or clause; after any other
-# word ("blessed Yegorushka", "looked at Dymov") it is an object.
+# word ("blessed Yegorushka") it is an object, after a preposition ("looked at
+# Dymov") barely in view at all.
 _OBJECT = re.compile(r"\b(?:of|to|at|upon|on|with|from|for|by|about|after|behind|towards|toward|beside|"
                      r"like|than|into|over|under|near|round|around|past|and|or)\s+(?:the\s+)?\Z")
-_SUBJECT_BEFORE = re.compile(r"(?:\A|[.!?;:—–(]|--|\n\s*\n|\b(?:and|but|then|while|when|as|so|that|till|until|"
+_SUBJECT_BEFORE = re.compile(r"(?:\A|[.!?;:—–(]|--|\n\s*\n|\b(?:but|then|while|when|as|so|that|till|until|"
                              r"because|though|whereupon|where)|,)\s*\Z")
 _SALIENCE = 12
 
@@ -79,7 +80,7 @@ class _Book:
         owners = self.token.get(name.split()[-1], set()) if name else set()
         return next(iter(owners)) if len(owners) == 1 else None
 
-    def mentions(self, segment: str) -> list[tuple[int, str, bool]]:
+    def mentions(self, segment: str) -> list[tuple[int, str, str]]:
         """Characters named in a stretch of narration, in order, and whether as a
         preposition's object ("looked at Dymov"), which makes them less likely the
         one a following "he" means."""
@@ -88,9 +89,11 @@ class _Book:
             who = self.character(" ".join(m.group(0).split()))
             if who:
                 head = segment[max(0, m.start() - 30):m.start()]
-                found.append((m.start(), who, _OBJECT.search(head) is not None))
+                role = "prep" if _OBJECT.search(head) else "subject" if _SUBJECT_BEFORE.search(head) else "object"
+                found.append((m.start(), who, role))
         if self.roster.first_person:
-            found += [(m.start(), NARRATOR, m.group(0) != "I") for m in _NARRATOR_MENTION.finditer(segment)]
+            found += [(m.start(), NARRATOR, "subject" if m.group(0) == "I" else "object")
+                      for m in _NARRATOR_MENTION.finditer(segment)]
         return sorted(found)
 
     def previous_paragraph(self, para: tuple[int, int]) -> tuple[int, int] | None:
@@ -103,18 +106,26 @@ class _Conversation:
 
     def __init__(self):
         self.salient: list[str] = []  # most recent first
+        self.focus: list[str] = []  # most recent subjects first
         self.run: list[str] = []  # speakers of consecutive dialogue paragraphs
         self.last_addressee: str | None = None
         self.lead_in: tuple[int, str] | None = None  # a narration paragraph ending in ':'
         self.lead_mentions: list = []
 
-    def mention(self, who: str, as_object: bool = False) -> None:
-        if who in self.salient:
-            if as_object:
-                return
-            self.salient.remove(who)
-        self.salient.insert(1 if as_object and self.salient else 0, who)
-        del self.salient[_SALIENCE:]
+    def mention(self, who: str, role: str = "subject") -> None:
+        # Turn-taking wants whoever was just in view; a pronoun wants the last
+        # subject ("Father Christopher blessed Yegorushka. ... he said").
+        _promote(self.salient, who, role == "prep")
+        _promote(self.focus, who, role != "subject")
+
+
+def _promote(order: list[str], who: str, as_object: bool) -> None:
+    if who in order:
+        if as_object:
+            return
+        order.remove(who)
+    order.insert(1 if as_object and order else 0, who)
+    del order[_SALIENCE:]
 
 
 def attribute(text: str, quotes: list[Quote], roster: Roster) -> list[Attribution]:
@@ -145,10 +156,10 @@ def attribute(text: str, quotes: list[Quote], roster: Roster) -> list[Attributio
             before = book.previous_paragraph(para)
             if before and text[before[0]:before[1]].rstrip().endswith(":"):
                 talk.lead_in = (before[0], text[before[0]:before[1]])
-                talk.lead_mentions = [(before[0] + at, who, obj)
-                                      for at, who, obj in book.mentions(talk.lead_in[1])]
-        for _, who, obj in book.mentions(between):
-            talk.mention(who, obj)
+                talk.lead_mentions = [(before[0] + at, who, role)
+                                      for at, who, role in book.mentions(talk.lead_in[1])]
+        for _, who, role in book.mentions(between):
+            talk.mention(who, role)
         _paragraph(book, talk, quotes, members, para, groups, out)
         read_to = para[1]
     return [a if a is not None else Attribution(None, "fallback") for a in out]
@@ -159,11 +170,11 @@ def _paragraph(book: _Book, talk: _Conversation, quotes: list[Quote], members: l
     text = book.text
     decided: dict[int, Attribution] = {}
     addressed: dict[int, str | None] = {}
-    local: list[tuple[int, str, bool]] = []  # (offset, character, as object) in this paragraph's narration
+    local: list[tuple[int, str, str]] = []  # (offset, character, role) in this paragraph's narration
     bounds = [para[0]] + [x for i in members for x in (quotes[i].outer_start, quotes[i].outer_end)] + [para[1]]
     for a, b in zip(bounds[::2], bounds[1::2]):
-        for at, who, obj in book.mentions(text[a:b]):
-            local.append((a + at, who, obj))
+        for at, who, role in book.mentions(text[a:b]):
+            local.append((a + at, who, role))
     for n, i in enumerate(members):
         q = quotes[i]
         vocs = vocatives(text[q.start:q.end], book.alias)
@@ -198,8 +209,8 @@ def _paragraph(book: _Book, talk: _Conversation, quotes: list[Quote], members: l
         guess = _turn(book, talk, addressed[undecided[0]])
         for i in undecided:
             decided[i] = _same(guess, guess.rule, addressed[i])
-    for _, who, obj in local:
-        talk.mention(who, obj)
+    for _, who, role in local:
+        talk.mention(who, role)
     for i in members:
         out[i] = decided[i]
         groups.setdefault(quotes[i].group, decided[i])
@@ -233,10 +244,10 @@ def _resolve(book: _Book, talk: _Conversation, m: Mention, local: list, pos: int
         return book.character(m.text)
     if m.kind == "narrator":
         return NARRATOR if book.roster.first_person else None
-    here = sorted((x for x in local if x[0] < pos), key=lambda x: (x[2], -x[0]))
+    here = sorted((x for x in local if x[0] < pos), key=lambda x: (x[2] != "subject", -x[0]))
     # A new dialogue paragraph rarely has the previous paragraph's speaker.
     last = talk.run[-1] if talk.run and not here else None
-    recent = [who for _, who, _ in here] + talk.salient
+    recent = [who for _, who, _ in here] + talk.focus
     recent = [w for w in dict.fromkeys(recent) if w != addressee and w != last]
     if m.kind == "description":
         phrase = m.text.lower()
