@@ -35,7 +35,7 @@ COMMON_WORDS: dict[str, frozenset[str]] = {
             come get got know think want say said tell told see look like make take give
             one two good right little much more asked replied answered cried whispered
             shouted muttered added continued exclaimed laughed smiled nodded sighed looked
-            turned went came""",
+            turned went came chapter""",
         "es": """el la los las un una unos unas y o pero de del al a en con sin por para
             que qué es son era fue ser estar está están estoy soy eres somos yo tú usted él
             ella nosotros vosotros ellos ellas mi mis tu tus su sus me te se nos lo le les
@@ -90,10 +90,13 @@ AGREEING = 0.3
 MAIN_SAMPLE_WORDS = 60_000
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+# Chapter numbers and regnal numbers: "IV" is no Italian, "VI" no Latin.
+_ROMAN = re.compile(r"[IVXLCDM]{2,}|[VXLCDM]")
+LATIN_END = 0x250  # letters below this code point are Latin script
 
 
 def words_of(text: str) -> list[str]:
-    return [w.replace("’", "'") for w in _WORD.findall(text.lower())]
+    return [w.lower().replace("’", "'") for w in _WORD.findall(text) if not _ROMAN.fullmatch(w)]
 
 
 def common_word_counts(words: list[str]) -> Counter[str]:
@@ -169,12 +172,14 @@ def _suspicious(text: str, main: str, main_hits: int, other_hits: int) -> bool:
         # A main language without a word list: only another list's words
         # hint at a switch, and they did not outnumber anything.
         return False
-    # No common word of either side: a name, an exclamation, or a language
-    # without a word list (Greek, Russian). Capitalised words past the first
-    # are names ("Monsieur Poirot"); two other words make it worth a look.
+    if any(ch.isalpha() and ord(ch) >= LATIN_END for ch in text):
+        return True  # Greek, Cyrillic...: lingua tells scripts apart for sure
+    # Latin letters and not one common word of any list: a name ("Monsieur
+    # Poirot"), a sound ("Vzhee, vzhee!"), or rarely a real sentence. Only a
+    # run of several distinct uncapitalised words is worth a look.
     tokens = _WORD.findall(text)
-    plain = tokens[:1] + [t for t in tokens[1:] if not t[0].isupper()]
-    return len(plain) >= 2
+    plain = {t.lower() for t in tokens[1:] if not t[0].isupper()}
+    return len(plain) >= 4
 
 
 def _lingua_best(text: str, candidates: set[str]) -> tuple[str, float] | None:

@@ -89,6 +89,9 @@ def test_a_foreign_line_in_an_english_book(line, expected):
     "Charlotte sighed.",
     "Mila shrugged.",
     "Silence.",
+    "Vzhee, vzhee!",
+    "Chapter I. Chapter II. Chapter III. Chapter IV. Chapter V. Chapter VI. Chapter VII.",
+    "Louis XIV and Henry VIII",
 ])
 def test_english_lines_stay_english(line):
     assert segment_language(line, "en", EVERYTHING) == "en"
