@@ -134,3 +134,10 @@ def test_ctrl_c_exits_130_quietly(monkeypatch, capsys):
 def test_help_needs_no_engine(args, tmp_path):
     done = audiobook(*args, env={"PATH": str(tmp_path)})
     assert done.returncode == 0 and "Usage" in done.stdout
+
+
+def test_preview_into_a_file_instead_of_a_folder(tmp_path):
+    blocker = tmp_path / "taken"
+    blocker.write_text("a file")
+    line = one_error_line(audiobook("preview", "--text", "Hello there.", "-o", blocker))
+    assert str(blocker) in line
