@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import traceback
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -62,16 +63,16 @@ def _root(
     _debug["on"] = debug or _debug["on"]
 
 
-def _prepare(inputs: list[Path], cast: Path | None, encoding: str | None, engine: str):
+def _prepare(inputs: list[Path], cast_file: Path | None, encoding: str | None, engine: str):
     from .pipeline import prepare
 
-    return prepare(inputs, cast, encoding, engine)
+    return prepare(inputs, cast_file, encoding, engine)
 
 
 @app.command()
 def script(
     inputs: Inputs,
-    cast: CastOption = None,
+    cast_file: CastOption = None,
     as_json: JsonOption = False,
     explain: Annotated[bool, typer.Option(
         "--explain", help="Show which attribution rule chose each dialogue line's speaker.")] = False,
@@ -79,7 +80,7 @@ def script(
     engine: EngineOption = DEFAULT_ENGINE,
 ) -> None:
     """The segmented script: narration and dialogue, speaker, language, voice."""
-    prepared = _prepare(inputs, cast, encoding, engine)
+    prepared = _prepare(inputs, cast_file, encoding, engine)
     if as_json:
         _echo_json(script_json(prepared.script, explain))
     else:
@@ -89,7 +90,7 @@ def script(
 @app.command()
 def cast(
     inputs: Inputs,
-    cast: CastOption = None,
+    cast_file: CastOption = None,
     as_json: JsonOption = False,
     write: Annotated[Path | None, typer.Option(
         "--write", metavar="FILE",
@@ -100,7 +101,7 @@ def cast(
     """Who speaks, how much, in which languages and voices: one row per character."""
     from .casting import describe_cast
 
-    prepared = _prepare(inputs, cast, encoding, engine)
+    prepared = _prepare(inputs, cast_file, encoding, engine)
     rows = describe_cast(prepared.script, prepared.cast)
     if write is not None:
         from .castfile import write_cast_file
@@ -108,7 +109,7 @@ def cast(
         write_cast_file(prepared.cast, write)
     if as_json:
         _echo_json({"main_language": prepared.script.main_language,
-                    "cast": [row.__dict__ for row in rows]})
+                    "cast": [asdict(row) for row in rows]})
     else:
         _print_cast(rows)
     if write is not None:
@@ -122,7 +123,7 @@ def preview(
         show_default=False)] = None,
     output: Annotated[Path, typer.Option(
         "--output", "-o", metavar="DIR", help="Folder to write the preview MP3s into.")] = Path("previews"),
-    cast: CastOption = None,
+    cast_file: CastOption = None,
     character: Annotated[str | None, typer.Option(
         "--character", metavar="NAME",
         help="Only this character's voice (a name or alias, or `narrator`).")] = None,
@@ -135,11 +136,11 @@ def preview(
     from .preview import render_previews
 
     if inputs:
-        prepared = _prepare(inputs, cast, encoding, engine)
+        prepared = _prepare(inputs, cast_file, encoding, engine)
     elif text is not None:
         from .pipeline import prepare_from_cast
 
-        prepared = prepare_from_cast(cast, engine)
+        prepared = prepare_from_cast(cast_file, engine)
     else:
         raise InputError("name a manuscript to preview, or give --text \"...\" "
                          "(with --cast FILE --character NAME for a character's voice)")
@@ -166,7 +167,7 @@ def voices(
             raise InputError(f"no {engine} voice speaks {language!r}; languages: "
                              + ", ".join(sorted(tts.supported_languages())))
     if as_json:
-        _echo_json([v.__dict__ for v in found])
+        _echo_json([asdict(v) for v in found])
         return
     table = _table("Voice id", "Name", "Language", "Gender")
     for v in found:
