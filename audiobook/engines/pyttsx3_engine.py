@@ -6,7 +6,9 @@ pyttsx3 2.99 has traps this module works around:
   (exists, parses, duration plausible for its text) and rendered again once;
 - the driver appends audio to a bytes buffer (quadratic on long text): long
   text is rendered sentence by sentence and the PCM joined here;
-- properties persist between utterances: every clip sets voice, rate and pitch;
+- properties and espeak's own state persist between utterances: every clip is
+  spoken by a fresh fork of the worker (see pyttsx3_worker), so a clip is the
+  same whatever was rendered before it;
 - it prints "Audio saved to ..." on stdout: silenced;
 - it is neither fork- nor thread-safe: it only ever runs in a child process
   of its own (see _VoiceWorker), one per base voice.
@@ -129,18 +131,6 @@ class Pyttsx3Engine(Engine):
             raise EngineError(f"unknown voice {voice!r}; list valid ones with `audiobook voices`")
         ident = base_voices()[base].identifier
         return f"{ident}+{variant}" if variant else ident
-
-    def _worker(self, base: str) -> "_VoiceWorker":
-        # espeak-ng keeps state across a change of base voice (English read
-        # after Spanish comes out ~13% slower), so each base voice gets a
-        # process of its own that has never spoken in any other.
-        worker = self._workers.pop(base, None)
-        if worker is None or not worker.alive():
-            worker = _VoiceWorker()
-        self._workers[base] = worker  # most recently used last
-        while len(self._workers) > MAX_WORKERS:
-            self._workers.pop(next(iter(self._workers))).close()
-        return worker
 
     def _worker(self, base: str) -> "_VoiceWorker":
         # espeak-ng keeps state across a change of base voice (English read
