@@ -140,7 +140,7 @@ def attribute(text: str, quotes: list[Quote], roster: Roster) -> list[Attributio
     speech.sort(key=lambda i: quotes[i].start)
     talk = _Conversation()
     groups: dict[int, Attribution] = {}
-    read_to = 0
+    read_to = last_quote_end = 0
     k = 0
     while k < len(speech):
         para = book.paragraph_span(quotes[speech[k]].outer_start)
@@ -153,15 +153,17 @@ def attribute(text: str, quotes: list[Quote], roster: Roster) -> list[Attributio
         if between.strip():
             talk.run.clear()
             talk.last_addressee = None
-            before = book.previous_paragraph(para)
-            if before and text[before[0]:before[1]].rstrip().endswith(":"):
-                talk.lead_in = (before[0], text[before[0]:before[1]])
-                talk.lead_mentions = [(before[0] + at, who, role)
-                                      for at, who, role in book.mentions(talk.lead_in[1])]
+        before = book.previous_paragraph(para)
+        if before and text[before[0]:before[1]].rstrip().endswith(":"):
+            # Only the narration after the paragraph's last quote leads in.
+            start = max(before[0], last_quote_end)
+            talk.lead_in = (start, text[start:before[1]])
+            talk.lead_mentions = [(start + at, who, role) for at, who, role in book.mentions(talk.lead_in[1])]
         for _, who, role in book.mentions(between):
             talk.mention(who, role)
         _paragraph(book, talk, quotes, members, para, groups, out)
         read_to = para[1]
+        last_quote_end = quotes[members[-1]].outer_end
     return [a if a is not None else Attribution(None, "fallback") for a in out]
 
 
@@ -288,7 +290,9 @@ def _turn(book: _Book, talk: _Conversation, addressee: str | None) -> Attributio
     """An untagged paragraph: alternate speakers, then salience."""
     run = talk.run
     guess, rule = None, "turn-taking"
-    if len(run) >= 2 and run[-1] != run[-2]:
+    if run and talk.last_addressee not in (None, run[-1], addressee):
+        guess = talk.last_addressee  # "Are you, Joe?" -- Joe answers
+    elif len(run) >= 2 and run[-1] != run[-2]:
         guess = run[-2]
     elif run:
         other = talk.last_addressee

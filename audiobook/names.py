@@ -112,7 +112,7 @@ whimpered whined whines objected objects explained reasoned recalled reminded
 counselled counseled advised assured assures promised promises greeted hollered
 cooed purred lied prayed swore vowed reflected mused muses echoed echoes
 confirmed confirms explained interjected interjects exclaimed assented hazarded
-stated states replied barked cautioned complained complains lamented marvelled
+stated states replied barked yawned cautioned complained complains lamented marvelled
 """.split())
 # Two-word speech verbs ("went on", "broke in").
 SPEECH_PHRASES = ("went on", "goes on", "broke in", "put in", "cried out", "called out",

@@ -25,7 +25,11 @@ _TOKEN = rf"[{_UP}][\w’'-]*\w"
 _SP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"
 _HON = "|".join(sorted((h.capitalize() for h in HONORIFICS if len(h) > 1), key=len, reverse=True))
 # An optional honorific, then one to three capitalised tokens.
-_NAME = re.compile(rf"(?<![\w’'])(?:(?P<hon>{_HON}|M)\.?[ \t]+\n?[ \t]*)?(?P<name>{_TOKEN}(?:{_SP}{_TOKEN}){{0,2}})")
+# Lower-case particles inside a name: "Madame de Villefort", "Count of Monte Cristo".
+_PARTICLES = {"de", "du", "des", "da", "di", "del", "della", "van", "von", "der", "den", "la", "le", "of"}
+_PARTICLE = "(?:" + "|".join(sorted(_PARTICLES)) + ")"
+_NAME = re.compile(rf"(?<![\w’'])(?:(?P<hon>{_HON}|M)\.?[ \t]+\n?[ \t]*)?"
+                   rf"(?P<name>(?:{_PARTICLE}{_SP})?{_TOKEN}(?:{_SP}(?:{_PARTICLE}{_SP})?{_TOKEN}){{0,2}})")
 # "looked at Thomas", "said to Mary": only these mostly precede places.
 _PLACE_WORDS = {"in", "from", "into", "near", "through", "across", "towards", "toward",
                 "beyond", "around", "outside", "inside", "via"}
@@ -71,11 +75,11 @@ _ABBREV = {"mr", "mrs", "ms", "dr", "st", "mx", "capt", "col", "lt", "sgt", "pro
 def build_roster(text: str, quotes: list[Quote], cast: Cast | None = None) -> Roster:
     narration = mask_quotes(text, quotes)
     forms = _find_forms(text, narration, quotes)
-    people = [f for f in forms.values() if _is_person(f)]
+    people = [f for f in forms.values() if _is_person(f) and not _two_people(f, forms)]
     known = {f.tokens[0] for f in people} | {f.tokens[-1] for f in people}
     # "Mila Arias" once at a sentence start is still Mila's full name.
     people += [f for f in forms.values() if f not in people and len(f.tokens) > 1
-               and (f.tokens[0] in known or f.tokens[-1] in known)]
+               and (f.tokens[0] in known or f.tokens[-1] in known) and not _two_people(f, forms)]
     clusters = _cluster(people)
     characters = [_character(c) for c in clusters]
     _apply_appositions(narration, characters)
@@ -113,7 +117,15 @@ def _find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
             # "Then Holmes", "Mechanically Yegorushka": a capitalised opener is no name.
             while toks and (toks[0][1].lower() in NOT_NAMES or len(toks) > 1 and _common_word(toks[0][1], lower)):
                 toks = toks[1:]
+        if hon is None:
+            while toks and toks[0][1] in _PARTICLES:
+                toks = toks[1:]
         for n, (_, t) in enumerate(toks):
+            if t == "of" and (hon is None or n > 0):
+                toks = toks[:n]  # "Beauchamp of Château-Renaud": "of" belongs to titles only
+                break
+            if t in _PARTICLES:
+                continue
             if t.lower() in NOT_NAMES or t.isupper() and len(t) > 1:
                 toks = toks[:n]
                 break
@@ -125,8 +137,14 @@ def _find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
             continue
         tokens = [t for _, t in toks]
         start, end = toks[0][0], toks[-1][0] + len(toks[-1][1])
-        if hon is None and tokens[0].lower() in HONORIFICS and len(tokens) > 1:
+        if hon is None and tokens[0].lower() in HONORIFICS:
+            if len(tokens) == 1:
+                continue  # "Madame", "Captain" alone name nobody in particular
             hon, tokens = tokens[0], tokens[1:]
+        while tokens and tokens[-1] in _PARTICLES:
+            tokens = tokens[:-1]
+        if not tokens:
+            continue
         key = (honorific_key(hon) if hon else None, tuple(tokens))
         form = forms.setdefault(key, _Form(hon.rstrip(".") if hon else None, tuple(tokens)))
         form.count += 1
@@ -219,6 +237,14 @@ def _is_person(f: _Form) -> bool:
     return f.person >= 1 and f.mid >= 1 and f.place * 2 < f.count
 
 
+def _two_people(f: _Form, forms: dict) -> bool:
+    """"Franz Debray" once, when Franz and Debray are each named often: two people side by side."""
+    if f.hon or len(f.tokens) < 2:
+        return False
+    alone = [forms[(None, (t,))].count for t in f.tokens if (None, (t,)) in forms]
+    return sum(n >= max(3, 3 * f.count) for n in alone) >= 2
+
+
 def _gender_of_hon(f: _Form) -> str | None:
     return HONORIFICS.get(honorific_key(f.hon)) if f.hon else None
 
@@ -267,8 +293,13 @@ def _cluster(forms: list[_Form]) -> list[list[_Form]]:
         first = [c for c in fits if any(not g.hon and g.tokens[0] == token for g in c)]
         if len(first) == 1:
             fits = first
+        own = _cluster_gender([f])
+        fits = [c for c in fits if own is None or _cluster_gender(c) in (None, own)]
         fits.sort(key=lambda c: -sum(g.count for g in c))
-        if len(fits) == 1 or (fits and sum(g.count for g in fits[0]) >= 3 * sum(g.count for g in fits[1])):
+        size = [sum(g.count for g in c) for c in fits]
+        if len(fits) > 1 and f.count > size[0]:
+            clusters.append([f])  # "Danglars" alone outnumbers "Madame Danglars" and the rest
+        elif len(fits) == 1 or (fits and size[0] >= 3 * size[1]):
             fits[0].append(f)
         else:
             clusters.append([f])
@@ -296,7 +327,7 @@ def _cluster_gender(cluster: list[_Form]) -> str | None:
         elif not f.hon and len(f.tokens) >= 1:
             g = name_gender(f.tokens[0]) or NOUN_GENDER.get(f.tokens[0].lower())
             if g:
-                votes[g] += 2 * f.count
+                votes[g] += 4  # a hint: the book's own pronouns outvote it ("Andrea", a man)
         votes["male"] += f.he
         votes["female"] += f.she
         for noun, n in f.nouns.items():
@@ -370,10 +401,19 @@ def _described_speakers(text: str, quotes: list[Quote], characters: list[Charact
     taken = {a.lower() for c in characters for a in c.aliases}
     # "the coachman" is Deniska when the text said "the coachman Deniska".
     named = {noun for nouns in descriptors(text, Roster(characters)).values() for noun in nouns}
+    titled = defaultdict(list)  # "the count" is the one Count of the book
+    for c in characters:
+        for hon in {honorific_key(a.split()[0]) for a in c.aliases if honorific_key(a.split()[0]) in HONORIFICS}:
+            titled[hon].append(c)
     out = []
     for phrase, n in counts.items():
-        if phrase not in taken and head_noun(phrase) not in named and not phrase.endswith("voice"):
-            out.append(Character(phrase, [phrase], description_gender(phrase), n))
+        if phrase in taken or head_noun(phrase) in named or phrase.endswith("voice"):
+            continue
+        title = titled.get(head_noun(phrase), [])
+        if len(phrase.split()) == 2 and len(title) == 1:
+            title[0].aliases.append(phrase)
+            continue
+        out.append(Character(phrase, [phrase], description_gender(phrase), n))
     return out
 
 
