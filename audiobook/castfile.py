@@ -175,12 +175,20 @@ def load_cast_file(path: Path, engine=None) -> Cast:
     return Cast(narrator, characters, lexicon)
 
 
-def cast_to_toml(cast: Cast, relative_to: Path | None = None) -> str:
+def cast_to_toml(cast: Cast, relative_to: Path | None = None,
+                 notes: dict[str, str] | None = None) -> str:
     """The cast as an editable TOML document, comment header included.
 
+    ``notes`` puts a comment above an entry (e.g. how much that character
+    speaks), to help whoever edits the file decide where voices matter.
     Written line by line rather than by tomli_w.dumps, which spreads every
     alias list over several lines: one line per key is easier to edit.
     """
+    notes = notes or {}
+
+    def note(name: str) -> str:
+        return "".join(f"# {line}\n" for line in notes[name].splitlines()) if name in notes else ""
+
     out = [HEADER]
     if cast.lexicon:
         lexicon = Path(cast.lexicon)
@@ -190,16 +198,17 @@ def cast_to_toml(cast: Cast, relative_to: Path | None = None) -> str:
             except ValueError:  # another drive on Windows
                 pass
         out.append(f"lexicon = {_value(lexicon.as_posix())}\n")
-    out.append("[narrator]\n" + _entry_lines(cast.narrator))
+    out.append(note(NARRATOR) + "[narrator]\n" + _entry_lines(cast.narrator))
     for name, entry in cast.characters.items():
-        out.append(f"[characters.{_key(name)}]\n" + _entry_lines(entry))
+        out.append(note(name) + f"[characters.{_key(name)}]\n" + _entry_lines(entry))
     return "\n".join(out)
 
 
 def _entry_lines(entry: CastEntry) -> str:
     fields: dict[str, Any] = {}
-    if entry.aliases:
-        fields["aliases"] = list(entry.aliases)
+    aliases = [a for a in entry.aliases if a != entry.name]
+    if aliases:
+        fields["aliases"] = aliases
     if entry.gender:
         fields["gender"] = entry.gender
     if entry.voice:
@@ -221,10 +230,10 @@ def _key(name: str) -> str:
     return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else _value(name)
 
 
-def write_cast_file(cast: Cast, path: Path) -> None:
+def write_cast_file(cast: Cast, path: Path, notes: dict[str, str] | None = None) -> None:
     """Write ``cast`` to ``path`` atomically: a reader never sees half a file."""
     path = Path(path)
-    write_atomically(path, cast_to_toml(cast, path.resolve().parent).encode("utf-8"))
+    write_atomically(path, cast_to_toml(cast, path.resolve().parent, notes).encode("utf-8"))
 
 
 def _umask() -> int:

@@ -106,7 +106,8 @@ def cast(
     if write is not None:
         from .castfile import write_cast_file
 
-        write_cast_file(prepared.cast, write)
+        notes = {row.name: _cast_note(row) for row in rows}
+        write_cast_file(prepared.cast, write, notes)
     if as_json:
         _echo_json({"main_language": prepared.script.main_language,
                     "cast": [asdict(row) for row in rows]})
@@ -233,6 +234,13 @@ def _print_cast(rows) -> None:
                       "\n".join(voices + ([", ".join(settings)] if settings else [])),
                       "cast file" if row.from_file else "auto")
     _console().print(table)
+
+
+def _cast_note(row) -> str:
+    languages = ", ".join(row.languages) or "none"
+    if row.name == NARRATOR:
+        return f"reads {row.lines} segment{'s' * (row.lines != 1)}; languages: {languages}"
+    return f"{row.lines} line{'s' * (row.lines != 1)}; languages: {languages}"
 
 
 def _table(*columns: str):

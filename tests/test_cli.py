@@ -114,7 +114,9 @@ def test_cast_write_round_trips_through_the_cli(capsys, tmp_path):
     target = tmp_path / "my-cast.toml"
     code, first, err = run(capsys, "cast", SEEDS, "--json", "--write", target)
     assert code == 0 and str(target) in err
-    assert target.read_text(encoding="utf-8").startswith("#")
+    written = target.read_text(encoding="utf-8")
+    assert written.startswith("#")
+    assert "# 3 lines; languages: en, es\n[characters.Mila]" in written  # how much each speaks
     code, second, _ = run(capsys, "cast", SEEDS, "--json", "--cast", target)
     assert code == 0
     voices = lambda out: {r["name"]: r["voice"] for r in json.loads(out)["cast"]}  # noqa: E731
