@@ -29,7 +29,7 @@ _HON = "|".join(sorted((h.capitalize() for h in HONORIFICS if len(h) > 1), key=l
 _PARTICLES = {"de", "du", "des", "da", "di", "del", "della", "van", "von", "der", "den", "la", "le", "of"}
 _PARTICLE = "(?:" + "|".join(sorted(_PARTICLES)) + ")"
 _NAME = re.compile(rf"(?<![\w’'])(?:(?P<hon>{_HON}|M)\.?[ \t]+\n?[ \t]*)?"
-                   rf"(?P<name>(?:{_PARTICLE}{_SP})?{_TOKEN}(?:{_SP}(?:{_PARTICLE}{_SP})?{_TOKEN}){{0,2}})")
+                   rf"(?P<name>(?:{_PARTICLE}{_SP})?{_TOKEN}(?:{_SP}(?:{_PARTICLE}{_SP})?{_TOKEN}){{0,3}})")
 # "looked at Thomas", "said to Mary": only these mostly precede places.
 _PLACE_WORDS = {"in", "from", "into", "near", "through", "across", "towards", "toward",
                 "beyond", "around", "outside", "inside", "via"}
@@ -115,8 +115,11 @@ def _find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
         toks = [(m.start("name") + t.start(), t.group()) for t in re.finditer(r"\S+", m.group("name"))]
         if hon is None:
             # "Then Holmes", "Mechanically Yegorushka": a capitalised opener is no name.
-            while toks and (toks[0][1].lower() in NOT_NAMES or len(toks) > 1 and _common_word(toks[0][1], lower)):
+            while toks and (toks[0][1].lower() in NOT_NAMES or len(toks) > 1 and _common_word(toks[0][1], lower)
+                            and toks[0][1].lower() not in HONORIFICS):
                 toks = toks[1:]
+        if hon is None and len(toks) > 1 and toks[0][1].lower() in HONORIFICS:
+            hon, toks = toks[0][1], toks[1:]  # "The Count of Monte Cristo"
         if hon is None:
             while toks and toks[0][1] in _PARTICLES:
                 toks = toks[1:]
@@ -132,19 +135,15 @@ def _find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
             if t.endswith(("'s", "’s")):
                 toks = toks[:n] + [(toks[n][0], t[:-2])]
                 break
+        while toks and toks[-1][1] in _PARTICLES:
+            toks = toks[:-1]
         toks = [(at, t) for at, t in toks if t]
         if not toks:
             continue
+        if hon is None and len(toks) == 1 and toks[0][1].lower() in HONORIFICS:
+            continue  # "Madame", "Captain" alone name nobody in particular
         tokens = [t for _, t in toks]
         start, end = toks[0][0], toks[-1][0] + len(toks[-1][1])
-        if hon is None and tokens[0].lower() in HONORIFICS:
-            if len(tokens) == 1:
-                continue  # "Madame", "Captain" alone name nobody in particular
-            hon, tokens = tokens[0], tokens[1:]
-        while tokens and tokens[-1] in _PARTICLES:
-            tokens = tokens[:-1]
-        if not tokens:
-            continue
         key = (honorific_key(hon) if hon else None, tuple(tokens))
         form = forms.setdefault(key, _Form(hon.rstrip(".") if hon else None, tuple(tokens)))
         form.count += 1
@@ -238,11 +237,15 @@ def _is_person(f: _Form) -> bool:
 
 
 def _two_people(f: _Form, forms: dict) -> bool:
-    """"Franz Debray" once, when Franz and Debray are each named often: two people side by side."""
+    """"Franz Debray" or "Monte Cristo Dantès" once, when each side is named often
+    on its own: two people side by side, not one full name."""
     if f.hon or len(f.tokens) < 2:
         return False
-    alone = [forms[(None, (t,))].count for t in f.tokens if (None, (t,)) in forms]
-    return sum(n >= max(3, 3 * f.count) for n in alone) >= 2
+    for k in range(1, len(f.tokens)):
+        left, right = forms.get((None, f.tokens[:k])), forms.get((None, f.tokens[k:]))
+        if left and right and min(left.count, right.count) >= max(3, 3 * f.count):
+            return True
+    return False
 
 
 def _gender_of_hon(f: _Form) -> str | None:
@@ -327,7 +330,7 @@ def _cluster_gender(cluster: list[_Form]) -> str | None:
         elif not f.hon and len(f.tokens) >= 1:
             g = name_gender(f.tokens[0]) or NOUN_GENDER.get(f.tokens[0].lower())
             if g:
-                votes[g] += 4  # a hint: the book's own pronouns outvote it ("Andrea", a man)
+                votes[g] += 2  # a hint: the book's own pronouns outvote it ("Andrea", a man)
         votes["male"] += f.he
         votes["female"] += f.she
         for noun, n in f.nouns.items():

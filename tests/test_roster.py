@@ -135,3 +135,25 @@ def test_cast_keys_match_unambiguous_single_names():
     r = build(text, cast)
     assert who(r, "Elizabeth") is who(r, "Elizabeth Bennet")
     assert r.characters[0].name == "Elizabeth Bennet"
+
+
+def test_particles_titles_and_names_side_by_side():
+    text = ("Madame de Villefort entered the room; she looked pale. Villefort rose and he bowed.\n\n"
+            + "Franz laughed. Debray smiled. " * 4
+            + "At the door stood Franz Debray and the others.\n\n"
+            '"Good evening," said the count.\n\n"Good evening," said the count again.\n\n'
+            "The Count of Monte Cristo sat down.")
+    r = build(text)
+    madame = who(r, "Madame de Villefort")
+    assert madame is not None and madame.gender == "female"
+    assert who(r, "Villefort") is not madame
+    assert who(r, "Madame") is None
+    assert who(r, "Franz") is not who(r, "Debray")  # "Franz Debray" is two people side by side
+    assert who(r, "the count") is who(r, "Count of Monte Cristo")
+
+
+def test_book_pronouns_outvote_the_first_name_table():
+    text = ("Andrea came in late. He sat down, and he looked at the fire.\n\n"
+            "Andrea laughed. He was in a good mood, and he ordered wine.\n\n"
+            "Andrea left. He did not pay.")
+    assert who(build(text), "Andrea").gender == "male"
