@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import traceback
+import warnings
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
@@ -288,6 +289,10 @@ def _usage_error(exc: Exception) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; the exit status is returned (the console script exits with it)."""
     _debug["on"] = os.environ.get(DEBUG_ENV, "") not in ("", "0")
+    if not _debug["on"]:
+        # A library's warning on stderr (pydub looking for ffmpeg at import)
+        # would break the promise of one line per error.
+        warnings.simplefilter("ignore")
     command = typer.main.get_command(app)
     try:
         result = command.main(args=argv, prog_name="audiobook", standalone_mode=False)
