@@ -76,6 +76,13 @@ PASSAGES = [
     ("fallback",
      'Oliver sat alone by the window all evening.\n\n"What a dreadful day."',
      ["Oliver"]),
+    ("named-tag, an unnamed speaker known by her tag",
+     'Yegor knocked at the door of the cottage.\n\n"Who is there?" asked the old woman.\n\n'
+     '"A traveller," said Yegor.\n\n"Go away," the old woman replied.',
+     ["the old woman", "Yegor", "the old woman"]),
+    ("pronoun-tag, the subject, not the object, of the sentence before",
+     'Father Brown blessed young Timothy and turned to the altar.\n\n"Go in peace," he said.',
+     ["Father Brown"]),
 ]
 
 
@@ -85,6 +92,7 @@ def test_sieve_rule(rule, text, expected):
     assert len(got) == len(expected)
     for names, name in zip(got, expected):
         assert name in names, (got, expected)
+    assert rule.split()[0].rstrip(",") in {r for _, _, r in speakers(text)}
 
 
 def test_rule_names_are_reported():
@@ -140,3 +148,21 @@ def test_a_long_book_is_fast():
     said = attribution.attribute(book, found, roster.build_roster(book, found))
     assert time.perf_counter() - start < 5
     assert sum(a.speaker == "Mila" for a in said) >= 3 * 120
+
+
+def test_multi_paragraph_quote_keeps_its_speaker():
+    text = ('Mr. Holmes leaned back in his chair.\n\n"It was a dark night," said Holmes, "and the '
+            'road was empty.\n\n"Then the carriage came, and the driver did not stop.\n\n'
+            '"That was the whole affair."\n\nWatson nodded.')
+    got = called(text)
+    assert len(got) >= 3
+    assert all("Holmes" in names for names in got)
+
+
+def test_no_quotes_and_no_characters():
+    assert attribution.attribute("", [], roster.build_roster("", [])) == []
+    text = '"Hello," said someone.\n\n"Goodbye."'
+    found = quotes.find_quotes(text)
+    said = attribution.attribute(text, found, roster.build_roster(text, found))
+    assert len(said) == len(found)
+    assert all(a.rule for a in said)
