@@ -165,8 +165,10 @@ def _find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
             form.tag += 1
         elif _ACTION.match(after):
             form.person += 1
-        if not before or not before[-1].isalpha() or not before[-1].islower() or before[-1] in _CLAUSE_OPENERS:
-            _pronoun_after(narration, end, form)  # a subject: "Zorvath walked in. He ..."
+        subject = not before or not before[-1].isalpha() or not before[-1].islower() or before[-1] in _CLAUSE_OPENERS
+        # After a subject ("Zorvath walked in. He ...") the pronoun may come at once;
+        # after an object only from the next sentence on ("listened to Nastasya. ... she talked").
+        _pronoun_after(narration, end, form, next_sentence=not subject)
     for rx in (_APPOS_BEFORE, _APPOS_AFTER):
         for m in rx.finditer(narration):
             form = forms.get((None, (m.group("name"),)))
@@ -199,12 +201,14 @@ def _sentence_start(narration: str, pos: int, quote_end: dict, text: str) -> boo
     return ch in ".!?:;\"“”'‘’(—–-" or ch == "\n"
 
 
-def _pronoun_after(narration: str, end: int, form: _Form) -> None:
+def _pronoun_after(narration: str, end: int, form: _Form, next_sentence: bool = False) -> None:
     """The first he/she after a mention, within this sentence and the next."""
     window = narration[end:end + 240]
     stops = list(_SENTENCE_END.finditer(window))
     if len(stops) >= 2:
         window = window[:stops[1].start()]
+    if next_sentence:
+        window = window[stops[0].end():] if stops else ""
     if "\n\n" in window:
         window = window[:window.index("\n\n")]
     m = _SUBJ_PRONOUN.search(window)
