@@ -26,7 +26,7 @@ from .attribution_tags import Mention, TagReader, compile_names, head_noun
 from .model import NARRATOR, Attribution, Quote, Roster
 from .names import NOT_NAMES
 from .quotes import paragraph_spans
-from .roster import descriptors, narrator_name, vocatives
+from .attribution_mentions import descriptors, narrator_name, vocatives
 
 _NARRATOR_MENTION = re.compile(r"\b(?:I|me|my|myself)\b")
 # A mention is a subject when it opens a sentence or clause; after any other

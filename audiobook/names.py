@@ -26,10 +26,6 @@ HONORIFICS: dict[str, str | None] = {
     "duke": "male", "duchess": "female", "master": "male", "mistress": "female",
     "saint": None, "st": None,
 }
-# Honorifics that, written alone and capitalised, are still just words.
-WEAK_HONORIFICS = {"father", "mother", "uncle", "aunt", "brother", "sister", "master",
-                   "mistress", "count", "major", "general", "judge", "saint", "st", "doctor"}
-
 # Relational and descriptive nouns -> gender ("Mila's sister, Sofia"; "the old man").
 NOUN_GENDER: dict[str, str | None] = {
     "man": "male", "gentleman": "male", "boy": "male", "lad": "male", "fellow": "male",
