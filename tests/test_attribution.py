@@ -6,6 +6,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from audiobook import attribution, quotes, roster
 from audiobook.model import NARRATOR, Cast, CastEntry
@@ -166,3 +168,20 @@ def test_no_quotes_and_no_characters():
     said = attribution.attribute(text, found, roster.build_roster(text, found))
     assert len(said) == len(found)
     assert all(a.rule for a in said)
+
+
+WORDS = ['said', 'he', 'she', 'Mr.', 'Bennet', '"', '“', '”', 'Anna', 'the', 'old', 'man', 'I', 'asked',
+         ',', '.', '\n\n', '\n', 'Count', 'of', 'de', 'Villefort', "'s", '—', '?', '!', 'Mrs.', '"Yes,"', ':']
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=60))
+def test_any_text_gets_one_known_speaker_per_quote(words):
+    text = " ".join(words)
+    found = quotes.find_quotes(text)
+    people = roster.build_roster(text, found)
+    said = attribution.attribute(text, found, people)
+    assert len(said) == len(found)
+    for q, a in zip(found, said):
+        assert a.speaker is None or a.speaker == NARRATOR or people.get(a.speaker) is not None
+        assert (a.rule == "not-speech") == (not q.is_speech)
