@@ -1,0 +1,154 @@
+"""Output safety: portable file names, atomic writes, the build lock, tool checks.
+
+A chapter title comes from the manuscript, so it must never steer a path;
+a final path only ever appears through ``os.replace`` of a finished file in
+the same folder, so an interrupted build leaves no half-written file behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import re
+import shutil
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import OutputError, ToolMissingError
+
+MAX_NAME = 120  # characters of a file name, extension included; fits every filesystem
+PARTIAL = ".partial-"  # marks a temporary file of ours that is not finished yet
+LOCK_NAME = ".audiobook.lock"
+# Windows refuses these names whatever the extension.
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]+')
+
+
+def safe_stem(title: str, limit: int = MAX_NAME - 16) -> str:
+    """A title made into a portable file name part: no separators, dots or reserved names."""
+    text = unicodedata.normalize("NFC", title)
+    text = _UNSAFE.sub(" ", text)
+    # Leading dots would hide the file or climb folders ("../"): dots go between words only.
+    text = re.sub(r"\.{2,}", " ", text)
+    text = re.sub(r"\s+", " ", text).strip(" .-_")
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0].rstrip(" .-_") or text[:limit]
+    if text.lower().split(".")[0] in _RESERVED:
+        text = f"_{text}"
+    return text
+
+
+def chapter_file_name(index: int, total: int, title: str, ext: str, taken: set[str]) -> str:
+    """``"03 - Title.ext"``, unique (case-insensitively) among ``taken``, which it extends."""
+    width = max(2, len(str(total)))
+    stem = safe_stem(title)
+    base = f"{index:0{width}d} - {stem}" if stem else f"{index:0{width}d}"
+    name, n = f"{base}.{ext}", 2
+    while name.lower() in taken:
+        name, n = f"{base} ({n}).{ext}", n + 1
+    taken.add(name.lower())
+    return name
+
+
+def partial_path(final: Path) -> Path:
+    """A temporary name beside ``final`` (same folder, so os.replace is atomic)."""
+    return final.with_name(f".{final.name}{PARTIAL}{os.getpid()}")
+
+
+@contextlib.contextmanager
+def atomic_path(final: Path) -> Iterator[Path]:
+    """Yield a temporary path to write; it becomes ``final`` only if the block succeeds."""
+    tmp = partial_path(final)
+    try:
+        with output_errors(final):
+            yield tmp
+            os.replace(tmp, final)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def atomic_write(final: Path, data: bytes | str) -> None:
+    with atomic_path(final) as tmp:
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+
+
+def remove_partials(folder: Path) -> None:
+    """Remove temporaries a killed build left (only ours: hidden, marked, dead writer)."""
+    for path in folder.glob(f".*{PARTIAL}*"):
+        pid = path.name.rsplit(PARTIAL, 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def output_errors(path: Path) -> Iterator[None]:
+    """Turn the OS errors of writing into one line that says what to fix."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise OutputError(f"disk full while writing {path}; free some space and run again "
+                              "(finished clips are kept in the cache)") from exc
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise OutputError(f"cannot write {path}: permission denied; choose another -o") from exc
+        raise
+
+
+def prepare_outdir(outdir: Path) -> None:
+    """Create the output folder (never emptied) and make sure it is writable."""
+    if outdir.exists() and not outdir.is_dir():
+        raise OutputError(f"{outdir} is a file, not a folder; choose another -o")
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create output folder {outdir} ({exc.strerror}); choose another -o") from exc
+    if not os.access(outdir, os.W_OK | os.X_OK):
+        raise OutputError(f"output folder {outdir} is not writable; choose another -o")
+
+
+@contextlib.contextmanager
+def build_lock(outdir: Path) -> Iterator[None]:
+    """Refuse a second build writing into the same folder at the same time."""
+    path = outdir / LOCK_NAME
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise OutputError(f"cannot write to {outdir} ({exc.strerror}); choose another -o") from exc
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise OutputError(f"another build is writing to {outdir}; "
+                              "wait for it or choose another -o") from exc
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock; the file stays (removing it would race)
+
+
+def require_tools(*names: str) -> None:
+    """Fail up front, before any work, when an external program is missing."""
+    missing = [n for n in names if shutil.which(n) is None]
+    if missing:
+        package = "ffmpeg" if {"ffmpeg", "ffprobe"} & set(missing) else missing[0]
+        raise ToolMissingError(f"{', '.join(missing)} not found; install it with "
+                               f"`apt-get install {package}`")
