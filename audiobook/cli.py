@@ -70,7 +70,6 @@ def _prepare(inputs: list[Path], cast_file: Path | None, encoding: str | None, e
     return prepare(inputs, cast_file, encoding, engine)
 
 
-@app.command()
 def script(
     inputs: Inputs,
     cast_file: CastOption = None,
@@ -88,7 +87,6 @@ def script(
         _print_script(prepared.script, explain)
 
 
-@app.command()
 def cast(
     inputs: Inputs,
     cast_file: CastOption = None,
@@ -118,7 +116,6 @@ def cast(
         _note(f"Wrote the cast to {write}; edit it, then use it with --cast {write}")
 
 
-@app.command()
 def preview(
     inputs: Annotated[list[Path] | None, typer.Argument(
         help="Manuscript: a .txt file or a folder. Optional with --text and --cast.",
@@ -150,7 +147,6 @@ def preview(
         typer.echo(str(path))
 
 
-@app.command()
 def voices(
     language: Annotated[str | None, typer.Option(
         "--language", "-l", metavar="CODE", help="Only voices for this language (ISO 639-1, e.g. en, es).")] = None,
@@ -177,19 +173,22 @@ def voices(
     _console().print(table)
 
 
-def _register_backend() -> None:
-    """`build` and `check` live in cli_build, written alongside; absent, they are left out."""
+def _register_commands() -> None:
+    """Commands in the order a user needs them; `build` and `check` live in
+    cli_build, written alongside: while it is absent they are left out."""
     from importlib import import_module
     from importlib.util import find_spec
 
-    if find_spec(f"{__package__}.cli_build") is None:
-        return
-    cli_build = import_module(f"{__package__}.cli_build")
-    app.command()(cli_build.build)
-    app.command()(cli_build.check)
+    backend = None
+    if find_spec(f"{__package__}.cli_build") is not None:
+        backend = import_module(f"{__package__}.cli_build")
+    for command in (getattr(backend, "build", None), script, cast, preview, voices,
+                    getattr(backend, "check", None)):
+        if command is not None:
+            app.command()(command)
 
 
-_register_backend()
+_register_commands()
 
 
 def script_json(script, explain: bool = False) -> dict[str, Any]:
