@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from .cache import ClipAudio
+from .cache import ClipAudio, audioop
 from .model import ChapterScript
 
 CHUNK_FRAMES = 1 << 16  # silence is written in chunks of this many frames
@@ -126,8 +126,7 @@ def stream_part(part: Part, audio: dict[str, ClipAudio], gains: dict[str, float]
     ``gains`` maps clip keys to a linear gain (absent: 1.0); samples saturate
     rather than wrap, and the mastering plan keeps them below full scale.
     """
-    import audioop  # noqa: PLC0415 - deprecated module (audioop-lts on 3.13), loaded on use
-
+    ops = audioop()
     pos = 0
     for piece in part.pieces:
         _silence(piece.start - pos, write)
@@ -137,11 +136,11 @@ def stream_part(part: Part, audio: dict[str, ClipAudio], gains: dict[str, float]
         clip = audio[piece.key]
         data = _clip_pcm(clip)
         if clip.rate != part.rate:
-            data, _ = audioop.ratecv(data, 2, 1, clip.rate, part.rate, None)
+            data, _ = ops.ratecv(data, 2, 1, clip.rate, part.rate, None)
         data = data[: piece.frames * 2].ljust(piece.frames * 2, b"\0")
         gain = gains.get(piece.key, 1.0)
         if gain != 1.0:
-            data = audioop.mul(data, 2, gain)
+            data = ops.mul(data, 2, gain)
         write(data)
         pos += piece.frames
     _silence(part.frames - pos, write)

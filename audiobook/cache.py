@@ -47,17 +47,26 @@ def clip_key(clip: Clip, engine: str, engine_version: str) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:40]
 
 
+def audioop():
+    """The C sample maths pydub uses too (audioop-lts from Python 3.13), without its warning."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import audioop as module
+    return module
+
+
 def measure_wav(path: Path) -> ClipAudio:
     """Read a mono 16-bit WAV and compute its level statistics."""
-    import audioop  # noqa: PLC0415 - deprecated module (audioop-lts on 3.13), loaded on use
-
     with wave.open(str(path), "rb") as w:
         if w.getnchannels() != 1 or w.getsampwidth() != 2:
             raise ValueError(f"{path} is not mono 16-bit")
         rate, frames = w.getframerate(), w.getnframes()
         data = w.readframes(frames)
-    rms = audioop.rms(data, 2) / 32768 if data else 0.0
-    peak = audioop.max(data, 2) / 32768 if data else 0.0
+    ops = audioop()
+    rms = ops.rms(data, 2) / 32768 if data else 0.0
+    peak = ops.max(data, 2) / 32768 if data else 0.0
     return ClipAudio(path, frames, rate, rms * rms * frames, peak)
 
 

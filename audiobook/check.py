@@ -76,7 +76,7 @@ def measure(path: Path) -> Measures:
     ends = [float(x) for x in re.findall(r"silence_end: ([\d.]+)", log)]
     head = ends[0] if starts and starts[0] <= 0.05 and ends else 0.0
     tail = duration - starts[-1] if starts and len(starts) > len(ends) else 0.0
-    if starts and len(starts) == len(ends) and ends[-1] >= duration - 0.05:
+    if starts and len(starts) == len(ends) and ends[-1] >= duration - 0.25:
         tail = duration - starts[-1]  # ffmpeg closes a silence that runs to the end
     cbr = _mp3_cbr(path) if stream.get("codec_name") == "mp3" else None
     return Measures(int(stream.get("sample_rate", 0)), int(stream.get("channels", 0)),

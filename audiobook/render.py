@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import signal
+import wave
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -86,13 +87,21 @@ def render_jobs(jobs: Sequence[Job], cache: ClipCache, engine_name: str, workers
     pool = ProcessPoolExecutor(max_workers=min(workers, len(batches)), mp_context=context,
                                initializer=_init_worker, initargs=(engine_name,))
     pending: set[Future] = set()
+    submitted: list[Future] = []
+
+    def submit(batch: list[Job]) -> None:
+        future = pool.submit(_render_batch, _payload(batch, cache))
+        pending.add(future)
+        submitted.append(future)
+
     try:
         queue = iter(batches)
         # A bounded window of work in flight: Ctrl-C then waits for little.
-        for batch in queue:
-            pending.add(pool.submit(_render_batch, _payload(batch, cache)))
-            if len(pending) >= workers * 2:
-                break
+        with _sigint_ignored():  # workers start inside: they inherit the ignore from birth
+            for batch in queue:
+                submit(batch)
+                if len(pending) >= workers * 2:
+                    break
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
@@ -101,7 +110,7 @@ def render_jobs(jobs: Sequence[Job], cache: ClipCache, engine_name: str, workers
                     on_done(finished)
                 nxt = next(queue, None)
                 if nxt is not None:
-                    pending.add(pool.submit(_render_batch, _payload(nxt, cache)))
+                    submit(nxt)
     except BrokenProcessPool as exc:
         raise EngineError("a speech worker process died (out of memory or killed); run the "
                           "build again: finished clips are kept in the cache") from exc
@@ -109,7 +118,36 @@ def render_jobs(jobs: Sequence[Job], cache: ClipCache, engine_name: str, workers
         for future in pending:
             future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
+        _keep_finished(submitted, cache, out)
     return out
+
+
+@contextlib.contextmanager
+def _sigint_ignored():
+    """Ctrl-C during a spawned worker's start-up would print its traceback; keep it away."""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: nothing to shield
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _keep_finished(futures: list[Future], cache: ClipCache, out: dict[str, ClipAudio]) -> None:
+    """After a stop: store what workers finished anyway, drop their unfinished scratch."""
+    for future in futures:
+        if future.cancelled() or not future.done() or future.exception() is not None:
+            continue
+        for key, error in future.result():
+            scratch = cache.scratch(key)
+            if error is None and key not in out and scratch.exists():
+                with contextlib.suppress(OSError, ValueError, EOFError, wave.Error):
+                    out[key] = cache.store(key, scratch)
+            with contextlib.suppress(OSError):
+                scratch.unlink()
 
 
 def _payload(batch: list[Job], cache: ClipCache) -> list[tuple[str, str, VoiceSettings, str]]:

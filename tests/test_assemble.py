@@ -1,0 +1,110 @@
+"""Timeline, streaming and levels of a chapter, on clips rendered by real espeak-ng."""
+
+from __future__ import annotations
+
+import math
+import wave
+
+import pytest
+from test_build import make_book
+
+from audiobook.assemble import Pauses, plan_chapter, stream_part
+from audiobook.cache import ClipCache
+from audiobook.clips import make_clips
+from audiobook.engines import get_engine
+from audiobook.mastering import PROFILES, db, part_levels, voice_gains
+from audiobook.render import Job, render_jobs
+
+LONG_CHAPTER = [("A Long Day", [
+    (None, f"Part {n} of the day went by like the part before it." , "paragraph" if n % 3 == 0 else "sentence")
+    for n in range(12)])]
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("assemble")
+    book = make_book(tmp)
+    long = make_book(tmp, LONG_CHAPTER, "long.txt")
+    version = get_engine().version()
+    cache = ClipCache(tmp / "cache", "pyttsx3", version)
+    keys, jobs = {}, {}
+    for name, b in (("book", book), ("long", long)):
+        for clip in make_clips(b.script, b.cast, None):
+            key = cache.key(clip)
+            keys[(name, clip.chapter, clip.segment)] = key
+            jobs[key] = Job(key, clip.text, clip.settings, "test")
+    audio = render_jobs(list(jobs.values()), cache, "pyttsx3", 2)
+    return book, long, keys, audio
+
+
+def chapter_keys(keys, name, c, n):
+    return [keys[(name, c, s)] for s in range(n)]
+
+
+def test_pauses_follow_the_boundaries(rendered):
+    book, _, keys, audio = rendered
+    pauses = Pauses()
+    chapter = book.script.chapters[0]
+    [part] = plan_chapter(0, chapter, chapter_keys(keys, "book", 0, len(chapter.segments)),
+                          audio, pauses, 22050)
+    pieces = part.pieces
+    assert pieces[0].start == round(pauses.head * 22050)
+    for prev, piece in zip(pieces, pieces[1:]):
+        seg = chapter.segments[piece.segment]
+        wanted = pauses.chapter if prev.segment == 0 else getattr(pauses, seg.boundary)
+        assert piece.start - (prev.start + prev.frames) == round(wanted * 22050)
+    assert part.frames == pieces[-1].start + pieces[-1].frames + round(pauses.tail * 22050)
+
+
+def test_streamed_pcm_is_silence_and_the_clips_at_their_places(rendered):
+    book, _, keys, audio = rendered
+    chapter = book.script.chapters[1]
+    [part] = plan_chapter(1, chapter, chapter_keys(keys, "book", 1, len(chapter.segments)),
+                          audio, Pauses(), 22050)
+    chunks: list[bytes] = []
+    stream_part(part, audio, {}, chunks.append)
+    data = b"".join(chunks)
+    assert len(data) == part.frames * 2
+    assert max(len(c) for c in chunks) <= max(p.frames for p in part.pieces) * 2  # never the whole
+    for piece in part.pieces:
+        with wave.open(str(audio[piece.key].path)) as w:
+            assert data[piece.start * 2:(piece.start + piece.frames) * 2] == w.readframes(piece.frames)
+    assert not any(data[:part.pieces[0].start * 2])
+    assert not any(data[(part.pieces[-1].start + part.pieces[-1].frames) * 2:])
+
+
+def test_a_long_chapter_splits_at_a_paragraph_within_the_limit(rendered):
+    _, long, keys, audio = rendered
+    chapter = long.script.chapters[0]
+    parts = plan_chapter(0, chapter, chapter_keys(keys, "long", 0, len(chapter.segments)),
+                         audio, Pauses(), 22050, max_seconds=20)
+    assert len(parts) > 1
+    assert [p.segment for part in parts for p in part.pieces] == list(range(len(chapter.segments)))
+    for part in parts:
+        assert part.seconds <= 20
+    for part in parts[1:]:
+        assert chapter.segments[part.pieces[0].segment].boundary == "paragraph"
+
+
+def test_each_voice_is_levelled_once_and_the_file_lands_on_target(rendered):
+    book, _, keys, audio = rendered
+    voice_of = {}
+    for b, name in ((book, "book"),):
+        for clip in make_clips(b.script, b.cast, None):
+            voice_of[keys[(name, clip.chapter, clip.segment)]] = clip.settings.voice
+    gains = voice_gains((v, audio[k]) for k, v in voice_of.items())
+    levels = {}
+    for key, voice in voice_of.items():
+        e, n = levels.get(voice, (0.0, 0))
+        levels[voice] = (e + audio[key].sumsq * gains[voice] ** 2, n + audio[key].frames)
+    loudness = [db(math.sqrt(e / n)) for e, n in levels.values()]
+    assert len(loudness) == 3 and max(loudness) - min(loudness) < 0.01
+    # A small edit moves a voice's average a little: its gain is held.
+    nudged = {v: g * 1.02 for v, g in gains.items()}
+    assert voice_gains(((v, audio[k]) for k, v in voice_of.items()), nudged) == nudged
+    chapter = book.script.chapters[0]
+    [part] = plan_chapter(0, chapter, chapter_keys(keys, "book", 0, len(chapter.segments)),
+                          audio, Pauses(), 22050)
+    lv = part_levels(part, audio, voice_of, gains, PROFILES["acx"])
+    assert abs(lv.predicted_rms_db - PROFILES["acx"].rms_db) < 0.01
+    assert max(audio[k].peak * g for k, g in lv.clip_gains.items()) <= 0.98

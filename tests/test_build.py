@@ -1,0 +1,233 @@
+"""Whole builds on tiny books with real espeak-ng and ffmpeg: files, manifest, tags, rebuilds."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from audio_utils import pcm, probe, rms_db
+
+from audiobook.build import BuildOptions, build_book
+from audiobook.errors import OutputError
+from audiobook.fsutil import build_lock
+from audiobook.model import (Cast, CastEntry, Chapter, ChapterScript, Document, Roster, Script,
+                             Segment)
+from audiobook.pipeline import Prepared
+
+VOICES = {None: "en-us+m3", "Anna": "en-us+f3", "Tom": "en-gb+m1"}
+
+STORY = [
+    ("The Door", [
+        (None, "Anna heard a knock and opened the door.", "paragraph"),
+        ("Anna", "Who is there at this hour?", "paragraph"),
+        (None, "she asked.", "none"),
+        ("Tom", "Only me, with the letters you wanted.", "paragraph"),
+    ]),
+    ("The Letters", [
+        (None, "They read the letters by the fire until late.", "paragraph"),
+        ("Tom", "This one is from your brother.", "paragraph"),
+        (None, "The night was long and quiet.", "scene"),
+    ]),
+]
+
+
+def make_book(tmp: Path, story=STORY, name: str = "book.txt") -> Prepared:
+    """A Prepared book written to a real file, offsets pointing into it."""
+    text, chapters = "", []
+    for title, lines in story:
+        start = len(text)
+        text += title + "\n\n"
+        heading = (start, start + len(title))
+        segs = [Segment("narration", title, heading[0], heading[1], voice=VOICES[None],
+                        boundary="chapter")]
+        for speaker, line, boundary in lines:
+            if speaker:
+                text += '"'
+            s = len(text)
+            text += line
+            segs.append(Segment("dialogue" if speaker else "narration", line, s, len(text),
+                                speaker=speaker, voice=VOICES[speaker], boundary=boundary))
+            text += '"\n\n' if speaker else "\n\n"
+        chapters.append(ChapterScript(Chapter(title, str(tmp / name), start, len(text), heading), segs))
+    (tmp / name).write_text(text, encoding="utf-8")
+    cast = Cast(CastEntry("narrator", VOICES[None]),
+                {k: CastEntry(k, v) for k, v in VOICES.items() if k})
+    return Prepared(Script(chapters, Roster()), cast, [Document(str(tmp / name), text)])
+
+
+def options(tmp: Path, **kw) -> BuildOptions:
+    kw.setdefault("cache_dir", tmp / "cache")
+    return BuildOptions(outdir=tmp / "out", jobs=2, title="Tiny", author="A. Writer", **kw)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("build")
+    book = make_book(tmp)
+    result = build_book(book, options(tmp, subtitles="srt"))
+    return tmp, book, result
+
+
+def test_one_file_per_chapter_and_a_manifest_that_matches_them(built):
+    tmp, book, result = built
+    manifest = json.loads(result.manifest.read_text())
+    assert [e["title"] for e in manifest["chapters"]] == ["The Door", "The Letters"]
+    for entry, chapter in zip(manifest["chapters"], book.script.chapters):
+        info = probe(result.outdir / entry["file"])
+        assert abs(float(info["format"]["duration"]) - entry["duration"]) < 0.1
+        segs = entry["segments"]
+        assert [s["text"] for s in segs] == [s.text for s in chapter.segments]
+        doc = book.documents[0].text
+        for row in segs:
+            assert row["source"] == chapter.chapter.source
+            assert doc[row["start"]:row["end"]] == row["text"]
+            assert row["start_ms"] < row["end_ms"] <= entry["duration"] * 1000
+        assert all(a["end_ms"] < b["start_ms"] for a, b in zip(segs, segs[1:]))
+
+
+def test_manifest_times_find_the_voice_that_speaks(built):
+    tmp, _, result = built
+    entry = json.loads(result.manifest.read_text())["chapters"][0]
+    path = result.outdir / entry["file"]
+    for seg in entry["segments"]:
+        inside = pcm(path, seg["start_ms"] + 20, seg["end_ms"] - 20)
+        assert rms_db(inside) > -35  # speech where the manifest says
+    gaps = [(a["end_ms"], b["start_ms"]) for a, b in zip(entry["segments"], entry["segments"][1:])]
+    for end, start in gaps:
+        assert rms_db(pcm(path, end + 30, start - 30)) < -60  # and silence between
+
+
+def test_tags_number_the_files_and_name_the_book(built):
+    from mutagen.id3 import ID3
+
+    _, _, result = built
+    for n, file in enumerate(result.files, 1):
+        tags = ID3(result.outdir / file.name)
+        assert str(tags["TIT2"]) == file.title
+        assert str(tags["TALB"]) == "Tiny" and str(tags["TPE1"]) == "A. Writer"
+        assert str(tags["TPE2"]) == "A. Writer" and str(tags["TCON"]) == "Audiobook"
+        assert str(tags["TRCK"]) == f"{n}/{len(result.files)}"
+
+
+def test_subtitles_follow_the_manifest(built):
+    _, _, result = built
+    entry = json.loads(result.manifest.read_text())["chapters"][1]
+    srt = (result.outdir / (Path(entry["file"]).stem + ".srt")).read_text()
+    blocks = srt.strip().split("\n\n")
+    assert len(blocks) == len(entry["segments"])
+    first = blocks[1].splitlines()[1]
+    start_ms = entry["segments"][1]["start_ms"]
+    h, m, rest = first.split(" --> ")[0].split(":")
+    s, ms = rest.split(",")
+    assert (int(h) * 3600 + int(m) * 60 + int(s)) * 1000 + int(ms) == start_ms
+
+
+def test_rebuild_unchanged_renders_and_encodes_nothing(built):
+    tmp, book, first = built
+    mtimes = {f.name: (first.outdir / f.name).stat().st_mtime_ns for f in first.files}
+    again = build_book(book, options(tmp, subtitles="srt"))
+    assert again.cache_misses == 0 and again.cache_hits == first.clips
+    assert all(f.reused for f in again.files)
+    assert {f.name: (again.outdir / f.name).stat().st_mtime_ns for f in again.files} == mtimes
+
+
+def test_editing_one_paragraph_rerenders_it_and_reencodes_its_chapter_only(tmp_path):
+    book = make_book(tmp_path)
+    first = build_book(book, options(tmp_path))
+    story = [STORY[0], (STORY[1][0], [*STORY[1][1][:2], (None, "The night was short.", "scene")])]
+    edited = build_book(make_book(tmp_path, story), options(tmp_path))
+    assert edited.cache_misses == 1
+    assert [f.reused for f in edited.files] == [True, False]
+    assert edited.files[1].seconds < first.files[1].seconds
+
+
+def test_a_second_build_into_the_same_folder_is_refused(tmp_path):
+    book = make_book(tmp_path)
+    (tmp_path / "out").mkdir()
+    with build_lock(tmp_path / "out"):
+        with pytest.raises(OutputError, match="another build is writing to .*out; wait for it"):
+            build_book(book, options(tmp_path))
+
+
+def test_existing_files_in_the_output_folder_are_kept(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    build_book(make_book(tmp_path), options(tmp_path))
+    assert (out / "notes.txt").read_text() == "mine"
+
+
+def test_m4b_has_chapter_marks_tags_cover_and_audiobook_type(tmp_path):
+    from mutagen.mp4 import MP4
+
+    cover = tmp_path / "cover.png"
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "color=blue:s=32x32",
+                    "-frames:v", "1", str(cover)], check=True)
+    result = build_book(make_book(tmp_path), options(tmp_path, format="m4b", cover=cover))
+    assert len({f.name for f in result.files}) == 1
+    path = result.outdir / result.files[0].name
+    info = json.loads(subprocess.run(
+        ["ffprobe", "-v", "error", "-show_chapters", "-show_streams", "-of", "json", str(path)],
+        capture_output=True, text=True, check=True).stdout)
+    audio = [s for s in info["streams"] if s["codec_type"] == "audio"][0]
+    assert audio["codec_name"] == "aac" and int(audio["sample_rate"]) == 44100
+    marks = info["chapters"]
+    assert [c["tags"]["title"] for c in marks] == ["The Door", "The Letters"]
+    manifest = json.loads(result.manifest.read_text())
+    for mark, entry in zip(marks, manifest["chapters"]):
+        assert abs(float(mark["start_time"]) * 1000 - entry["start_ms"]) < 50
+        assert entry["segments"][0]["start_ms"] >= entry["start_ms"]
+    tags = MP4(path).tags
+    assert tags["stik"] == [2] and tags["\xa9alb"] == ["Tiny"] and tags["\xa9ART"] == ["A. Writer"]
+    assert bytes(tags["covr"][0]) == cover.read_bytes()
+
+
+def test_compact_profile_is_a_small_listening_copy(tmp_path):
+    result = build_book(make_book(tmp_path), options(tmp_path, profile="compact"))
+    stream = probe(result.outdir / result.files[0].name)["streams"][0]
+    assert int(stream["sample_rate"]) == 22050 and int(stream["bit_rate"]) == 64000
+
+
+def _cli(args, **kw):
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    return subprocess.Popen([sys.executable, "-m", "audiobook", *map(str, args)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True, **kw)
+
+
+LONG = "\n\n".join(f"Paragraph {n} tells how the road went on past the {n} hills." for n in range(60))
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
+def test_an_interrupted_build_leaves_no_partial_file_and_resumes(tmp_path, how):
+    (tmp_path / "long.txt").write_text(LONG)
+    args = ["build", tmp_path / "long.txt", "-o", tmp_path / "out", "--cache-dir",
+            tmp_path / "cache", "--jobs", "2", "--quiet"]
+    proc = _cli(args)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list((tmp_path / "cache").rglob("*.wav"))) < 5:
+        time.sleep(0.05)
+    os.killpg(proc.pid, how)  # the whole group, as a terminal's Ctrl-C does
+    _, err = proc.communicate(timeout=60)
+    assert "Traceback" not in err
+    if how == signal.SIGINT:
+        assert proc.returncode == 130
+    left = [p.name for p in (tmp_path / "out").iterdir() if ".partial-" in p.name]
+    assert left == [] if how == signal.SIGINT else True
+    assert not list((tmp_path / "out").glob("*.mp3"))
+    cached = len(list((tmp_path / "cache").rglob("*.wav")))
+    resumed = _cli(args[:-1])
+    _, err = resumed.communicate(timeout=120)
+    assert resumed.returncode == 0, err
+    assert int(re.search(r"(\d+) from the cache", err).group(1)) >= cached >= 5
+    assert not [p for p in (tmp_path / "out").iterdir() if ".partial-" in p.name]
+    assert not [p for p in (tmp_path / "cache").rglob("*") if ".partial-" in p.name]
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert rms_db(pcm(tmp_path / "out" / manifest["chapters"][0]["file"])) > -24
