@@ -124,3 +124,7 @@ def test_casting_pool_voices_sound_their_gender(engine, tmp_path, gender):
         engine.render(text, VoiceSettings(f"en-us+{variant}"), out)
         hz = median_pitch_hz(pcm(out))
         assert (hz > 160) if gender == "female" else (60 < hz < 130), (variant, hz)
+
+
+def test_french_lines_get_a_voice_from_france(engine):
+    assert engine.language_variant("en-us+f3", "fr") == "fr-fr+f3"

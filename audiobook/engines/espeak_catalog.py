@@ -35,7 +35,7 @@ PREFERRED_BASES = {
            "en-gb-x-gbclan", "en-gb-x-gbcwmd", "en-us-nyc"),
     "es": ("es", "es-419"),
     "pt": ("pt", "pt-br"),
-    "fr": ("fr", "fr-be", "fr-ch"),
+    "fr": ("fr-fr", "fr-be", "fr-ch"),
 }
 
 
