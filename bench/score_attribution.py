@@ -3,8 +3,10 @@
     python bench/score_attribution.py BOOK.txt BOOK.gold.json [BOOK.characters.json]
 
 Gold: a JSON list of {"start", "end", "speaker", "aliases"} (content offsets,
-no quotation marks). Reports quote-detection recall/precision (when
-audiobook.quotes exists), and speaker accuracy overall and by tag type
+no quotation marks), or {"narrator": NAME, "quotes": [...]} for a first-person
+book, where a prediction of `narrator` counts for NAME's quotes. Reports
+quote-detection recall/precision (when audiobook.quotes exists; precision is
+only meaningful when the gold covers the whole book), and speaker accuracy overall and by tag type
 (named tag, pronoun tag, no tag), end to end without a cast, and with a cast
 built from the characters file. A prediction is right when it is the gold
 speaker's name or one of its aliases (case-insensitive).
@@ -24,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from audiobook import attribution, roster  # noqa: E402
-from audiobook.model import Cast, CastEntry, Quote  # noqa: E402
+from audiobook.model import NARRATOR, Cast, CastEntry, Quote  # noqa: E402
 from audiobook.names import SPEECH_VERBS  # noqa: E402
 
 _VERB = r"(?:" + "|".join(sorted(SPEECH_VERBS)) + r")"
@@ -60,14 +62,25 @@ def cast_from(characters: list[dict]) -> Cast:
         for c in characters})
 
 
-def is_right(pred: str | None, gold: dict) -> bool:
+def load_gold(path: Path) -> tuple[list[dict], str | None]:
+    """The gold quotes and the first-person narrator's name, if the book has one."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if isinstance(data, dict):
+        return data["quotes"], data.get("narrator")
+    return data, None
+
+
+def is_right(pred: str | None, gold: dict, narrator: str | None = None) -> bool:
     if pred is None or gold["speaker"] is None:
         return False
+    if pred == NARRATOR and narrator is not None and gold["speaker"] == narrator:
+        return True
     names = {gold["speaker"].lower(), *(a.lower() for a in gold.get("aliases") or [])}
     return pred.lower() in names
 
 
-def score(text: str, gold: list[dict], quotes: list[Quote], cast: Cast | None) -> dict:
+def score(text: str, gold: list[dict], quotes: list[Quote], cast: Cast | None,
+          narrator: str | None = None) -> dict:
     start = time.perf_counter()
     ros = roster.build_roster(text, quotes, cast)
     said = attribution.attribute(text, quotes, ros)
@@ -81,13 +94,13 @@ def score(text: str, gold: list[dict], quotes: list[Quote], cast: Cast | None) -
             continue
         kind = tag_kind(text, q)
         a = by_span.get(_match(q, quotes))
-        ok = a is not None and is_right(a.speaker, g)
+        ok = a is not None and is_right(a.speaker, g, narrator)
         for k in ("all", kind):
             total[k] += 1
             right[k] += ok
         # Lenient: the predicted character goes by one of the gold names ("Konstantin"
         # for "Konstantin Zvonik" when the roster clustered both forms).
-        linked += ok or (a is not None and any(is_right(n, g) for n in known.get(a.speaker, ())))
+        linked += ok or (a is not None and any(is_right(n, g, narrator) for n in known.get(a.speaker, ())))
     return {"seconds": seconds, "characters": len(ros.characters), "linked": linked / max(1, total["all"]),
             "accuracy": {k: (right[k] / total[k], total[k]) for k in total}}
 
@@ -135,12 +148,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("characters", type=Path, nargs="?")
     args = ap.parse_args(argv)
     text = args.text.read_text(encoding="utf-8")
-    gold = json.loads(args.gold.read_text(encoding="utf-8"))
+    gold, narrator = load_gold(args.gold)
     cast = cast_from(json.loads(args.characters.read_text(encoding="utf-8"))) if args.characters else None
     spans = gold_quotes(text, gold)
-    report("gold spans, no cast", score(text, gold, spans, None))
+    report("gold spans, no cast", score(text, gold, spans, None, narrator))
     if cast:
-        report("gold spans, cast", score(text, gold, spans, cast))
+        report("gold spans, cast", score(text, gold, spans, cast, narrator))
     found = detection(text, gold)
     if found is None:
         print("quote detection: audiobook.quotes not available yet; scored on gold spans only")
@@ -148,9 +161,9 @@ def main(argv: list[str] | None = None) -> int:
     quotes, det = found
     print(f"quote detection: recall {det['recall']:.3f}, precision {det['precision']:.3f} "
           f"({det['found']} found, {det['gold']} gold speech quotes)")
-    report("end to end, no cast", score(text, gold, quotes, None))
+    report("end to end, no cast", score(text, gold, quotes, None, narrator))
     if cast:
-        report("end to end, cast", score(text, gold, quotes, cast))
+        report("end to end, cast", score(text, gold, quotes, cast, narrator))
     return 0
 
 
