@@ -34,6 +34,7 @@ class _Style:
         return re.compile("[" + re.escape(self.opens + self.closes + self.straight) + "]")
 
 
+_REOPEN = re.compile("[ \t\r\n\u00a0]+\u201c")
 _STRONG_SINGLE_CLOSE = re.compile("[.,!?;\u2026\u2014-]['\u2019](?!\\w)")
 _DOUBLE = _Style("\u201c", "\u201d", '"')
 _SINGLE = _Style("\u2018", "\u2019", "'")
@@ -191,6 +192,13 @@ def _scan(
     found: list[_Raw] = []
     open_at: int | None = None
     single = style is _SINGLE
+    # Curly marks say their direction, so “ inside an open “ starts a nested
+    # level (Dickens: “... he said, “Hold your noise!” ...”) and straight marks
+    # inside it are plain characters while a ” still follows to close it.
+    curly = style is _DOUBLE
+    depth = 0
+    nested_close: int | None = None
+    last_curly_close = text.rfind("\u201d", ps, pe) if curly else -1
     for m in style.marks.finditer(text, ps, pe):
         i = m.start()
         ch = text[i]
@@ -205,9 +213,22 @@ def _scan(
                 continue  # 5' 10", or a quote that never opened
             if single and (left.isalnum() or _ELISION.match(text, i + 1, pe)):
                 continue
-            open_at = i
+            open_at, depth, nested_close = i, 0, None
         else:
-            if ch in style.opens and ch not in style.closes and ch not in style.straight:
+            if curly and text[open_at] == "\u201c":
+                if ch == '"' and i < last_curly_close:
+                    continue
+                if ch == "\u201c" and not _closing_side(left, right):
+                    depth += 1
+                    continue
+                # A ” or a mistyped “ ends the innermost level; one right before a
+                # new “ (“... them?” “To sum up,” said he) ends both levels at once.
+                if depth and not (depth == 1 and _REOPEN.match(text, i + 1, pe)):
+                    depth -= 1
+                    nested_close = i
+                    continue
+                depth = 0
+            elif ch in style.opens and ch not in style.closes and ch not in style.straight:
                 continue  # nested or mistyped: the outer quote goes on
             spaced = left in _SPACE and (single or (ch in style.straight and right not in _SPACE))
             if i == open_at + 1 or spaced:
@@ -217,9 +238,14 @@ def _scan(
             found.append(_raw(text, open_at, i + 1, index))
             open_at = None
     if open_at is not None:
-        quote = _raw(text, open_at, pe, index, closed=False)
-        quote.continues = next_start is not None and text[next_start] in style.opens + style.straight
-        found.append(quote)
+        continues = next_start is not None and text[next_start] in style.opens + style.straight
+        if nested_close is not None and not depth and not continues:
+            # The nested level never closed: its ” was the outer quote's.
+            found.append(_raw(text, open_at, nested_close + 1, index))
+        else:
+            quote = _raw(text, open_at, pe, index, closed=False)
+            quote.continues = continues
+            found.append(quote)
     return [q for q in found if q.start < q.end]
 
 

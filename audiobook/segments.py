@@ -28,6 +28,7 @@ _CLAUSE_END = re.compile(r"[;:,\u2014\u2013)](?=\s)|\s[\u2014\u2013-]+\s")
 _ABBREVIATION = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Mt|Jr|Sr|Prof|Capt|Col|Gen|Lt|Sgt|Rev|Hon|No|vs|Sra|Srta|Mme|Mlle)|\b[A-Z])\.$"
 )
+_NEXT_WORD = re.compile(r"\s+(\w)")
 _ENDS_SENTENCE = re.compile(r"[.!?\u2026:][\"'\u201d\u2019)\]]*$")
 
 
@@ -117,10 +118,12 @@ def _sentence_chunks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """[start, end) cut after sentence ends into runs of at most MAX_CHARS where possible."""
     if end - start <= MAX_CHARS:
         return [(start, end)]
+    # No cut after "Dr." or before a lower-case word ("10 p.m. and then"): neither ends a sentence.
     cuts = [
         m.end()
         for m in _SENTENCE_END.finditer(text, start, end)
         if not _ABBREVIATION.search(text, max(start, m.end() - 6), m.end())
+        and not _lower_next(text, m.end(), end)
     ]
     chunks: list[tuple[int, int]] = []
     begin = start
@@ -137,6 +140,11 @@ def _sentence_chunks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if begin < end:
         chunks.append((begin, end))
     return chunks
+
+
+def _lower_next(text: str, pos: int, end: int) -> bool:
+    m = _NEXT_WORD.match(text, pos, end)
+    return bool(m) and m[1].islower()
 
 
 def _clause_cut(text: str, begin: int, stop: int) -> int:

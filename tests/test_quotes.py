@@ -104,6 +104,33 @@ def test_nested_quote_stays_inside():
     assert contents(text) == ["He told me \u2018go away\u2019 and left,", "That\u2019s all."]
 
 
+def test_nested_curly_double_quotes_open_a_level():
+    # Dickens nests “ inside “: the inner ” must not close the outer quote.
+    text = (
+        "\u201cNow, he said to me, \u201cHold your noise!\u201d and I held it,\u201d said Pip. "
+        "\u201cWhat else?\u201d"
+    )
+    assert contents(text) == [
+        "Now, he said to me, \u201cHold your noise!\u201d and I held it,",
+        "What else?",
+    ]
+
+
+def test_nested_close_right_before_a_new_quote_closes_both_levels():
+    text = "\u201cHe said, \u201cWhat then?\u201d \u201cTo sum up, sir,\u201d said Wemmick, \u201cwe won.\u201d"
+    assert contents(text) == ["He said, \u201cWhat then?", "To sum up, sir,", "we won."]
+
+
+def test_nested_level_that_never_closes_gives_back_the_outer_close():
+    text = "\u201cShe wrote \u201cgo home and stay,\u201d said Tom, and sat down.\n\nThen he slept."
+    assert contents(text) == ["She wrote \u201cgo home and stay,"]
+
+
+def test_straight_marks_inside_a_curly_quote_are_text():
+    text = '\u201cType <prosody rate="slow">this</prosody> now,\u201d said Tom. \u201cGo.\u201d'
+    assert contents(text) == ['Type <prosody rate="slow">this</prosody> now,', "Go."]
+
+
 def test_nested_double_inside_single_style():
     text = "'He shouted \"Fire!\" twice,' said Tom.\n\n'Then we ran,' said Ann. 'Fast.'"
     assert contents(text) == ['He shouted "Fire!" twice,', "Then we ran,", "Fast."]
