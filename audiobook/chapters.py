@@ -64,7 +64,8 @@ def split_chapters(doc: Document) -> list[Chapter]:
         chapters.append(Chapter(title, doc.path, _skip_space(text, 0), _trim_end(text, 0, first)))
     for i, (start, end, title) in enumerate(heads):
         stop = heads[i + 1][0] if i + 1 < len(heads) else len(text)
-        chapters.append(Chapter(title, doc.path, start, _trim_end(text, start, stop), (start, end)))
+        # max(): str.isspace() counts separators (U+001C-U+001F) that a heading line keeps.
+        chapters.append(Chapter(title, doc.path, start, max(end, _trim_end(text, start, stop)), (start, end)))
     return chapters
 
 
@@ -72,10 +73,16 @@ def heading_words(heading: str) -> str:
     """What the narrator reads for a heading line or block: its heading lines as sentences."""
     parts = []
     for line in heading.splitlines():
-        line = line.strip(_STRIP).lstrip("#").strip()
+        line = " ".join(line.strip(_STRIP).lstrip("#").split())
         if _shape(line):
             parts.append(f"Chapter {line.rstrip('.')}" if _LONE_NUMERAL.match(line) else line.rstrip(".:"))
     return ". ".join(parts)
+
+
+def is_heading_list(block: str) -> bool:
+    """Two or more lines, each shaped like a heading: a contents list (read line by line)."""
+    lines = [line.strip(_STRIP) for line in block.splitlines() if line.strip(_STRIP)]
+    return len(lines) >= 2 and all(_shape(line) for line in lines)
 
 
 def _find_headings(text: str) -> list[tuple[int, int, str]]:

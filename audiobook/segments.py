@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
-from .chapters import heading_words
+from .chapters import heading_words, is_heading_list
 from .model import Attribution, Boundary, Chapter, Document, Kind, Quote, Segment
 from .quotes import paragraph_spans
 
@@ -107,7 +107,10 @@ def _add(
                 e -= 1
             if not _SPEAKABLE.search(text, s, e):
                 continue  # nothing to say: a scene break, a lone mark
-            segment = Segment(kind, " ".join(text[s:e].split()), s, e)
+            words = " ".join(text[s:e].split())
+            if kind == "narration" and "\n" in text[s:e] and is_heading_list(text[s:e]):
+                words = heading_words(text[s:e])  # a contents list: one heading per sentence
+            segment = Segment(kind, words, s, e)
             segment.boundary = layout.boundary(out[-1] if out else None, s)
             if said is not None:
                 segment.speaker, segment.rule = said.speaker, said.rule

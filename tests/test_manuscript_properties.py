@@ -65,5 +65,6 @@ def test_known_hard_cases():
         "a\u00ab\u00bbb",
         "\u2014Hola \u2014dijo\u2014. \u00bfY?\n\n\u2014S\u00ed.",
         "_" * 5,
+        "CHAPTER 0\x1f",
     ]:
         check(text)

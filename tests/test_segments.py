@@ -107,6 +107,37 @@ def test_abbreviations_do_not_end_sentences():
     assert all(s.text.startswith("Mr. Jones") for s in segments)
 
 
+def test_no_cut_before_a_lower_case_word():
+    sentence = "The coach left at 10 p.m. and reached the inn at 2 a.m. on the next day. "
+    text = (sentence * 40).strip()
+    doc = Document("late.txt", text)
+    [(chapter, segments)] = segment_all(doc)
+    check_layout(text, chapter, segments)
+    assert len(segments) > 1
+    assert all(s.text.startswith("The coach") and s.text.endswith("next day.") for s in segments)
+
+
+def test_contents_list_reads_one_heading_per_sentence():
+    entries = ["Chapter 1  The Long Road", "Chapter 2  Over the Hill", "CHAPTER III", "Epilogue"]
+    text = "My Book\n\nContents\n\n" + "\n".join(entries) + "\n\n" + "".join(
+        f"{e}\n\nShe walked along the road for a long time that day.\n\n" for e in entries
+    )
+    doc = Document("book.txt", text)
+    chapters = segment_all(doc)
+    assert [c.title for c, _ in chapters][0] == "Opening" and len(chapters) == 5
+    opening_chapter, opening = chapters[0]
+    check_layout(text, opening_chapter, opening)
+    listing = opening[-1]
+    assert listing.text == ". ".join(" ".join(e.split()) for e in entries)
+    assert text[listing.start : listing.end] == "\n".join(entries)
+
+
+def test_wrapped_prose_lines_are_not_a_contents_list():
+    text = "Chapter 1\n\nShe read the list aloud:\nChapter one was long,\nand chapter two was short.\n"
+    [(chapter, segments)] = segment_all(Document("prose.txt", text))
+    assert segments[-1].text == "She read the list aloud: Chapter one was long, and chapter two was short."
+
+
 def test_quotes_index_the_whole_document(data_dir):
     [doc] = read_inputs([data_dir / "manuscript" / "great_expectations_opening.txt"])
     quotes = find_quotes(doc.text)
