@@ -19,6 +19,9 @@ from .model import ChapterScript
 
 CHUNK_FRAMES = 1 << 16  # silence is written in chunks of this many frames
 SPLIT_AT = ("scene", "paragraph")  # boundaries a long chapter may be cut at
+# Blocks: runs of paragraphs encoded on their own (see plan_blocks).
+BLOCK_MIN, BLOCK_MAX = 45.0, 240.0  # seconds
+BLOCK_EVERY = 8  # a paragraph start ends a block when its clip key says so, 1 time in 8
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,16 @@ class Piece:
     frames: int
 
 
+@dataclass(frozen=True)
+class Block:
+    """A stretch of a part, encoded on its own: pieces [first, last), frames [start, end)."""
+
+    first: int
+    last: int
+    start: int
+    end: int
+
+
 @dataclass
 class Part:
     """One output file's worth of a chapter (the whole chapter unless it is too long)."""
@@ -54,6 +67,7 @@ class Part:
     rate: int
     frames: int = 0
     pieces: list[Piece] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
 
     @property
     def seconds(self) -> float:
@@ -95,8 +109,36 @@ def plan_chapter(chapter_index: int, chapter: ChapterScript, keys: Sequence[str 
             part.pieces.append(Piece(i, keys[i], pos, lengths[i]))
             pos += lengths[i]
         part.frames = pos + tail
+        part.blocks = plan_blocks(part, [segments[p.segment].boundary for p in part.pieces])
         parts.append(part)
     return parts
+
+
+def plan_blocks(part: Part, boundaries: Sequence[str]) -> list[Block]:
+    """Cut a part into blocks at paragraph starts chosen by content, not by position.
+
+    A block ends before a paragraph whose clip key (a hash) is 0 modulo
+    BLOCK_EVERY, once the block is BLOCK_MIN long, or at any paragraph past
+    BLOCK_MAX. Cuts depend only on the text near them, so an edit changes
+    the block it falls in and leaves the others, and their encoded audio, alone.
+    """
+    rate, pieces = part.rate, part.pieces
+    cuts, since = [0], 0
+    for i in range(1, len(pieces)):
+        length = pieces[i].start - pieces[since].start
+        key = pieces[i].key
+        if boundaries[i] in SPLIT_AT and key and length >= BLOCK_MIN * rate and (
+                int(key[:8], 16) % BLOCK_EVERY == 0 or length >= BLOCK_MAX * rate):
+            cuts.append(i)
+            since = i
+    cuts.append(len(pieces))
+    blocks = []
+    for lo, hi in zip(cuts, cuts[1:]):
+        # A block starts where the previous clip ends: the pause belongs to the block after it.
+        start = 0 if lo == 0 else pieces[lo - 1].start + pieces[lo - 1].frames
+        end = part.frames if hi == len(pieces) else pieces[hi - 1].start + pieces[hi - 1].frames
+        blocks.append(Block(lo, hi, start, end))
+    return blocks
 
 
 def _cuts(segments, lengths: list[int], gaps: list[int], limit: int | None) -> list[int]:
@@ -120,15 +162,16 @@ def _cuts(segments, lengths: list[int], gaps: list[int], limit: int | None) -> l
 
 
 def stream_part(part: Part, audio: dict[str, ClipAudio], gains: dict[str, float],
-                write: Callable[[bytes], object]) -> None:
-    """Write the part's 16-bit mono PCM at ``part.rate``: silence and clips, in order.
+                write: Callable[[bytes], object], block: Block | None = None) -> None:
+    """Write the part's (or one block's) 16-bit mono PCM at ``part.rate``, in order.
 
     ``gains`` maps clip keys to a linear gain (absent: 1.0); samples saturate
     rather than wrap, and the mastering plan keeps them below full scale.
     """
     ops = audioop()
-    pos = 0
-    for piece in part.pieces:
+    block = block or Block(0, len(part.pieces), 0, part.frames)
+    pos = block.start
+    for piece in part.pieces[block.first:block.last]:
         _silence(piece.start - pos, write)
         pos = piece.start
         if piece.key is None:
@@ -143,7 +186,7 @@ def stream_part(part: Part, audio: dict[str, ClipAudio], gains: dict[str, float]
             data = ops.mul(data, 2, gain)
         write(data)
         pos += piece.frames
-    _silence(part.frames - pos, write)
+    _silence(block.end - pos, write)
 
 
 def _clip_pcm(clip: ClipAudio) -> bytes:

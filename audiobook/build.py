@@ -9,12 +9,11 @@ editing one paragraph re-renders that paragraph and re-encodes its chapter.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
-import shutil
 import time
-import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,12 +23,14 @@ from .assemble import Part, Pauses, plan_chapter, stream_part, working_rate
 from .cache import ClipAudio, ClipCache, default_cache_dir
 from .clips import make_clips, speakable
 from .errors import InputError, OutputError
-from .export import Tags, check_cover, encode_pcm, ffmetadata, join_m4b, tag_m4b, tag_mp3
-from .fsutil import (atomic_path, build_lock, chapter_file_name, output_errors, prepare_outdir,
+from .export import (ENCODER_DELAY, Tags, book_metadata, check_cover, encode_pcm, ffmetadata, id3_size,
+                     join_m4b, mp3_frames, tag_m4b, tag_mp3)
+from .fsutil import (PARTIAL, atomic_path, build_lock, chapter_file_name, output_errors, prepare_outdir,
                      remove_partials, require_tools, safe_stem)
-from .mastering import Profile, get_profile, part_levels, voice_gains
+from .mastering import Profile, block_levels, file_gain, get_profile, part_rms, voice_gains
 from .progress import Progress
 from .render import Job, render_jobs
+from .subtitles import write_subtitles
 
 ENCODING_VERSION = 1  # bump when the same plan would now encode differently
 FORMATS = ("mp3", "m4b")
@@ -83,28 +84,10 @@ class _Output:
     title: str
     name: str
     fingerprint: str = ""
-    levels: object = None
     tags_fingerprint: str = ""
+    gain: float = 1.0  # the file's gain over its levelled voices
+    blocks: list[dict] = field(default_factory=list)  # fingerprint, block, levels, offset, bytes, samples
     offset_ms: int = 0  # where it starts in its file (M4B: the whole book)
-
-
-def book_metadata(paths: list[str], title: str | None, author: str | None) -> tuple[str, str]:
-    """Title and author: options first, then ``book.toml`` beside the manuscript."""
-    meta: dict = {}
-    for path in paths[:1]:
-        src = Path(path)
-        for folder in (src if src.is_dir() else src.parent, src.parent):
-            candidate = folder / "book.toml"
-            if candidate.is_file():
-                try:
-                    meta = tomllib.loads(candidate.read_text(encoding="utf-8"))
-                except (OSError, ValueError) as exc:
-                    raise InputError(f"{candidate}: not valid TOML ({exc})") from exc
-                meta = meta.get("book", meta)
-                break
-    default = Path(paths[0]).parent.name if len(paths) > 1 else Path(paths[0]).stem if paths else "Audiobook"
-    return (title or str(meta.get("title") or default or "Audiobook"),
-            author or str(meta.get("author") or "Unknown"))
 
 
 def _validate(options: BuildOptions) -> Profile:
@@ -185,7 +168,6 @@ def _build(prepared, options, profile, outdir, cache_root, title, author, progre
 
     gains = voice_gains(((v, audio[k]) for k, v in voice_of.items()), old.get("voice_gains"))
     rate = working_rate(list(audio.values()))
-    codec = "mp3" if options.format == "mp3" else "aac"
     max_seconds = profile.max_minutes * 60 if options.format == "mp3" else None
     outputs: list[_Output] = []
     for c, chapter in enumerate(script.chapters):
@@ -198,28 +180,23 @@ def _build(prepared, options, profile, outdir, cache_root, title, author, progre
     taken: set[str] = {manifest_io.NAME}
     for n, out in enumerate(outputs, 1):
         out.name = chapter_file_name(n, len(outputs), out.title, options.format, taken)
-        out.levels = part_levels(out.part, audio, voice_of, gains, profile)
-        out.fingerprint = _digest(ENCODING_VERSION, profile.name, codec, rate,
-                                  [(p.key, p.start, p.frames) for p in out.part.pieces],
-                                  out.part.frames, sorted(out.levels.clip_gains.items()),
-                                  round(out.levels.encoder_gain, 6))
 
     progress.stage("encoding")
     progress.chapters_total(len(outputs))
     cover_id = _digest(hashlib.sha256(options.cover.read_bytes()).hexdigest()) if options.cover else None
     if options.format == "mp3":
-        files = _write_mp3s(outputs, old, audio, outdir, profile, title, author, options,
-                            cover_id, progress)
+        files = _write_mp3s(outputs, old, audio, voice_of, gains, outdir, profile, title, author,
+                            options, cover_id, progress)
         book_entry = {}
     else:
-        files, book_entry = _write_m4b(outputs, old, audio, outdir, cache_root, profile, title,
-                                       author, options, cover_id, progress)
+        files, book_entry = _write_m4b(outputs, old, audio, voice_of, gains, outdir, cache_root,
+                                       profile, title, author, options, cover_id, progress)
 
     progress.stage("writing manifest")
-    entries = _entries(outputs, files, script, options.format)
+    entries = _entries(outputs, files, script, options.format, profile)
     new_names = {f.name for f in files}
-    _remove_stale(outdir, old, new_names)
-    subs = _write_subtitles(outdir, entries, options.subtitles, new_names)
+    manifest_io.remove_stale(outdir, old, new_names)
+    subs = write_subtitles(outdir, entries, options.subtitles, new_names)
     manifest = {"title": title, "author": author, "format": options.format,
                 "profile": profile.name, "engine": options.engine, "engine_version": version,
                 "voice_gains": gains, **book_entry, "chapters": entries}
@@ -228,48 +205,110 @@ def _build(prepared, options, profile, outdir, cache_root, title, author, progre
                        time.monotonic() - started, subs)
 
 
-def _old_files(old: dict, outdir: Path) -> dict[str, Path]:
-    """Audio fingerprint -> an existing file of the previous build that has it."""
+def _old_blocks(old: dict, outdir: Path) -> dict[str, tuple[Path, int, int, int]]:
+    """Block fingerprint -> (file, offset after its tag, bytes, samples) in the previous build."""
     found = {}
     for entry in old.get("chapters", []):
-        fp, name = entry.get("fingerprint"), entry.get("file")
-        if fp and isinstance(name, str) and name == Path(name).name and (outdir / name).is_file():
-            found[fp] = outdir / name
+        name = entry.get("file")
+        if not (isinstance(name, str) and name == Path(name).name and (outdir / name).is_file()):
+            continue
+        for b in entry.get("blocks", []):
+            with contextlib.suppress(KeyError, TypeError):
+                found[b["fingerprint"]] = (outdir / name, int(b["offset"]), int(b["bytes"]),
+                                           int(b["samples"]))
     return found
 
 
-def _write_mp3s(outputs, old, audio, outdir, profile, title, author, options, cover_id, progress):
-    previous = _old_files(old, outdir)
-    old_tags = {e.get("file"): e.get("tags_fingerprint") for e in old.get("chapters", [])}
+def _plan_blocks(out: _Output, old_entry: dict, audio, voice_of, gains, profile) -> None:
+    """Levels and fingerprints of each block of a file, and of the file."""
+    rms = part_rms(out.part, audio, voice_of, gains)
+    out.gain = file_gain(rms, profile, old_entry.get("gain"))
+    out.blocks = []
+    for block in out.part.blocks:
+        lv = block_levels(out.part, block, voice_of, gains, audio, out.gain)
+        fp = _digest(ENCODING_VERSION, profile.name, out.part.rate, block.end - block.start,
+                     [(p.key, p.start - block.start, p.frames)
+                      for p in out.part.pieces[block.first:block.last]],
+                     sorted(lv.clip_gains.items()), lv.encoder_gain)
+        out.blocks.append({"fingerprint": fp, "block": block, "levels": lv})
+    out.fingerprint = _digest([b["fingerprint"] for b in out.blocks])
 
-    def one(n_out):
-        n, out = n_out
-        tags = Tags(out.title, title, author, n, len(outputs), options.cover)
+
+def _write_mp3s(outputs, old, audio, voice_of, gains, outdir, profile, title, author, options,
+                cover_id, progress):
+    """Each file is its blocks' MP3 frames joined: blocks of the last build are copied, new ones encoded."""
+    old_by_name = {e.get("file"): e for e in old.get("chapters", []) if isinstance(e, dict)}
+    sources = _old_blocks(old, outdir)
+    todo, fresh, results = [], {}, {}
+    for n, out in enumerate(outputs, 1):
+        prev = old_by_name.get(out.name, {})
+        _plan_blocks(out, prev, audio, voice_of, gains, profile)
         out.tags_fingerprint = _digest(out.title, title, author, n, len(outputs), cover_id)
-        final = outdir / out.name
-        source = previous.get(out.fingerprint)
-        if source is not None and source == final and old_tags.get(out.name) == out.tags_fingerprint:
-            return FileResult(out.name, out.title, out.part.seconds, True)
-        with atomic_path(final) as tmp:
-            if source is not None:  # same audio under other tags or another name: no re-encode
-                shutil.copyfile(source, tmp)
-            else:
-                encode_pcm(lambda write: stream_part(out.part, audio, out.levels.clip_gains, write),
-                           out.part.rate, out.levels.encoder_gain, profile, "mp3", tmp)
-            tag_mp3(tmp, tags)
-        return FileResult(out.name, out.title, out.part.seconds, source is not None)
+        if (prev.get("fingerprint"), prev.get("tags_fingerprint")) == \
+                (out.fingerprint, out.tags_fingerprint) and (outdir / out.name).is_file():
+            for b, kept in zip(out.blocks, prev.get("blocks", [])):
+                b.update(offset=kept["offset"], bytes=kept["bytes"], samples=kept["samples"])
+            results[out.name] = FileResult(out.name, out.title, _seconds(out, profile), True)
+            continue
+        todo.append((n, out))
+        for b in out.blocks:
+            if b["fingerprint"] not in sources:
+                fresh.setdefault(b["fingerprint"], (out, b))
+    # Opened before anything is replaced: a file rewritten below still reads as it was.
+    fds = {path: os.open(path, os.O_RDONLY) for path in {v[0] for v in sources.values()}}
+    temps: dict[str, Path] = {}
+    try:
+        def encode(item):
+            fp, (out, b) = item
+            tmp = outdir / f".block-{fp}.mp3{PARTIAL}{os.getpid()}"
+            temps[fp] = tmp
+            lv = b["levels"]
+            encode_pcm(lambda write: stream_part(out.part, audio, lv.clip_gains, write, b["block"]),
+                       out.part.rate, lv.encoder_gain, profile, "mp3", tmp)
 
-    return _run_parallel(one, list(enumerate(outputs, 1)), options.jobs, progress)
+        longest_first = sorted(fresh.items(), key=lambda i: i[1][1]["block"].start - i[1][1]["block"].end)
+        _run_parallel(encode, longest_first, options.jobs)
+        for n, out in todo:
+            with atomic_path(outdir / out.name) as tmp:
+                with open(tmp, "wb") as fh:
+                    for b in out.blocks:
+                        data = _block_bytes(b["fingerprint"], temps, sources, fds)
+                        b.update(offset=fh.tell(), bytes=len(data), samples=mp3_frames(data).samples)
+                        fh.write(data)
+                tag_mp3(tmp, Tags(out.title, title, author, n, len(outputs), options.cover))
+            results[out.name] = FileResult(out.name, out.title, _seconds(out, profile), False)
+            progress.chapter_done(out.name, False)
+    finally:
+        for fd in fds.values():
+            os.close(fd)
+        for tmp in temps.values():
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+    return [results[out.name] for out in outputs]
 
 
-def _run_parallel(fn, items, jobs, progress):
+def _block_bytes(fp: str, temps: dict[str, Path], sources: dict, fds: dict[Path, int]) -> bytes:
+    if fp in temps:
+        return temps[fp].read_bytes()
+    path, offset, size, _ = sources[fp]
+    start = id3_size(os.pread(fds[path], 10, 0))
+    data = os.pread(fds[path], size, start + offset)
+    if len(data) != size or mp3_frames(data).samples != sources[fp][3]:
+        raise OutputError(f"{path} changed since it was written; delete it and build again")
+    return data
+
+
+def _seconds(out: _Output, profile: Profile) -> float:
+    return (sum(b["samples"] for b in out.blocks) / profile.sample_rate) if out.blocks else 0.0
+
+
+def _run_parallel(fn, items, jobs):
     results = [None] * len(items)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {pool.submit(fn, item): i for i, item in enumerate(items)}
         try:
             for future in futures:
-                results[futures[future]] = result = future.result()
-                progress.chapter_done(result.name, result.reused)
+                results[futures[future]] = future.result()
         except BaseException:
             for future in futures:
                 future.cancel()
@@ -277,22 +316,28 @@ def _run_parallel(fn, items, jobs, progress):
     return results
 
 
-def _write_m4b(outputs, old, audio, outdir, cache_root, profile, title, author, options,
-               cover_id, progress):
+def _write_m4b(outputs, old, audio, voice_of, gains, outdir, cache_root, profile, title, author,
+               options, cover_id, progress):
     pieces_dir = cache_root / "m4b"
     with output_errors(pieces_dir):
         pieces_dir.mkdir(parents=True, exist_ok=True)
 
     def one(out):
+        gain = file_gain(part_rms(out.part, audio, voice_of, gains), profile)
+        lv = block_levels(out.part, None, voice_of, gains, audio, gain)
+        out.fingerprint = _digest(ENCODING_VERSION, profile.name, "aac", out.part.rate,
+                                  [(p.key, p.start, p.frames) for p in out.part.pieces],
+                                  out.part.frames, sorted(lv.clip_gains.items()), lv.encoder_gain)
         piece = pieces_dir / f"{out.fingerprint}.m4a"
         reused = piece.is_file()
         if not reused:
             with atomic_path(piece) as tmp:
-                encode_pcm(lambda write: stream_part(out.part, audio, out.levels.clip_gains, write),
-                           out.part.rate, out.levels.encoder_gain, profile, "aac", tmp)
+                encode_pcm(lambda write: stream_part(out.part, audio, lv.clip_gains, write),
+                           out.part.rate, lv.encoder_gain, profile, "aac", tmp)
+        progress.chapter_done(out.title, reused)
         return FileResult(out.name, out.title, out.part.seconds, reused)
 
-    done = _run_parallel(one, outputs, options.jobs, progress)
+    done = _run_parallel(one, outputs, options.jobs)
     name = f"{safe_stem(title) or 'audiobook'}.m4b"
     marks, pos = [], 0
     for out in outputs:
@@ -313,51 +358,28 @@ def _write_m4b(outputs, old, audio, outdir, cache_root, profile, title, author, 
     return files, {"book_file": name, "book_fingerprint": fingerprint}
 
 
-def _entries(outputs, files, script, fmt):
+def _entries(outputs, files, script, fmt, profile):
     entries = []
     for out, result in zip(outputs, files):
         chapter = script.chapters[out.part.chapter]
-        offset = out.offset_ms
-        entry = {"file": result.name, "title": out.title,
-                 "duration": round(out.part.seconds, 3),
-                 "segments": manifest_io.segment_rows(out.part, chapter, offset),
+        part = out.part
+        if fmt == "m4b":  # blocks are only a plan here: times as planned
+            starts = [out.offset_ms / 1000 + b.start / part.rate for b in part.blocks]
+        else:  # each block's MP3 starts after the ones before it, plus the encoder delay
+            starts, at = [], 0
+            for b in out.blocks:
+                starts.append((at + ENCODER_DELAY) / profile.sample_rate)
+                at += b["samples"]
+        entry = {"file": result.name, "title": out.title, "duration": round(result.seconds, 3),
+                 "segments": manifest_io.segment_rows(part, chapter, starts),
                  "fingerprint": out.fingerprint}
         if fmt == "m4b":
-            entry["start_ms"] = offset
+            entry["start_ms"] = out.offset_ms
         else:
-            entry["tags_fingerprint"] = out.tags_fingerprint
+            entry.update(tags_fingerprint=out.tags_fingerprint, gain=out.gain, blocks=[
+                {k: b[k] for k in ("fingerprint", "offset", "bytes", "samples")} for b in out.blocks])
         entries.append(entry)
     return entries
-
-
-def _remove_stale(outdir: Path, old: dict, keep: set[str]) -> None:
-    """Files the previous build wrote and this one does not: removed, nothing else is."""
-    names = {e.get("file") for e in old.get("chapters", [])}
-    for name in names:
-        if isinstance(name, str) and name == Path(name).name and name not in keep \
-                and not name.startswith("."):
-            for path in (outdir / name, *(outdir / f"{Path(name).stem}.{k}" for k in SUBTITLES)):
-                if path.is_file() and path.name not in keep:
-                    path.unlink()
-
-
-def _write_subtitles(outdir: Path, entries: list[dict], kind: str | None, keep: set[str]) -> list[Path]:
-    from .fsutil import atomic_write
-    from .subtitles import render
-
-    if kind is None:
-        return []
-    by_file: dict[str, dict] = {}
-    for entry in entries:  # an M4B holds every chapter: one subtitle file for it
-        merged = by_file.setdefault(entry["file"], {"segments": []})
-        merged["segments"].extend(entry["segments"])
-    written = []
-    for name, entry in by_file.items():
-        path = outdir / f"{Path(name).stem}.{kind}"
-        atomic_write(path, render(entry, kind))
-        keep.add(path.name)
-        written.append(path)
-    return written
 
 
 __all__ = ["BuildOptions", "BuildResult", "FileResult", "build_book", "OutputError"]

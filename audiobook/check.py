@@ -55,7 +55,7 @@ class Measures:
     bit_rate: int
     codec: str
     duration: float
-    cbr: bool | None  # MP3 only: the Info (constant) tag rather than Xing (variable)
+    cbr: bool | None  # MP3 only: every frame at one bit rate
     rms_db: float
     peak_db: float
     noise_floor_db: float
@@ -100,19 +100,11 @@ def _stat(log: str, name: str) -> float:
 
 
 def _mp3_cbr(path: Path) -> bool:
-    """LAME marks a constant-bit-rate file with an "Info" header, a variable one with "Xing"."""
-    with open(path, "rb") as fh:
-        head = fh.read(1 << 16)
-    start = 0
-    if head[:3] == b"ID3":
-        size = (head[6] << 21) | (head[7] << 14) | (head[8] << 7) | head[9]
-        start = 10 + size
-        with open(path, "rb") as fh:
-            fh.seek(start)
-            head = fh.read(4096)
-        start = 0
-    frame = head[start:start + 200]
-    return b"Info" in frame and b"Xing" not in frame
+    """Constant bit rate: every MPEG frame of the file has the same bit rate."""
+    from .export import read_frames
+
+    frames = read_frames(path)
+    return frames.count > 0 and len(frames.bitrates) == 1
 
 
 def _profile_for(folder: Path, files: list[Path]) -> Profile:

@@ -10,12 +10,14 @@ per chapter from an ffmetadata file.
 from __future__ import annotations
 
 import contextlib
+import os
 import subprocess
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import OutputError, ToolMissingError
+from .errors import InputError, OutputError, ToolMissingError
 from .fsutil import output_errors
 from .mastering import Profile, filter_chain
 
@@ -33,12 +35,62 @@ class Tags:
     genre: str = "Audiobook"
 
 
+ENCODER_DELAY = 1105  # samples LAME + decoder put before the audio (576 + 529), measured
+_MPEG_RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}
+_KBPS = {3: (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
+         2: (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)}
+
+
 def _codec_args(codec: str, profile: Profile) -> list[str]:
     if codec == "mp3":
-        # -b:a without -q:a is constant bit rate in libmp3lame; the Info tag says CBR.
-        return ["-c:a", "libmp3lame", "-b:a", f"{profile.bitrate_k}k", "-write_xing", "1",
-                "-id3v2_version", "0", "-f", "mp3"]
+        # A block of a chapter: constant bit rate (-b:a alone), no bit reservoir so
+        # every frame stands alone and blocks join frame to frame, no header (the
+        # chapter file is joined and tagged later). LAME's -q 7 is plenty at
+        # 192 kbps mono and encodes ~1.5x faster than its default.
+        return ["-c:a", "libmp3lame", "-b:a", f"{profile.bitrate_k}k", "-reservoir", "0",
+                "-compression_level", "7", "-write_xing", "0", "-id3v2_version", "0", "-f", "mp3"]
     return ["-c:a", "aac", "-b:a", f"{profile.aac_bitrate_k}k", "-f", "ipod"]
+
+
+@dataclass(frozen=True)
+class Frames:
+    """The MPEG audio frames of a file: where they start, how many, their bit rates."""
+
+    offset: int  # first frame, after any ID3v2 tag
+    count: int
+    samples: int  # decoded samples in all frames
+    bitrates: frozenset[int]  # kbps seen (one value: constant bit rate)
+    sample_rate: int
+
+
+def id3_size(head: bytes) -> int:
+    """Bytes of an ID3v2 tag at the start of a file (0 if none)."""
+    if head[:3] != b"ID3" or len(head) < 10:
+        return 0
+    size = (head[6] << 21) | (head[7] << 14) | (head[8] << 7) | head[9]
+    return 10 + size + (10 if head[5] & 0x10 else 0)
+
+
+def mp3_frames(data: bytes | memoryview) -> Frames:
+    """Walk the Layer III frame headers of an MP3 file's bytes."""
+    pos = start = id3_size(bytes(data[:10]))
+    count = samples = rate = 0
+    rates: set[int] = set()
+    end = len(data)
+    while pos + 4 <= end:
+        b1, b2 = data[pos + 1], data[pos + 2]
+        version = (b1 >> 3) & 3
+        if data[pos] != 0xFF or (b1 & 0xE0) != 0xE0 or (b1 >> 1) & 3 != 1 or version == 1:
+            break  # not a Layer III header: a trailing tag or garbage
+        kbps = _KBPS[3 if version == 3 else 2][b2 >> 4]
+        rate = _MPEG_RATES[version][(b2 >> 2) & 3] if (b2 >> 2) & 3 < 3 else 0
+        if not kbps or not rate:
+            break
+        per = 1152 if version == 3 else 576
+        pos += (per // 8) * kbps * 1000 // rate + ((b2 >> 1) & 1)
+        count, samples = count + 1, samples + per
+        rates.add(kbps)
+    return Frames(start, count, samples, frozenset(rates), rate)
 
 
 def encode_pcm(feed: Callable[[Callable[[bytes], object]], None], rate: int, encoder_gain: float,
@@ -168,3 +220,34 @@ def join_m4b(pieces: list[Path], metadata: str, out: Path, workdir: Path) -> Non
 
 def _concat_quote(path: Path) -> str:
     return str(path.resolve()).replace("'", "'\\''")
+
+
+def read_frames(path: Path) -> Frames:
+    import mmap
+
+    with open(path, "rb") as fh:
+        if os.fstat(fh.fileno()).st_size == 0:
+            return Frames(0, 0, 0, frozenset(), 0)
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return mp3_frames(data)
+
+
+def book_metadata(paths: list[str], title: str | None, author: str | None) -> tuple[str, str]:
+    """Title and author: options first, then ``book.toml`` beside the manuscript."""
+    meta: dict = {}
+    for path in paths[:1]:
+        src = Path(path)
+        for folder in (src if src.is_dir() else src.parent, src.parent):
+            candidate = folder / "book.toml"
+            if candidate.is_file():
+                try:
+                    meta = tomllib.loads(candidate.read_text(encoding="utf-8"))
+                except (OSError, ValueError) as exc:
+                    raise InputError(f"{candidate}: not valid TOML ({exc})") from exc
+                meta = meta.get("book", meta)
+                break
+    default = Path(paths[0]).parent.name if len(paths) > 1 else Path(paths[0]).stem if paths else "Audiobook"
+    return (title or str(meta.get("title") or default or "Audiobook"),
+            author or str(meta.get("author") or "Unknown"))
+
+

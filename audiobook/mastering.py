@@ -19,7 +19,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .assemble import Part
+from .assemble import Block, Part
 from .cache import ClipAudio
 
 HOLD_DB = 0.5
@@ -88,38 +88,49 @@ def voice_gains(clips: Iterable[tuple[str, ClipAudio]], previous: dict[str, floa
     return out
 
 
+def part_rms(part: Part, audio: dict[str, ClipAudio], voice_of: dict[str, str],
+             voices: dict[str, float]) -> float:
+    """The part's RMS (linear, pauses included) once voices are levelled, from clip statistics."""
+    energy = 0.0
+    for piece in part.pieces:
+        if piece.key is not None:
+            clip, g = audio[piece.key], voices.get(voice_of[piece.key], 1.0)
+            energy += g * g * clip.sumsq * (piece.frames / clip.frames if clip.frames else 0)
+    return math.sqrt(energy / part.frames) if part.frames else 0.0
+
+
+def file_gain(rms: float, profile: Profile, previous: float | None = None) -> float:
+    """The one gain that puts a file at the profile's RMS (held if it barely moved)."""
+    if not rms:
+        return 1.0
+    wanted = gain(profile.rms_db) / rms
+    if previous and abs(db(previous) - db(wanted)) <= HOLD_DB:
+        return previous
+    return round(wanted, 6)
+
+
 @dataclass(frozen=True)
-class PartLevels:
+class Levels:
     """Per-clip gains to apply while streaming, and the encoder's gain after them."""
 
     clip_gains: dict[str, float]
     encoder_gain: float
-    predicted_rms_db: float
 
 
-def part_levels(part: Part, audio: dict[str, ClipAudio], voice_of: dict[str, str],
-                voices: dict[str, float], profile: Profile) -> PartLevels:
-    """Gains that put the part's RMS at the profile's target.
+def block_levels(part: Part, block: Block | None, voice_of: dict[str, str], voices: dict[str, float],
+                 audio: dict[str, ClipAudio], total: float) -> Levels:
+    """Split voice gain x file gain (``total``) between the PCM stream and the encoder.
 
-    The RMS is predicted from clip statistics: sum of gain² × energy over the
-    part's length. The part's gain is split between the PCM stream (as much as
-    fits under full scale) and the encoder's float ``volume`` filter (the rest).
+    The stream carries as much as fits under full scale (HEADROOM on the
+    loudest peak), the encoder's float ``volume`` filter the rest, so no
+    sample saturates before the limiter sees it.
     """
-    energy, peak = 0.0, 0.0
-    for piece in part.pieces:
-        if piece.key is None:
-            continue
-        clip, g = audio[piece.key], voices.get(voice_of[piece.key], 1.0)
-        energy += g * g * clip.sumsq * (piece.frames / clip.frames if clip.frames else 0)
-        peak = max(peak, g * clip.peak)
-    rms = math.sqrt(energy / part.frames) if part.frames and energy else 0.0
-    file_gain = gain(profile.rms_db) / rms if rms else 1.0
-    # The stream carries the voice gains scaled so the loudest peak sits at HEADROOM.
-    stream_scale = HEADROOM / peak if peak else 1.0
-    stream_scale = min(stream_scale, file_gain)
-    clip_gains = {p.key: voices.get(voice_of[p.key], 1.0) * stream_scale
-                  for p in part.pieces if p.key is not None}
-    return PartLevels(clip_gains, file_gain / stream_scale, db(rms * file_gain) if rms else -120.0)
+    pieces = part.pieces if block is None else part.pieces[block.first:block.last]
+    keys = {p.key for p in pieces if p.key is not None}
+    wanted = {k: voices.get(voice_of[k], 1.0) * total for k in keys}
+    peak = max((audio[k].peak * g for k, g in wanted.items()), default=0.0)
+    scale = min(1.0, HEADROOM / peak) if peak else 1.0
+    return Levels({k: round(g * scale, 6) for k, g in wanted.items()}, round(1 / scale, 6))
 
 
 def filter_chain(encoder_gain: float, profile: Profile) -> str:

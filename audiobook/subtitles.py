@@ -7,6 +7,7 @@ segment's time in proportion to its length (the voice speaks at an even rate).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 # The engine cuts long text for speech the same way: at sentence ends, then spaces.
@@ -56,3 +57,23 @@ def _wrap(text: str, width: int = MAX_CUE // 2) -> str:
         return text
     cut = text.rfind(" ", 0, len(text) // 2 + 8)
     return text if cut <= 0 else f"{text[:cut]}\n{text[cut + 1:]}"
+
+
+def write_subtitles(outdir: Path, entries: list[dict], kind: str | None, keep: set[str]) -> list[Path]:
+    from .fsutil import atomic_write
+
+    if kind is None:
+        return []
+    by_file: dict[str, dict] = {}
+    for entry in entries:  # an M4B holds every chapter: one subtitle file for it
+        merged = by_file.setdefault(entry["file"], {"segments": []})
+        merged["segments"].extend(entry["segments"])
+    written = []
+    for name, entry in by_file.items():
+        path = outdir / f"{Path(name).stem}.{kind}"
+        atomic_write(path, render(entry, kind))
+        keep.add(path.name)
+        written.append(path)
+    return written
+
+

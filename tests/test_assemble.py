@@ -12,7 +12,7 @@ from audiobook.assemble import Pauses, plan_chapter, stream_part
 from audiobook.cache import ClipCache
 from audiobook.clips import make_clips
 from audiobook.engines import get_engine
-from audiobook.mastering import PROFILES, db, part_levels, voice_gains
+from audiobook.mastering import PROFILES, block_levels, db, file_gain, part_rms, voice_gains
 from audiobook.render import Job, render_jobs
 
 LONG_CHAPTER = [("A Long Day", [
@@ -105,6 +105,42 @@ def test_each_voice_is_levelled_once_and_the_file_lands_on_target(rendered):
     chapter = book.script.chapters[0]
     [part] = plan_chapter(0, chapter, chapter_keys(keys, "book", 0, len(chapter.segments)),
                           audio, Pauses(), 22050)
-    lv = part_levels(part, audio, voice_of, gains, PROFILES["acx"])
-    assert abs(lv.predicted_rms_db - PROFILES["acx"].rms_db) < 0.01
+    total = file_gain(part_rms(part, audio, voice_of, gains), PROFILES["acx"])
+    assert abs(db(part_rms(part, audio, voice_of, gains) * total) - PROFILES["acx"].rms_db) < 0.01
+    lv = block_levels(part, None, voice_of, gains, audio, total)
     assert max(audio[k].peak * g for k, g in lv.clip_gains.items()) <= 0.98
+    for key, g in lv.clip_gains.items():  # what the stream does not carry, the encoder does
+        assert g * lv.encoder_gain == pytest.approx(gains[voice_of[key]] * total, rel=1e-4)
+
+
+def _part_of(lengths_s, keys, rate=22050):
+    from audiobook.assemble import Part, Piece
+
+    part, pos = Part(0, 0, rate), rate
+    for n, (length, key) in enumerate(zip(lengths_s, keys)):
+        part.pieces.append(Piece(n, key, pos, int(length * rate)))
+        pos += int((length + 0.8) * rate)
+    part.frames = pos + 2 * rate
+    return part
+
+
+def test_blocks_are_cut_by_content_so_an_edit_leaves_other_blocks_alone():
+    import hashlib
+
+    from audiobook.assemble import BLOCK_MAX, plan_blocks
+
+    keys = [hashlib.sha256(str(n).encode()).hexdigest() for n in range(200)]
+    part = _part_of([12.0] * 200, keys)
+    blocks = plan_blocks(part, ["paragraph"] * 200)
+    assert 5 < len(blocks) < 60
+    assert blocks[0].start == 0 and blocks[-1].end == part.frames
+    assert all(a.end == b.start and a.last == b.first for a, b in zip(blocks, blocks[1:]))
+    assert all((b.end - b.start) / part.rate <= BLOCK_MAX + 15 for b in blocks)
+    # Paragraph 100 grows by 5 s: every block but the one holding it keeps its clips.
+    edited = _part_of([12.0] * 100 + [17.0] + [12.0] * 99, keys[:100] + ["e" + keys[100][1:]] + keys[101:])
+    after = plan_blocks(edited, ["paragraph"] * 200)
+    spans = {(b.first, b.last) for b in blocks}
+    changed = [b for b in after if (b.first, b.last) not in spans]
+    holding = next(b for b in after if b.first <= 100 < b.last)
+    assert all(b.first >= holding.first - 30 and b.last <= holding.last + 30 for b in changed)
+    assert len([b for b in after if (b.first, b.last) in spans]) >= len(after) - 2

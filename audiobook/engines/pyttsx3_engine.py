@@ -1,17 +1,17 @@
 """The default engine: pyttsx3 driving libespeak-ng.
 
-pyttsx3 2.99 has traps this module works around:
-- ``save_to_file`` keeps only the last call before ``runAndWait``: one clip per run;
-- ``runAndWait`` may return before the file is written: every clip is checked
-  (exists, parses, duration plausible for its text) and rendered again once;
-- the driver appends audio to a bytes buffer (quadratic on long text): long
-  text is rendered sentence by sentence and the PCM joined here;
-- properties and espeak's own state persist between utterances: every clip is
-  spoken by a fresh fork of the worker (see pyttsx3_worker), so a clip is the
-  same whatever was rendered before it;
-- it prints "Audio saved to ..." on stdout: silenced;
-- it is neither fork- nor thread-safe: it only ever runs in a child process
-  of its own (see _VoiceWorker), one per base voice.
+pyttsx3 2.99 has traps this module (and its worker) work around:
+- its espeak driver polls a synthesis thread with 10 ms sleeps and appends
+  audio to one bytes object: the worker calls the same libespeak-ng functions
+  through pyttsx3's own binding in synchronous mode instead (~6x faster);
+  very long text is still spoken in pieces of at most MAX_PIECE characters;
+- espeak's state persists between utterances: every clip is spoken by a
+  fresh fork of the worker (see pyttsx3_worker), so a clip is the same
+  whatever was rendered before it;
+- a clip may still come out empty or truncated: every clip is checked
+  (exists, parses, duration plausible for its text);
+- it is neither fork- nor thread-safe once speaking: it only ever runs in a
+  child process of its own (see _VoiceWorker), one per base voice.
 """
 
 from __future__ import annotations
