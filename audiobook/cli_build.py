@@ -47,8 +47,11 @@ def build(
 ) -> None:
     """Render the book into chapter files (or one M4B) and OUTDIR/manifest.json."""
     from .build import BuildOptions, build_book
+    from .fsutil import require_tools
     from .pipeline import prepare
     from .progress import for_terminal
+
+    require_tools("ffmpeg", "ffprobe")  # before minutes of work, not after
 
     options = BuildOptions(outdir=outdir, format=fmt, cache_dir=cache_dir, engine=engine,
                            profile=profile, subtitles=subtitles, cover=cover, title=title,

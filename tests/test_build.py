@@ -231,3 +231,32 @@ def test_an_interrupted_build_leaves_no_partial_file_and_resumes(tmp_path, how):
     assert not [p for p in (tmp_path / "cache").rglob("*") if ".partial-" in p.name]
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     assert rms_db(pcm(tmp_path / "out" / manifest["chapters"][0]["file"])) > -24
+
+
+def test_a_chapter_joined_from_many_blocks_keeps_its_timing(tmp_path):
+    lines = [(None if n % 3 else "Anna", f"Line {n}: the rain kept falling on the roofs of the town "
+              f"and on the fields beyond the river, all through day {n}.", "paragraph")
+             for n in range(36)]
+    book = make_book(tmp_path, [("Rain", lines)])
+    result = build_book(book, options(tmp_path))
+    entry = json.loads(result.manifest.read_text())["chapters"][0]
+    assert len(entry["blocks"]) >= 2
+    path = result.outdir / entry["file"]
+    assert abs(float(probe(path)["format"]["duration"]) - entry["duration"]) < 0.1
+    segs = entry["segments"]
+    for seg in segs:
+        assert rms_db(pcm(path, seg["start_ms"] + 15, seg["start_ms"] + 120)) > -45  # speech starts
+    for a, b in zip(segs, segs[1:]):
+        assert rms_db(pcm(path, a["end_ms"] + 40, b["start_ms"] - 40)) < -60
+
+
+def test_plain_progress_reports_each_step(tmp_path):
+    import io
+
+    from audiobook.progress import PlainProgress
+
+    sink = io.StringIO()
+    build_book(make_book(tmp_path), options(tmp_path), PlainProgress(sink, every=0))
+    text = sink.getvalue()
+    assert "rendering..." in text and "clips, 0 from the cache" in text
+    assert "wrote 01 - The Door.mp3" in text and "wrote 02 - The Letters.mp3" in text
