@@ -90,6 +90,8 @@ class _Book:
             if who:
                 head = segment[max(0, m.start() - 30):m.start()]
                 role = "prep" if _OBJECT.search(head) else "subject" if _SUBJECT_BEFORE.search(head) else "object"
+                if role == "subject" and segment.startswith(("'s", "’s"), m.end()):
+                    role = "object"  # "Mr. Trabb's work would have sat..." is about the work
                 found.append((m.start(), who, role))
         if self.roster.first_person:
             found += [(m.start(), NARRATOR, "subject" if m.group(0) == "I" else "object")
@@ -109,6 +111,7 @@ class _Conversation:
         self.focus: list[str] = []  # most recent subjects first
         self.run: list[str] = []  # speakers of consecutive dialogue paragraphs
         self.last_addressee: str | None = None
+        self.last_members: list[int] = []  # the previous dialogue paragraph's quotes
         self.lead_in: tuple[int, str] | None = None  # a narration paragraph ending in ':'
         self.lead_mentions: list = []
 
@@ -116,7 +119,8 @@ class _Conversation:
         # Turn-taking wants whoever was just in view; a pronoun wants the last
         # subject ("Father Christopher blessed Yegorushka. ... he said").
         _promote(self.salient, who, role == "prep")
-        _promote(self.focus, who, role != "subject")
+        if who != NARRATOR:  # "I" never means a later "he", so it must not push him aside
+            _promote(self.focus, who, role != "subject")
 
 
 def _promote(order: list[str], who: str, as_object: bool) -> None:
@@ -153,6 +157,7 @@ def attribute(text: str, quotes: list[Quote], roster: Roster) -> list[Attributio
         if between.strip():
             talk.run.clear()
             talk.last_addressee = None
+            talk.last_members = []
         before = book.previous_paragraph(para)
         if before and text[before[0]:before[1]].rstrip().endswith(":"):
             # Only the narration after the paragraph's last quote leads in.
@@ -181,6 +186,12 @@ def _paragraph(book: _Book, talk: _Conversation, quotes: list[Quote], members: l
         q = quotes[i]
         vocs = vocatives(text[q.start:q.end], book.alias)
         addressed[i] = vocs[0] if vocs else None
+    first = quotes[members[0]]
+    if not text[para[0]:first.outer_start].strip() and text[first.start:first.end].count(" ") > 1:
+        # Only a reply that opens its paragraph answers; a bare "Mercédès!" calls.
+        _answer_names_asker(talk, out, addressed[members[0]])
+    for n, i in enumerate(members):
+        q = quotes[i]
         if q.group in groups:
             decided[i] = _same(groups[q.group], "continuation", addressed[i])
             continue
@@ -188,6 +199,12 @@ def _paragraph(book: _Book, talk: _Conversation, quotes: list[Quote], members: l
         pre = text[pre_at:q.outer_start]
         post = text[q.outer_end:bounds[2 * n + 3]]
         found = _tag(book, talk, book.tags.after(post), local, q.outer_end, addressed[i])
+        # '"With pleasure," said he, "...call me Herbert?"': one utterance, one
+        # speaker, whatever name it ends on.
+        same = next((decided[j] for j in members[:n] if quotes[j].group == q.group and j in decided), None)
+        if found is None and same is not None:
+            decided[i] = _same(same, "continuation", addressed[i])
+            continue
         if found is None and n == 0 and not pre.strip() and talk.lead_in is not None:
             # 'He paused, then went on:' closing the paragraph before.
             pre_at, pre = talk.lead_in
@@ -221,7 +238,30 @@ def _paragraph(book: _Book, talk: _Conversation, quotes: list[Quote], members: l
     last = decided[members[-1]]
     if last.speaker:
         talk.run.append(last.speaker)
-    talk.last_addressee = last.addressee
+    # "You see, Rosa," said he, "spring is here.": the whole paragraph speaks to Rosa.
+    talk.last_addressee = next((decided[i].addressee for i in reversed(members) if decided[i].addressee), None)
+    talk.last_members = list(members)
+
+
+_GUESSES = {"turn-taking", "fallback", "vocative-exclusion", "description-tag"}
+
+
+def _answer_names_asker(talk: _Conversation, out: list, addressee: str | None) -> None:
+    """'"I have answered you a hundred times, Fernand."' names who spoke the
+    paragraph before, when that paragraph was only a guess."""
+    prev = talk.last_members
+    run = talk.run
+    if addressee is None or not prev or not run or run[-1] == addressee:
+        return
+    if len(run) >= 2 and run[-2] == addressee:
+        return  # then the guess was a turn of alternation, and the vocative a reply to it
+    rules = {out[i].rule if out[i] else None for i in prev}
+    if not rules <= _GUESSES | {"continuation"} or not rules & _GUESSES:
+        return
+    for i in prev:
+        out[i] = Attribution(addressee, "named-by-answer", out[i].addressee)
+    talk.run[-1] = addressee
+    talk.mention(addressee)
 
 
 def _same(a: Attribution, rule: str, addressee: str | None) -> Attribution:
@@ -261,7 +301,8 @@ def _resolve(book: _Book, talk: _Conversation, m: Mention, local: list, pos: int
         if fits:
             return fits[0]
         owners = [c for c, nouns in book.described.items() if noun in nouns]
-        if len(owners) == 1:
+        # "the coachman" is Deniska only while Deniska is in view.
+        if len(owners) == 1 and owners[0] in talk.salient:
             return owners[0]
     if m.gender is None:
         return None

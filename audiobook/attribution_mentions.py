@@ -75,14 +75,22 @@ _VOCATIVE_END = r",\s*(?P<v>[\w’'-]+(?:\s+[\w’'-]+)?)\s*[,.!?;—–-]*\s*$"
 _VOCATIVE_START = r"^\s*(?:(?:[Oo]h|[Aa]h|[Ww]ell|[Dd]ear|[Mm]y dear|[Yy]es|[Nn]o),?\s+)?(?P<v>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?)\s*[,!]"
 
 
+# "I have told you a hundred times, Miguel, and you ask again": a name set off
+# by commas and followed by lower-case words, so not a list ("Jane, Mary, Bob").
+_VOCATIVE_MID = r"(?<![A-Z][\w’'-]),\s*(?P<v>[A-Z][\w’'-]*),\s+[a-z]"
+_CONJUNCTIONS = {"And", "But", "Or", "Nor", "Then", "So", "If", "As", "For"}
+
+
 def vocatives(quote_text: str, names: dict[str, str]) -> list[str]:
     """Characters a quote addresses by name ('You killed it out there, mila,')."""
     out = []
-    for rx in (_VOCATIVE_START, _VOCATIVE_END):
-        for clause in re.split(r"(?<=[.!?])\s+", quote_text) if rx is _VOCATIVE_END else [quote_text]:
+    for rx in (_VOCATIVE_START, _VOCATIVE_END, _VOCATIVE_MID):
+        for clause in re.split(r"(?<=[.!?])\s+", quote_text) if rx is not _VOCATIVE_START else [quote_text]:
             m = re.search(rx, clause)
             if m:
                 words = m.group("v")
+                if words.split()[0] in _CONJUNCTIONS and len(words.split()) > 1:
+                    continue  # "And Fernand, too, is invited!" talks about Fernand
                 who = names.get(words) or names.get(words.capitalize()) or names.get(words.split()[-1])
                 if who and who not in out:
                     out.append(who)

@@ -29,6 +29,10 @@ LEAD = r"^[\s,;—–-]*"
 ING = r"(?:" + "|".join(sorted(
     {v[:-3] + "ying" if v.endswith("ied") else v[:-2] + "ing" for v in SPEECH_VERBS if v.endswith("ed")}
     | {"saying", "speaking", "talking", "singing", "telling", "calling", "crying"}, key=len, reverse=True)) + r")\b"
+# A sentence ends at . ! ? or a closing quote, but not after "Mrs." or "M.".
+_CLAUSE_END = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\b[A-Z])[.!?](?=\s)|[\"”]")
+_PREP_BEFORE = re.compile(r"\b(?:to|at|towards?|with|upon|on|of|from|for|by|about|after|behind|beside|"
+                          r"into|over|under|near|round|past)\s+(?:the\s+)?\Z")
 _AUX = r"(?:was|were|is|kept|went\s+on)"
 _SOUND = r"(?:voice|shout|cry|whisper|call|scream|laugh|bass|tenor)"
 
@@ -91,7 +95,7 @@ class TagReader:
         tail = seg.rstrip()
         if not tail or tail[-1] not in ":,—–-":
             return None
-        cut = max(tail.rfind(". "), tail.rfind("! "), tail.rfind("? "), tail.rfind('"'))
+        cut = max([m.start() for m in _CLAUSE_END.finditer(tail)], default=-1)
         clause = tail[cut + 1:] if cut >= 0 else tail
         verbs = list(self.verb.finditer(clause))
         if not verbs:
@@ -101,7 +105,8 @@ class TagReader:
         # with inversion it follows the verb ("said the old man:").
         found = None
         for m in self.subject.finditer(clause, 0, verb.start()):
-            if usable(_mention(m)):
+            # "turning to Mercédès, he inquired:" -- a preposition's object is not the speaker.
+            if usable(_mention(m)) and not _PREP_BEFORE.search(clause, 0, m.start()):
                 found = m
                 break
         if found is None:

@@ -85,6 +85,31 @@ PASSAGES = [
     ("pronoun-tag, the subject, not the object, of the sentence before",
      'Father Brown blessed young Timothy and turned to the altar.\n\n"Go in peace," he said.',
      ["Father Brown"]),
+    ("named-tag, a lead-in after 'Mrs.' is one sentence",
+     'Tom came in from the yard. Mrs. Pell, who always answered for everyone, said, sharply, "Gone out."',
+     ["Mrs. Pell"]),
+    ("pronoun-tag, a preposition's object in a lead-in is not the speaker",
+     'Arthur bowed to Lady Grey. Then, turning to Miss Lane, he inquired, "Who is this lady?"',
+     ["Arthur"]),
+    ("pronoun-tag, a possessive is not the sentence's subject",
+     'Walter had a frank way with him. I never knew whether Mr. Hobb\'s coats would have sat better on him '
+     'than on me.\n\n"With pleasure," said he.',
+     ["Walter"]),
+    ("continuation, an utterance keeps its speaker whatever name it ends on",
+     'Walter and I sat at dinner.\n\n"With pleasure," said Walter, "and will you call me by my Christian '
+     'name, Walter?"',
+     ["Walter", "Walter"]),
+    ("named-by-answer, the reply names who spoke before",
+     'Years ago the young man Pedro had gone to sea. Everyone knew that Miguel had loved Rosa for ten years, '
+     'and Miguel knew it too. Rosa was '
+     'leaning on the wall. A tall young man sat at the '
+     'table, looking at her.\n\n"You see, Rosa," said the young man, '
+     '"the spring is here again."\n\n"I have told you a hundred times, Miguel, and you ask again."',
+     ["Miguel", "Miguel", "Rosa"]),
+    ("named-tag, 'And Miguel,' talks about Miguel",
+     'Rosa and Carlo and Miguel stood under the arbor.\n\n"You are all invited," said Rosa.\n\n'
+     '"And Miguel, too, is invited!" said Carlo.',
+     ["Rosa", "Carlo"]),
 ]
 
 
