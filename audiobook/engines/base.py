@@ -30,7 +30,11 @@ class Engine(ABC):
 
     @abstractmethod
     def casting_pool(self, language: str, gender: Gender | None) -> list[str]:
-        """Voice ids to cast from, best first, for a language and gender."""
+        """Voice ids to cast from, best first, for a language and gender.
+
+        ``gender=None`` is asked for the narrator: engines may order that pool
+        so the narrator stands apart from the characters.
+        """
 
     @abstractmethod
     def language_variant(self, voice: str, language: str) -> str | None:

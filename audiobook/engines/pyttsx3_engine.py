@@ -109,6 +109,10 @@ class Pyttsx3Engine(Engine):
         bases = [b for b in PREFERRED_BASES.get(language, ()) if b in base_voices()]
         bases += [t for t, b in base_voices().items() if b.language == language and t not in bases]
         pool = FEMALE_VARIANTS if gender == "female" else MALE_VARIANTS
+        if gender is None and len(bases) > 1:
+            # The narrator (no gender) starts on the second accent, so it
+            # never shares an accent with the first characters cast.
+            bases = bases[1:] + bases[:1]
         return [f"{b}+{v}" for b in bases for v in pool if v in variants()]
 
     def language_variant(self, voice: str, language: str) -> str | None:
