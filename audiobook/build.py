@@ -88,6 +88,7 @@ class _Output:
     gain: float = 1.0  # the file's gain over its levelled voices
     blocks: list[dict] = field(default_factory=list)  # fingerprint, block, levels, offset, bytes, samples
     offset_ms: int = 0  # where it starts in its file (M4B: the whole book)
+    stat: list[int] = field(default_factory=list)  # size and mtime of the file as written
 
 
 def _validate(options: BuildOptions) -> Profile:
@@ -210,13 +211,26 @@ def _old_blocks(old: dict, outdir: Path) -> dict[str, tuple[Path, int, int, int]
     found = {}
     for entry in old.get("chapters", []):
         name = entry.get("file")
-        if not (isinstance(name, str) and name == Path(name).name and (outdir / name).is_file()):
+        if not (isinstance(name, str) and name == Path(name).name and _unchanged(outdir / name, entry)):
             continue
         for b in entry.get("blocks", []):
             with contextlib.suppress(KeyError, TypeError):
                 found[b["fingerprint"]] = (outdir / name, int(b["offset"]), int(b["bytes"]),
                                            int(b["samples"]))
     return found
+
+
+def _stat(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _unchanged(path: Path, entry: dict) -> bool:
+    """The file is the one the manifest describes (a killed build may have replaced it)."""
+    try:
+        return entry.get("stat") == _stat(path)
+    except OSError:
+        return False
 
 
 def _plan_blocks(out: _Output, old_entry: dict, audio, voice_of, gains, profile) -> None:
@@ -245,9 +259,10 @@ def _write_mp3s(outputs, old, audio, voice_of, gains, outdir, profile, title, au
         _plan_blocks(out, prev, audio, voice_of, gains, profile)
         out.tags_fingerprint = _digest(out.title, title, author, n, len(outputs), cover_id)
         if (prev.get("fingerprint"), prev.get("tags_fingerprint")) == \
-                (out.fingerprint, out.tags_fingerprint) and (outdir / out.name).is_file():
+                (out.fingerprint, out.tags_fingerprint) and _unchanged(outdir / out.name, prev):
             for b, kept in zip(out.blocks, prev.get("blocks", [])):
                 b.update(offset=kept["offset"], bytes=kept["bytes"], samples=kept["samples"])
+            out.stat = prev["stat"]
             results[out.name] = FileResult(out.name, out.title, _seconds(out, profile), True)
             continue
         todo.append((n, out))
@@ -276,6 +291,7 @@ def _write_mp3s(outputs, old, audio, voice_of, gains, outdir, profile, title, au
                         b.update(offset=fh.tell(), bytes=len(data), samples=mp3_frames(data).samples)
                         fh.write(data)
                 tag_mp3(tmp, Tags(out.title, title, author, n, len(outputs), options.cover))
+            out.stat = _stat(outdir / out.name)
             results[out.name] = FileResult(out.name, out.title, _seconds(out, profile), False)
             progress.chapter_done(out.name, False)
     finally:
@@ -376,7 +392,7 @@ def _entries(outputs, files, script, fmt, profile):
         if fmt == "m4b":
             entry["start_ms"] = out.offset_ms
         else:
-            entry.update(tags_fingerprint=out.tags_fingerprint, gain=out.gain, blocks=[
+            entry.update(tags_fingerprint=out.tags_fingerprint, gain=out.gain, stat=out.stat, blocks=[
                 {k: b[k] for k in ("fingerprint", "offset", "bytes", "samples")} for b in out.blocks])
         entries.append(entry)
     return entries

@@ -260,3 +260,36 @@ def test_plain_progress_reports_each_step(tmp_path):
     text = sink.getvalue()
     assert "rendering..." in text and "clips, 0 from the cache" in text
     assert "wrote 01 - The Door.mp3" in text and "wrote 02 - The Letters.mp3" in text
+
+
+@pytest.mark.parametrize("case", ["no ffmpeg", "output is a file", "bad format"])
+def test_cli_errors_are_one_line_that_says_what_to_fix(tmp_path, case):
+    (tmp_path / "story.txt").write_text("Chapter 1\n\nIt rained.\n")
+    (tmp_path / "file").write_text("")
+    out, env = tmp_path / "out", {**os.environ, "PYTHONWARNINGS": "ignore"}
+    extra = []
+    if case == "no ffmpeg":
+        env["PATH"] = str(tmp_path)
+    elif case == "output is a file":
+        out = tmp_path / "file"
+    else:
+        extra = ["--format", "ogg"]
+    done = subprocess.run([sys.executable, "-m", "audiobook", "build", str(tmp_path / "story.txt"),
+                           "-o", str(out), "--cache-dir", str(tmp_path / "cache"), *extra],
+                          capture_output=True, text=True, env=env, timeout=120)
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode != 0 and len(lines) == 1 and lines[0].startswith("Error: "), done.stderr
+    assert {"no ffmpeg": "apt-get install ffmpeg", "output is a file": "choose another -o",
+            "bad format": "use mp3 or m4b"}[case] in lines[0]
+
+
+def test_a_file_replaced_behind_the_manifest_is_not_trusted(tmp_path):
+    book = make_book(tmp_path)
+    first = build_book(book, options(tmp_path))
+    # As if a killed build had replaced the file but not yet written its manifest.
+    victim = first.outdir / first.files[0].name
+    other = first.outdir / first.files[1].name
+    victim.write_bytes(other.read_bytes())
+    again = build_book(book, options(tmp_path))
+    assert [f.reused for f in again.files] == [False, True]
+    assert abs(float(probe(victim)["format"]["duration"]) - again.files[0].seconds) < 0.1
