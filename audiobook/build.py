@@ -264,6 +264,7 @@ def _write_mp3s(outputs, old, audio, voice_of, gains, outdir, profile, title, au
                 b.update(offset=kept["offset"], bytes=kept["bytes"], samples=kept["samples"])
             out.stat = prev["stat"]
             results[out.name] = FileResult(out.name, out.title, _seconds(out, profile), True)
+            progress.chapter_done(out.name, True)
             continue
         todo.append((n, out))
         for b in out.blocks:
