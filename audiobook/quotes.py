@@ -101,6 +101,11 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
 def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
     lines = [m for m in _LINE.finditer(text, start, end) if m.group()]
     wrapped = sum(len(m.group()) <= _WRAP_WIDTH for m in lines) * 5 >= len(lines) * 4
+    if wrapped and len(lines) >= 3:
+        # Short lines that nearly all end a sentence are whole paragraphs (a
+        # dialogue-heavy book, one indented paragraph per line), not wrapped text.
+        ended = sum(bool(_SENTENCE_END.search(m.group().rstrip(_SPACE))) for m in lines)
+        wrapped = ended * 5 < len(lines) * 4
     spans: list[tuple[int, int]] = []
     cur = None
     prev_indented = True
@@ -199,6 +204,7 @@ def _scan(
     depth = 0
     nested_close: int | None = None
     last_curly_close = text.rfind("\u201d", ps, pe) if curly else -1
+    later_close = _LaterClose(text, pe)
     for m in style.marks.finditer(text, ps, pe):
         i = m.start()
         ch = text[i]
@@ -233,7 +239,7 @@ def _scan(
             spaced = left in _SPACE and (single or (ch in style.straight and right not in _SPACE))
             if i == open_at + 1 or spaced:
                 continue  # a closing mark has its quote's last letter on the left (« French » aside)
-            if single and left.isalpha() and right in " \t\r\n" and _later_close(text, i + 1, pe, style):
+            if single and left.isalpha() and right in " \t\r\n" and later_close(i + 1):
                 continue  # the dogs' bowls
             found.append(_raw(text, open_at, i + 1, index))
             open_at = None
@@ -253,9 +259,23 @@ def _closing_side(left: str, right: str) -> bool:
     return not left.isspace() and left not in "([{\u2014\u2013-" and (right.isspace() or not right.isalnum())
 
 
-def _later_close(text: str, pos: int, end: int, style: _Style) -> bool:
-    """A closing single mark after sentence punctuation further on in the paragraph."""
-    return bool(_STRONG_SINGLE_CLOSE.search(text, pos, end))
+class _LaterClose:
+    """Is there a closing single mark after sentence punctuation further on in the paragraph?
+
+    Asked at increasing positions; the last answer is reused while it still
+    lies ahead, so a paragraph full of "dogs' bowls" is searched once, not once per mark.
+    """
+
+    def __init__(self, text: str, end: int):
+        self.text, self.end = text, end
+        self.searched_from = end + 1
+        self.found: int | None = None
+
+    def __call__(self, pos: int) -> bool:
+        if pos < self.searched_from or (self.found is not None and self.found < pos):
+            m = _STRONG_SINGLE_CLOSE.search(self.text, pos, self.end)
+            self.searched_from, self.found = pos, m.start() if m else None
+        return self.found is not None
 
 
 def _raw(text: str, outer_start: int, outer_end: int, index: int, closed: bool = True) -> _Raw:

@@ -232,6 +232,28 @@ def test_paragraph_spans_unwrapped_lines_are_paragraphs():
     assert len(paragraph_spans(text)) == 3
 
 
+def test_short_indented_lines_that_end_sentences_are_paragraphs():
+    # One paragraph per line, each indented, no blank lines: dialogue-heavy books saved from a word processor.
+    lines = ["\t\u201cHi,\u201d he said.", "\t\u201cHello.\u201d", "\tThey walked on.", "\t\u201cWhere to?\u201d"]
+    text = "\n".join(lines)
+    assert [text[a:b] for a, b in paragraph_spans(text)] == [line.strip() for line in lines]
+    assert [q.group for q in find_quotes(text)] == [0, 1, 2]
+
+
+def test_wrapped_lines_ending_mid_sentence_stay_one_paragraph():
+    text = "  He walked on\n  down the lane.\n  Then he stopped\n  and looked back\n  at the house."
+    assert len(paragraph_spans(text)) == 1
+
+
+def test_single_quote_full_of_possessives_is_fast():
+    # Each plural possessive inside an open quote asks whether a real close follows.
+    text = "'Yes,' she said. 'The cats' beds" + " and the dogs' bowls" * 5000 + " are empty.'\n"
+    began = time.perf_counter()
+    quotes = find_quotes(text)
+    assert time.perf_counter() - began < 2
+    assert [text[q.start : q.end] for q in quotes] == ["Yes,", text[18:-2]]
+
+
 def test_large_book_is_fast():
     para = '"Where are you going?" asked the man. He walked on, and she said, "Home," and smiled.\n\n'
     text = para * 10000
