@@ -32,7 +32,7 @@ _NARRATOR_MENTION = re.compile(r"\b(?:I|me|my|myself)\b")
 # A mention is a subject when it opens a sentence or clause; after any other
 # word ("blessed Yegorushka") it is an object, after a preposition ("looked at
 # Dymov") barely in view at all.
-_OBJECT = re.compile(r"\b(?:of|to|at|upon|on|with|from|for|by|about|after|behind|towards|toward|beside|"
+_OBJECT = re.compile(r"\b(?:of|in|to|at|upon|on|with|from|for|by|about|after|behind|towards|toward|beside|"
                      r"like|than|into|over|under|near|round|around|past|and|or)\s+(?:the\s+)?\Z")
 _SUBJECT_BEFORE = re.compile(r"(?:\A|[.!?;:—–(]|--|\n\s*\n|\b(?:but|then|while|when|as|so|that|till|until|"
                              r"because|though|whereupon|where)|,)\s*\Z")
@@ -276,6 +276,8 @@ def _tag(book: _Book, talk: _Conversation, m: Mention | None, local: list, pos: 
     if who is None:
         return None
     rule = {"name": "named-tag", "narrator": "pronoun-tag", "pronoun": "pronoun-tag"}.get(m.kind, "description-tag")
+    if who[:1].islower() and who != NARRATOR:
+        rule = "description-tag"  # "the young man" may yet turn out to be Fernand
     return Attribution(who, rule, addressee)
 
 

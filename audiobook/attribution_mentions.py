@@ -57,7 +57,12 @@ def described_speakers(text: str, quotes: list[Quote], characters: list[Characte
             titled[hon].append(c)
     out = []
     for phrase, n in counts.items():
-        if phrase in taken or head_noun(phrase) in named or phrase.endswith("voice"):
+        # "the coachman" is the one coachman named by apposition, and "the young
+        # girl" too vague to be anyone in particular; but "the pale young
+        # gentleman" is one person, not every gentleman the book ever named.
+        specific = head_noun(phrase) in GENERIC_NOUNS and len(phrase.split()) >= 4
+        by_noun = head_noun(phrase) in named and not specific
+        if phrase in taken or by_noun or phrase.endswith("voice"):
             continue
         title = titled.get(head_noun(phrase), [])
         if len(phrase.split()) == 2 and len(title) == 1:
@@ -67,6 +72,7 @@ def described_speakers(text: str, quotes: list[Quote], characters: list[Characte
     return out
 
 
+GENERIC_NOUNS = set("man woman gentleman lady boy girl fellow person child stranger youth".split())
 # Heads of phrases that follow a speech verb without being its subject.
 _NOT_SPEAKERS = set("day morning evening night time moment way question word words thing things truth "
                     "same other next first last rest end story name".split())

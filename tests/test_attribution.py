@@ -106,6 +106,11 @@ PASSAGES = [
      'table, looking at her.\n\n"You see, Rosa," said the young man, '
      '"the spring is here again."\n\n"I have told you a hundred times, Miguel, and you ask again."',
      ["Miguel", "Miguel", "Rosa"]),
+    ("description-tag, a richly described stranger is not the book's one named gentleman",
+     'Once the old gentleman Crane had called on us, and Crane talked all day. Now the pale young gentleman and I stood in Crane\'s '
+     'Inn, looking at one another.\n\n"The idea of its being you!" said the pale young gentleman.\n\n'
+     '"Well!" said the pale young gentleman, laughing.',
+     ["the pale young gentleman", "the pale young gentleman"]),
     ("named-tag, 'And Miguel,' talks about Miguel",
      'Rosa and Carlo and Miguel stood under the arbor.\n\n"You are all invited," said Rosa.\n\n'
      '"And Miguel, too, is invited!" said Carlo.',
