@@ -235,11 +235,11 @@ def test_quarter_million_character_paragraph(tmp_path):
 
 
 def test_paragraph_without_any_sentence_end_or_space(tmp_path):
-    path = write(tmp_path, "blob.txt", "word" * 5_000 + "\n")
+    path = write(tmp_path, "blob.txt", "word" * 2_500 + "\n")
     data = script_json(path)
     segs = segments(data)
     assert max(len(s["text"]) for s in segs) <= 1000
-    assert sum(len(s["text"]) for s in segs) == 20_000
+    assert sum(len(s["text"]) for s in segs) == 10_000
 
 
 def test_twenty_thousand_character_quote(tmp_path):
@@ -331,7 +331,7 @@ MARKUP = [
     '<speak><prosody rate="x-slow">Open the door</prosody></speak>',
     "[[h@'loU]] and [[w3:ld]]",
     '<break time="10s"/> wait for it',
-    "\\! sudo rm -rf / {voice=evil}",
+    "{\\rtf1\\ansi {\\b bold}\\par}",
 ]
 
 
