@@ -23,6 +23,8 @@ from .model import Document
 # Share of bytes that are control codes above which a file is not text.
 _BINARY_SHARE = 0.10
 _SNIFF = 65536
+# The longest novels are a few MB of text; more is a video or a disk image named .txt.
+_MAX_BYTES = 200 * 2**20
 _TEXT_CONTROLS = frozenset(b"\t\n\r\f\v\x1a\x1b")
 
 
@@ -52,6 +54,9 @@ def _expand(path: Path) -> list[Path]:
     if not path.exists():
         raise InputError(f"{path} does not exist: check the path")
     if not path.is_dir():
+        # A device or a pipe (/dev/zero, a FIFO) would be read forever.
+        if not path.is_file():
+            raise InputError(f"{path} is not a regular file: give a .txt file or a folder of them")
         return [path]
     try:
         files = [p for p in path.iterdir() if p.suffix.lower() == ".txt" and p.is_file()]
@@ -64,6 +69,12 @@ def _expand(path: Path) -> list[Path]:
 
 def _decode_file(path: Path, encoding: str | None) -> str:
     try:
+        size = path.stat().st_size
+        if size > _MAX_BYTES:
+            raise InputError(
+                f"{path} is {size // 2**20} MB, too large for a manuscript: check the path, "
+                "or split the book into several .txt files in a folder"
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None

@@ -453,6 +453,21 @@ def test_missing_path(tmp_path):
     assert str(missing) in line
 
 
+def test_pipe_or_device_is_refused_not_read_forever(tmp_path):
+    fifo = tmp_path / "book.txt"
+    os.mkfifo(fifo)
+    assert "not a regular file" in error_line(fifo)
+    assert "not a regular file" in error_line(Path("/dev/zero"))
+
+
+def test_huge_file_is_refused_before_reading(tmp_path):
+    path = tmp_path / "disk.txt"
+    with path.open("wb") as f:
+        f.truncate(300 * 2**20)  # sparse: costs no disk, and no reading if refused by size
+    line = error_line(path)
+    assert "too large" in line and "split" in line
+
+
 def test_folder_of_mixed_files_reads_only_txt_in_name_order(tmp_path):
     (tmp_path / "b.txt").write_text("Chapter 2\n\n\u201cSecond,\u201d said Tom.\n", encoding="utf-8")
     (tmp_path / "a.txt").write_text("Chapter 1\n\n\u201cFirst,\u201d said Tom.\n", encoding="utf-8")
