@@ -224,7 +224,7 @@ def _scan(
             if curly and text[open_at] == "\u201c":
                 if ch == '"' and i < last_curly_close:
                     continue
-                if ch == "\u201c" and not _closing_side(left, right):
+                if ch == "\u201c" and right not in _SPACE and not _closing_side(left, right):
                     depth += 1
                     continue
                 # A ” or a mistyped “ ends the innermost level; one right before a

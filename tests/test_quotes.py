@@ -126,6 +126,11 @@ def test_nested_level_that_never_closes_gives_back_the_outer_close():
     assert contents(text) == ["She wrote \u201cgo home and stay,"]
 
 
+def test_spaced_opening_mark_inside_a_quote_is_a_mistyped_close():
+    text = "\u201cWhere are you from, sir? \u201c said he \u201cYou look lost.\u201d"
+    assert contents(text) == ["Where are you from, sir?", "You look lost."]
+
+
 def test_straight_marks_inside_a_curly_quote_are_text():
     text = '\u201cType <prosody rate="slow">this</prosody> now,\u201d said Tom. \u201cGo.\u201d'
     assert contents(text) == ['Type <prosody rate="slow">this</prosody> now,', "Go."]
