@@ -299,10 +299,12 @@ def _resolve(book: _Book, talk: _Conversation, m: Mention, local: list, pos: int
             if form in book.alias:
                 return book.alias[form]
         noun = head_noun(m.text)
-        fits = [w for w in recent if noun in book.described.get(w, ())]
+        # "the old father" is no woman, whatever an apposition once said.
+        agrees = {w for w in book.described if m.gender is None or book.gender.get(w) in (None, m.gender)}
+        fits = [w for w in recent if noun in book.described.get(w, ()) and w in agrees]
         if fits:
             return fits[0]
-        owners = [c for c, nouns in book.described.items() if noun in nouns]
+        owners = [c for c, nouns in book.described.items() if noun in nouns and c in agrees]
         # "the coachman" is Deniska only while Deniska is in view.
         if len(owners) == 1 and owners[0] in talk.salient:
             return owners[0]

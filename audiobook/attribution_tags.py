@@ -91,6 +91,9 @@ class TagReader:
         self.subj_first = re.compile(LEAD + rf"(?:{subj})\s*,?\s+{ADVERB}(?:{VERB}|{_AUX}\s+{ADVERB}{ING})")
         # "he heard Panteley whisper", "Dymov's shout floated from the waggon"
         self.heard = re.compile(LEAD + rf"(?:{PRONOUN}\s+)?(?:heard|hears|could\s+hear)\s+(?:{subj_after})")
+        # "asked the sweet, silvery voice of Mercédès"
+        self.voice_of = re.compile(LEAD + rf"{ADVERB}{VERB}\s+(?:the|a)\s+[^.;:!?\"“”]{{0,40}}?\bvoice\s+of\s+"
+                                   rf"(?:{subj_after})")
         self.voice = re.compile(LEAD + rf"(?:{subj})['’]s\s+(?:[a-z]+\s+)?{_SOUND}\b")
         self.subject = re.compile(rf"(?:{subj})")
         self.verb = re.compile(rf"(?<![\w'-]){VERB}")
@@ -101,7 +104,7 @@ class TagReader:
 
         Any description glued to the verb counts here ("the shopman asked"): in
         that position it is the speaker whatever the noun."""
-        for rx in (self.subj_first, self.verb_first, self.voice, self.heard):
+        for rx in (self.subj_first, self.voice_of, self.verb_first, self.voice, self.heard):
             m = rx.match(seg)
             if m:
                 found = _mention(m)
@@ -124,10 +127,15 @@ class TagReader:
         # with inversion it follows the verb ("said the old man:").
         found = None
         for m in self.subject.finditer(clause, 0, verb.start()):
-            # "turning to Mercédès, he inquired:" -- a preposition's object is not the speaker.
-            if usable(_mention(m)) and not _PREP_BEFORE.search(clause, 0, m.start()):
+            # The verb's own subject is the last one before it ("I said I supposed
+            # so, and Wemmick said:"); a preposition's object is no subject
+            # ("turning to Mercédès, he inquired:") unless a relative clause
+            # makes it one ("towards the young man, who said:").
+            after = clause[m.end():m.end() + 6]
+            if not usable(_mention(m)) or after.startswith(("'s", "’s")):
+                continue
+            if not _PREP_BEFORE.search(clause, 0, m.start()) or re.match(r",?\s+who\b", after):
                 found = m
-                break
         if found is None:
             m = self.subject.match(clause, verb.end() + 1)
             found = m if m and not clause[verb.end():m.start()].strip() else None

@@ -111,6 +111,15 @@ PASSAGES = [
      'Inn, looking at one another.\n\n"The idea of its being you!" said the pale young gentleman.\n\n'
      '"Well!" said the pale young gentleman, laughing.',
      ["the pale young gentleman", "the pale young gentleman"]),
+    ("named-tag, 'the sweet voice of X' is X",
+     'Luisa and Tomas sat at the table, and Luisa smiled.\n\n"Shall we go?" asked the sweet, silvery voice of Luisa.',
+     ["Luisa"]),
+    ("named-tag, a lead-in's verb belongs to the subject nearest it",
+     'Then I said I supposed he had a fine business, and Wemmick said, "Splendid!"',
+     ["Wemmick"]),
+    ("named-tag, a preposition's object that a relative clause makes the subject",
+     'Every eye was turned towards Edmund, who stood up and said, in a firm voice: "I am he."',
+     ["Edmund"]),
     ("named-tag, 'And Miguel,' talks about Miguel",
      'Rosa and Carlo and Miguel stood under the arbor.\n\n"You are all invited," said Rosa.\n\n'
      '"And Miguel, too, is invited!" said Carlo.',
