@@ -42,7 +42,8 @@ _SPECIAL_HEADING = re.compile(
     re.IGNORECASE,
 )
 _LONE_NUMERAL = re.compile(rf"^(?:{_ROMAN}|\d{{1,4}})\.?$")
-_LINE = re.compile(r"[^\n]*\n?")
+# A line ends at LF, CRLF or a lone CR (classic Mac OS files).
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 _WORD = re.compile(r"\w")
 # Fewer real words than this between two headings is no chapter: an illustration
 # tag or a dedication line under "VOLUME TWO" is part of the next heading block.

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from .model import Quote
 
 _SPACE = " \t\r\n\f\v\u00a0\u202f\u2009\ufeff"
-_BLANK_LINE = re.compile(r"\n[ \t\r\f\v\u00a0\ufeff]*\n")
-_LINE = re.compile(r"[^\n]*\n?")
+# Lines end at LF, CRLF or a lone CR (classic Mac OS files).
+_NEWLINE = r"(?:\r\n|\r(?!\n)|\n)"
+_BLANK_LINE = re.compile(rf"{_NEWLINE}[ \t\f\v\u00a0\ufeff]*{_NEWLINE}")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 _WRAP_WIDTH = 100
 _DASHES = "\u2014\u2015"
 _DASH_OPEN = re.compile(r"[\u2014\u2015\u2013][ \u00a0\u202f]?[\w¿¡«\"\u201c]")

@@ -108,7 +108,7 @@ def _add(
             if not _SPEAKABLE.search(text, s, e):
                 continue  # nothing to say: a scene break, a lone mark
             words = " ".join(text[s:e].split())
-            if kind == "narration" and "\n" in text[s:e] and is_heading_list(text[s:e]):
+            if kind == "narration" and is_heading_list(text[s:e]):
                 words = heading_words(text[s:e])  # a contents list: one heading per sentence
             segment = Segment(kind, words, s, e)
             segment.boundary = layout.boundary(out[-1] if out else None, s)
@@ -157,6 +157,6 @@ def _clause_cut(text: str, begin: int, stop: int) -> int:
     for m in _CLAUSE_END.finditer(text, begin + MAX_CHARS // 3, limit):
         best = m.end()
     if best is None:
-        space = max(text.rfind(" ", begin + 1, limit), text.rfind("\n", begin + 1, limit))
+        space = max(text.rfind(" ", begin + 1, limit), text.rfind("\n", begin + 1, limit), text.rfind("\r", begin + 1, limit))
         best = space if space > begin else limit
     return min(best, stop)

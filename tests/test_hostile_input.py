@@ -222,6 +222,17 @@ def test_crlf_line_endings_keep_offsets(tmp_path):
     assert "The rain had not stopped for three days when Anna came home at last." in narration
 
 
+def test_classic_mac_cr_line_endings(tmp_path):
+    book = "Chapter 1\n\nAnna came home.\n\n\u201cHi,\u201d said Tom.\n\nChapter 2\n\n\u201cBye,\u201d said Anna.\n"
+    path = tmp_path / "mac.txt"
+    path.write_bytes(book.replace("\n", "\r").encode("utf-8"))
+    data = script_json(path)
+    assert [c["title"] for c in data["chapters"]] == ["Chapter 1", "Chapter 2"]
+    assert [s["text"] for s in segments(data, "dialogue")] == ["Hi,", "Bye,"]
+    assert "Anna came home." in [s["text"] for s in segments(data, "narration")]
+    check_offsets(data, path.read_bytes().decode("utf-8"))
+
+
 def test_quarter_million_character_paragraph(tmp_path):
     path = tmp_path / "wall.txt"
     sentence = "The long road went on past the farms and the mills and the quiet churches. "

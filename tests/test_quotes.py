@@ -231,6 +231,13 @@ def test_paragraph_spans_blank_lines_and_wrapping():
     ]
 
 
+def test_paragraph_spans_any_line_ending():
+    for newline in ("\n", "\r\n", "\r"):
+        text = newline.join(["One line", "wraps here.", "", "Two.", " \t", "", "Three"])
+        spans = [" ".join(text[a:b].split()) for a, b in paragraph_spans(text)]
+        assert spans == ["One line wraps here.", "Two.", "Three"], repr(newline)
+
+
 def test_paragraph_spans_unwrapped_lines_are_paragraphs():
     line = "This is a long paragraph written on a single line, as word processors save it, " * 2
     text = f"{line}\n{line}\n{line}"
