@@ -22,6 +22,9 @@ _SPACE = " \t\r\n\f\v\u00a0\u202f\ufeff"
 _LEAD_JUNK = _SPACE + _QUOTE_MARKS + ",;:)]\u2014\u2015\u2013"
 _TAIL_JUNK = _SPACE + _QUOTE_MARKS + "([\u2014\u2015\u2013"
 _SPEAKABLE = re.compile(r"\w")
+# Control characters (NUL, BEL, ESC...) are never spoken, and would reach a
+# terminal that prints the script; whitespace controls become spaces via split().
+_CONTROLS = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0)])
 _SCENE_BREAK = re.compile(r"[\s*#~=\u2022\u00b7.\u2014\u2013-]*[*#~\u2022\u00b7][\s*#~=\u2022\u00b7.\u2014\u2013-]*")
 _SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s)")
 _CLAUSE_END = re.compile(r"[;:,\u2014\u2013)](?=\s)|\s[\u2014\u2013-]+\s")
@@ -43,7 +46,8 @@ def segment_chapter(
     if chapter.heading:
         hs, he = chapter.heading
         if _SPEAKABLE.search(text, hs, he):
-            out.append(Segment("narration", heading_words(text[hs:he]), hs, he, boundary="chapter"))
+            words = heading_words(text[hs:he]).translate(_CONTROLS)
+            out.append(Segment("narration", words, hs, he, boundary="chapter"))
         pos = max(pos, he)
     first = bisect_right(quotes, pos, key=lambda q: q.end)
     for index in range(first, len(quotes)):
@@ -110,7 +114,7 @@ def _add(
             words = " ".join(text[s:e].split())
             if kind == "narration" and is_heading_list(text[s:e]):
                 words = heading_words(text[s:e])  # a contents list: one heading per sentence
-            segment = Segment(kind, words, s, e)
+            segment = Segment(kind, words.translate(_CONTROLS), s, e)
             segment.boundary = layout.boundary(out[-1] if out else None, s)
             if said is not None:
                 segment.speaker, segment.rule = said.speaker, said.rule
