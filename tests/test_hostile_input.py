@@ -385,7 +385,7 @@ def test_abbreviations_and_numbers_read_sensibly(tmp_path):
     assert first.startswith("Doctor Watson took the train from Saint Louis at 10:30")
     assert "10,000 pounds" in first and "\u00a3" not in first
     dialogue = segments(data, "dialogue")
-    assert [s["speaker"] for s in dialogue] == ["Watson"] or dialogue[0]["speaker"]
+    assert len(dialogue) == 1 and "Watson" in dialogue[0]["speaker"]  # "Dr." is no sentence end
     said = spoken_text(dialogue[0]["text"], "en")
     assert said.startswith("Mister Holmes paid 10,000 pounds")
     assert "Baker Street" in said and "18 87" in said
