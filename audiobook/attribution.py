@@ -199,6 +199,9 @@ def _paragraph(book: _Book, talk: _Conversation, quotes: list[Quote], members: l
         pre = text[pre_at:q.outer_start]
         post = text[q.outer_end:bounds[2 * n + 3]]
         found = _tag(book, talk, book.tags.after(post), local, q.outer_end, addressed[i])
+        if found is not None and addressed[i] is None:
+            addressed[i] = _told(book, post, found.speaker)
+            found = Attribution(found.speaker, found.rule, addressed[i])
         # '"With pleasure," said he, "...call me Herbert?"': one utterance, one
         # speaker, whatever name it ends on.
         same = next((decided[j] for j in members[:n] if quotes[j].group == q.group and j in decided), None)
@@ -241,6 +244,20 @@ def _paragraph(book: _Book, talk: _Conversation, quotes: list[Quote], members: l
     # "You see, Rosa," said he, "spring is here.": the whole paragraph speaks to Rosa.
     talk.last_addressee = next((decided[i].addressee for i in reversed(members) if decided[i].addressee), None)
     talk.last_members = list(members)
+
+
+# "inquired Caderousse, frowningly, of Danglars", "said he, turning to Herbert"
+_TOLD = re.compile(r"^[^.!?;:\"“”]*?\b(?:to|of|addressing|towards|at)\s+(?:the\s+)?(?=[A-Z])")
+
+
+def _told(book: _Book, tag: str, speaker: str | None) -> str | None:
+    """Whom a tag says the quote was spoken to."""
+    m = _TOLD.match(tag)
+    if not m:
+        return None
+    name = book.names.match(tag, m.end())
+    who = book.character(" ".join(name.group(0).split())) if name else None
+    return who if who != speaker else None
 
 
 _GUESSES = {"turn-taking", "fallback", "vocative-exclusion", "description-tag"}
@@ -310,6 +327,10 @@ def _resolve(book: _Book, talk: _Conversation, m: Mention, local: list, pos: int
             return owners[0]
     if m.gender is None:
         return None
+    told = talk.last_addressee
+    if m.kind == "pronoun" and not here and told not in (None, last, addressee, NARRATOR) \
+            and book.gender.get(told) in (None, m.gender):
+        return told  # '"What is it?" asked Caderousse of Danglars.' -- '"Nothing," replied he.'
     for w in recent:
         if w != NARRATOR and book.gender.get(w) == m.gender:
             return w

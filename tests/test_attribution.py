@@ -120,6 +120,11 @@ PASSAGES = [
     ("named-tag, a preposition's object that a relative clause makes the subject",
      'Every eye was turned towards Edmund, who stood up and said, in a firm voice: "I am he."',
      ["Edmund"]),
+    ("pronoun-tag, the one a tag says was spoken to answers",
+     'Robert, Morris and Henry stood in a corner of the room. Henry looked away, and Morris looked at '
+     'Robert.\n\n'
+     '"What does this mean?" asked Robert, frowning, of Morris.\n\n"How can I tell?" replied he.',
+     ["Robert", "Morris"]),
     ("named-tag, 'And Miguel,' talks about Miguel",
      'Rosa and Carlo and Miguel stood under the arbor.\n\n"You are all invited," said Rosa.\n\n'
      '"And Miguel, too, is invited!" said Carlo.',
