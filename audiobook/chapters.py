@@ -120,7 +120,8 @@ def _shape(line: str) -> str | None:
 
 
 def _title(line: str, kind: str) -> str:
-    line = " ".join(line.lstrip("#").split())
+    # Titles reach terminals, tags and file names: no control characters.
+    line = " ".join("".join(ch if ch.isprintable() else " " for ch in line).lstrip("#").split())
     if kind == "numeral":
         return f"Chapter {line.rstrip('.')}"
     return line.rstrip(".:") or line

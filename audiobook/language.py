@@ -88,6 +88,15 @@ DEFAULT_LANGUAGE = "en"
 CONFIDENT = 0.5
 AGREEING = 0.3
 MAIN_SAMPLE_WORDS = 60_000
+MAIN_SAMPLE_CHARS = 2_000  # what lingua's all-language detector reads at most
+
+# Scripts that name their language outright: no model needed. (Cyrillic and
+# Han are shared by several languages and go to lingua or stay as they are.)
+SCRIPT_LANGUAGES = (
+    (0x0370, 0x0400, "el"), (0x0530, 0x0590, "hy"), (0x0590, 0x0600, "he"),
+    (0x0600, 0x0700, "ar"), (0x0900, 0x0980, "hi"), (0x0E00, 0x0E80, "th"),
+    (0x10A0, 0x1100, "ka"), (0x3040, 0x3100, "ja"), (0xAC00, 0xD7B0, "ko"),
+)
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 # Chapter numbers and regnal numbers: "IV" is no Italian, "VI" no Latin.
@@ -123,7 +132,7 @@ def main_language(text: str) -> str:
         return best
     # Not one of the word-listed languages: any language lingua knows, in its
     # low-accuracy mode (trigrams only, ~70 MB), which is plenty for 400 words.
-    found = _main_detector().detect_language_of(" ".join(words[:400]))
+    found = _main_detector().detect_language_of(" ".join(words[:400])[:MAIN_SAMPLE_CHARS])
     return found.iso_code_639_1.name.lower() if found else best if hits else DEFAULT_LANGUAGE
 
 
@@ -139,7 +148,8 @@ def detect_languages(segments: list[Segment], main: str, supported: set[str]) ->
 
 def candidate_languages(main: str, supported: set[str]) -> set[str]:
     """What a segment may be detected as: a few common languages the engine speaks."""
-    return {lang for lang in DETECTABLE if lang in supported} | {main}
+    own_script = {lang for _, _, lang in SCRIPT_LANGUAGES}
+    return {lang for lang in (*DETECTABLE, *own_script) if lang in supported} | {main}
 
 
 def segment_language(text: str, main: str, candidates: set[str]) -> str:
@@ -147,6 +157,9 @@ def segment_language(text: str, main: str, candidates: set[str]) -> str:
     words = words_of(text)
     if not words:
         return main
+    by_script = script_language(text)
+    if by_script is not None:
+        return by_script if by_script in candidates else main
     counts = common_word_counts(words)
     main_hits = counts.pop(main, 0)
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0])) or [(None, 0)]
@@ -162,6 +175,24 @@ def segment_language(text: str, main: str, candidates: set[str]) -> str:
     lead = other_hits - (ranked[1][1] if len(ranked) > 1 else 0)
     agreeing = lang == other and other_hits > 0 and (confidence >= AGREEING or lead >= 2)
     return lang if confidence >= CONFIDENT or agreeing else main
+
+
+def script_language(text: str) -> str | None:
+    """The language a span's own script names, when most of its letters are in one."""
+    letters = [ord(ch) for ch in text if ch.isalpha()]
+    if not letters:
+        return None
+    counts: Counter[str] = Counter()
+    for code in letters:
+        if code >= LATIN_END:
+            for low, high, lang in SCRIPT_LANGUAGES:
+                if low <= code < high:
+                    counts[lang] += 1
+                    break
+    if not counts:
+        return None
+    lang, hits = counts.most_common(1)[0]
+    return lang if hits * 2 > len(letters) else None
 
 
 def _suspicious(text: str, main: str, main_hits: int, other_hits: int) -> bool:

@@ -131,3 +131,10 @@ def test_three_hundred_chapters_are_fast():
     assert len(found) == 300
     assert found[299].title == "Chapter 300"
     assert took < 1.0
+
+
+def test_heading_titles_carry_no_control_characters():
+    text = "Chapter 1. The \x1b[31mRed\x07 Room\n\nShe came in.\n"
+    [chapter] = chapters_of(text, "book.txt")
+    assert chapter.title.startswith("Chapter 1")
+    assert all(ch.isprintable() for ch in chapter.title)

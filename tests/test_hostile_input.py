@@ -334,11 +334,10 @@ def test_right_to_left_quotes(tmp_path):
     assert [s["speaker"] for s in dialogue] == ["Layla", "David"]
 
 
-@pytest.mark.xfail(strict=True, reason="language.py: Arabic and Hebrew are not in DETECTABLE, so their "
-                   "quotes are tagged 'en' and an English voice spells them out; espeak-ng has ar and he")
 def test_right_to_left_quotes_get_their_language(tmp_path):
     _, dialogue = dialogue_of(tmp_path, "rtl.txt", RTL)
     assert [s["language"] for s in dialogue] == ["ar", "he"]
+    assert [s["voice"].split("+")[0] for s in dialogue] == ["ar", "he"]
 
 
 MARKUP = [

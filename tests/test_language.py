@@ -124,3 +124,23 @@ def test_the_same_text_always_gets_the_same_answer():
     first = [segment_language(line, "en", EVERYTHING) for line in lines]
     again = [segment_language(line, "en", EVERYTHING) for line in reversed(lines)][::-1]
     assert first == again
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("\u0645\u0631\u062d\u0628\u0627 \u0628\u0643", "ar"),
+    ("\u05e9\u05dc\u05d5\u05dd \u05e2\u05dc\u05d9\u05db\u05dd", "he"),
+    ("\u039a\u03b1\u03bb\u03b7\u03bc\u03ad\u03c1\u03b1 \u03c3\u03b1\u03c2", "el"),
+    ("\u3053\u3093\u306b\u3061\u306f", "ja"),
+])
+def test_a_script_of_its_own_names_the_language_without_a_model(text, lang):
+    from audiobook.language import script_language, segment_language
+
+    assert script_language(text) == lang
+    assert segment_language(text, "en", {"en", lang}) == lang
+    assert segment_language(text, "en", {"en"}) == "en"  # the engine cannot speak it
+
+
+def test_a_latin_line_with_one_foreign_name_stays_in_the_main_language():
+    from audiobook.language import script_language
+
+    assert script_language("He wrote \u05e9\u05dc\u05d5\u05dd on the wall of the old house.") is None
