@@ -159,7 +159,7 @@ def attribute(text: str, quotes: list[Quote], roster: Roster) -> list[Attributio
             talk.last_addressee = None
             talk.last_members = []
         before = book.previous_paragraph(para)
-        if before and text[before[0]:before[1]].rstrip().endswith(":"):
+        if before and text[before[0]:before[1]].rstrip().endswith((":", ",—", ":—", ":--", ",--")):
             # Only the narration after the paragraph's last quote leads in.
             start = max(before[0], last_quote_end)
             talk.lead_in = (start, text[start:before[1]])

@@ -125,6 +125,10 @@ PASSAGES = [
      'Robert.\n\n'
      '"What does this mean?" asked Robert, frowning, of Morris.\n\n"How can I tell?" replied he.',
      ["Robert", "Morris"]),
+    ("pronoun-tag, a lead-in paragraph ending in ':—'",
+     'Then I asked Wemmick if there were many clerks, to which he replied,—\n\n'
+     '"We don\'t run much into clerks."',
+     ["Wemmick"]),
     ("named-tag, 'And Miguel,' talks about Miguel",
      'Rosa and Carlo and Miguel stood under the arbor.\n\n"You are all invited," said Rosa.\n\n'
      '"And Miguel, too, is invited!" said Carlo.',
