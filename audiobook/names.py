@@ -109,7 +109,10 @@ counselled counseled advised assured assures promised promises greeted hollered
 cooed purred lied prayed swore vowed reflected mused muses echoed echoes
 confirmed confirms explained interjected interjects exclaimed assented hazarded
 stated states replied barked yawned cautioned complained complains lamented marvelled
-""".split())
+""".split()) | set(  # the tags of Spanish, French and German dialogue ("—preguntó Sofía", "demanda Paul")
+    """dijo preguntó respondió contestó exclamó gritó murmuró susurró añadió repitió replicó explicó
+    dit demanda répondit cria murmura ajouta reprit répliqua chuchota expliqua répéta s'écria
+    sagte fragte antwortete rief flüsterte""".split())
 # Two-word speech verbs ("went on", "broke in").
 SPEECH_PHRASES = ("went on", "goes on", "broke in", "put in", "cried out", "called out",
                   "brought out", "hastened to add", "answered for them all",

@@ -162,7 +162,8 @@ def _find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
         form.lower = lower[tokens[-1].lower()]
         if before and before[-1].lower() in _PLACE_WORDS:
             form.place += 1
-        if re.match(rf"\s+(?:[a-z]+ly\s+)?{VERB}", after) or (before and re.fullmatch(VERB, before[-1])):
+        # "—preguntó Sofía": a dash glued to the verb opens a Spanish tag.
+        if re.match(rf"\s+(?:[a-z]+ly\s+)?{VERB}", after) or (before and re.fullmatch(VERB, before[-1].lstrip("—–-"))):
             form.person += 2
             form.tag += 1
         elif _ACTION.match(after):

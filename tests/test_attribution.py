@@ -129,6 +129,14 @@ PASSAGES = [
      'Then I asked Wemmick if there were many clerks, to which he replied,—\n\n'
      '"We don\'t run much into clerks."',
      ["Wemmick"]),
+    ("named-tag, a Spanish dash tag",
+     'Lucía miró a su primo, que leía junto a la ventana.\n\n\u2014¿Vienes? \u2014preguntó Lucía.\n\n'
+     '\u2014Ahora no \u2014respondió Andrés\u2014. Estoy cansado.',
+     ["Lucía", "Andrés", "Andrés"]),
+    ("named-tag, a French tag after guillemets",
+     'Claire entra dans le salon où son père lisait.\n\n\u00ab\u00a0Bonsoir\u00a0\u00bb, dit Claire.\n\n'
+     '\u00ab\u00a0Tu rentres bien tard\u00a0!\u00a0\u00bb demanda Henri.',
+     ["Claire", "Henri"]),
     ("named-tag, 'And Miguel,' talks about Miguel",
      'Rosa and Carlo and Miguel stood under the arbor.\n\n"You are all invited," said Rosa.\n\n'
      '"And Miguel, too, is invited!" said Carlo.',
