@@ -429,8 +429,6 @@ def test_spanish_dash_dialogue(tmp_path):
     assert "preguntó Sofía." in [s["text"] for s in segments(data, "narration")]
 
 
-@pytest.mark.xfail(strict=True, reason="attribution: the name after a dash tag (—preguntó Sofía) is not "
-                   "taken as the speaker; attribution*.py/roster.py are not this area's files")
 def test_spanish_dash_tag_names_the_speaker(tmp_path):
     _, dialogue = dialogue_of(tmp_path, "es.txt", SPANISH)
     assert [s["speaker"] for s in dialogue[:2]] == ["Sofía", "Pablo"]
@@ -444,8 +442,6 @@ def test_french_guillemet_dialogue(tmp_path):
     assert dialogue[0]["speaker"] == "Marie"
 
 
-@pytest.mark.xfail(strict=True, reason="attribution: a French tag after the quote (« ... » demanda Paul) "
-                   "loses to the previous speaker; attribution*.py is not this area's file")
 def test_french_tag_after_guillemets_names_the_speaker(tmp_path):
     _, dialogue = dialogue_of(tmp_path, "fr.txt", FRENCH)
     assert [s["speaker"] for s in dialogue] == ["Marie", "Paul"]
