@@ -379,8 +379,8 @@ def _is_speech(text: str, q: _Raw, paragraph: tuple[int, int], after_speech: boo
         return True
     if not short:
         return True
-    if titled:
-        return False
+    if titled and not tag_after:
+        return False  # a title ("Lost in the Haze," had become...), unless a tag follows
     ending = content.rstrip("\"'\u201d\u2019 ")
     if re.search(r"[!?]$", ending) or tag_after:
         return True  # an exclamation or a cry, even without a speech verb

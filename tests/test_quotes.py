@@ -289,3 +289,9 @@ def test_french_dialogue_dash_with_inserted_tag():
     ]
     assert quotes[0].group == quotes[1].group
     assert len({quotes[1].group, quotes[2].group, quotes[3].group}) == 3
+
+
+def test_a_title_cased_line_followed_by_its_speech_tag_is_speech():
+    text = "He looked up, and then, \u201cSay, Merc\u00e9d\u00e8s,\u201d he said, \u201cwill you come?\u201d"
+    found = find_quotes(text)
+    assert [text[q.start:q.end] for q in found if q.is_speech] == ["Say, Merc\u00e9d\u00e8s,", "will you come?"]
