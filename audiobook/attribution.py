@@ -190,10 +190,12 @@ def _paragraph(book: _Book, talk: _Conversation, quotes: list[Quote], members: l
     if not text[para[0]:first.outer_start].strip() and text[first.start:first.end].count(" ") > 1:
         # Only a reply that opens its paragraph answers; a bare "Mercédès!" calls.
         _answer_names_asker(talk, out, addressed[members[0]])
+    first_of_group: dict[int, Attribution] = {}  # kept as we go: no rescan per quote
     for n, i in enumerate(members):
         q = quotes[i]
         if q.group in groups:
             decided[i] = _same(groups[q.group], "continuation", addressed[i])
+            first_of_group.setdefault(q.group, decided[i])
             continue
         pre_at = bounds[2 * n]
         pre = text[pre_at:q.outer_start]
@@ -204,7 +206,7 @@ def _paragraph(book: _Book, talk: _Conversation, quotes: list[Quote], members: l
             found = Attribution(found.speaker, found.rule, addressed[i])
         # '"With pleasure," said he, "...call me Herbert?"': one utterance, one
         # speaker, whatever name it ends on.
-        same = next((decided[j] for j in members[:n] if quotes[j].group == q.group and j in decided), None)
+        same = first_of_group.get(q.group)
         if found is None and same is not None:
             decided[i] = _same(same, "continuation", addressed[i])
             continue
@@ -216,16 +218,26 @@ def _paragraph(book: _Book, talk: _Conversation, quotes: list[Quote], members: l
             found = _tag(book, talk, m, local + talk.lead_mentions, pre_at + m.start if m else 0, addressed[i])
         if found is not None:
             decided[i] = found
+            first_of_group.setdefault(q.group, found)
     if not decided:
         subject = _action_subject(book, talk, quotes, members, bounds, local, addressed[members[0]])
         if subject is not None:
             decided[members[0]] = subject
+    # Nearest decided quote: the last one before (decisions included as they
+    # are made), else the first one after. Two linear passes, not a scan per quote.
+    later: list[Attribution | None] = [None] * len(members)
+    following = None
+    for n in range(len(members) - 1, -1, -1):
+        following = decided.get(members[n], following)
+        later[n] = following
+    previous = None
     for n, i in enumerate(members):
         if i in decided:
+            previous = decided[i]
             continue
-        near = [decided[j] for j in members[n::-1] + members[n:] if j in decided]
-        if near and near[0].speaker != addressed[i]:
-            decided[i] = _same(near[0], "continuation", addressed[i])
+        near = previous if previous is not None else later[n]
+        if near is not None and near.speaker != addressed[i]:
+            decided[i] = previous = _same(near, "continuation", addressed[i])
     undecided = [i for i in members if i not in decided]
     if undecided:
         guess = _turn(book, talk, addressed[undecided[0]])

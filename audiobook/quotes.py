@@ -337,7 +337,8 @@ def _finish(text: str, raw: list[_Raw], paragraphs: list[tuple[int, int]]) -> li
         after_speech = prev is not None and prev_speech and q.paragraph == prev.paragraph
         # A piece that goes on in lower case after a comma finishes the sentence of the piece before.
         resumed = text[q.start : q.start + 1].islower()
-        tagged = after_speech and (resumed or _tag_between(text, prev.outer_end, q.outer_start))
+        tagged = after_speech and (resumed or (_tag_between(text, prev.outer_end, q.outer_start)
+                                               and not _own_tag(text, q, paragraphs[q.paragraph])))
         speech = continued or q.continues or q.dash or _is_speech(text, q, paragraphs[q.paragraph], after_speech)
         same = speech and prev_speech and (q.joined or continued or tagged)
         if not same:
@@ -347,10 +348,18 @@ def _finish(text: str, raw: list[_Raw], paragraphs: list[tuple[int, int]]) -> li
     return quotes
 
 
+def _own_tag(text: str, q: _Raw, paragraph: tuple[int, int]) -> bool:
+    """A quote with its own tag after it ('"No," said I.') starts a new utterance."""
+    return bool(_TAG_AFTER.match(" ".join(text[q.outer_end : min(paragraph[1], q.outer_end + 60)].split())))
+
+
 def _tag_between(text: str, start: int, end: int) -> bool:
-    """Narration short enough to be one speech tag: at most one sentence."""
+    """Narration short enough to be one speech tag: at most one sentence.
+
+    Nothing at all between two quotes is no tag: they are two utterances.
+    """
     between = text[start:end].strip(_SPACE)
-    if len(between) > 200:
+    if not between or len(between) > 200:
         return False
     return not re.search(r"[.!?\u2026][\"'\u201d\u2019)]*\s+\S", between)
 

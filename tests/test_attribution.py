@@ -241,3 +241,15 @@ def test_any_text_gets_one_known_speaker_per_quote(words):
     for q, a in zip(found, said):
         assert a.speaker is None or a.speaker == NARRATOR or people.get(a.speaker) is not None
         assert (a.rule == "not-speech") == (not q.is_speech)
+
+
+
+def test_a_paragraph_of_thousands_of_quotes_keeps_each_tag():
+    # A hostile shape (one paragraph, thousands of quotes) that used to be
+    # quadratic; bench/bench_script.py measures the time, this the answers.
+    text = "Tom and Mary talked. " + " ".join(
+        f'"Line {i} is here," said {"Tom" if i % 2 else "Mary"}. "And more {i}."' for i in range(3000))
+    found = quotes.find_quotes(text)
+    said = attribution.attribute(text, found, roster.build_roster(text, found))
+    assert len(said) == 6000
+    assert [a.speaker for a in said] == [("Tom" if i % 2 else "Mary") for i in range(3000) for _ in (0, 1)]

@@ -295,3 +295,12 @@ def test_a_title_cased_line_followed_by_its_speech_tag_is_speech():
     text = "He looked up, and then, \u201cSay, Merc\u00e9d\u00e8s,\u201d he said, \u201cwill you come?\u201d"
     found = find_quotes(text)
     assert [text[q.start:q.end] for q in found if q.is_speech] == ["Say, Merc\u00e9d\u00e8s,", "will you come?"]
+
+
+@pytest.mark.parametrize("text, groups", [
+    ('"Well," said he, "I suppose so."', 1),  # one utterance broken by its tag
+    ('"The idea of its being you!" said he. "The idea of its being you!" said I.', 2),
+    ('"Yes." "No."', 2),  # nothing between: two utterances
+])
+def test_a_quote_with_its_own_tag_starts_a_new_utterance(text, groups):
+    assert len({q.group for q in find_quotes(text)}) == groups
