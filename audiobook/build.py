@@ -24,7 +24,7 @@ from .cache import ClipAudio, ClipCache, default_cache_dir
 from .clips import make_clips, speakable
 from .errors import InputError, OutputError
 from .export import (ENCODER_DELAY, Tags, book_metadata, check_cover, encode_pcm, ffmetadata, id3_size,
-                     join_m4b, mp3_frames, tag_m4b, tag_mp3)
+                     id3_tag, join_m4b, mp3_frames, tag_m4b)
 from .fsutil import (PARTIAL, atomic_path, build_lock, chapter_file_name, output_errors, prepare_outdir,
                      remove_partials, require_tools, safe_stem)
 from .mastering import Profile, block_levels, file_gain, get_profile, part_rms, voice_gains
@@ -287,11 +287,13 @@ def _write_mp3s(outputs, old, audio, voice_of, gains, outdir, profile, title, au
         for n, out in todo:
             with atomic_path(outdir / out.name) as tmp:
                 with open(tmp, "wb") as fh:
+                    tag = id3_tag(Tags(out.title, title, author, n, len(outputs), options.cover))
+                    fh.write(tag)
                     for b in out.blocks:
                         data = _block_bytes(b["fingerprint"], temps, sources, fds)
-                        b.update(offset=fh.tell(), bytes=len(data), samples=mp3_frames(data).samples)
+                        b.update(offset=fh.tell() - len(tag), bytes=len(data),
+                                 samples=mp3_frames(data).samples)
                         fh.write(data)
-                tag_mp3(tmp, Tags(out.title, title, author, n, len(outputs), options.cover))
             out.stat = _stat(outdir / out.name)
             results[out.name] = FileResult(out.name, out.title, _seconds(out, profile), False)
             progress.chapter_done(out.name, False)

@@ -145,7 +145,10 @@ def check_cover(cover: Path | None) -> None:
         raise InputError(f"cover {cover} is not a JPEG or PNG image")
 
 
-def tag_mp3(path: Path, tags: Tags) -> None:
+def id3_tag(tags: Tags) -> bytes:
+    """The ID3v2 tag alone, to write before the audio (tagging a finished file rewrites it)."""
+    import io
+
     from mutagen.id3 import APIC, ID3, TALB, TCON, TIT2, TPE1, TPE2, TRCK
 
     id3 = ID3()
@@ -158,8 +161,9 @@ def tag_mp3(path: Path, tags: Tags) -> None:
     if tags.cover:
         data, mime = _cover_data(tags.cover)
         id3.add(APIC(encoding=3, mime=mime, type=3, desc="Cover", data=data))
-    with output_errors(path):
-        id3.save(str(path), v2_version=3)
+    out = io.BytesIO()
+    id3.save(out, v2_version=3)
+    return out.getvalue()
 
 
 def tag_m4b(path: Path, tags: Tags) -> None:
