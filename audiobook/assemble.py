@@ -20,8 +20,8 @@ from .model import ChapterScript
 CHUNK_FRAMES = 1 << 16  # silence is written in chunks of this many frames
 SPLIT_AT = ("scene", "paragraph")  # boundaries a long chapter may be cut at
 # Blocks: runs of paragraphs encoded on their own (see plan_blocks).
-BLOCK_MIN, BLOCK_MAX = 45.0, 240.0  # seconds
-BLOCK_EVERY = 8  # a paragraph start ends a block when its clip key says so, 1 time in 8
+BLOCK_MIN, BLOCK_MAX = 30.0, 150.0  # seconds: an edit re-encodes ~1-2 min; more blocks cost ffmpeg starts
+BLOCK_EVERY = 6  # a paragraph start ends a block when its clip key says so, 1 time in 6
 
 
 @dataclass(frozen=True)
