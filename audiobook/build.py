@@ -399,6 +399,3 @@ def _entries(outputs, files, script, fmt, profile):
                 {k: b[k] for k in ("fingerprint", "offset", "bytes", "samples")} for b in out.blocks])
         entries.append(entry)
     return entries
-
-
-__all__ = ["BuildOptions", "BuildResult", "FileResult", "build_book", "OutputError"]
