@@ -142,8 +142,14 @@ def detect_languages(segments: list[Segment], main: str, supported: set[str]) ->
     Only languages in ``supported`` (what the engine speaks) are ever chosen.
     """
     candidates = candidate_languages(main, supported)
+    # lingua's models cost ~20 MB a language (~200 MB for all candidates), so
+    # it only loads the languages the common-word counts actually hint at
+    # somewhere in the book: an English novel with a Spanish lyric loads two.
+    hinted = {main}
     for seg in segments:
-        seg.language = segment_language(seg.text, main, candidates)
+        hinted |= language_hints(seg.text, main) & candidates
+    for seg in segments:
+        seg.language = segment_language(seg.text, main, candidates, hinted)
 
 
 def candidate_languages(main: str, supported: set[str]) -> set[str]:
@@ -152,21 +158,27 @@ def candidate_languages(main: str, supported: set[str]) -> set[str]:
     return {lang for lang in (*DETECTABLE, *own_script) if lang in supported} | {main}
 
 
-def segment_language(text: str, main: str, candidates: set[str]) -> str:
-    """The language of one span: ``main`` unless the words and lingua agree it is not."""
+def segment_language(text: str, main: str, candidates: set[str],
+                     lingua_languages: set[str] | None = None) -> str:
+    """The language of one span: ``main`` unless the words and lingua agree it is not.
+
+    ``lingua_languages`` (default: ``candidates``) limits what lingua weighs.
+    """
     words = words_of(text)
     if not words:
         return main
     by_script = script_language(text)
     if by_script is not None:
         return by_script if by_script in candidates else main
+    if sum(1 for w in _WORD.findall(text)[1:] if w[0].islower()) < 2:
+        return main  # names and a particle ("O Estella, Estella!", "Héloïse de Villefort.")
     counts = common_word_counts(words)
     main_hits = counts.pop(main, 0)
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0])) or [(None, 0)]
     other, other_hits = ranked[0]
     if not _suspicious(text, main, main_hits, other_hits):
         return main
-    found = _lingua_best(text, candidates)
+    found = _lingua_best(text, candidates if lingua_languages is None else lingua_languages)
     if found is None or found[0] == main:
         return main
     lang, confidence = found
@@ -175,6 +187,22 @@ def segment_language(text: str, main: str, candidates: set[str]) -> str:
     lead = other_hits - (ranked[1][1] if len(ranked) > 1 else 0)
     agreeing = lang == other and other_hits > 0 and (confidence >= AGREEING or lead >= 2)
     return lang if confidence >= CONFIDENT or agreeing else main
+
+
+def language_hints(text: str, main: str) -> set[str]:
+    """Languages lingua should weigh against ``main`` for ``text``: none unless the
+    span is suspicious, then those whose common words outnumber the main one's."""
+    words = words_of(text)
+    if not words or script_language(text) is not None:
+        return set()
+    counts = common_word_counts(words)
+    main_hits = counts.pop(main, 0)
+    if not _suspicious(text, main, main_hits, max(counts.values(), default=0)):
+        return set()
+    hints = {lang for lang, hits in counts.items() if hits > main_hits}
+    if any("\u0400" <= ch < "\u0530" for ch in text):
+        hints.add("ru")  # Cyrillic: lingua tells its languages apart
+    return hints
 
 
 def script_language(text: str) -> str | None:

@@ -144,3 +144,15 @@ def test_a_latin_line_with_one_foreign_name_stays_in_the_main_language():
     from audiobook.language import script_language
 
     assert script_language("He wrote \u05e9\u05dc\u05d5\u05dd on the wall of the old house.") is None
+
+
+@pytest.mark.parametrize("text", ["O Estella, Estella!", "H\u00e9lo\u00efse de Villefort."])
+def test_names_with_a_foreign_looking_particle_stay_in_the_main_language(text):
+    assert segment_language(text, "en", set(DETECTABLE)) == "en"
+
+
+def test_a_book_loads_lingua_only_for_the_languages_it_hints_at():
+    from audiobook.language import language_hints
+
+    assert language_hints("La vida es un viaje sin destino", "en") >= {"es"}
+    assert language_hints("He said that it was a fine day for a walk.", "en") == set()
