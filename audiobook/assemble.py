@@ -11,7 +11,11 @@ crossfading ``append``, no 11025 Hz pydub silence).
 
 from __future__ import annotations
 
+import random
+import sys
+from array import array
 from collections.abc import Callable, Sequence
+from functools import cache
 from dataclasses import dataclass, field
 
 from .cache import ClipAudio, audioop
@@ -196,11 +200,26 @@ def _clip_pcm(clip: ClipAudio) -> bytes:
         return w.readframes(w.getnframes())
 
 
-_ZEROS = bytes(CHUNK_FRAMES * 2)
+ROOM_TONE_PEAK = 10  # 16-bit steps: uniform noise at about -75 dBFS RMS
+
+
+@cache
+def _room_tone_chunk() -> bytes:
+    """A fixed run of very quiet noise for pauses and head/tail room tone.
+
+    Digital silence between sentences sounds like the recording was gated, and
+    ACX reviewers flag dead air; a constant, inaudible floor well under their
+    -60 dB limit sounds like a quiet room. Seeded, so every build is the same.
+    """
+    noise = random.Random(0)
+    samples = array("h", (noise.randint(-ROOM_TONE_PEAK, ROOM_TONE_PEAK) for _ in range(CHUNK_FRAMES)))
+    if sys.byteorder != "little":
+        samples.byteswap()
+    return samples.tobytes()
 
 
 def _silence(frames: int, write: Callable[[bytes], object]) -> None:
     while frames > 0:
         n = min(frames, CHUNK_FRAMES)
-        write(_ZEROS[: n * 2])
+        write(_room_tone_chunk()[: n * 2])
         frames -= n

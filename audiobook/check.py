@@ -1,8 +1,9 @@
 """`audiobook check OUTDIR`: measure every audio file against the delivery numbers.
 
 Everything is measured on the files as a listener's tools see them, with
-ffprobe (format) and one ffmpeg pass per file (astats for RMS, peak and
-noise floor; silencedetect for the room tone at the head and the tail).
+ffprobe (format) and one ffmpeg pass per file (astats for RMS and peak;
+silencedetect for the room tone at the head and the tail), then astats on
+the head room tone alone for the noise floor.
 The profile comes from the manifest; without one, from the sample rate.
 """
 
@@ -83,7 +84,21 @@ def measure(path: Path) -> Measures:
                     int(stream.get("bit_rate") or fmt.get("bit_rate") or 0),
                     stream.get("codec_name", "?"), duration, cbr,
                     _stat(overall, "RMS level dB"), _stat(overall, "Peak level dB"),
-                    _stat(overall, "Noise floor dB"), head, max(tail, 0.0))
+                    _noise_floor(path, head, overall), head, max(tail, 0.0))
+
+
+def _noise_floor(path: Path, head: float, overall: str) -> float:
+    """RMS of the head room tone, as ACX measures a noise floor.
+
+    astats' own "Noise floor" is the quietest window anywhere, and an MP3's
+    encoder padding makes that digital zero (-inf) whatever the room tone is.
+    """
+    if head < 0.2:
+        return _stat(overall, "Noise floor dB")
+    log = _run(path, ["ffmpeg", "-hide_banner", "-nostats", "-nostdin", "-ss", "0.05", "-t",
+                      f"{head - 0.1:.3f}", "-i", str(path), "-map", "0:a:0",
+                      "-af", "astats=metadata=0", "-f", "null", "-"]).stderr
+    return _stat(log[log.rfind("Overall"):] if "Overall" in log else log, "RMS level dB")
 
 
 def _run(path: Path, args: list[str]) -> subprocess.CompletedProcess:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+from array import array
 import wave
 
 import pytest
 from test_build import make_book
 
-from audiobook.assemble import Pauses, plan_chapter, stream_part
+from audiobook.assemble import ROOM_TONE_PEAK, Pauses, plan_chapter, stream_part
 from audiobook.cache import ClipCache
 from audiobook.clips import make_clips
 from audiobook.engines import get_engine
@@ -69,8 +70,13 @@ def test_streamed_pcm_is_silence_and_the_clips_at_their_places(rendered):
     for piece in part.pieces:
         with wave.open(str(audio[piece.key].path)) as w:
             assert data[piece.start * 2:(piece.start + piece.frames) * 2] == w.readframes(piece.frames)
-    assert not any(data[:part.pieces[0].start * 2])
-    assert not any(data[(part.pieces[-1].start + part.pieces[-1].frames) * 2:])
+    # Head and tail are room tone: constant noise far under speech, never louder
+    # than ROOM_TONE_PEAK steps, and not digital silence.
+    for gap in (data[:part.pieces[0].start * 2],
+                data[(part.pieces[-1].start + part.pieces[-1].frames) * 2:]):
+        samples = array("h", gap)
+        assert samples and max(map(abs, samples)) <= ROOM_TONE_PEAK
+        assert sum(1 for x in samples if x) > len(samples) // 2
 
 
 def test_a_long_chapter_splits_at_a_paragraph_within_the_limit(rendered):

@@ -28,6 +28,14 @@ def test_a_fresh_build_passes_every_check(good):
     assert len({r.file for r in report.rows}) == 2
 
 
+def test_room_tone_is_a_quiet_room_not_digital_silence(good):
+    from audiobook.check import measure
+
+    for path in sorted(good.glob("*.mp3")):
+        floor = measure(path).noise_floor_db
+        assert -90 < floor <= -60, (path.name, floor)
+
+
 def test_a_bad_file_fails_on_the_numbers_it_breaks(tmp_path):
     # Loud stereo 48 kHz VBR tone with hiss, no silence at either end.
     subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=f=300:d=3:sample_rate=48000",
