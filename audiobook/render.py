@@ -37,6 +37,9 @@ class Job:
 
 _engine = None  # the worker's own engine, created in the worker
 
+# Spawning a worker costs ~0.5 s (a fresh interpreter, imports, espeak set-up):
+# more than rendering a few dozen clips here. An edited paragraph is a few clips.
+IN_PROCESS_MAX = 24
 
 def _init_worker(engine_name: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -78,7 +81,7 @@ def render_jobs(jobs: Sequence[Job], cache: ClipCache, engine_name: str, workers
     # Same base voice together: each engine keeps one warm child per base voice.
     ordered = sorted(jobs, key=lambda j: (j.settings.voice.split("+")[0], j.settings.voice))
     by_key = {j.key: j for j in ordered}
-    if workers <= 1 or len(ordered) <= 2:
+    if workers <= 1 or len(ordered) <= IN_PROCESS_MAX:
         return _render_here(ordered, cache, engine_name, on_done)
     size = max(1, min(BATCH_SECONDS_HINT, len(ordered) // (workers * 4)))
     batches = [ordered[i:i + size] for i in range(0, len(ordered), size)]
