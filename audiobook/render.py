@@ -78,7 +78,7 @@ def render_jobs(jobs: Sequence[Job], cache: ClipCache, engine_name: str, workers
     """
     if not jobs:
         return {}
-    # Same base voice together: each engine keeps one warm child per base voice.
+    # Clips of one voice side by side: a stable order, so batches and logs repeat.
     ordered = sorted(jobs, key=lambda j: (j.settings.voice.split("+")[0], j.settings.voice))
     by_key = {j.key: j for j in ordered}
     if workers <= 1 or len(ordered) <= IN_PROCESS_MAX:

@@ -11,7 +11,7 @@ pyttsx3 2.99 has traps this module (and its worker) work around:
 - a clip may still come out empty or truncated: every clip is checked
   (exists, parses, duration plausible for its text);
 - it is neither fork- nor thread-safe once speaking: it only ever runs in a
-  child process of its own (see _VoiceWorker), one per base voice.
+  child process of its own (see _VoiceWorker), which forks before speaking.
 """
 
 from __future__ import annotations
@@ -40,7 +40,6 @@ from .espeak_catalog import (
 DEFAULT_RATE = 175  # words per minute
 DEFAULT_PITCH = 50
 SAMPLE_RATE = 22050  # what the espeak driver writes
-MAX_WORKERS = 3  # child processes kept alive per engine, one per base voice
 MAX_PIECE = 400  # characters per utterance; see the module docstring
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
@@ -78,7 +77,7 @@ class Pyttsx3Engine(Engine):
     name = "pyttsx3"
 
     def __init__(self) -> None:
-        self._workers: dict[str, _VoiceWorker] = {}
+        self._child: _VoiceWorker | None = None
 
     def check(self) -> None:
         base_voices()  # raises ToolMissingError with the apt-get hint
@@ -136,17 +135,12 @@ class Pyttsx3Engine(Engine):
         ident = base_voices()[base].identifier
         return f"{ident}+{variant}" if variant else ident
 
-    def _worker(self, base: str) -> "_VoiceWorker":
-        # espeak-ng keeps state across a change of base voice (English read
-        # after Spanish comes out ~13% slower), so each base voice gets a
-        # process of its own that has never spoken in any other.
-        worker = self._workers.pop(base, None)
-        if worker is None or not worker.alive():
-            worker = _VoiceWorker()
-        self._workers[base] = worker  # most recently used last
-        while len(self._workers) > MAX_WORKERS:
-            self._workers.pop(next(iter(self._workers))).close()
-        return worker
+    def _worker(self) -> "_VoiceWorker":
+        # One child per engine is enough: it never speaks itself, it forks a
+        # fresh speaker per clip, so no voice ever inherits another's state.
+        if self._child is None or not self._child.alive():
+            self._child = _VoiceWorker()
+        return self._child
 
     def render(self, text: str, settings: VoiceSettings, path: Path) -> None:
         text = _CONTROL.sub(" ", text).strip()
@@ -155,7 +149,7 @@ class Pyttsx3Engine(Engine):
         name = self._espeak_name(settings.voice)
         rate = settings.rate or DEFAULT_RATE
         pitch = DEFAULT_PITCH if settings.pitch is None else settings.pitch
-        self._worker(split_id(settings.voice)[0]).render(split_text(text), name, rate, pitch, path)
+        self._worker().render(split_text(text), name, rate, pitch, path)
         with wave.open(str(path), "rb") as w:
             seconds = w.getnframes() / w.getframerate()
         low, high = plausible_seconds(text, rate)
@@ -164,9 +158,9 @@ class Pyttsx3Engine(Engine):
                               f"expected {low:.2f}-{high:.2f} s")
 
     def close(self) -> None:
-        for worker in self._workers.values():
-            worker.close()
-        self._workers.clear()
+        if self._child is not None:
+            self._child.close()
+            self._child = None
 
 
 class _VoiceWorker:
