@@ -8,11 +8,13 @@ STAMP := $(VENV)/.installed
 
 setup: system $(STAMP)
 
-# System packages: espeak-ng (the voice) and ffmpeg (encoding), only when missing.
+# System packages: espeak-ng (the voice), ffmpeg (encoding) and, on a bare Debian,
+# python3-venv; only those missing are installed.
 system:
 	@missing=""; \
 	command -v espeak-ng >/dev/null 2>&1 || missing="$$missing espeak-ng"; \
 	command -v ffmpeg >/dev/null 2>&1 || missing="$$missing ffmpeg"; \
+	$(PY) -c "import ensurepip, venv" >/dev/null 2>&1 || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing$$missing with apt-get"; \
 		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
