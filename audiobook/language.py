@@ -145,10 +145,18 @@ def detect_languages(segments: list[Segment], main: str, supported: set[str]) ->
     # lingua's models cost ~20 MB a language (~200 MB for all candidates), so
     # it only loads the languages the common-word counts actually hint at
     # somewhere in the book: an English novel with a Spanish lyric loads two.
+    # One screening pass: most segments are plainly in the main language and
+    # are settled here, so only the few others are counted and weighed again.
     hinted = {main}
+    others: list[Segment] = []
     for seg in segments:
-        hinted |= language_hints(seg.text, main) & candidates
-    for seg in segments:
+        hints = language_hints(seg.text, main)
+        if hints is None:
+            seg.language = main
+        else:
+            hinted |= hints & candidates
+            others.append(seg)
+    for seg in others:
         seg.language = segment_language(seg.text, main, candidates, hinted)
 
 
@@ -189,16 +197,19 @@ def segment_language(text: str, main: str, candidates: set[str],
     return lang if confidence >= CONFIDENT or agreeing else main
 
 
-def language_hints(text: str, main: str) -> set[str]:
-    """Languages lingua should weigh against ``main`` for ``text``: none unless the
-    span is suspicious, then those whose common words outnumber the main one's."""
+def language_hints(text: str, main: str) -> set[str] | None:
+    """None when ``text`` is plainly in ``main`` (segment_language would say so too);
+    else the languages lingua should weigh for it: those whose common words
+    outnumber the main one's (none for a span its script already names)."""
     words = words_of(text)
-    if not words or script_language(text) is not None:
+    if not words:
+        return None
+    if script_language(text) is not None:
         return set()
     counts = common_word_counts(words)
     main_hits = counts.pop(main, 0)
     if not _suspicious(text, main, main_hits, max(counts.values(), default=0)):
-        return set()
+        return None
     hints = {lang for lang, hits in counts.items() if hits > main_hits}
     if any("\u0400" <= ch < "\u0530" for ch in text):
         hints.add("ru")  # Cyrillic: lingua tells its languages apart

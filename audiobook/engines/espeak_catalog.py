@@ -85,7 +85,7 @@ def base_voices() -> dict[str, BaseVoice]:
 def variants() -> dict[str, Variant]:
     found: dict[str, Variant] = {}
     for row in _rows(_run("--voices=variant")):
-        if len(row) < 5 or not row[-1].startswith("!v/") and not any(r.startswith("!v/") for r in row):
+        if len(row) < 5 or not any(r.startswith("!v/") for r in row):
             continue
         file = next(r for r in row if r.startswith("!v/"))[3:].lower()
         gender = {"F": "female", "M": "male"}.get(row[2].split("/")[-1])
