@@ -1,5 +1,5 @@
 """`python -m audiobook`: the same as the `audiobook` command."""
 
-from .cli import main
+from audiobook.cli.app import main
 
 raise SystemExit(main())

@@ -18,19 +18,19 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import manifest as manifest_io
-from .assemble import Part, Pauses, plan_chapter, stream_part, working_rate
-from .cache import ClipAudio, ClipCache, default_cache_dir
-from .clips import make_clips, speakable
-from .errors import InputError, OutputError
-from .export import (ENCODER_DELAY, Tags, book_metadata, check_cover, encode_pcm, ffmetadata, id3_size,
+from audiobook.publish import manifest as manifest_io
+from audiobook.audio.assemble import Part, Pauses, plan_chapter, stream_part, working_rate
+from audiobook.audio.cache import ClipAudio, ClipCache, default_cache_dir
+from audiobook.audio.clips import make_clips, speakable
+from audiobook.errors import InputError, OutputError
+from audiobook.publish.export import (ENCODER_DELAY, Tags, book_metadata, check_cover, encode_pcm, ffmetadata, id3_size,
                      id3_tag, join_m4b, mp3_frames, tag_m4b)
-from .fsutil import (PARTIAL, atomic_path, build_lock, chapter_file_name, output_errors, prepare_outdir,
+from audiobook.fsutil import (PARTIAL, atomic_path, build_lock, chapter_file_name, output_errors, prepare_outdir,
                      remove_partials, require_tools, safe_stem)
-from .mastering import Profile, block_levels, file_gain, get_profile, part_rms, voice_gains
-from .progress import Progress
-from .render import Job, render_jobs
-from .subtitles import write_subtitles
+from audiobook.audio.mastering import Profile, block_levels, file_gain, get_profile, part_rms, voice_gains
+from audiobook.progress import Progress
+from audiobook.audio.render import Job, render_jobs
+from audiobook.publish.subtitles import write_subtitles
 
 ENCODING_VERSION = 1  # bump when the same plan would now encode differently
 FORMATS = ("mp3", "m4b")
@@ -124,7 +124,7 @@ def build_book(prepared, options: BuildOptions, progress: Progress | None = None
 
 
 def _build(prepared, options, profile, outdir, cache_root, title, author, progress, started):
-    from .engines import get_engine
+    from audiobook.audio.engines import get_engine
 
     script = prepared.script
     engine = get_engine(options.engine)

@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import OutputError, ToolMissingError
+from audiobook.errors import OutputError, ToolMissingError
 
 MAX_NAME = 120  # characters of a file name, extension included; fits every filesystem
 PARTIAL = ".partial-"  # marks a temporary file of ours that is not finished yet

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .engines import DEFAULT_ENGINE, Engine, get_engine
-from .errors import InputError
-from .model import Cast, ChapterScript, Character, Document, Roster, Script
+from audiobook.audio.engines import DEFAULT_ENGINE, Engine, get_engine
+from audiobook.errors import InputError
+from audiobook.model import Cast, ChapterScript, Character, Document, Roster, Script
 
 
 @dataclass
@@ -32,7 +32,14 @@ def prepare(
     engine: str = DEFAULT_ENGINE,
 ) -> Prepared:
     # Stage modules load here, not at import: `audiobook --help` stays instant.
-    from . import attribution, castfile, chapters, language, quotes, reader, roster, segments
+    from audiobook.speakers import attribution
+    from audiobook.speakers import castfile
+    from audiobook.text import chapters
+    from audiobook.text import language
+    from audiobook.text import quotes
+    from audiobook.text import reader
+    from audiobook.speakers import roster
+    from audiobook.text import segments
 
     tts = get_engine(engine)
     file_cast = castfile.load_cast_file(cast_file, tts) if cast_file else None
@@ -66,7 +73,7 @@ def prepare_from_cast(cast_file: Path | None, engine: str = DEFAULT_ENGINE,
 
     For `audiobook preview --text`, which speaks a given line in a character's voice.
     """
-    from . import castfile
+    from audiobook.speakers import castfile
 
     tts = get_engine(engine)
     file_cast = castfile.load_cast_file(cast_file, tts) if cast_file else None
@@ -77,13 +84,13 @@ def prepare_from_cast(cast_file: Path | None, engine: str = DEFAULT_ENGINE,
 
 def _finish(script: Script, file_cast: Cast | None, documents: list[Document],
             tts: Engine, engine: str) -> Prepared:
-    from . import casting
+    from audiobook.speakers import casting
 
     cast = casting.make_cast(script, tts, file_cast)
     casting.assign_voices(script, cast, tts)
     lex = None
     if cast.lexicon:
-        from .lexicon import Lexicon
+        from audiobook.text.lexicon import Lexicon
 
         lex = Lexicon.load(Path(cast.lexicon))
     return Prepared(script, cast, documents, lex, engine, tts)

@@ -68,8 +68,15 @@ def whole_run(novel: Path, cores: int) -> dict:
 
 def stage_run(novel: Path, profile: str | None) -> dict[str, tuple[float, float]]:
     """Each stage's seconds and this process's peak RSS (MB) after it, wired as pipeline.prepare does."""
-    from audiobook import attribution, casting, chapters, language, quotes, reader, roster, segments
-    from audiobook.engines import DEFAULT_ENGINE, get_engine
+    from audiobook.speakers import attribution
+    from audiobook.speakers import casting
+    from audiobook.text import chapters
+    from audiobook.text import language
+    from audiobook.text import quotes
+    from audiobook.text import reader
+    from audiobook.speakers import roster
+    from audiobook.text import segments
+    from audiobook.audio.engines import DEFAULT_ENGINE, get_engine
     from audiobook.model import ChapterScript, Script
 
     times = dict.fromkeys(STAGES, 0.0)

@@ -5,7 +5,7 @@
 Gold: a JSON list of {"start", "end", "speaker", "aliases"} (content offsets,
 no quotation marks), or {"narrator": NAME, "quotes": [...]} for a first-person
 book, where a prediction of `narrator` counts for NAME's quotes. Reports
-quote-detection recall/precision (when audiobook.quotes exists; precision is
+quote-detection recall/precision (when audiobook.text.quotes exists; precision is
 only meaningful when the gold covers the whole book), and speaker accuracy overall and by tag type
 (named tag, pronoun tag, no tag), end to end without a cast, and with a cast
 built from the characters file. A prediction is right when it is the gold
@@ -25,9 +25,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from audiobook import attribution, roster  # noqa: E402
+from audiobook.speakers import attribution
+from audiobook.speakers import roster
 from audiobook.model import NARRATOR, Cast, CastEntry, Quote  # noqa: E402
-from audiobook.names import SPEECH_VERBS  # noqa: E402
+from audiobook.speakers.names import SPEECH_VERBS  # noqa: E402
 
 _VERB = r"(?:" + "|".join(sorted(SPEECH_VERBS)) + r")"
 _PRONOUN_TAG = re.compile(rf"^[\s,—–-]*(?:(?:he|she|I|they|we)\s+(?:\w+ly\s+)?{_VERB}|{_VERB}\s+(?:he|she|I|they|we)\b)")
@@ -156,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         report("gold spans, cast", score(text, gold, spans, cast, narrator))
     found = detection(text, gold)
     if found is None:
-        print("quote detection: audiobook.quotes not available yet; scored on gold spans only")
+        print("quote detection: audiobook.text.quotes not available yet; scored on gold spans only")
         return 0
     quotes, det = found
     print(f"quote detection: recall {det['recall']:.3f}, precision {det['precision']:.3f} "

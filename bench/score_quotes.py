@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from audiobook.quotes import find_quotes  # noqa: E402
+from audiobook.text.quotes import find_quotes  # noqa: E402
 
 
 def match(pred: list[tuple[int, int]], gold: list[tuple[int, int]]) -> int:

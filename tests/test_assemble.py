@@ -9,12 +9,12 @@ import wave
 import pytest
 from test_build import make_book
 
-from audiobook.assemble import ROOM_TONE_PEAK, Pauses, plan_chapter, stream_part
-from audiobook.cache import ClipCache
-from audiobook.clips import make_clips
-from audiobook.engines import get_engine
-from audiobook.mastering import PROFILES, block_levels, db, file_gain, part_rms, voice_gains
-from audiobook.render import Job, render_jobs
+from audiobook.audio.assemble import ROOM_TONE_PEAK, Pauses, plan_chapter, stream_part
+from audiobook.audio.cache import ClipCache
+from audiobook.audio.clips import make_clips
+from audiobook.audio.engines import get_engine
+from audiobook.audio.mastering import PROFILES, block_levels, db, file_gain, part_rms, voice_gains
+from audiobook.audio.render import Job, render_jobs
 
 LONG_CHAPTER = [("A Long Day", [
     (None, f"Part {n} of the day went by like the part before it." , "paragraph" if n % 3 == 0 else "sentence")
@@ -120,7 +120,7 @@ def test_each_voice_is_levelled_once_and_the_file_lands_on_target(rendered):
 
 
 def _part_of(lengths_s, keys, rate=22050):
-    from audiobook.assemble import Part, Piece
+    from audiobook.audio.assemble import Part, Piece
 
     part, pos = Part(0, 0, rate), rate
     for n, (length, key) in enumerate(zip(lengths_s, keys)):
@@ -133,7 +133,7 @@ def _part_of(lengths_s, keys, rate=22050):
 def test_blocks_are_cut_by_content_so_an_edit_leaves_other_blocks_alone():
     import hashlib
 
-    from audiobook.assemble import BLOCK_MAX, plan_blocks
+    from audiobook.audio.assemble import BLOCK_MAX, plan_blocks
 
     keys = [hashlib.sha256(str(n).encode()).hexdigest() for n in range(200)]
     part = _part_of([12.0] * 200, keys)

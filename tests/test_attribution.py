@@ -9,7 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audiobook import attribution, quotes, roster
+from audiobook.speakers import attribution
+from audiobook.text import quotes
+from audiobook.speakers import roster
 from audiobook.model import NARRATOR, Cast, CastEntry
 
 DATA = Path(__file__).parent / "data" / "attribution"

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from audiobook.cache import ClipCache, clip_key
-from audiobook.engines import get_engine
+from audiobook.audio.cache import ClipCache, clip_key
+from audiobook.audio.engines import get_engine
 from audiobook.model import Clip, VoiceSettings
-from audiobook.render import Job, render_jobs
+from audiobook.audio.render import Job, render_jobs
 
 BASE = Clip("Good morning to you all.", VoiceSettings("en-us+f3"), 0, 0)
 

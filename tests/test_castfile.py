@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from audiobook.castfile import load_cast_file, write_cast_file
-from audiobook.engines import get_engine
+from audiobook.speakers.castfile import load_cast_file, write_cast_file
+from audiobook.audio.engines import get_engine
 from audiobook.errors import CastFileError, OutputError
 from audiobook.model import Cast, CastEntry
 

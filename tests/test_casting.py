@@ -6,9 +6,9 @@ import random
 
 import pytest
 
-from audiobook.casting import assign_voices, describe_cast, make_cast, voice_settings
-from audiobook.engines import get_engine
-from audiobook.engines.espeak_catalog import variants
+from audiobook.speakers.casting import assign_voices, describe_cast, make_cast, voice_settings
+from audiobook.audio.engines import get_engine
+from audiobook.audio.engines.espeak_catalog import variants
 from audiobook.model import (NARRATOR, Cast, CastEntry, Chapter, ChapterScript, Character, Roster,
                              Script, Segment)
 

@@ -3,9 +3,9 @@ import time
 
 import pytest
 
-from audiobook.chapters import heading_words, split_chapters
+from audiobook.text.chapters import heading_words, split_chapters
 from audiobook.model import Document
-from audiobook.reader import read_inputs
+from audiobook.text.reader import read_inputs
 
 BODY = "The wind rose over the hills and the riders went on through the night.\n"
 

@@ -9,7 +9,7 @@ import pytest
 from test_build import make_book, options
 
 from audiobook.build import build_book
-from audiobook.check import check_outdir
+from audiobook.publish.check import check_outdir
 from audiobook.errors import InputError
 
 
@@ -29,7 +29,7 @@ def test_a_fresh_build_passes_every_check(good):
 
 
 def test_room_tone_is_a_quiet_room_not_digital_silence(good):
-    from audiobook.check import measure
+    from audiobook.publish.check import measure
 
     for path in sorted(good.glob("*.mp3")):
         floor = measure(path).noise_floor_db

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from audiobook.cli import main
+from audiobook.cli.app import main
 
 ROOT = Path(__file__).parent.parent
 SEEDS = ROOT / "seeds"

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from audiobook import cli, pipeline
+from audiobook.cli import app as cli
+from audiobook import pipeline
 
 ROOT = Path(__file__).parent.parent
 MILA = ROOT / "seeds" / "002_ae557fbbbf91644b.txt"

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from audiobook.engines import engine_names, get_engine
-from audiobook.engines.pyttsx3_engine import plausible_seconds, split_text
+from audiobook.audio.engines import engine_names, get_engine
+from audiobook.audio.engines.pyttsx3_engine import plausible_seconds, split_text
 from audiobook.errors import EngineError
 from audiobook.model import VoiceSettings
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from audiobook.normalize import spoken_text
+from audiobook.text.normalize import spoken_text
 
 ROOT = Path(__file__).parent.parent
 TIMEOUT = 60

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from audiobook.language import DETECTABLE, detect_languages, main_language, segment_language
+from audiobook.text.language import DETECTABLE, detect_languages, main_language, segment_language
 from audiobook.model import Segment
 
 EVERYTHING = set(DETECTABLE)
@@ -133,7 +133,7 @@ def test_the_same_text_always_gets_the_same_answer():
     ("\u3053\u3093\u306b\u3061\u306f", "ja"),
 ])
 def test_a_script_of_its_own_names_the_language_without_a_model(text, lang):
-    from audiobook.language import script_language, segment_language
+    from audiobook.text.language import script_language, segment_language
 
     assert script_language(text) == lang
     assert segment_language(text, "en", {"en", lang}) == lang
@@ -141,7 +141,7 @@ def test_a_script_of_its_own_names_the_language_without_a_model(text, lang):
 
 
 def test_a_latin_line_with_one_foreign_name_stays_in_the_main_language():
-    from audiobook.language import script_language
+    from audiobook.text.language import script_language
 
     assert script_language("He wrote \u05e9\u05dc\u05d5\u05dd on the wall of the old house.") is None
 
@@ -152,7 +152,7 @@ def test_names_with_a_foreign_looking_particle_stay_in_the_main_language(text):
 
 
 def test_a_book_loads_lingua_only_for_the_languages_it_hints_at():
-    from audiobook.language import language_hints
+    from audiobook.text.language import language_hints
 
     assert language_hints("La vida es un viaje sin destino", "en") >= {"es"}
     assert language_hints("He said that it was a fine day for a walk.", "en") is None

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from audiobook.errors import CastFileError
-from audiobook.lexicon import Lexicon
+from audiobook.text.lexicon import Lexicon
 
 SHIPPED = Path(__file__).parent.parent / "voices" / "lexicon.toml"
 

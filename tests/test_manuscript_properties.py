@@ -5,10 +5,10 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from audiobook.chapters import split_chapters
+from audiobook.text.chapters import split_chapters
 from audiobook.model import Document
-from audiobook.quotes import find_quotes, paragraph_spans
-from audiobook.segments import segment_chapter
+from audiobook.text.quotes import find_quotes, paragraph_spans
+from audiobook.text.segments import segment_chapter
 
 # Pieces that exercise the tricky paths: marks of every style, headings, breaks, CRLF.
 PIECES = [

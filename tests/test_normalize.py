@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from audiobook.normalize import spoken_text
+from audiobook.text.normalize import spoken_text
 
 ESPEAK = shutil.which("espeak-ng")
 VOICE = {"en": "en-us", "es": "es", "fr": "fr"}

@@ -10,7 +10,7 @@ from audio_utils import median_pitch_hz, pcm, probe
 
 from audiobook.errors import InputError
 from audiobook.pipeline import prepare, prepare_from_cast
-from audiobook.preview import PREVIEW_WORDS, clip_words, plan_previews, render_previews
+from audiobook.audio.preview import PREVIEW_WORDS, clip_words, plan_previews, render_previews
 
 ROOT = Path(__file__).parent.parent
 MILA = ROOT / "seeds" / "002_ae557fbbbf91644b.txt"

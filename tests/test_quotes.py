@@ -3,8 +3,8 @@ import time
 
 import pytest
 
-from audiobook.quotes import find_quotes, paragraph_spans
-from audiobook.reader import read_inputs
+from audiobook.text.quotes import find_quotes, paragraph_spans
+from audiobook.text.reader import read_inputs
 
 
 def contents(text):

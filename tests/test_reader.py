@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from audiobook.errors import InputError
-from audiobook.reader import read_inputs
+from audiobook.text.reader import read_inputs
 
 TEXT = "Chapter 1\n\n\u201cCaf\u00e9?\u201d asked Jos\u00e9. \u00bfQu\u00e9 tal?\n"
 

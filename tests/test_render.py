@@ -6,11 +6,11 @@ import wave
 
 import pytest
 
-from audiobook.cache import ClipCache, clip_key
-from audiobook.engines import get_engine
+from audiobook.audio.cache import ClipCache, clip_key
+from audiobook.audio.engines import get_engine
 from audiobook.errors import EngineError
 from audiobook.model import Clip, VoiceSettings
-from audiobook.render import Job, render_jobs
+from audiobook.audio.render import Job, render_jobs
 
 LINES = [
     ("It was the best of times, it was the worst of times.", "en-us+f3"),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from audiobook import quotes, roster
+from audiobook.text import quotes
+from audiobook.speakers import roster
 from audiobook.model import Cast, CastEntry, Roster
 
 DATA = Path(__file__).parent / "data" / "attribution"

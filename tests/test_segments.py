@@ -1,11 +1,11 @@
 import re
 import time
 
-from audiobook.chapters import split_chapters
+from audiobook.text.chapters import split_chapters
 from audiobook.model import Attribution, Document
-from audiobook.quotes import find_quotes
-from audiobook.reader import read_inputs
-from audiobook.segments import MAX_CHARS, segment_chapter
+from audiobook.text.quotes import find_quotes
+from audiobook.text.reader import read_inputs
+from audiobook.text.segments import MAX_CHARS, segment_chapter
 
 
 def segment_all(doc, speakers=None):

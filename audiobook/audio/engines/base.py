@@ -1,0 +1,55 @@
+"""The small interface every TTS engine implements."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import ClassVar
+
+from audiobook.model import Gender, VoiceInfo, VoiceSettings
+
+
+class Engine(ABC):
+    name: ClassVar[str]
+
+    @abstractmethod
+    def check(self) -> None:
+        """Raise EngineError/ToolMissingError saying how to fix a missing dependency."""
+
+    @abstractmethod
+    def version(self) -> str:
+        """Part of the clip cache key: a new engine version re-renders clips."""
+
+    @abstractmethod
+    def voices(self) -> list[VoiceInfo]:
+        """Every voice id this engine accepts for casting, listed."""
+
+    @abstractmethod
+    def supported_languages(self) -> set[str]:
+        """ISO 639-1 codes this engine can speak."""
+
+    @abstractmethod
+    def casting_pool(self, language: str, gender: Gender | None) -> list[str]:
+        """Voice ids to cast from, best first, for a language and gender.
+
+        ``gender=None`` is asked for the narrator: engines may order that pool
+        so the narrator stands apart from the characters.
+        """
+
+    @abstractmethod
+    def language_variant(self, voice: str, language: str) -> str | None:
+        """The same character's voice speaking another language, or None."""
+
+    @abstractmethod
+    def is_valid_voice(self, voice: str) -> bool: ...
+
+    @abstractmethod
+    def render(self, text: str, settings: VoiceSettings, path: Path) -> None:
+        """Write ``text`` spoken with ``settings`` as a mono 16-bit WAV at ``path``.
+
+        Must be deterministic: the same text and settings give the same audio
+        whatever was rendered before in this process.
+        """
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        pass

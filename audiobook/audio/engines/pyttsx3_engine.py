@@ -1,0 +1,199 @@
+"""The default engine: pyttsx3 driving libespeak-ng.
+
+pyttsx3 2.99 has traps this module (and its worker) work around:
+- its espeak driver polls a synthesis thread with 10 ms sleeps and appends
+  audio to one bytes object: the worker calls the same libespeak-ng functions
+  through pyttsx3's own binding in synchronous mode instead (~6x faster);
+  very long text is still spoken in pieces of at most MAX_PIECE characters;
+- espeak's state persists between utterances: every clip is spoken by a
+  fresh fork of the worker (see pyttsx3_worker), so a clip is the same
+  whatever was rendered before it;
+- a clip may still come out empty or truncated: every clip is checked
+  (exists, parses, duration plausible for its text);
+- it is neither fork- nor thread-safe once speaking: it only ever runs in a
+  child process of its own (see _VoiceWorker), which forks before speaking.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import wave
+from pathlib import Path
+
+from audiobook.errors import EngineError
+from audiobook.model import Gender, VoiceInfo, VoiceSettings
+from audiobook.audio.engines import hookimpl
+from audiobook.audio.engines.base import Engine
+from audiobook.audio.engines.espeak_catalog import (
+    FEMALE_VARIANTS,
+    MALE_VARIANTS,
+    PREFERRED_BASES,
+    base_voices,
+    espeak_version,
+    split_id,
+    variants,
+)
+
+DEFAULT_RATE = 175  # words per minute
+DEFAULT_PITCH = 50
+SAMPLE_RATE = 22050  # what the espeak driver writes
+MAX_PIECE = 400  # characters per utterance; see the module docstring
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
+
+
+@hookimpl
+def register_engines(register):
+    register(Pyttsx3Engine)
+
+
+def split_text(text: str, limit: int = MAX_PIECE) -> list[str]:
+    """Pieces of at most ``limit`` characters, cut at sentence ends, then spaces."""
+    pieces: list[str] = []
+    for sentence in _SENTENCE_END.split(text):
+        while len(sentence) > limit:
+            cut = sentence.rfind(" ", 0, limit)
+            cut = cut if cut > limit // 2 else limit
+            pieces.append(sentence[:cut])
+            sentence = sentence[cut:].lstrip()
+        if pieces and len(pieces[-1]) + 1 + len(sentence) <= limit:
+            pieces[-1] = f"{pieces[-1]} {sentence}"
+        elif sentence:
+            pieces.append(sentence)
+    return [p for p in pieces if p.strip()]
+
+
+def plausible_seconds(text: str, rate: int) -> tuple[float, float]:
+    """Bounds on how long espeak takes to say ``text`` at ``rate`` wpm."""
+    words = max(1, len(re.findall(r"\w+", text)))
+    expected = words * 60.0 / rate
+    return expected * 0.25, expected * 4.0 + 1.5
+
+
+class Pyttsx3Engine(Engine):
+    name = "pyttsx3"
+
+    def __init__(self) -> None:
+        self._child: _VoiceWorker | None = None
+
+    def check(self) -> None:
+        base_voices()  # raises ToolMissingError with the apt-get hint
+        try:
+            import pyttsx3  # noqa: F401
+        except ImportError as exc:  # pragma: no cover - a dependency
+            raise EngineError(f"pyttsx3 is not installed ({exc}); run `make setup`") from exc
+
+    def version(self) -> str:
+        from importlib.metadata import version
+
+        return f"pyttsx3 {version('pyttsx3')}; {espeak_version()}"
+
+    def voices(self) -> list[VoiceInfo]:
+        out = []
+        for base in base_voices().values():
+            for pool, gender in ((FEMALE_VARIANTS, "female"), (MALE_VARIANTS, "male")):
+                for v in pool:
+                    if v in variants():
+                        out.append(VoiceInfo(f"{base.tag}+{v}", f"{base.name}, {variants()[v].name}",
+                                             base.language, gender))  # type: ignore[arg-type]
+        return out
+
+    def supported_languages(self) -> set[str]:
+        return {b.language for b in base_voices().values()}
+
+    def casting_pool(self, language: str, gender: Gender | None) -> list[str]:
+        bases = [b for b in PREFERRED_BASES.get(language, ()) if b in base_voices()]
+        bases += [t for t, b in base_voices().items() if b.language == language and t not in bases]
+        pool = FEMALE_VARIANTS if gender == "female" else MALE_VARIANTS
+        if gender is None and len(bases) > 1:
+            # The narrator (no gender) starts on the second accent, so it
+            # never shares an accent with the first characters cast.
+            bases = bases[1:] + bases[:1]
+        return [f"{b}+{v}" for b in bases for v in pool if v in variants()]
+
+    def language_variant(self, voice: str, language: str) -> str | None:
+        base, variant = split_id(voice)
+        if base in base_voices() and base_voices()[base].language == language:
+            return voice
+        targets = [b for b in PREFERRED_BASES.get(language, ()) if b in base_voices()]
+        targets += [t for t, b in base_voices().items() if b.language == language]
+        if not targets:
+            return None
+        return f"{targets[0]}+{variant}" if variant else targets[0]
+
+    def is_valid_voice(self, voice: str) -> bool:
+        base, variant = split_id(voice)
+        return base in base_voices() and (variant is None or variant in variants())
+
+    def _espeak_name(self, voice: str) -> str:
+        base, variant = split_id(voice)
+        if not self.is_valid_voice(voice):
+            raise EngineError(f"unknown voice {voice!r}; list valid ones with `audiobook voices`")
+        ident = base_voices()[base].identifier
+        return f"{ident}+{variant}" if variant else ident
+
+    def _worker(self) -> "_VoiceWorker":
+        # One child per engine is enough: it never speaks itself, it forks a
+        # fresh speaker per clip, so no voice ever inherits another's state.
+        if self._child is None or not self._child.alive():
+            self._child = _VoiceWorker()
+        return self._child
+
+    def render(self, text: str, settings: VoiceSettings, path: Path) -> None:
+        text = _CONTROL.sub(" ", text).strip()
+        if not re.search(r"\w", text):
+            raise EngineError(f"nothing to speak in {text[:40]!r}")
+        name = self._espeak_name(settings.voice)
+        rate = settings.rate or DEFAULT_RATE
+        pitch = DEFAULT_PITCH if settings.pitch is None else settings.pitch
+        self._worker().render(split_text(text), name, rate, pitch, path)
+        with wave.open(str(path), "rb") as w:
+            seconds = w.getnframes() / w.getframerate()
+        low, high = plausible_seconds(text, rate)
+        if not low <= seconds <= high:
+            raise EngineError(f"clip for {text[:60]!r} lasts {seconds:.2f} s, "
+                              f"expected {low:.2f}-{high:.2f} s")
+
+    def close(self) -> None:
+        if self._child is not None:
+            self._child.close()
+            self._child = None
+
+
+class _VoiceWorker:
+    """A child process speaking through pyttsx3, fed JSON lines on stdin.
+
+    A plain subprocess rather than multiprocessing: engines live inside
+    daemonic pool workers, which may not start multiprocessing children.
+    """
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "audiobook.audio.engines.pyttsx3_worker"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def render(self, pieces: list[str], name: str, rate: int, pitch: int, path: Path) -> None:
+        request = {"pieces": pieces, "voice": name, "rate": rate, "pitch": pitch, "path": str(path)}
+        try:
+            self.proc.stdin.write(json.dumps(request) + "\n")
+            self.proc.stdin.flush()
+            reply = json.loads(self.proc.stdout.readline() or '{"error": "espeak worker died"}')
+        except (BrokenPipeError, ValueError) as exc:
+            reply = {"error": f"espeak worker failed: {exc}"}
+        if "error" in reply:
+            self.close()
+            raise EngineError(reply["error"])
+
+    def close(self) -> None:
+        if self.alive():
+            self.proc.stdin.close()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()

@@ -1,0 +1,309 @@
+"""The `audiobook` command line.
+
+Command bodies only gather options, call one library function and render
+its result. `main()` is the one error boundary: a library error becomes one
+`Error: ...` line on stderr and exit 1, never a traceback. Nothing heavy
+(engine, lingua, the pipeline) is loaded until a command runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+import warnings
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from audiobook import __version__
+from audiobook.audio.engines import DEFAULT_ENGINE
+from audiobook.errors import AudiobookError, InputError
+from audiobook.model import NARRATOR
+
+app = typer.Typer(
+    name="audiobook",
+    help="Turn plain-text manuscripts into multi-voice audiobooks.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+DEBUG_ENV = "AUDIOBOOK_DEBUG"
+_debug = {"on": False}
+
+Inputs = Annotated[list[Path], typer.Argument(
+    help="Manuscript: a .txt file, or a folder of .txt files read in name order.",
+    show_default=False)]
+CastOption = Annotated[Path | None, typer.Option(
+    "--cast", metavar="FILE",
+    help="Cast file (TOML): characters, aliases, genders, voices. See voices/seeds.toml.")]
+EncodingOption = Annotated[str | None, typer.Option(
+    "--encoding", help="Text encoding of the input files when not UTF-8, e.g. cp1252.")]
+EngineOption = Annotated[str, typer.Option("--engine", help="Speech engine to use.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"audiobook {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    debug: Annotated[bool, typer.Option(
+        "--debug", help=f"Show the traceback of an unexpected error (or set {DEBUG_ENV}=1).")] = False,
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+) -> None:
+    _debug["on"] = debug or _debug["on"]
+
+
+def _prepare(inputs: list[Path], cast_file: Path | None, encoding: str | None, engine: str):
+    from audiobook.pipeline import prepare
+
+    return prepare(inputs, cast_file, encoding, engine)
+
+
+def script(
+    inputs: Inputs,
+    cast_file: CastOption = None,
+    as_json: JsonOption = False,
+    explain: Annotated[bool, typer.Option(
+        "--explain", help="Show which attribution rule chose each dialogue line's speaker.")] = False,
+    encoding: EncodingOption = None,
+    engine: EngineOption = DEFAULT_ENGINE,
+) -> None:
+    """The segmented script: narration and dialogue, speaker, language, voice."""
+    prepared = _prepare(inputs, cast_file, encoding, engine)
+    if as_json:
+        _echo_json(script_json(prepared.script, explain))
+    else:
+        _print_script(prepared.script, explain)
+
+
+def cast(
+    inputs: Inputs,
+    cast_file: CastOption = None,
+    as_json: JsonOption = False,
+    write: Annotated[Path | None, typer.Option(
+        "--write", metavar="FILE",
+        help="Save this cast as an editable cast file, to tune and pass back with --cast.")] = None,
+    encoding: EncodingOption = None,
+    engine: EngineOption = DEFAULT_ENGINE,
+) -> None:
+    """Who speaks, how much, in which languages and voices: one row per character."""
+    from audiobook.speakers.casting import describe_cast
+
+    prepared = _prepare(inputs, cast_file, encoding, engine)
+    rows = describe_cast(prepared.script, prepared.cast)
+    if write is not None:
+        from audiobook.speakers.castfile import write_cast_file
+
+        notes = {row.name: _cast_note(row) for row in rows}
+        write_cast_file(prepared.cast, write, notes)
+    if as_json:
+        _echo_json({"main_language": prepared.script.main_language,
+                    "cast": [asdict(row) for row in rows]})
+    else:
+        _print_cast(rows)
+    if write is not None:
+        _note(f"Wrote the cast to {write}; edit it, then use it with --cast {write}")
+
+
+def preview(
+    inputs: Annotated[list[Path] | None, typer.Argument(
+        help="Manuscript: a .txt file or a folder. Optional with --text and --cast.",
+        show_default=False)] = None,
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", metavar="DIR", help="Folder to write the preview MP3s into.")] = Path("previews"),
+    cast_file: CastOption = None,
+    character: Annotated[str | None, typer.Option(
+        "--character", metavar="NAME",
+        help="Only this character's voice (a name or alias, or `narrator`).")] = None,
+    text: Annotated[str | None, typer.Option(
+        "--text", help="Speak this line instead of lines from the book, e.g. to try a lexicon respelling.")] = None,
+    encoding: EncodingOption = None,
+    engine: EngineOption = DEFAULT_ENGINE,
+) -> None:
+    """Short audio samples of each voice, in the character's own lines."""
+    from audiobook.audio.preview import render_previews
+
+    if inputs:
+        prepared = _prepare(inputs, cast_file, encoding, engine)
+    elif text is not None:
+        from audiobook.pipeline import prepare_from_cast
+
+        prepared = prepare_from_cast(cast_file, engine)
+    else:
+        raise InputError("name a manuscript to preview, or give --text \"...\" "
+                         "(with --cast FILE --character NAME for a character's voice)")
+    for path in render_previews(prepared, output, character, prepared.tts, text=text):
+        typer.echo(str(path))
+
+
+def voices(
+    language: Annotated[str | None, typer.Option(
+        "--language", "-l", metavar="CODE", help="Only voices for this language (ISO 639-1, e.g. en, es).")] = None,
+    as_json: JsonOption = False,
+    engine: EngineOption = DEFAULT_ENGINE,
+) -> None:
+    """The voices the engine offers (ids to use in a cast file)."""
+    from audiobook.audio.engines import get_engine
+
+    tts = get_engine(engine)
+    found = tts.voices()
+    if language is not None:
+        code = language.strip().lower()
+        found = [v for v in found if v.language == code or v.id.split("+")[0] == code]
+        if not found:
+            raise InputError(f"no {engine} voice speaks {language!r}; languages: "
+                             + ", ".join(sorted(tts.supported_languages())))
+    if as_json:
+        _echo_json([asdict(v) for v in found])
+        return
+    table = _table("Voice id", "Name", "Language", "Gender")
+    for v in found:
+        table.add_row(v.id, v.name, v.language, v.gender or "")
+    _console().print(table)
+
+
+def _register_commands() -> None:
+    """Commands in the order a user needs them."""
+    from audiobook.cli.build_cmd import build, check
+
+    for command in (build, script, cast, preview, voices, check):
+        app.command()(command)
+
+
+_register_commands()
+
+
+def script_json(script, explain: bool = False) -> dict[str, Any]:
+    """`script --json` exactly as the contract states it (plus `rule` with --explain)."""
+    chapters = []
+    for chapter_script in script.chapters:
+        segments = []
+        for seg in chapter_script.segments:
+            row = {"kind": seg.kind, "text": seg.text, "start": seg.start, "end": seg.end,
+                   "speaker": seg.speaker, "language": seg.language, "voice": seg.voice}
+            if explain:
+                row["rule"] = seg.rule
+            segments.append(row)
+        chapter = chapter_script.chapter
+        chapters.append({"title": chapter.title, "source": chapter.source, "segments": segments})
+    return {"chapters": chapters}
+
+
+def _print_script(script, explain: bool) -> None:
+    # Plain lines, not a rich table: a novel has tens of thousands of rows.
+    names = [len(c.name) for c in script.roster.characters] or [8]
+    width = min(max(names + [9]), 24)
+    for chapter_script in script.chapters:
+        chapter = chapter_script.chapter
+        typer.echo(f"== {chapter.title}  ({chapter.source})")
+        for seg in chapter_script.segments:
+            who = seg.speaker or "narrator" if seg.kind == "dialogue" else "-"
+            rule = f"  [{seg.rule or 'unattributed'}]" if explain and seg.kind == "dialogue" else ""
+            text = " ".join(seg.text.split())
+            typer.echo(f"{seg.start:>7} {seg.kind[:4]:<4} {who[:width]:<{width}} {seg.language:<3} "
+                       f"{seg.voice:<16} {text}{rule}")
+        typer.echo("")
+
+
+def _print_cast(rows) -> None:
+    table = _table("Name", "Gender", "Lines", "Languages", "Voice", "From")
+    for row in rows:
+        voices = [row.voice] + [f"{lang}: {v}" for lang, v in row.voices.items() if v != row.voice]
+        settings = [f"rate {row.rate}"] if row.rate is not None else []
+        settings += [f"pitch {row.pitch}"] if row.pitch is not None else []
+        gender = row.gender or ("-" if row.name == NARRATOR else "?")
+        table.add_row(row.name, gender, str(row.lines), ", ".join(row.languages) or "-",
+                      "\n".join(voices + ([", ".join(settings)] if settings else [])),
+                      "cast file" if row.from_file else "auto")
+    _console().print(table)
+
+
+def _cast_note(row) -> str:
+    languages = ", ".join(row.languages) or "none"
+    if row.name == NARRATOR:
+        return f"reads {row.lines} segment{'s' * (row.lines != 1)}; languages: {languages}"
+    return f"{row.lines} line{'s' * (row.lines != 1)}; languages: {languages}"
+
+
+def _table(*columns: str):
+    from rich.table import Table
+
+    table = Table(*columns, box=None, header_style="bold", pad_edge=False)
+    return table
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    # Piped output is read by scripts: rows stay whole instead of wrapping at 80 columns.
+    width = None if stream.isatty() else 10_000
+    return Console(file=stream, width=width, highlight=False, soft_wrap=False)
+
+
+def _echo_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=1))
+
+
+def _note(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def _error(message: str) -> None:
+    # One line, whatever the message holds: scripts read stderr line by line.
+    typer.echo("Error: " + " ".join(str(message).split()), err=True)
+
+
+def _usage_error(exc: Exception) -> None:
+    try:
+        from typer import rich_utils
+
+        rich_utils.rich_format_error(exc)
+    except Exception:  # noqa: BLE001 - formatting is best effort; the plain form always works
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()
+        else:
+            _error(str(exc))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; the exit status is returned (the console script exits with it)."""
+    _debug["on"] = os.environ.get(DEBUG_ENV, "") not in ("", "0")
+    if not _debug["on"]:
+        # A library's warning on stderr (pydub looking for ffmpeg at import)
+        # would break the promise of one line per error.
+        warnings.simplefilter("ignore")
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(args=argv, prog_name="audiobook", standalone_mode=False)
+    except AudiobookError as exc:
+        _error(str(exc) or type(exc).__name__)
+        return 1
+    except (typer.Abort, KeyboardInterrupt):
+        return 130  # the user pressed Ctrl-C (or EOF at a prompt): they know, say nothing
+    except typer.TyperException as exc:
+        _usage_error(exc)  # usage errors look as typer shows them, status 2
+        return exc.exit_code
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        if _debug["on"]:
+            traceback.print_exc()
+        _error(f"unexpected {type(exc).__name__}: {exc}. This is a bug in audiobook; please report "
+               f"it with the command you ran (rerun with --debug or {DEBUG_ENV}=1 for details)")
+        return 1
+    return result if isinstance(result, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,170 @@
+"""Mentions that tie text to characters: appositions, vocatives, unnamed
+speakers known by their tag, and a first-person narrator's own name.
+
+Shared by the roster (which builds characters from them) and the sieve
+(which uses them to pick or rule out a speaker).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from audiobook.speakers.tags import TagReader, compile_names, description_gender, head_noun, is_person
+from audiobook.model import Cast, Character, Quote, Roster
+from audiobook.speakers.names import HONORIFICS, NOT_NAMES, NOUN_GENDER, honorific_key
+
+_TOKEN = r"[A-ZÀ-ÖØ-Þ][\w’'-]*\w"
+
+APPOS_BEFORE = re.compile(  # "Mila's sister, Sofia," / "Her manager, Carlos," / "the coachman Deniska"
+    rf"(?:(?:[Hh]is|[Hh]er|[Tt]heir|[Mm]y|[Oo]ur|[Tt]he|[Aa]n?|{_TOKEN}['’]s)\s+(?:[a-z]+\s+)?)"
+    rf"(?P<noun>[a-z]+),?\s+(?P<name>{_TOKEN})")
+APPOS_AFTER = re.compile(  # "Olga Ivanovna, the widow of ..."
+    rf"(?P<name>{_TOKEN}),\s+(?:[Hh]is|[Hh]er|[Tt]heir|[Tt]he|[Aa]n?)\s+(?:[a-z]+\s+)?(?P<noun>[a-z]+)\b")
+
+
+def descriptors(text: str, roster: Roster) -> dict[str, set[str]]:
+    """Nouns that describe each character by apposition ('the coachman Deniska')."""
+    found: dict[str, set[str]] = defaultdict(set)
+    names = alias_index(roster)
+    for rx in (APPOS_BEFORE, APPOS_AFTER):
+        for m in rx.finditer(text):
+            noun = m.group("noun")
+            who = names.get(m.group("name"))
+            if who and (noun in NOUN_GENDER):
+                found[who].add(noun)
+    return found
+
+
+def described_speakers(text: str, quotes: list[Quote], characters: list[Character]) -> list[Character]:
+    """Unnamed people who speak more than once ('the old woman said') become characters."""
+    reader = TagReader(compile_names([a for c in characters for a in c.aliases]))
+    counts: Counter = Counter()
+    for q in quotes:
+        if not q.is_speech:
+            continue
+        m = reader.after(text[q.outer_end:q.outer_end + 80])
+        if m and m.kind == "description" and (is_person(m.text) or head_noun(m.text) not in _NOT_SPEAKERS):
+            words = m.text.split()
+            if words[0].lower() in ("the", "a", "an"):
+                counts["the " + " ".join(words[1:])] += 1
+    taken = {a.lower() for c in characters for a in c.aliases}
+    # "the coachman" is Deniska when the text said "the coachman Deniska".
+    named = {noun for nouns in descriptors(text, Roster(characters)).values() for noun in nouns}
+    titled = defaultdict(list)  # "the count" is the one Count of the book
+    for c in characters:
+        for hon in {honorific_key(a.split()[0]) for a in c.aliases if honorific_key(a.split()[0]) in HONORIFICS}:
+            titled[hon].append(c)
+    out = []
+    for phrase, n in counts.items():
+        # "the coachman" is the one coachman named by apposition, and "the young
+        # girl" too vague to be anyone in particular; but "the pale young
+        # gentleman" is one person, not every gentleman the book ever named.
+        specific = head_noun(phrase) in GENERIC_NOUNS and len(phrase.split()) >= 4
+        by_noun = head_noun(phrase) in named and not specific
+        if phrase in taken or by_noun or phrase.endswith("voice"):
+            continue
+        title = titled.get(head_noun(phrase), [])
+        if len(phrase.split()) == 2 and len(title) == 1:
+            title[0].aliases.append(phrase)
+            continue
+        out.append(Character(phrase, [phrase], description_gender(phrase), n))
+    return out
+
+
+GENERIC_NOUNS = set("man woman gentleman lady boy girl fellow person child stranger youth".split())
+# Heads of phrases that follow a speech verb without being its subject.
+_NOT_SPEAKERS = set("day morning evening night time moment way question word words thing things truth "
+                    "same other next first last rest end story name".split())
+
+_VOCATIVE_END = r",\s*(?P<v>[\w’'-]+(?:\s+[\w’'-]+)?)\s*[,.!?;—–-]*\s*$"
+_VOCATIVE_START = r"^\s*(?:(?:[Oo]h|[Aa]h|[Ww]ell|[Dd]ear|[Mm]y dear|[Yy]es|[Nn]o),?\s+)?(?P<v>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?)\s*[,!]"
+
+
+# "I have told you a hundred times, Miguel, and you ask again": a name set off
+# by commas and followed by lower-case words, so not a list ("Jane, Mary, Bob").
+_VOCATIVE_MID = r"(?<![A-Z][\w’'-]),\s*(?P<v>[A-Z][\w’'-]*),\s+[a-z]"
+_CONJUNCTIONS = {"And", "But", "Or", "Nor", "Then", "So", "If", "As", "For"}
+
+
+def vocatives(quote_text: str, names: dict[str, str]) -> list[str]:
+    """Characters a quote addresses by name ('You killed it out there, mila,')."""
+    out = []
+    for rx in (_VOCATIVE_START, _VOCATIVE_END, _VOCATIVE_MID):
+        for clause in re.split(r"(?<=[.!?])\s+", quote_text) if rx is not _VOCATIVE_START else [quote_text]:
+            m = re.search(rx, clause)
+            if m:
+                words = m.group("v")
+                if words.split()[0] in _CONJUNCTIONS and len(words.split()) > 1:
+                    continue  # "And Fernand, too, is invited!" talks about Fernand
+                who = names.get(words) or names.get(words.capitalize()) or names.get(words.split()[-1])
+                if who and who not in out:
+                    out.append(who)
+    return out
+
+
+def narrator_name(text: str, quotes: list[Quote], roster: Roster) -> str | None:
+    """The first-person narrator's own name ("Pip"): others say it in their
+    speech far more often than the narration does, since the narration says "I"."""
+    if not roster.first_person or not roster.characters:
+        return None
+    index = alias_index(roster)
+    names = re.compile(compile_names(list(index)))
+    spoken, told, at = Counter(), Counter(), 0
+    for q in sorted(quotes, key=lambda q: q.start):
+        for m in names.finditer(text, at, q.outer_start):
+            told[index.get(m.group(0))] += 1
+        if q.is_speech:
+            for m in names.finditer(text, q.start, q.end):
+                spoken[index.get(m.group(0))] += 1
+        at = max(at, q.outer_end)
+    for m in names.finditer(text, at):
+        told[index.get(m.group(0))] += 1
+    best = max(spoken, key=lambda n: spoken[n] - 3 * told[n], default=None)
+    if best and spoken[best] >= 5 and spoken[best] >= 3 * told[best]:
+        return best
+    return None
+
+
+def alias_index(roster: Roster) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for c in roster.characters:
+        for a in c.aliases:
+            index.setdefault(a, c.name)
+    return index
+
+
+def with_cast(cast: Cast, found: list[Character]) -> list[Character]:
+    """The cast file's characters, plus any found character it does not list."""
+    listed = [Character(name, _unique([name, *e.aliases]), e.gender, 0, True)
+              for name, e in cast.characters.items()]
+    exact = {a.lower(): c for c in listed for a in c.aliases}
+    tokens = defaultdict(set)
+    for c in listed:
+        for a in c.aliases:
+            for t in a.split():
+                if honorific_key(t) not in HONORIFICS and t.lower() not in NOT_NAMES:
+                    tokens[t.lower()].add(c.name)
+    by_name = {c.name: c for c in listed}
+    extra = []
+    for c in found:
+        home = next((exact[a.lower()] for a in c.aliases if a.lower() in exact), None)
+        if home is None:
+            owners = {o for a in c.aliases if len(a.split()) == 1 for o in tokens.get(a.lower(), ())}
+            if len(owners) > 1:
+                # "Konstantin": the entry "Konstantin Zvonik" rather than "Konstantin Zvonik's wife".
+                size = {o: min(len(a.split()) for a in by_name[o].aliases) for o in owners}
+                owners = {o for o in owners if size[o] == min(size.values())}
+            home = by_name[owners.pop()] if len(owners) == 1 else None
+        if home is None:
+            extra.append(c)
+            continue
+        home.mentions += c.mentions
+        home.gender = home.gender or c.gender
+        # The text's own spellings of a listed character help find it in tags.
+        home.aliases = _unique([*home.aliases, *c.aliases])
+    return listed + extra
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(i for i in items if i))

@@ -1,0 +1,406 @@
+"""Find the quoted spans of a document and tell speech from titles and scare quotes.
+
+The book's own dialogue style is detected once per document: double marks
+(straight and curly together, since many files mix them), single marks, « »
+(either direction), „ “, and paragraphs opened by a dialogue dash (Spanish
+``—¿Cómo estás? —preguntó Sofía.``). Marks of the other styles are then plain
+characters, which is what keeps nested quotes inside their outer quote and
+apostrophes out of the way of double-quoted books.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from audiobook.model import Quote
+
+_SPACE = " \t\r\n\f\v\u00a0\u202f\u2009\ufeff"
+# Lines end at LF, CRLF or a lone CR (classic Mac OS files).
+_NEWLINE = r"(?:\r\n|\r(?!\n)|\n)"
+_BLANK_LINE = re.compile(rf"{_NEWLINE}[ \t\f\v\u00a0\ufeff]*{_NEWLINE}")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
+_WRAP_WIDTH = 100
+_DASHES = "\u2014\u2015"
+_DASH_OPEN = re.compile(r"[\u2014\u2015\u2013][ \u00a0\u202f]?[\w¿¡«\"\u201c]")
+
+
+@dataclass(frozen=True)
+class _Style:
+    opens: str
+    closes: str
+    straight: str = ""  # marks that open and close; role told by the letters around them
+
+    @property
+    def marks(self) -> re.Pattern[str]:
+        return re.compile("[" + re.escape(self.opens + self.closes + self.straight) + "]")
+
+
+_REOPEN = re.compile("[ \t\r\n\u00a0]+\u201c")
+_STRONG_SINGLE_CLOSE = re.compile("[.,!?;\u2026\u2014-]['\u2019](?!\\w)")
+_DOUBLE = _Style("\u201c", "\u201d", '"')
+_SINGLE = _Style("\u2018", "\u2019", "'")
+_GUILLEMETS = _Style("\u00ab", "\u00bb")
+_GUILLEMETS_REVERSED = _Style("\u00bb", "\u00ab")
+_LOW9 = _Style("\u201e", "\u201c\u201d")
+
+# Words that begin with an apostrophe in English ('tis, 'em, rock 'n' roll, the '90s).
+_ELISION = re.compile(
+    r"(?:tis|twas|twere|twill|twould|em|n|cause|cos|bout|til|till|round|gainst|neath|nuff|"
+    r"ere|im|is|er|ave|ad|ome|ow|un|uns|ud|ll|d|s|re|ve|m|t|\d\d?s?)\b",
+    re.IGNORECASE,
+)
+_SPEECH_VERB = re.compile(
+    r"\b(?:said|says|say|saying|ask(?:s|ed|ing)?|repl(?:y|ies|ied|ying)|answer(?:s|ed|ing)?|"
+    r"cr(?:y|ies|ied|ying)|shout(?:s|ed|ing)?|whisper(?:s|ed|ing)?|mutter(?:s|ed|ing)?|"
+    r"murmur(?:s|ed|ing)?|exclaim(?:s|ed|ing)?|call(?:s|ed|ing)?|add(?:s|ed|ing)?|"
+    r"continu(?:e|es|ed|ing)|began|begin(?:s|ning)?|repeat(?:s|ed|ing)?|observ(?:e|es|ed|ing)|"
+    r"remark(?:s|ed|ing)?|return(?:s|ed|ing)?|retort(?:s|ed|ing)?|plead(?:s|ed|ing)?|"
+    r"admit(?:s|ted|ting)?|sigh(?:s|ed|ing)?|laugh(?:s|ed|ing)?|yell(?:s|ed|ing)?|"
+    r"scream(?:s|ed|ing)?|roar(?:s|ed|ing)?|growl(?:s|ed|ing)?|snap(?:s|ped|ping)?|"
+    r"told|tell(?:s|ing)?|thought|think(?:s|ing)?|sang|sing(?:s|ing)?|sung|"
+    r"declar(?:e|es|ed|ing)|demand(?:s|ed|ing)?|inquir(?:e|es|ed|ing)|enquir(?:e|es|ed|ing)|"
+    r"explain(?:s|ed|ing)?|insist(?:s|ed|ing)?|announc(?:e|es|ed|ing)|groan(?:s|ed|ing)?|"
+    r"whimper(?:s|ed|ing)?|sob(?:s|bed|bing)?|stammer(?:s|ed|ing)?|shriek(?:s|ed|ing)?|"
+    r"agree(?:s|d)?|confirm(?:s|ed)?|assent(?:s|ed)?|object(?:s|ed)|protest(?:s|ed)|interrupt(?:s|ed)|"
+    r"suggest(?:s|ed)|warn(?:s|ed)|correct(?:s|ed)|chimed|rejoin(?:s|ed)|resum(?:e|es|ed)|interpos(?:e|es|ed)|hiss(?:es|ed|ing)?|bark(?:s|ed|ing)?|grumbl(?:e|es|ed|ing)|prayed|cried|went on|put in|"
+    r"dijo|preguntó|respondió|contestó|gritó|murmuró|exclamó|susurró|"
+    r"dit|demanda|répondit|cria|murmura|s'écria|ajouta|reprit|fit)\b",
+    re.IGNORECASE,
+)
+_TAG_AFTER = re.compile(rf"^[,;:\u2014\u2013-]?\s*(?:[\w.'\u2019]+\s+){{0,2}}?{_SPEECH_VERB.pattern}", re.I)
+# An inserted speech tag in French dialogue: ", dit Marie," / ", demanda-t-il."
+_INCISE = re.compile(
+    r"(?<=[,!?\u2026])\s+(?:dit|demanda|r\u00e9pondit|s'\u00e9cria|s\u2019\u00e9cria|cria|murmura|ajouta|reprit|"
+    r"fit|lan\u00e7a|souffla|soupira|interrompit|continua|r\u00e9pliqua|observa)(?:-t)?(?:-(?:il|elle|ils|elles|on))?"
+    r"\b[^,.!?;\u2026]{0,40}[,.!?;\u2026]"
+)
+_SMALL_WORDS = frozenset(
+    "a an the of in on at to for and or but nor by with from as into de del la el los las le les "
+    "des du et y en un une".split()
+)
+_SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*$")
+_TITLE_MAX_WORDS = 8
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph, whitespace trimmed, in order.
+
+    Blank lines always separate paragraphs. In hard-wrapped text a single
+    newline does not, but a line indented after an unindented one starts a
+    paragraph; in text whose lines are whole paragraphs (long lines, no
+    wrapping) every newline does.
+    """
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for m in _BLANK_LINE.finditer(text):
+        spans.extend(_split_block(text, pos, m.start() + 1))
+        pos = m.end() - 1
+    spans.extend(_split_block(text, pos, len(text)))
+    return spans
+
+
+def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    lines = [m for m in _LINE.finditer(text, start, end) if m.group()]
+    wrapped = sum(len(m.group()) <= _WRAP_WIDTH for m in lines) * 5 >= len(lines) * 4
+    if wrapped and len(lines) >= 3:
+        # Short lines that nearly all end a sentence are whole paragraphs (a
+        # dialogue-heavy book, one indented paragraph per line), not wrapped text.
+        ended = sum(bool(_SENTENCE_END.search(m.group().rstrip(_SPACE))) for m in lines)
+        wrapped = ended * 5 < len(lines) * 4
+    spans: list[tuple[int, int]] = []
+    cur = None
+    prev_indented = True
+    for m in lines:
+        line = m.group()
+        body = line.strip(_SPACE)
+        if not body:
+            continue
+        indented = line[0] in " \t\u00a0\u3000"
+        if cur is None or not wrapped or (indented and not prev_indented):
+            if cur is not None:
+                spans.append(cur)
+            cur = [m.start(), m.end()]
+        else:
+            cur[1] = m.end()
+        prev_indented = indented
+    if cur is not None:
+        spans.append(cur)
+    return [t for t in (_trim(text, a, b) for a, b in spans) if t[0] < t[1]]
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _SPACE:
+        start += 1
+    while end > start and text[end - 1] in _SPACE:
+        end -= 1
+    return start, end
+
+
+def find_quotes(text: str) -> list[Quote]:
+    """Every quote of the document in order: speech and non-speech alike."""
+    paragraphs = paragraph_spans(text)
+    style = _detect_style(text)
+    dash = _dash_paragraphs(text, paragraphs, style)
+    raw: list[_Raw] = []
+    marks = style.marks if style else None
+    for index, (ps, pe) in enumerate(paragraphs):
+        if index in dash:
+            raw.extend(_scan_dash(text, ps, pe, index))
+        elif marks is not None and marks.search(text, ps, pe):
+            next_start = paragraphs[index + 1][0] if index + 1 < len(paragraphs) else None
+            raw.extend(_scan(text, ps, pe, index, style, next_start))
+    return _finish(text, raw, paragraphs)
+
+
+@dataclass
+class _Raw:
+    outer_start: int
+    outer_end: int
+    start: int
+    end: int
+    paragraph: int
+    continues: bool = False  # runs on into the next paragraph
+    dash: bool = False
+    joined: bool = False  # a dash quote resumed after its speech tag
+
+
+def _detect_style(text: str) -> _Style | None:
+    def opening(marks: str) -> int:
+        return len(re.findall(rf"(?:^|[\s(\[—–-])[{marks}][ \u00a0\u202f]?(?=[^\W_]|[¿¡])", text))
+
+    counts = {
+        _DOUBLE: text.count("\u201c") + (text.count('"') + 1) // 2,
+        _LOW9: text.count("\u201e"),
+        _GUILLEMETS: opening("\u00ab"),
+        _GUILLEMETS_REVERSED: opening("\u00bb"),
+        _SINGLE: sum(
+            1 for m in re.finditer(r"(?:^|[\s(\[—–-])['\u2018](?=\w)", text) if not _ELISION.match(text, m.end())
+        ),
+    }
+    if counts[_LOW9]:
+        counts[_DOUBLE] = 0  # “ closes in „ “ books
+    # Double marks win unless singles clearly dominate: a double-quoted book has
+    # many single marks (nested quotes, dialect elisions), not the other way round.
+    counts[_SINGLE] = counts[_SINGLE] if counts[_SINGLE] > 2 * counts[_DOUBLE] else 0
+    best = max(counts, key=counts.__getitem__)
+    return best if counts[best] else None
+
+
+def _dash_paragraphs(text: str, paragraphs: list[tuple[int, int]], style: _Style | None) -> set[int]:
+    found = {i for i, (ps, pe) in enumerate(paragraphs) if _DASH_OPEN.match(text, ps, pe)}
+    quoted = len(style.marks.findall(text)) // 2 if style else 0
+    return found if len(found) >= 2 and len(found) * 5 >= quoted or (found and not quoted) else set()
+
+
+def _scan(
+    text: str, ps: int, pe: int, index: int, style: _Style, next_start: int | None
+) -> list[_Raw]:
+    found: list[_Raw] = []
+    open_at: int | None = None
+    single = style is _SINGLE
+    # Curly marks say their direction, so “ inside an open “ starts a nested
+    # level (Dickens: “... he said, “Hold your noise!” ...”) and straight marks
+    # inside it are plain characters while a ” still follows to close it.
+    curly = style is _DOUBLE
+    depth = 0
+    nested_close: int | None = None
+    last_curly_close = text.rfind("\u201d", ps, pe) if curly else -1
+    later_close = _LaterClose(text, pe)
+    for m in style.marks.finditer(text, ps, pe):
+        i = m.start()
+        ch = text[i]
+        left = text[i - 1] if i > ps else " "
+        right = text[i + 1] if i + 1 < pe else " "
+        if single and (left.isalnum() and right.isalnum()):
+            continue  # don't, o'clock
+        if open_at is None:
+            if ch in style.closes and ch not in style.opens:
+                continue  # a stray closing mark: an apostrophe or a typo
+            if ch in style.straight and _closing_side(left, right):
+                continue  # 5' 10", or a quote that never opened
+            if single and (left.isalnum() or _ELISION.match(text, i + 1, pe)):
+                continue
+            open_at, depth, nested_close = i, 0, None
+        else:
+            if curly and text[open_at] == "\u201c":
+                if ch == '"' and i < last_curly_close:
+                    continue
+                if ch == "\u201c" and right not in _SPACE and not _closing_side(left, right):
+                    depth += 1
+                    continue
+                # A ” or a mistyped “ ends the innermost level; one right before a
+                # new “ (“... them?” “To sum up,” said he) ends both levels at once.
+                if depth and not (depth == 1 and _REOPEN.match(text, i + 1, pe)):
+                    depth -= 1
+                    nested_close = i
+                    continue
+                depth = 0
+            elif ch in style.opens and ch not in style.closes and ch not in style.straight:
+                continue  # nested or mistyped: the outer quote goes on
+            spaced = left in _SPACE and (single or (ch in style.straight and right not in _SPACE))
+            if i == open_at + 1 or spaced:
+                continue  # a closing mark has its quote's last letter on the left (« French » aside)
+            if single and left.isalpha() and right in " \t\r\n" and later_close(i + 1):
+                continue  # the dogs' bowls
+            found.append(_raw(text, open_at, i + 1, index))
+            open_at = None
+    if open_at is not None:
+        continues = next_start is not None and text[next_start] in style.opens + style.straight
+        if nested_close is not None and not depth and not continues:
+            # The nested level never closed: its ” was the outer quote's.
+            found.append(_raw(text, open_at, nested_close + 1, index))
+        else:
+            quote = _raw(text, open_at, pe, index, closed=False)
+            quote.continues = continues
+            found.append(quote)
+    return [q for q in found if q.start < q.end]
+
+
+def _closing_side(left: str, right: str) -> bool:
+    return not left.isspace() and left not in "([{\u2014\u2013-" and (right.isspace() or not right.isalnum())
+
+
+class _LaterClose:
+    """Is there a closing single mark after sentence punctuation further on in the paragraph?
+
+    Asked at increasing positions; the last answer is reused while it still
+    lies ahead, so a paragraph full of "dogs' bowls" is searched once, not once per mark.
+    """
+
+    def __init__(self, text: str, end: int):
+        self.text, self.end = text, end
+        self.searched_from = end + 1
+        self.found: int | None = None
+
+    def __call__(self, pos: int) -> bool:
+        if pos < self.searched_from or (self.found is not None and self.found < pos):
+            m = _STRONG_SINGLE_CLOSE.search(self.text, pos, self.end)
+            self.searched_from, self.found = pos, m.start() if m else None
+        return self.found is not None
+
+
+def _raw(text: str, outer_start: int, outer_end: int, index: int, closed: bool = True) -> _Raw:
+    start, end = _trim(text, outer_start + 1, outer_end - 1 if closed else outer_end)
+    return _Raw(outer_start, outer_end, start, end, index)
+
+
+def _scan_dash(text: str, ps: int, pe: int, index: int) -> list[_Raw]:
+    """—Speech —tag—. More speech: the dashes toggle between speech and tag."""
+    found: list[_Raw] = []
+    speaking = True
+    begin = ps
+    for m in re.finditer(f"[{_DASHES}\u2013]", text[ps:pe]):
+        i = ps + m.start()
+        if i == ps:
+            continue
+        if speaking and text[i - 1] in _SPACE:
+            found.append(_dash_raw(text, begin, i, index, bool(found)))
+            speaking = False
+        elif not speaking and text[i - 1] not in _SPACE:
+            rest = re.match(r"[\s.,;:]*", text[i + 1 : pe])
+            begin = i + (rest.end() if rest else 0)
+            speaking = True
+    if speaking:
+        found.append(_dash_raw(text, begin, pe, index, bool(found)))
+    found = [piece for q in found for piece in _split_incise(text, q)]
+    return [q for q in found if q.start < q.end and re.search(r"\w", text[q.start : q.end])]
+
+
+def _split_incise(text: str, q: _Raw) -> list[_Raw]:
+    """French dialogue marks no tag: "— Bonjour, dit Marie. Ça va ?" is speech, tag, speech."""
+    m = _INCISE.search(text, q.start, q.end)
+    if not m:
+        return [q]
+    first = _Raw(q.outer_start, m.start(), q.start, m.start(), q.paragraph, dash=True, joined=q.joined)
+    rest = _trim(text, m.end(), q.end)
+    if rest[0] >= rest[1]:
+        return [first]
+    second = _Raw(rest[0], q.outer_end, rest[0], rest[1], q.paragraph, dash=True, joined=True)
+    return [first, *_split_incise(text, second)]
+
+
+def _dash_raw(text: str, begin: int, end: int, index: int, joined: bool) -> _Raw:
+    start, stop = _trim(text, begin, end)
+    if start < stop and text[start] in _DASHES + "\u2013":
+        start, stop = _trim(text, start + 1, stop)
+    return _Raw(begin, end, start, stop, index, dash=True, joined=joined)
+
+
+def _finish(text: str, raw: list[_Raw], paragraphs: list[tuple[int, int]]) -> list[Quote]:
+    quotes: list[Quote] = []
+    group = -1
+    prev: _Raw | None = None
+    prev_speech = False
+    for i, q in enumerate(raw):
+        continued = prev is not None and prev.continues and q.paragraph == prev.paragraph + 1
+        after_speech = prev is not None and prev_speech and q.paragraph == prev.paragraph
+        # A piece that goes on in lower case after a comma finishes the sentence of the piece before.
+        resumed = text[q.start : q.start + 1].islower()
+        tagged = after_speech and (resumed or (_tag_between(text, prev.outer_end, q.outer_start)
+                                               and not _own_tag(text, q, paragraphs[q.paragraph])))
+        speech = continued or q.continues or q.dash or _is_speech(text, q, paragraphs[q.paragraph], after_speech)
+        same = speech and prev_speech and (q.joined or continued or tagged)
+        if not same:
+            group += 1
+        quotes.append(Quote(q.start, q.end, q.outer_start, q.outer_end, q.paragraph, group, speech))
+        prev, prev_speech = q, speech
+    return quotes
+
+
+def _own_tag(text: str, q: _Raw, paragraph: tuple[int, int]) -> bool:
+    """A quote with its own tag after it ('"No," said I.') starts a new utterance."""
+    return bool(_TAG_AFTER.match(" ".join(text[q.outer_end : min(paragraph[1], q.outer_end + 60)].split())))
+
+
+def _tag_between(text: str, start: int, end: int) -> bool:
+    """Narration short enough to be one speech tag: at most one sentence.
+
+    Nothing at all between two quotes is no tag: they are two utterances.
+    """
+    between = text[start:end].strip(_SPACE)
+    if not between or len(between) > 200:
+        return False
+    return not re.search(r"[.!?\u2026][\"'\u201d\u2019)]*\s+\S", between)
+
+
+def _is_speech(text: str, q: _Raw, paragraph: tuple[int, int], after_speech: bool) -> bool:
+    content = text[q.start : q.end]
+    words = re.findall(r"[^\W\d_][\w'\u2019-]*", content)
+    if not words:
+        return False
+    # A bounded look back keeps a huge paragraph full of quotes linear.
+    before = " ".join(text[max(paragraph[0], q.outer_start - 200) : q.outer_start].split())
+    after = " ".join(text[q.outer_end : min(paragraph[1], q.outer_end + 60)].split())
+    short = len(words) <= _TITLE_MAX_WORDS and len(re.findall(r"[.!?\u2026]\s+\S", content)) == 0
+    titled = short and _title_case(words)
+    tag_before = bool(_SPEECH_VERB.search(before[-40:]))
+    tag_after = bool(_TAG_AFTER.match(after))
+    if not before or _SENTENCE_END.search(before) or before.endswith(("\u201d", '"')):
+        # Standing as its own sentence: speech, unless a title that the sentence goes on from.
+        bare = not re.search(r"[,.!?;:\u2026\u2014-]$", content)
+        return not (titled and bare and re.match(r"^[a-z]", after) and not tag_after)
+    if before.endswith(":"):
+        return not titled or tag_before
+    if after_speech and before.endswith((",", ";", "\u2014", "\u2013", "-")):
+        return True  # the second half of a quote broken by its speech tag
+    if tag_before and (before.endswith(",") or re.search(rf"{_SPEECH_VERB.pattern}\W*$", before, re.I)):
+        return True
+    if not short:
+        return True
+    if titled and not tag_after:
+        return False  # a title ("Lost in the Haze," had become...), unless a tag follows
+    ending = content.rstrip("\"'\u201d\u2019 ")
+    if re.search(r"[!?]$", ending) or tag_after:
+        return True  # an exclamation or a cry, even without a speech verb
+    sentence = bool(re.search(r"[.\u2026]$", ending)) and words[0][0].isupper()
+    if before.endswith((",", ";", "\u2014", "\u2013", "-", "(")):
+        return sentence
+    # Quoted words inside a running sentence are a scare quote or a quoted phrase,
+    # unless they form a whole sentence of their own (a thought, a line read out).
+    return sentence
+
+
+def _title_case(words: list[str]) -> bool:
+    significant = [w for w in words if w.lower() not in _SMALL_WORDS]
+    return bool(significant) and len(words) >= 2 and all(w[0].isupper() for w in significant)
