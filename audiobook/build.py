@@ -18,18 +18,45 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from audiobook.publish import manifest as manifest_io
 from audiobook.audio.assemble import Part, Pauses, plan_chapter, stream_part, working_rate
 from audiobook.audio.cache import ClipAudio, ClipCache, default_cache_dir
 from audiobook.audio.clips import make_clips, speakable
-from audiobook.errors import InputError, OutputError
-from audiobook.publish.export import (ENCODER_DELAY, Tags, book_metadata, check_cover, encode_pcm, ffmetadata, id3_size,
-                     id3_tag, join_m4b, mp3_frames, tag_m4b)
-from audiobook.fsutil import (PARTIAL, atomic_path, build_lock, chapter_file_name, output_errors, prepare_outdir,
-                     remove_partials, require_tools, safe_stem)
-from audiobook.audio.mastering import Profile, block_levels, file_gain, get_profile, part_rms, voice_gains
-from audiobook.progress import Progress
+from audiobook.audio.mastering import (
+    Profile,
+    block_levels,
+    file_gain,
+    get_profile,
+    part_rms,
+    voice_gains,
+)
 from audiobook.audio.render import Job, render_jobs
+from audiobook.errors import InputError, OutputError
+from audiobook.fsutil import (
+    PARTIAL,
+    atomic_path,
+    build_lock,
+    chapter_file_name,
+    output_errors,
+    prepare_outdir,
+    remove_partials,
+    require_tools,
+    safe_stem,
+)
+from audiobook.progress import Progress
+from audiobook.publish import manifest as manifest_io
+from audiobook.publish.export import (
+    ENCODER_DELAY,
+    Tags,
+    book_metadata,
+    check_cover,
+    encode_pcm,
+    ffmetadata,
+    id3_size,
+    id3_tag,
+    join_m4b,
+    mp3_frames,
+    tag_m4b,
+)
 from audiobook.publish.subtitles import write_subtitles
 
 ENCODING_VERSION = 1  # bump when the same plan would now encode differently
@@ -86,7 +113,9 @@ class _Output:
     fingerprint: str = ""
     tags_fingerprint: str = ""
     gain: float = 1.0  # the file's gain over its levelled voices
-    blocks: list[dict] = field(default_factory=list)  # fingerprint, block, levels, offset, bytes, samples
+    blocks: list[dict] = field(
+        default_factory=list
+    )  # fingerprint, block, levels, offset, bytes, samples
     offset_ms: int = 0  # where it starts in its file (M4B: the whole book)
     stat: list[int] = field(default_factory=list)  # size and mtime of the file as written
 
@@ -115,12 +144,15 @@ def build_book(prepared, options: BuildOptions, progress: Progress | None = None
     profile = _validate(options)
     outdir = Path(options.outdir)
     cache_root = Path(options.cache_dir) if options.cache_dir else default_cache_dir()
-    title, author = book_metadata([d.path for d in prepared.documents], options.title, options.author)
+    title, author = book_metadata(
+        [d.path for d in prepared.documents], options.title, options.author
+    )
     prepare_outdir(outdir)
     with build_lock(outdir):
         remove_partials(outdir)
-        return _build(prepared, options, profile, outdir, cache_root, title, author,
-                      progress, started)
+        return _build(
+            prepared, options, profile, outdir, cache_root, title, author, progress, started
+        )
 
 
 def _build(prepared, options, profile, outdir, cache_root, title, author, progress, started):
@@ -158,25 +190,36 @@ def _build(prepared, options, profile, outdir, cache_root, title, author, progre
         else:
             chapter = script.chapters[clip.chapter]
             seg = chapter.segments[clip.segment]
-            where = (f"chapter {clip.chapter + 1} ({chapter.chapter.title!r}), "
-                     f"{chapter.chapter.source} at offset {seg.start}: {seg.text[:50]!r}")
+            where = (
+                f"chapter {clip.chapter + 1} ({chapter.chapter.title!r}), "
+                f"{chapter.chapter.source} at offset {seg.start}: {seg.text[:50]!r}"
+            )
             jobs[key] = Job(key, clip.text, clip.settings, where)
     hits = len(audio)
     progress.clips_total(hits + len(jobs), hits)
     with output_errors(cache_root):
-        audio.update(render_jobs(list(jobs.values()), cache, options.engine, options.jobs,
-                                 progress.clips_done))
+        audio.update(
+            render_jobs(
+                list(jobs.values()), cache, options.engine, options.jobs, progress.clips_done
+            )
+        )
 
     gains = voice_gains(((v, audio[k]) for k, v in voice_of.items()), old.get("voice_gains"))
     rate = working_rate(list(audio.values()))
     max_seconds = profile.max_minutes * 60 if options.format == "mp3" else None
     outputs: list[_Output] = []
     for c, chapter in enumerate(script.chapters):
-        parts = [p for p in plan_chapter(c, chapter, keys[c], audio, options.pauses, rate, max_seconds)
-                 if any(piece.key for piece in p.pieces)]
+        parts = [
+            p
+            for p in plan_chapter(c, chapter, keys[c], audio, options.pauses, rate, max_seconds)
+            if any(piece.key for piece in p.pieces)
+        ]
         for part in parts:
-            name = chapter.chapter.title if len(parts) == 1 else \
-                f"{chapter.chapter.title} (part {part.index + 1})"
+            name = (
+                chapter.chapter.title
+                if len(parts) == 1
+                else f"{chapter.chapter.title} (part {part.index + 1})"
+            )
             outputs.append(_Output(part, name, ""))
     taken: set[str] = {manifest_io.NAME}
     for n, out in enumerate(outputs, 1):
@@ -184,26 +227,62 @@ def _build(prepared, options, profile, outdir, cache_root, title, author, progre
 
     progress.stage("encoding")
     progress.chapters_total(len(outputs))
-    cover_id = _digest(hashlib.sha256(options.cover.read_bytes()).hexdigest()) if options.cover else None
+    cover_id = (
+        _digest(hashlib.sha256(options.cover.read_bytes()).hexdigest()) if options.cover else None
+    )
     if options.format == "mp3":
-        files = _write_mp3s(outputs, old, audio, voice_of, gains, outdir, profile, title, author,
-                            options, cover_id, progress)
+        files = _write_mp3s(
+            outputs,
+            old,
+            audio,
+            voice_of,
+            gains,
+            outdir,
+            profile,
+            title,
+            author,
+            options,
+            cover_id,
+            progress,
+        )
         book_entry = {}
     else:
-        files, book_entry = _write_m4b(outputs, old, audio, voice_of, gains, outdir, cache_root,
-                                       profile, title, author, options, cover_id, progress)
+        files, book_entry = _write_m4b(
+            outputs,
+            old,
+            audio,
+            voice_of,
+            gains,
+            outdir,
+            cache_root,
+            profile,
+            title,
+            author,
+            options,
+            cover_id,
+            progress,
+        )
 
     progress.stage("writing manifest")
     entries = _entries(outputs, files, script, options.format, profile)
     new_names = {f.name for f in files}
     manifest_io.remove_stale(outdir, old, new_names)
     subs = write_subtitles(outdir, entries, options.subtitles, new_names)
-    manifest = {"title": title, "author": author, "format": options.format,
-                "profile": profile.name, "engine": options.engine, "engine_version": version,
-                "voice_gains": gains, **book_entry, "chapters": entries}
+    manifest = {
+        "title": title,
+        "author": author,
+        "format": options.format,
+        "profile": profile.name,
+        "engine": options.engine,
+        "engine_version": version,
+        "voice_gains": gains,
+        **book_entry,
+        "chapters": entries,
+    }
     path = manifest_io.write(outdir, manifest)
-    return BuildResult(outdir, files, path, hits + len(jobs), hits, len(jobs),
-                       time.monotonic() - started, subs)
+    return BuildResult(
+        outdir, files, path, hits + len(jobs), hits, len(jobs), time.monotonic() - started, subs
+    )
 
 
 def _old_blocks(old: dict, outdir: Path) -> dict[str, tuple[Path, int, int, int]]:
@@ -211,12 +290,18 @@ def _old_blocks(old: dict, outdir: Path) -> dict[str, tuple[Path, int, int, int]
     found = {}
     for entry in old.get("chapters", []):
         name = entry.get("file")
-        if not (isinstance(name, str) and name == Path(name).name and _unchanged(outdir / name, entry)):
+        if not (
+            isinstance(name, str) and name == Path(name).name and _unchanged(outdir / name, entry)
+        ):
             continue
         for b in entry.get("blocks", []):
             with contextlib.suppress(KeyError, TypeError):
-                found[b["fingerprint"]] = (outdir / name, int(b["offset"]), int(b["bytes"]),
-                                           int(b["samples"]))
+                found[b["fingerprint"]] = (
+                    outdir / name,
+                    int(b["offset"]),
+                    int(b["bytes"]),
+                    int(b["samples"]),
+                )
     return found
 
 
@@ -240,16 +325,36 @@ def _plan_blocks(out: _Output, old_entry: dict, audio, voice_of, gains, profile)
     out.blocks = []
     for block in out.part.blocks:
         lv = block_levels(out.part, block, voice_of, gains, audio, out.gain)
-        fp = _digest(ENCODING_VERSION, profile.name, out.part.rate, block.end - block.start,
-                     [(p.key, p.start - block.start, p.frames)
-                      for p in out.part.pieces[block.first:block.last]],
-                     sorted(lv.clip_gains.items()), lv.encoder_gain)
+        fp = _digest(
+            ENCODING_VERSION,
+            profile.name,
+            out.part.rate,
+            block.end - block.start,
+            [
+                (p.key, p.start - block.start, p.frames)
+                for p in out.part.pieces[block.first : block.last]
+            ],
+            sorted(lv.clip_gains.items()),
+            lv.encoder_gain,
+        )
         out.blocks.append({"fingerprint": fp, "block": block, "levels": lv})
     out.fingerprint = _digest([b["fingerprint"] for b in out.blocks])
 
 
-def _write_mp3s(outputs, old, audio, voice_of, gains, outdir, profile, title, author, options,
-                cover_id, progress):
+def _write_mp3s(
+    outputs,
+    old,
+    audio,
+    voice_of,
+    gains,
+    outdir,
+    profile,
+    title,
+    author,
+    options,
+    cover_id,
+    progress,
+):
     """Each file is its blocks' MP3 frames joined: blocks of the last build are copied, new ones encoded."""
     old_by_name = {e.get("file"): e for e in old.get("chapters", []) if isinstance(e, dict)}
     sources = _old_blocks(old, outdir)
@@ -258,9 +363,11 @@ def _write_mp3s(outputs, old, audio, voice_of, gains, outdir, profile, title, au
         prev = old_by_name.get(out.name, {})
         _plan_blocks(out, prev, audio, voice_of, gains, profile)
         out.tags_fingerprint = _digest(out.title, title, author, n, len(outputs), cover_id)
-        if (prev.get("fingerprint"), prev.get("tags_fingerprint")) == \
-                (out.fingerprint, out.tags_fingerprint) and _unchanged(outdir / out.name, prev):
-            for b, kept in zip(out.blocks, prev.get("blocks", [])):
+        if (prev.get("fingerprint"), prev.get("tags_fingerprint")) == (
+            out.fingerprint,
+            out.tags_fingerprint,
+        ) and _unchanged(outdir / out.name, prev):
+            for b, kept in zip(out.blocks, prev.get("blocks", []), strict=False):
                 b.update(offset=kept["offset"], bytes=kept["bytes"], samples=kept["samples"])
             out.stat = prev["stat"]
             results[out.name] = FileResult(out.name, out.title, _seconds(out, profile), True)
@@ -274,26 +381,37 @@ def _write_mp3s(outputs, old, audio, voice_of, gains, outdir, profile, title, au
     fds = {path: os.open(path, os.O_RDONLY) for path in {v[0] for v in sources.values()}}
     temps: dict[str, Path] = {}
     try:
+
         def encode(item):
             fp, (out, b) = item
             tmp = outdir / f".block-{fp}.mp3{PARTIAL}{os.getpid()}"
             temps[fp] = tmp
             lv = b["levels"]
-            encode_pcm(lambda write: stream_part(out.part, audio, lv.clip_gains, write, b["block"]),
-                       out.part.rate, lv.encoder_gain, profile, "mp3", tmp)
+            encode_pcm(
+                lambda write: stream_part(out.part, audio, lv.clip_gains, write, b["block"]),
+                out.part.rate,
+                lv.encoder_gain,
+                profile,
+                "mp3",
+                tmp,
+            )
 
-        longest_first = sorted(fresh.items(), key=lambda i: i[1][1]["block"].start - i[1][1]["block"].end)
+        longest_first = sorted(
+            fresh.items(), key=lambda i: i[1][1]["block"].start - i[1][1]["block"].end
+        )
         _run_parallel(encode, longest_first, options.jobs)
         for n, out in todo:
-            with atomic_path(outdir / out.name) as tmp:
-                with open(tmp, "wb") as fh:
-                    tag = id3_tag(Tags(out.title, title, author, n, len(outputs), options.cover))
-                    fh.write(tag)
-                    for b in out.blocks:
-                        data = _block_bytes(b["fingerprint"], temps, sources, fds)
-                        b.update(offset=fh.tell() - len(tag), bytes=len(data),
-                                 samples=mp3_frames(data).samples)
-                        fh.write(data)
+            with atomic_path(outdir / out.name) as tmp, open(tmp, "wb") as fh:
+                tag = id3_tag(Tags(out.title, title, author, n, len(outputs), options.cover))
+                fh.write(tag)
+                for b in out.blocks:
+                    data = _block_bytes(b["fingerprint"], temps, sources, fds)
+                    b.update(
+                        offset=fh.tell() - len(tag),
+                        bytes=len(data),
+                        samples=mp3_frames(data).samples,
+                    )
+                    fh.write(data)
             out.stat = _stat(outdir / out.name)
             results[out.name] = FileResult(out.name, out.title, _seconds(out, profile), False)
             progress.chapter_done(out.name, False)
@@ -335,8 +453,21 @@ def _run_parallel(fn, items, jobs):
     return results
 
 
-def _write_m4b(outputs, old, audio, voice_of, gains, outdir, cache_root, profile, title, author,
-               options, cover_id, progress):
+def _write_m4b(
+    outputs,
+    old,
+    audio,
+    voice_of,
+    gains,
+    outdir,
+    cache_root,
+    profile,
+    title,
+    author,
+    options,
+    cover_id,
+    progress,
+):
     pieces_dir = cache_root / "m4b"
     with output_errors(pieces_dir):
         pieces_dir.mkdir(parents=True, exist_ok=True)
@@ -344,15 +475,28 @@ def _write_m4b(outputs, old, audio, voice_of, gains, outdir, cache_root, profile
     def one(out):
         gain = file_gain(part_rms(out.part, audio, voice_of, gains), profile)
         lv = block_levels(out.part, None, voice_of, gains, audio, gain)
-        out.fingerprint = _digest(ENCODING_VERSION, profile.name, "aac", out.part.rate,
-                                  [(p.key, p.start, p.frames) for p in out.part.pieces],
-                                  out.part.frames, sorted(lv.clip_gains.items()), lv.encoder_gain)
+        out.fingerprint = _digest(
+            ENCODING_VERSION,
+            profile.name,
+            "aac",
+            out.part.rate,
+            [(p.key, p.start, p.frames) for p in out.part.pieces],
+            out.part.frames,
+            sorted(lv.clip_gains.items()),
+            lv.encoder_gain,
+        )
         piece = pieces_dir / f"{out.fingerprint}.m4a"
         reused = piece.is_file()
         if not reused:
             with atomic_path(piece) as tmp:
-                encode_pcm(lambda write: stream_part(out.part, audio, lv.clip_gains, write),
-                           out.part.rate, lv.encoder_gain, profile, "aac", tmp)
+                encode_pcm(
+                    lambda write: stream_part(out.part, audio, lv.clip_gains, write),
+                    out.part.rate,
+                    lv.encoder_gain,
+                    profile,
+                    "aac",
+                    tmp,
+                )
         progress.chapter_done(out.title, reused)
         return FileResult(out.name, out.title, out.part.seconds, reused)
 
@@ -366,20 +510,27 @@ def _write_m4b(outputs, old, audio, voice_of, gains, outdir, cache_root, profile
         pos += length
     fingerprint = _digest([o.fingerprint for o in outputs], marks, title, author, cover_id)
     final = outdir / name
-    reused = old.get("book_fingerprint") == fingerprint and old.get("book_file") == name \
+    reused = (
+        old.get("book_fingerprint") == fingerprint
+        and old.get("book_file") == name
         and final.is_file()
+    )
     if not reused:
         with atomic_path(final) as tmp:
-            join_m4b([pieces_dir / f"{o.fingerprint}.m4a" for o in outputs],
-                     ffmetadata(title, author, marks), tmp, outdir)
+            join_m4b(
+                [pieces_dir / f"{o.fingerprint}.m4a" for o in outputs],
+                ffmetadata(title, author, marks),
+                tmp,
+                outdir,
+            )
             tag_m4b(tmp, Tags(title, title, author, 1, 1, options.cover))
-    files = [FileResult(name, o.title, f.seconds, reused) for o, f in zip(outputs, done)]
+    files = [FileResult(name, o.title, f.seconds, reused) for o, f in zip(outputs, done, strict=False)]
     return files, {"book_file": name, "book_fingerprint": fingerprint}
 
 
 def _entries(outputs, files, script, fmt, profile):
     entries = []
-    for out, result in zip(outputs, files):
+    for out, result in zip(outputs, files, strict=False):
         chapter = script.chapters[out.part.chapter]
         part = out.part
         if fmt == "m4b":  # blocks are only a plan here: times as planned
@@ -389,13 +540,24 @@ def _entries(outputs, files, script, fmt, profile):
             for b in out.blocks:
                 starts.append((at + ENCODER_DELAY) / profile.sample_rate)
                 at += b["samples"]
-        entry = {"file": result.name, "title": out.title, "duration": round(result.seconds, 3),
-                 "segments": manifest_io.segment_rows(part, chapter, starts),
-                 "fingerprint": out.fingerprint}
+        entry = {
+            "file": result.name,
+            "title": out.title,
+            "duration": round(result.seconds, 3),
+            "segments": manifest_io.segment_rows(part, chapter, starts),
+            "fingerprint": out.fingerprint,
+        }
         if fmt == "m4b":
             entry["start_ms"] = out.offset_ms
         else:
-            entry.update(tags_fingerprint=out.tags_fingerprint, gain=out.gain, stat=out.stat, blocks=[
-                {k: b[k] for k in ("fingerprint", "offset", "bytes", "samples")} for b in out.blocks])
+            entry.update(
+                tags_fingerprint=out.tags_fingerprint,
+                gain=out.gain,
+                stat=out.stat,
+                blocks=[
+                    {k: b[k] for k in ("fingerprint", "offset", "bytes", "samples")}
+                    for b in out.blocks
+                ],
+            )
         entries.append(entry)
     return entries

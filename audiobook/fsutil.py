@@ -23,7 +23,14 @@ MAX_NAME = 120  # characters of a file name, extension included; fits every file
 PARTIAL = ".partial-"  # marks a temporary file of ours that is not finished yet
 LOCK_NAME = ".audiobook.lock"
 # Windows refuses these names whatever the extension.
-_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(10)),
+    *(f"lpt{i}" for i in range(10)),
+}
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]+')
 
 
@@ -107,8 +114,10 @@ def output_errors(path: Path) -> Iterator[None]:
         yield
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
-            raise OutputError(f"disk full while writing {path}; free some space and run again "
-                              "(finished clips are kept in the cache)") from exc
+            raise OutputError(
+                f"disk full while writing {path}; free some space and run again "
+                "(finished clips are kept in the cache)"
+            ) from exc
         if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
             raise OutputError(f"cannot write {path}: permission denied; choose another -o") from exc
         raise
@@ -121,7 +130,9 @@ def prepare_outdir(outdir: Path) -> None:
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"cannot create output folder {outdir} ({exc.strerror}); choose another -o") from exc
+        raise OutputError(
+            f"cannot create output folder {outdir} ({exc.strerror}); choose another -o"
+        ) from exc
     if not os.access(outdir, os.W_OK | os.X_OK):
         raise OutputError(f"output folder {outdir} is not writable; choose another -o")
 
@@ -138,8 +149,9 @@ def build_lock(outdir: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
-            raise OutputError(f"another build is writing to {outdir}; "
-                              "wait for it or choose another -o") from exc
+            raise OutputError(
+                f"another build is writing to {outdir}; wait for it or choose another -o"
+            ) from exc
         yield
     finally:
         os.close(fd)  # closing releases the lock; the file stays (removing it would race)
@@ -150,5 +162,6 @@ def require_tools(*names: str) -> None:
     missing = [n for n in names if shutil.which(n) is None]
     if missing:
         package = "ffmpeg" if {"ffmpeg", "ffprobe"} & set(missing) else missing[0]
-        raise ToolMissingError(f"{', '.join(missing)} not found; install it with "
-                               f"`apt-get install {package}`")
+        raise ToolMissingError(
+            f"{', '.join(missing)} not found; install it with `apt-get install {package}`"
+        )

@@ -32,14 +32,8 @@ def prepare(
     engine: str = DEFAULT_ENGINE,
 ) -> Prepared:
     # Stage modules load here, not at import: `audiobook --help` stays instant.
-    from audiobook.speakers import attribution
-    from audiobook.speakers import castfile
-    from audiobook.text import chapters
-    from audiobook.text import language
-    from audiobook.text import quotes
-    from audiobook.text import reader
-    from audiobook.speakers import roster
-    from audiobook.text import segments
+    from audiobook.speakers import attribution, castfile, roster
+    from audiobook.text import chapters, language, quotes, reader, segments
 
     tts = get_engine(engine)
     file_cast = castfile.load_cast_file(cast_file, tts) if cast_file else None
@@ -67,8 +61,9 @@ def prepare(
     return _finish(Script(chapter_scripts, merged, main), file_cast, documents, tts, engine)
 
 
-def prepare_from_cast(cast_file: Path | None, engine: str = DEFAULT_ENGINE,
-                      main_language: str = "en") -> Prepared:
+def prepare_from_cast(
+    cast_file: Path | None, engine: str = DEFAULT_ENGINE, main_language: str = "en"
+) -> Prepared:
     """A cast without a manuscript: the cast file's characters, nothing to read.
 
     For `audiobook preview --text`, which speaks a given line in a character's voice.
@@ -77,13 +72,16 @@ def prepare_from_cast(cast_file: Path | None, engine: str = DEFAULT_ENGINE,
 
     tts = get_engine(engine)
     file_cast = castfile.load_cast_file(cast_file, tts) if cast_file else None
-    people = [Character(e.name, list(e.aliases), e.gender, from_cast=True)
-              for e in (file_cast.characters.values() if file_cast else ())]
+    people = [
+        Character(e.name, list(e.aliases), e.gender, from_cast=True)
+        for e in (file_cast.characters.values() if file_cast else ())
+    ]
     return _finish(Script([], Roster(people), main_language), file_cast, [], tts, engine)
 
 
-def _finish(script: Script, file_cast: Cast | None, documents: list[Document],
-            tts: Engine, engine: str) -> Prepared:
+def _finish(
+    script: Script, file_cast: Cast | None, documents: list[Document], tts: Engine, engine: str
+) -> Prepared:
     from audiobook.speakers import casting
 
     cast = casting.make_cast(script, tts, file_cast)

@@ -70,11 +70,24 @@ class RichProgress(Progress):
     """Bars for clips and chapters with time remaining, on a terminal."""
 
     def __init__(self, console=None):
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress as Bars,
-                                   TextColumn, TimeRemainingColumn)
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+        from rich.progress import (
+            Progress as Bars,
+        )
 
-        self.bars = Bars(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
-                         TimeRemainingColumn(), console=console, transient=False)
+        self.bars = Bars(
+            TextColumn("{task.description:<10}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            transient=False,
+        )
         self.clips = self.chapters = None
         self.bars.start()
 

@@ -45,9 +45,13 @@ def excerpt(text: str, words: int | None) -> str:
 
 def edit_one_paragraph(text: str) -> str:
     """The same text with one sentence added to a paragraph in the middle."""
-    paragraphs = [m for m in re.finditer(r"[^\n](?:.|\n(?!\s*\n))*", text) if len(m.group().split()) > 20]
+    paragraphs = [
+        m for m in re.finditer(r"[^\n](?:.|\n(?!\s*\n))*", text) if len(m.group().split()) > 20
+    ]
     target = paragraphs[len(paragraphs) // 2]
-    return text[: target.end()] + " And then, quite suddenly, it began to rain." + text[target.end():]
+    return (
+        text[: target.end()] + " And then, quite suddenly, it began to rain." + text[target.end() :]
+    )
 
 
 class TreeMemory:
@@ -109,15 +113,27 @@ def timed(args: list[str], **kw) -> tuple[float, int, subprocess.CompletedProces
 
 
 def floor(text_file: Path, out: Path) -> tuple[float, int]:
-    cmd = (f"espeak-ng -v en-us -f '{text_file}' --stdout | ffmpeg -hide_banner -loglevel error -y "
-           f"-f wav -i pipe:0 -ar 44100 -ac 1 -c:a libmp3lame -b:a 192k '{out}'")
+    cmd = (
+        f"espeak-ng -v en-us -f '{text_file}' --stdout | ffmpeg -hide_banner -loglevel error -y "
+        f"-f wav -i pipe:0 -ar 44100 -ac 1 -c:a libmp3lame -b:a 192k '{out}'"
+    )
     seconds, peak, _ = timed(["sh", "-c", cmd])
     return seconds, peak
 
 
 def build(text_file: Path, outdir: Path, cache: Path, jobs: int | None) -> tuple[float, int, dict]:
-    args = [sys.executable, "-m", "audiobook", "build", str(text_file), "-o", str(outdir),
-            "--cache-dir", str(cache), "--quiet"]
+    args = [
+        sys.executable,
+        "-m",
+        "audiobook",
+        "build",
+        str(text_file),
+        "-o",
+        str(outdir),
+        "--cache-dir",
+        str(cache),
+        "--quiet",
+    ]
     if jobs:
         args += ["--jobs", str(jobs)]
     seconds, peak, _ = timed(args, cwd=ROOT, env={**os.environ, "PYTHONWARNINGS": "ignore"})
@@ -149,10 +165,16 @@ def main() -> None:
     own_max = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # largest process
 
     figures = {
-        "novel": args.novel.name, "words": words, "jobs": args.jobs or os.cpu_count(),
-        "chapters": len(manifest["chapters"]), "audio_hours": round(audio_s / 3600, 3),
-        "floor_s": round(floor_s, 1), "cold_s": round(cold_s, 1), "edit_s": round(edit_s, 1),
-        "cold_vs_floor": round(cold_s / floor_s, 3), "edit_vs_cold": round(edit_s / cold_s, 3),
+        "novel": args.novel.name,
+        "words": words,
+        "jobs": args.jobs or os.cpu_count(),
+        "chapters": len(manifest["chapters"]),
+        "audio_hours": round(audio_s / 3600, 3),
+        "floor_s": round(floor_s, 1),
+        "cold_s": round(cold_s, 1),
+        "edit_s": round(edit_s, 1),
+        "cold_vs_floor": round(cold_s / floor_s, 3),
+        "edit_vs_cold": round(edit_s / cold_s, 3),
         "peak_tree_rss_mb": round(max(cold_mem, edit_mem) / 2**20),
         "peak_process_rss_mb": round(own_max / 2**20),
         "audio_s_per_wall_s": round(audio_s / cold_s, 1),
@@ -161,8 +183,10 @@ def main() -> None:
     width = max(map(len, figures))
     for key, value in figures.items():
         print(f"{key:<{width}}  {value}")
-    print(f"targets: cold_vs_floor <= 1.0 (aim 0.6), edit_vs_cold <= 0.10 (aim 0.03), "
-          f"peak RSS <= 400 MB")
+    print(
+        "targets: cold_vs_floor <= 1.0 (aim 0.6), edit_vs_cold <= 0.10 (aim 0.03), "
+        "peak RSS <= 400 MB"
+    )
     if args.json:
         with open(args.json, "a", encoding="utf-8") as fh:
             fh.write(json.dumps(figures) + "\n")

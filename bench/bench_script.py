@@ -44,7 +44,9 @@ def whole_run(novel: Path, cores: int) -> dict:
         start = time.perf_counter()
         proc = subprocess.Popen(
             [sys.executable, "-m", "audiobook", "script", str(novel), "--json"],
-            stdout=out, stderr=err, cwd=ROOT,
+            stdout=out,
+            stderr=err,
+            cwd=ROOT,
             preexec_fn=lambda: os.sched_setaffinity(0, range(cores)),
         )
         _, status, usage = os.wait4(proc.pid, 0)
@@ -53,7 +55,9 @@ def whole_run(novel: Path, cores: int) -> dict:
         out.seek(0)
         err.seek(0)
         if proc.returncode != 0:
-            raise SystemExit(f"{novel}: exit {proc.returncode}: {err.read().decode(errors='replace')[-500:]}")
+            raise SystemExit(
+                f"{novel}: exit {proc.returncode}: {err.read().decode(errors='replace')[-500:]}"
+            )
         data = json.loads(out.read())
     segments = [s for c in data["chapters"] for s in c["segments"]]
     return {
@@ -68,16 +72,10 @@ def whole_run(novel: Path, cores: int) -> dict:
 
 def stage_run(novel: Path, profile: str | None) -> dict[str, tuple[float, float]]:
     """Each stage's seconds and this process's peak RSS (MB) after it, wired as pipeline.prepare does."""
-    from audiobook.speakers import attribution
-    from audiobook.speakers import casting
-    from audiobook.text import chapters
-    from audiobook.text import language
-    from audiobook.text import quotes
-    from audiobook.text import reader
-    from audiobook.speakers import roster
-    from audiobook.text import segments
     from audiobook.audio.engines import DEFAULT_ENGINE, get_engine
     from audiobook.model import ChapterScript, Script
+    from audiobook.speakers import attribution, casting, roster
+    from audiobook.text import chapters, language, quotes, reader, segments
 
     times = dict.fromkeys(STAGES, 0.0)
     peaks: dict[str, float] = {}
@@ -122,7 +120,9 @@ def stage_run(novel: Path, profile: str | None) -> dict[str, tuple[float, float]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("novels", nargs="+", type=Path)
-    parser.add_argument("--cores", type=int, default=1, help="cores the whole run may use (default 1)")
+    parser.add_argument(
+        "--cores", type=int, default=1, help="cores the whole run may use (default 1)"
+    )
     parser.add_argument("--profile", choices=STAGES, help="print a cProfile of one stage")
     args = parser.parse_args()
     for novel in args.novels:
@@ -131,17 +131,25 @@ def main() -> None:
         # Scale the 15 s budget to this novel's length (the pipeline should be
         # linear), with a floor for start-up: imports and the engine take ~1 s.
         budget = max(TARGET_SECONDS_PER_200K * words / 200_000, 2.0)
-        print(f"\n{novel.name}: {words:,} words, {whole['chapters']} chapters, "
-              f"{whole['segments']:,} segments ({whole['dialogue']:,} dialogue)")
-        print(f"  whole   wall {whole['wall_s']:6.2f} s  cpu {whole['cpu_s']:6.2f} s  "
-              f"peak {whole['peak_mb']:6.0f} MB  on {args.cores} core(s)  "
-              f"[{'ok' if whole['wall_s'] <= budget and whole['peak_mb'] <= TARGET_MB else 'OVER'}: "
-              f"budget {budget:.1f} s, {TARGET_MB} MB]  {whole['wall_s'] / words * 1e6:.0f} us/word")
+        print(
+            f"\n{novel.name}: {words:,} words, {whole['chapters']} chapters, "
+            f"{whole['segments']:,} segments ({whole['dialogue']:,} dialogue)"
+        )
+        print(
+            f"  whole   wall {whole['wall_s']:6.2f} s  cpu {whole['cpu_s']:6.2f} s  "
+            f"peak {whole['peak_mb']:6.0f} MB  on {args.cores} core(s)  "
+            f"[{'ok' if whole['wall_s'] <= budget and whole['peak_mb'] <= TARGET_MB else 'OVER'}: "
+            f"budget {budget:.1f} s, {TARGET_MB} MB]  {whole['wall_s'] / words * 1e6:.0f} us/word"
+        )
         stages = stage_run(novel, args.profile)
         total = sum(t for t, _ in stages.values())
         for stage, (seconds, peak) in stages.items():
-            print(f"  {stage:<12} {seconds:6.2f} s  {100 * seconds / total:5.1f} %  peak RSS after {peak:5.0f} MB")
-        print(f"  {'stages':<12} {total:6.2f} s  (in one process, engine start and imports not counted)")
+            print(
+                f"  {stage:<12} {seconds:6.2f} s  {100 * seconds / total:5.1f} %  peak RSS after {peak:5.0f} MB"
+            )
+        print(
+            f"  {'stages':<12} {total:6.2f} s  (in one process, engine start and imports not counted)"
+        )
 
 
 if __name__ == "__main__":

@@ -46,8 +46,10 @@ def report(label: str, pred: list[tuple[int, int]], gold: list[tuple[int, int]])
     hits = match(pred, gold)
     recall = hits / len(gold) if gold else 1.0
     precision = hits / len(pred) if pred else 1.0
-    print(f"{label:8s} gold={len(gold):4d} predicted={len(pred):4d} matched={hits:4d} "
-          f"recall={recall:.3f} precision={precision:.3f}")
+    print(
+        f"{label:8s} gold={len(gold):4d} predicted={len(pred):4d} matched={hits:4d} "
+        f"recall={recall:.3f} precision={precision:.3f}"
+    )
 
 
 def main(argv: list[str]) -> int:

@@ -14,7 +14,10 @@ RATE = 16000  # analysis rate; plenty for level and pitch
 def probe(path: Path) -> dict:
     out = subprocess.run(
         ["ffprobe", "-v", "error", "-show_format", "-show_streams", "-of", "json", str(path)],
-        capture_output=True, text=True, check=True).stdout
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return json.loads(out)
 
 
@@ -46,11 +49,11 @@ def median_pitch_hz(samples: np.ndarray) -> float:
     loud = np.sqrt(np.mean(samples**2)) * 0.5
     pitches = []
     for i in range(0, len(samples) - frame, hop):
-        x = samples[i:i + frame]
+        x = samples[i : i + frame]
         if np.sqrt(np.mean(x**2)) < loud:
             continue
         x = x - x.mean()
-        ac = np.correlate(x, x, "full")[frame - 1:]
+        ac = np.correlate(x, x, "full")[frame - 1 :]
         lag = lo + int(np.argmax(ac[lo:hi]))
         if ac[lag] > 0.3 * ac[0]:
             pitches.append(RATE / lag)

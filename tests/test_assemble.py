@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
-from array import array
 import wave
+from array import array
 
 import pytest
 from test_build import make_book
@@ -16,9 +16,19 @@ from audiobook.audio.engines import get_engine
 from audiobook.audio.mastering import PROFILES, block_levels, db, file_gain, part_rms, voice_gains
 from audiobook.audio.render import Job, render_jobs
 
-LONG_CHAPTER = [("A Long Day", [
-    (None, f"Part {n} of the day went by like the part before it." , "paragraph" if n % 3 == 0 else "sentence")
-    for n in range(12)])]
+LONG_CHAPTER = [
+    (
+        "A Long Day",
+        [
+            (
+                None,
+                f"Part {n} of the day went by like the part before it.",
+                "paragraph" if n % 3 == 0 else "sentence",
+            )
+            for n in range(12)
+        ],
+    )
+]
 
 
 @pytest.fixture(scope="module")
@@ -46,11 +56,12 @@ def test_pauses_follow_the_boundaries(rendered):
     book, _, keys, audio = rendered
     pauses = Pauses()
     chapter = book.script.chapters[0]
-    [part] = plan_chapter(0, chapter, chapter_keys(keys, "book", 0, len(chapter.segments)),
-                          audio, pauses, 22050)
+    [part] = plan_chapter(
+        0, chapter, chapter_keys(keys, "book", 0, len(chapter.segments)), audio, pauses, 22050
+    )
     pieces = part.pieces
     assert pieces[0].start == round(pauses.head * 22050)
-    for prev, piece in zip(pieces, pieces[1:]):
+    for prev, piece in zip(pieces, pieces[1:], strict=False):
         seg = chapter.segments[piece.segment]
         wanted = pauses.chapter if prev.segment == 0 else getattr(pauses, seg.boundary)
         assert piece.start - (prev.start + prev.frames) == round(wanted * 22050)
@@ -60,8 +71,9 @@ def test_pauses_follow_the_boundaries(rendered):
 def test_streamed_pcm_is_silence_and_the_clips_at_their_places(rendered):
     book, _, keys, audio = rendered
     chapter = book.script.chapters[1]
-    [part] = plan_chapter(1, chapter, chapter_keys(keys, "book", 1, len(chapter.segments)),
-                          audio, Pauses(), 22050)
+    [part] = plan_chapter(
+        1, chapter, chapter_keys(keys, "book", 1, len(chapter.segments)), audio, Pauses(), 22050
+    )
     chunks: list[bytes] = []
     stream_part(part, audio, {}, chunks.append)
     data = b"".join(chunks)
@@ -69,11 +81,15 @@ def test_streamed_pcm_is_silence_and_the_clips_at_their_places(rendered):
     assert max(len(c) for c in chunks) <= max(p.frames for p in part.pieces) * 2  # never the whole
     for piece in part.pieces:
         with wave.open(str(audio[piece.key].path)) as w:
-            assert data[piece.start * 2:(piece.start + piece.frames) * 2] == w.readframes(piece.frames)
+            assert data[piece.start * 2 : (piece.start + piece.frames) * 2] == w.readframes(
+                piece.frames
+            )
     # Head and tail are room tone: constant noise far under speech, never louder
     # than ROOM_TONE_PEAK steps, and not digital silence.
-    for gap in (data[:part.pieces[0].start * 2],
-                data[(part.pieces[-1].start + part.pieces[-1].frames) * 2:]):
+    for gap in (
+        data[: part.pieces[0].start * 2],
+        data[(part.pieces[-1].start + part.pieces[-1].frames) * 2 :],
+    ):
         samples = array("h", gap)
         assert samples and max(map(abs, samples)) <= ROOM_TONE_PEAK
         assert sum(1 for x in samples if x) > len(samples) // 2
@@ -82,8 +98,15 @@ def test_streamed_pcm_is_silence_and_the_clips_at_their_places(rendered):
 def test_a_long_chapter_splits_at_a_paragraph_within_the_limit(rendered):
     _, long, keys, audio = rendered
     chapter = long.script.chapters[0]
-    parts = plan_chapter(0, chapter, chapter_keys(keys, "long", 0, len(chapter.segments)),
-                         audio, Pauses(), 22050, max_seconds=20)
+    parts = plan_chapter(
+        0,
+        chapter,
+        chapter_keys(keys, "long", 0, len(chapter.segments)),
+        audio,
+        Pauses(),
+        22050,
+        max_seconds=20,
+    )
     assert len(parts) > 1
     assert [p.segment for part in parts for p in part.pieces] == list(range(len(chapter.segments)))
     for part in parts:
@@ -109,8 +132,9 @@ def test_each_voice_is_levelled_once_and_the_file_lands_on_target(rendered):
     nudged = {v: g * 1.02 for v, g in gains.items()}
     assert voice_gains(((v, audio[k]) for k, v in voice_of.items()), nudged) == nudged
     chapter = book.script.chapters[0]
-    [part] = plan_chapter(0, chapter, chapter_keys(keys, "book", 0, len(chapter.segments)),
-                          audio, Pauses(), 22050)
+    [part] = plan_chapter(
+        0, chapter, chapter_keys(keys, "book", 0, len(chapter.segments)), audio, Pauses(), 22050
+    )
     total = file_gain(part_rms(part, audio, voice_of, gains), PROFILES["acx"])
     assert abs(db(part_rms(part, audio, voice_of, gains) * total) - PROFILES["acx"].rms_db) < 0.01
     lv = block_levels(part, None, voice_of, gains, audio, total)
@@ -123,7 +147,7 @@ def _part_of(lengths_s, keys, rate=22050):
     from audiobook.audio.assemble import Part, Piece
 
     part, pos = Part(0, 0, rate), rate
-    for n, (length, key) in enumerate(zip(lengths_s, keys)):
+    for n, (length, key) in enumerate(zip(lengths_s, keys, strict=False)):
         part.pieces.append(Piece(n, key, pos, int(length * rate)))
         pos += int((length + 0.8) * rate)
     part.frames = pos + 2 * rate
@@ -140,10 +164,12 @@ def test_blocks_are_cut_by_content_so_an_edit_leaves_other_blocks_alone():
     blocks = plan_blocks(part, ["paragraph"] * 200)
     assert 5 < len(blocks) < 60
     assert blocks[0].start == 0 and blocks[-1].end == part.frames
-    assert all(a.end == b.start and a.last == b.first for a, b in zip(blocks, blocks[1:]))
+    assert all(a.end == b.start and a.last == b.first for a, b in zip(blocks, blocks[1:], strict=False))
     assert all((b.end - b.start) / part.rate <= BLOCK_MAX + 15 for b in blocks)
     # Paragraph 100 grows by 5 s: every block but the one holding it keeps its clips.
-    edited = _part_of([12.0] * 100 + [17.0] + [12.0] * 99, keys[:100] + ["e" + keys[100][1:]] + keys[101:])
+    edited = _part_of(
+        [12.0] * 100 + [17.0] + [12.0] * 99, keys[:100] + ["e" + keys[100][1:]] + keys[101:]
+    )
     after = plan_blocks(edited, ["paragraph"] * 200)
     spans = {(b.first, b.last) for b in blocks}
     changed = [b for b in after if (b.first, b.last) not in spans]

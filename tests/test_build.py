@@ -17,24 +17,38 @@ from audio_utils import pcm, probe, rms_db
 from audiobook.build import BuildOptions, build_book
 from audiobook.errors import OutputError
 from audiobook.fsutil import build_lock
-from audiobook.model import (Cast, CastEntry, Chapter, ChapterScript, Document, Roster, Script,
-                             Segment)
+from audiobook.model import (
+    Cast,
+    CastEntry,
+    Chapter,
+    ChapterScript,
+    Document,
+    Roster,
+    Script,
+    Segment,
+)
 from audiobook.pipeline import Prepared
 
 VOICES = {None: "en-us+m3", "Anna": "en-us+f3", "Tom": "en-gb+m1"}
 
 STORY = [
-    ("The Door", [
-        (None, "Anna heard a knock and opened the door.", "paragraph"),
-        ("Anna", "Who is there at this hour?", "paragraph"),
-        (None, "she asked.", "none"),
-        ("Tom", "Only me, with the letters you wanted.", "paragraph"),
-    ]),
-    ("The Letters", [
-        (None, "They read the letters by the fire until late.", "paragraph"),
-        ("Tom", "This one is from your brother.", "paragraph"),
-        (None, "The night was long and quiet.", "scene"),
-    ]),
+    (
+        "The Door",
+        [
+            (None, "Anna heard a knock and opened the door.", "paragraph"),
+            ("Anna", "Who is there at this hour?", "paragraph"),
+            (None, "she asked.", "none"),
+            ("Tom", "Only me, with the letters you wanted.", "paragraph"),
+        ],
+    ),
+    (
+        "The Letters",
+        [
+            (None, "They read the letters by the fire until late.", "paragraph"),
+            ("Tom", "This one is from your brother.", "paragraph"),
+            (None, "The night was long and quiet.", "scene"),
+        ],
+    ),
 ]
 
 
@@ -45,20 +59,35 @@ def make_book(tmp: Path, story=STORY, name: str = "book.txt") -> Prepared:
         start = len(text)
         text += title + "\n\n"
         heading = (start, start + len(title))
-        segs = [Segment("narration", title, heading[0], heading[1], voice=VOICES[None],
-                        boundary="chapter")]
+        segs = [
+            Segment(
+                "narration", title, heading[0], heading[1], voice=VOICES[None], boundary="chapter"
+            )
+        ]
         for speaker, line, boundary in lines:
             if speaker:
                 text += '"'
             s = len(text)
             text += line
-            segs.append(Segment("dialogue" if speaker else "narration", line, s, len(text),
-                                speaker=speaker, voice=VOICES[speaker], boundary=boundary))
+            segs.append(
+                Segment(
+                    "dialogue" if speaker else "narration",
+                    line,
+                    s,
+                    len(text),
+                    speaker=speaker,
+                    voice=VOICES[speaker],
+                    boundary=boundary,
+                )
+            )
             text += '"\n\n' if speaker else "\n\n"
-        chapters.append(ChapterScript(Chapter(title, str(tmp / name), start, len(text), heading), segs))
+        chapters.append(
+            ChapterScript(Chapter(title, str(tmp / name), start, len(text), heading), segs)
+        )
     (tmp / name).write_text(text, encoding="utf-8")
-    cast = Cast(CastEntry("narrator", VOICES[None]),
-                {k: CastEntry(k, v) for k, v in VOICES.items() if k})
+    cast = Cast(
+        CastEntry("narrator", VOICES[None]), {k: CastEntry(k, v) for k, v in VOICES.items() if k}
+    )
     return Prepared(Script(chapters, Roster()), cast, [Document(str(tmp / name), text)])
 
 
@@ -79,7 +108,7 @@ def test_one_file_per_chapter_and_a_manifest_that_matches_them(built):
     tmp, book, result = built
     manifest = json.loads(result.manifest.read_text())
     assert [e["title"] for e in manifest["chapters"]] == ["The Door", "The Letters"]
-    for entry, chapter in zip(manifest["chapters"], book.script.chapters):
+    for entry, chapter in zip(manifest["chapters"], book.script.chapters, strict=False):
         info = probe(result.outdir / entry["file"])
         assert abs(float(info["format"]["duration"]) - entry["duration"]) < 0.1
         segs = entry["segments"]
@@ -87,9 +116,9 @@ def test_one_file_per_chapter_and_a_manifest_that_matches_them(built):
         doc = book.documents[0].text
         for row in segs:
             assert row["source"] == chapter.chapter.source
-            assert doc[row["start"]:row["end"]] == row["text"]
+            assert doc[row["start"] : row["end"]] == row["text"]
             assert row["start_ms"] < row["end_ms"] <= entry["duration"] * 1000
-        assert all(a["end_ms"] < b["start_ms"] for a, b in zip(segs, segs[1:]))
+        assert all(a["end_ms"] < b["start_ms"] for a, b in zip(segs, segs[1:], strict=False))
 
 
 def test_manifest_times_find_the_voice_that_speaks(built):
@@ -99,7 +128,7 @@ def test_manifest_times_find_the_voice_that_speaks(built):
     for seg in entry["segments"]:
         inside = pcm(path, seg["start_ms"] + 20, seg["end_ms"] - 20)
         assert rms_db(inside) > -35  # speech where the manifest says
-    gaps = [(a["end_ms"], b["start_ms"]) for a, b in zip(entry["segments"], entry["segments"][1:])]
+    gaps = [(a["end_ms"], b["start_ms"]) for a, b in zip(entry["segments"], entry["segments"][1:], strict=False)]
     for end, start in gaps:
         assert rms_db(pcm(path, end + 30, start - 30)) < -60  # and silence between
 
@@ -168,20 +197,38 @@ def test_m4b_has_chapter_marks_tags_cover_and_audiobook_type(tmp_path):
     from mutagen.mp4 import MP4
 
     cover = tmp_path / "cover.png"
-    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "color=blue:s=32x32",
-                    "-frames:v", "1", str(cover)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=blue:s=32x32",
+            "-frames:v",
+            "1",
+            str(cover),
+        ],
+        check=True,
+    )
     result = build_book(make_book(tmp_path), options(tmp_path, format="m4b", cover=cover))
     assert len({f.name for f in result.files}) == 1
     path = result.outdir / result.files[0].name
-    info = json.loads(subprocess.run(
-        ["ffprobe", "-v", "error", "-show_chapters", "-show_streams", "-of", "json", str(path)],
-        capture_output=True, text=True, check=True).stdout)
+    info = json.loads(
+        subprocess.run(
+            ["ffprobe", "-v", "error", "-show_chapters", "-show_streams", "-of", "json", str(path)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
     audio = [s for s in info["streams"] if s["codec_type"] == "audio"][0]
     assert audio["codec_name"] == "aac" and int(audio["sample_rate"]) == 44100
     marks = info["chapters"]
     assert [c["tags"]["title"] for c in marks] == ["The Door", "The Letters"]
     manifest = json.loads(result.manifest.read_text())
-    for mark, entry in zip(marks, manifest["chapters"]):
+    for mark, entry in zip(marks, manifest["chapters"], strict=False):
         assert abs(float(mark["start_time"]) * 1000 - entry["start_ms"]) < 50
         assert entry["segments"][0]["start_ms"] >= entry["start_ms"]
     tags = MP4(path).tags
@@ -197,19 +244,36 @@ def test_compact_profile_is_a_small_listening_copy(tmp_path):
 
 def _cli(args, **kw):
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    return subprocess.Popen([sys.executable, "-m", "audiobook", *map(str, args)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True, **kw)
+    return subprocess.Popen(
+        [sys.executable, "-m", "audiobook", *map(str, args)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        **kw,
+    )
 
 
-LONG = "\n\n".join(f"Paragraph {n} tells how the road went on past the {n} hills." for n in range(60))
+LONG = "\n\n".join(
+    f"Paragraph {n} tells how the road went on past the {n} hills." for n in range(60)
+)
 
 
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
 def test_an_interrupted_build_leaves_no_partial_file_and_resumes(tmp_path, how):
     (tmp_path / "long.txt").write_text(LONG)
-    args = ["build", tmp_path / "long.txt", "-o", tmp_path / "out", "--cache-dir",
-            tmp_path / "cache", "--jobs", "2", "--quiet"]
+    args = [
+        "build",
+        tmp_path / "long.txt",
+        "-o",
+        tmp_path / "out",
+        "--cache-dir",
+        tmp_path / "cache",
+        "--jobs",
+        "2",
+        "--quiet",
+    ]
     proc = _cli(args)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(list((tmp_path / "cache").rglob("*.wav"))) < 5:
@@ -234,9 +298,15 @@ def test_an_interrupted_build_leaves_no_partial_file_and_resumes(tmp_path, how):
 
 
 def test_a_chapter_joined_from_many_blocks_keeps_its_timing(tmp_path):
-    lines = [(None if n % 3 else "Anna", f"Line {n}: the rain kept falling on the roofs of the town "
-              f"and on the fields beyond the river, all through day {n}.", "paragraph")
-             for n in range(36)]
+    lines = [
+        (
+            None if n % 3 else "Anna",
+            f"Line {n}: the rain kept falling on the roofs of the town "
+            f"and on the fields beyond the river, all through day {n}.",
+            "paragraph",
+        )
+        for n in range(36)
+    ]
     book = make_book(tmp_path, [("Rain", lines)])
     result = build_book(book, options(tmp_path))
     entry = json.loads(result.manifest.read_text())["chapters"][0]
@@ -246,7 +316,7 @@ def test_a_chapter_joined_from_many_blocks_keeps_its_timing(tmp_path):
     segs = entry["segments"]
     for seg in segs:
         assert rms_db(pcm(path, seg["start_ms"] + 15, seg["start_ms"] + 120)) > -45  # speech starts
-    for a, b in zip(segs, segs[1:]):
+    for a, b in zip(segs, segs[1:], strict=False):
         assert rms_db(pcm(path, a["end_ms"] + 40, b["start_ms"] - 40)) < -60
 
 
@@ -274,13 +344,31 @@ def test_cli_errors_are_one_line_that_says_what_to_fix(tmp_path, case):
         out = tmp_path / "file"
     else:
         extra = ["--format", "ogg"]
-    done = subprocess.run([sys.executable, "-m", "audiobook", "build", str(tmp_path / "story.txt"),
-                           "-o", str(out), "--cache-dir", str(tmp_path / "cache"), *extra],
-                          capture_output=True, text=True, env=env, timeout=120)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "audiobook",
+            "build",
+            str(tmp_path / "story.txt"),
+            "-o",
+            str(out),
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     lines = done.stderr.strip().splitlines()
     assert done.returncode != 0 and len(lines) == 1 and lines[0].startswith("Error: "), done.stderr
-    assert {"no ffmpeg": "apt-get install ffmpeg", "output is a file": "choose another -o",
-            "bad format": "use mp3 or m4b"}[case] in lines[0]
+    assert {
+        "no ffmpeg": "apt-get install ffmpeg",
+        "output is a file": "choose another -o",
+        "bad format": "use mp3 or m4b",
+    }[case] in lines[0]
 
 
 def test_a_file_replaced_behind_the_manifest_is_not_trusted(tmp_path):

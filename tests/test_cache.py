@@ -8,8 +8,8 @@ import pytest
 
 from audiobook.audio.cache import ClipCache, clip_key
 from audiobook.audio.engines import get_engine
-from audiobook.model import Clip, VoiceSettings
 from audiobook.audio.render import Job, render_jobs
+from audiobook.model import Clip, VoiceSettings
 
 BASE = Clip("Good morning to you all.", VoiceSettings("en-us+f3"), 0, 0)
 

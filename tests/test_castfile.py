@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from audiobook.speakers.castfile import load_cast_file, write_cast_file
 from audiobook.audio.engines import get_engine
 from audiobook.errors import CastFileError, OutputError
 from audiobook.model import Cast, CastEntry
+from audiobook.speakers.castfile import load_cast_file, write_cast_file
 
 VOICES = Path(__file__).parent.parent / "voices"
 
@@ -39,7 +39,9 @@ def test_the_shipped_seed_cast_loads(engine):
 
 
 def test_a_full_entry_is_read(tmp_path, engine):
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
 [narrator]
 voice = "en-gb+m3"
 rate = 160
@@ -52,7 +54,8 @@ pitch = 60
 
 [characters.Darcy]
 gender = "male"
-""")
+""",
+    )
     cast = load_cast_file(path, engine)
     assert cast.narrator.voice == "en-gb+m3" and cast.narrator.rate == 160
     lizzy = cast.characters["Elizabeth Bennet"]
@@ -69,7 +72,9 @@ def line_number(message: str) -> int:
 
 
 def test_malformed_toml_names_file_and_line(tmp_path, engine):
-    path = write(tmp_path, '[narrator]\nvoice = "en-us+m1"\n\n[characters.Mila\ngender = "female"\n')
+    path = write(
+        tmp_path, '[narrator]\nvoice = "en-us+m1"\n\n[characters.Mila\ngender = "female"\n'
+    )
     with pytest.raises(CastFileError) as err:
         load_cast_file(path, engine)
     message = str(err.value)
@@ -77,12 +82,15 @@ def test_malformed_toml_names_file_and_line(tmp_path, engine):
     assert "\n" not in message
 
 
-@pytest.mark.parametrize("body, key, line", [
-    ('[characters.Mila]\ngender = "female"\ncolour = "red"\n', "colour", 3),
-    ('[narrator]\nvoice = "en-us+m1"\nage = 40\n', "age", 3),
-    ('voices = "x"\n', "voices", 1),
-    ('[narator]\nvoice = "en-us+m1"\n', "narator", 1),
-])
+@pytest.mark.parametrize(
+    "body, key, line",
+    [
+        ('[characters.Mila]\ngender = "female"\ncolour = "red"\n', "colour", 3),
+        ('[narrator]\nvoice = "en-us+m1"\nage = 40\n', "age", 3),
+        ('voices = "x"\n', "voices", 1),
+        ('[narator]\nvoice = "en-us+m1"\n', "narator", 1),
+    ],
+)
 def test_an_unknown_key_is_named_with_its_line(tmp_path, engine, body, key, line):
     path = write(tmp_path, body)
     with pytest.raises(CastFileError) as err:
@@ -92,17 +100,20 @@ def test_an_unknown_key_is_named_with_its_line(tmp_path, engine, body, key, line
     assert line_number(message) == line
 
 
-@pytest.mark.parametrize("body, key", [
-    ('[characters.Mila]\naliases = "Mi"\n', "aliases"),
-    ('[characters.Mila]\naliases = ["Mi", 3]\n', "aliases"),
-    ('[characters.Mila]\ngender = "woman"\n', "gender"),
-    ('[narrator]\ngender = "robot"\n', "gender"),
-    ('[characters.Mila]\nrate = "fast"\n', "rate"),
-    ('[characters.Mila]\npitch = 400\n', "pitch"),
-    ('[narrator]\nvoice = 3\n', "voice"),
-    ('characters = 3\n', "characters"),
-    ('lexicon = "missing.toml"\n', "lexicon"),
-])
+@pytest.mark.parametrize(
+    "body, key",
+    [
+        ('[characters.Mila]\naliases = "Mi"\n', "aliases"),
+        ('[characters.Mila]\naliases = ["Mi", 3]\n', "aliases"),
+        ('[characters.Mila]\ngender = "woman"\n', "gender"),
+        ('[narrator]\ngender = "robot"\n', "gender"),
+        ('[characters.Mila]\nrate = "fast"\n', "rate"),
+        ("[characters.Mila]\npitch = 400\n", "pitch"),
+        ("[narrator]\nvoice = 3\n", "voice"),
+        ("characters = 3\n", "characters"),
+        ('lexicon = "missing.toml"\n', "lexicon"),
+    ],
+)
 def test_a_wrong_value_is_named(tmp_path, engine, body, key):
     path = write(tmp_path, body)
     with pytest.raises(CastFileError) as err:
@@ -136,10 +147,13 @@ def test_written_cast_reads_back_the_same(tmp_path, engine):
     (tmp_path / "lexicon.toml").write_text('[en]\nMila = "Mee-la"\n')
     cast = Cast(
         CastEntry("narrator", "en-gb+m3", rate=170),
-        {"Mila Arias": CastEntry("Mila Arias", "en-us+f3", "female", ["Mila", "Miss Arias"]),
-         'Zoë "Z" Ng': CastEntry('Zoë "Z" Ng', "en-us+f2", None, [], pitch=70),
-         "Carlos": CastEntry("Carlos", "en-us+m1", "male")},
-        lexicon=str(tmp_path / "lexicon.toml"))
+        {
+            "Mila Arias": CastEntry("Mila Arias", "en-us+f3", "female", ["Mila", "Miss Arias"]),
+            'Zoë "Z" Ng': CastEntry('Zoë "Z" Ng', "en-us+f2", None, [], pitch=70),
+            "Carlos": CastEntry("Carlos", "en-us+m1", "male"),
+        },
+        lexicon=str(tmp_path / "lexicon.toml"),
+    )
     out = tmp_path / "out" / "cast.toml"
     out.parent.mkdir()
     write_cast_file(cast, out)
@@ -152,7 +166,12 @@ def test_written_cast_reads_back_the_same(tmp_path, engine):
     for name, entry in cast.characters.items():
         got = back.characters[name]
         assert (got.voice, got.gender, got.aliases, got.rate, got.pitch) == (
-            entry.voice, entry.gender, entry.aliases, entry.rate, entry.pitch)
+            entry.voice,
+            entry.gender,
+            entry.aliases,
+            entry.rate,
+            entry.pitch,
+        )
     assert Path(back.lexicon) == (tmp_path / "lexicon.toml").resolve()
     assert [p.name for p in out.parent.iterdir()] == ["cast.toml"]  # no temp file left
 

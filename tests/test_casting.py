@@ -6,11 +6,20 @@ import random
 
 import pytest
 
-from audiobook.speakers.casting import assign_voices, describe_cast, make_cast, voice_settings
 from audiobook.audio.engines import get_engine
 from audiobook.audio.engines.espeak_catalog import variants
-from audiobook.model import (NARRATOR, Cast, CastEntry, Chapter, ChapterScript, Character, Roster,
-                             Script, Segment)
+from audiobook.model import (
+    NARRATOR,
+    Cast,
+    CastEntry,
+    Chapter,
+    ChapterScript,
+    Character,
+    Roster,
+    Script,
+    Segment,
+)
+from audiobook.speakers.casting import assign_voices, describe_cast, make_cast, voice_settings
 
 
 @pytest.fixture(scope="module")
@@ -18,30 +27,39 @@ def engine():
     return get_engine()
 
 
-def make_script(lines: list[tuple[str | None, str, str]], people: list[Character],
-                main: str = "en") -> Script:
+def make_script(
+    lines: list[tuple[str | None, str, str]], people: list[Character], main: str = "en"
+) -> Script:
     """A one-chapter script; each line is (speaker or None for narration, text, language)."""
     segments, pos = [], 0
     for speaker, text, language in lines:
         kind = "dialogue" if speaker else "narration"
-        segments.append(Segment(kind, text, pos, pos + len(text), speaker=speaker, language=language))
+        segments.append(
+            Segment(kind, text, pos, pos + len(text), speaker=speaker, language=language)
+        )
         pos += len(text) + 1
     chapter = Chapter("Chapter 1", "book.txt", 0, pos)
     return Script([ChapterScript(chapter, segments)], Roster(people), main)
 
 
 def mila_story() -> Script:
-    people = [Character("Mila", gender="female"), Character("Sofia", gender="female"),
-              Character("Carlos", gender="male")]
-    return make_script([
-        (None, "Her manager, Carlos, handed her a glass of water.", "en"),
-        ("Carlos", "You killed it out there, mila", "en"),
-        ("Sofia", "How did you feel out there?", "en"),
-        ("Mila", "I don't know", "en"),
-        ("Mila", "It was like I was trying to hold onto something.", "en"),
-        (None, "Mila smiled, feeling the words of her song:", "en"),
-        ("Mila", "La vida es un viaje sin destino", "es"),
-    ], people)
+    people = [
+        Character("Mila", gender="female"),
+        Character("Sofia", gender="female"),
+        Character("Carlos", gender="male"),
+    ]
+    return make_script(
+        [
+            (None, "Her manager, Carlos, handed her a glass of water.", "en"),
+            ("Carlos", "You killed it out there, mila", "en"),
+            ("Sofia", "How did you feel out there?", "en"),
+            ("Mila", "I don't know", "en"),
+            ("Mila", "It was like I was trying to hold onto something.", "en"),
+            (None, "Mila smiled, feeling the words of her song:", "en"),
+            ("Mila", "La vida es un viaje sin destino", "es"),
+        ],
+        people,
+    )
 
 
 def gender_of(voice: str) -> str | None:
@@ -69,8 +87,9 @@ def test_the_seed_story_gets_four_distinct_voices_and_a_spanish_variant(engine):
 
 def test_every_character_and_the_narrator_differ_in_a_big_cast(engine):
     rng = random.Random(7)
-    people = [Character(f"Person {i:03d}", gender=rng.choice(["female", "male", None]))
-              for i in range(60)]
+    people = [
+        Character(f"Person {i:03d}", gender=rng.choice(["female", "male", None])) for i in range(60)
+    ]
     lines = [(rng.choice(people).name, "Hello there.", "en") for _ in range(300)]
     script = make_script(lines, people)
     cast = make_cast(script, engine, None)
@@ -95,8 +114,9 @@ def test_the_same_book_gets_the_same_cast_whatever_the_order(engine):
     shuffled = mila_story()
     shuffled.roster.characters.reverse()
     second = make_cast(shuffled, engine, None)
-    assert {n: e.voice for n, e in first.characters.items()} == \
-        {n: e.voice for n, e in second.characters.items()}
+    assert {n: e.voice for n, e in first.characters.items()} == {
+        n: e.voice for n, e in second.characters.items()
+    }
     assert first.narrator.voice == second.narrator.voice
 
 
@@ -106,8 +126,9 @@ def test_who_speaks_most_is_cast_first(engine):
     assert list(cast.characters) == ["Mila", "Carlos", "Sofia"]  # 3 lines, then 1 each by name
     female_pool = engine.casting_pool("en", "female")
     # The lead gets the first free female voice; the minor one a later one.
-    assert female_pool.index(cast.characters["Mila"].voice) < \
-        female_pool.index(cast.characters["Sofia"].voice)
+    assert female_pool.index(cast.characters["Mila"].voice) < female_pool.index(
+        cast.characters["Sofia"].voice
+    )
 
 
 def test_unknown_genders_alternate_between_pools(engine):
@@ -122,11 +143,14 @@ def test_a_cast_file_overrides_any_choice(engine):
     script = mila_story()
     automatic = make_cast(script, engine, None)
     taken = automatic.characters["Sofia"].voice  # give Sofia's automatic voice to Mila
-    file_cast = Cast(CastEntry(NARRATOR, "en-gb+m3", rate=150, from_file=True),
-                     {"Mila": CastEntry("Mila", taken, "female", ["Miss Arias"], pitch=70,
-                                        from_file=True),
-                      "Carlos": CastEntry("Carlos", "", "female", from_file=True),
-                      "Kamila Cara": CastEntry("Kamila Cara", "", "female", from_file=True)})
+    file_cast = Cast(
+        CastEntry(NARRATOR, "en-gb+m3", rate=150, from_file=True),
+        {
+            "Mila": CastEntry("Mila", taken, "female", ["Miss Arias"], pitch=70, from_file=True),
+            "Carlos": CastEntry("Carlos", "", "female", from_file=True),
+            "Kamila Cara": CastEntry("Kamila Cara", "", "female", from_file=True),
+        },
+    )
     cast = make_cast(script, engine, file_cast)
     assert cast.narrator.voice == "en-gb+m3" and cast.narrator.rate == 150
     assert cast.characters["Mila"].voice == taken and cast.characters["Mila"].pitch == 70
@@ -147,9 +171,10 @@ def test_a_narrator_gender_picks_from_that_pool(engine):
 
 def test_voice_settings_keep_rate_and_pitch_in_another_language(engine):
     script = mila_story()
-    file_cast = Cast(CastEntry(NARRATOR, "", from_file=True),
-                     {"Mila": CastEntry("Mila", "en-us+f3", "female", rate=150, pitch=65,
-                                        from_file=True)})
+    file_cast = Cast(
+        CastEntry(NARRATOR, "", from_file=True),
+        {"Mila": CastEntry("Mila", "en-us+f3", "female", rate=150, pitch=65, from_file=True)},
+    )
     cast = make_cast(script, engine, file_cast)
     assign_voices(script, cast, engine)
     spanish = next(s for s in script.chapters[0].segments if s.language == "es")
@@ -159,8 +184,11 @@ def test_voice_settings_keep_rate_and_pitch_in_another_language(engine):
 
 def test_a_spanish_book_is_cast_in_spanish_voices(engine):
     people = [Character("Lucía", gender="female"), Character("Mateo", gender="male")]
-    script = make_script([("Lucía", "¿Dónde estás?", "es"), ("Mateo", "Aquí.", "es"),
-                          (None, "Dijo él.", "es")], people, main="es")
+    script = make_script(
+        [("Lucía", "¿Dónde estás?", "es"), ("Mateo", "Aquí.", "es"), (None, "Dijo él.", "es")],
+        people,
+        main="es",
+    )
     cast = make_cast(script, engine, None)
     assign_voices(script, cast, engine)
     for entry in [cast.narrator, *cast.characters.values()]:
@@ -169,8 +197,9 @@ def test_a_spanish_book_is_cast_in_spanish_voices(engine):
 
 def test_the_first_person_narrator_speaks_in_the_narrators_voice(engine):
     people = [Character("Ann", gender="female")]
-    script = make_script([(None, "I looked up.", "en"), (NARRATOR, "Hello,", "en"),
-                          ("Ann", "Hi.", "en")], people)
+    script = make_script(
+        [(None, "I looked up.", "en"), (NARRATOR, "Hello,", "en"), ("Ann", "Hi.", "en")], people
+    )
     cast = make_cast(script, engine, None)
     assign_voices(script, cast, engine)
     segs = script.chapters[0].segments

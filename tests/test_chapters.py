@@ -3,8 +3,8 @@ import time
 
 import pytest
 
-from audiobook.text.chapters import heading_words, split_chapters
 from audiobook.model import Document
+from audiobook.text.chapters import heading_words, split_chapters
 from audiobook.text.reader import read_inputs
 
 BODY = "The wind rose over the hills and the riders went on through the night.\n"
@@ -81,7 +81,10 @@ def test_blank_separated_contents_list_is_not_chapters():
 def test_volume_heading_joins_the_chapter_heading_below():
     text = f"VOLUME ONE\n\n\n Chapter 1. Marseilles\u2014The Arrival\n\n{BODY}\nChapter 2. Father and Son\n\n{BODY}"
     found = chapters_of(text)
-    assert [c.title for c in found] == ["Chapter 1. Marseilles\u2014The Arrival", "Chapter 2. Father and Son"]
+    assert [c.title for c in found] == [
+        "Chapter 1. Marseilles\u2014The Arrival",
+        "Chapter 2. Father and Son",
+    ]
     first = found[0]
     assert first.start == 0
     assert heading_words(text[first.heading[0] : first.heading[1]]) == (
@@ -105,7 +108,9 @@ def test_title_from_file_name_when_no_heading(path, title):
 
 
 def test_meaningless_file_name_leaves_the_title_to_the_pipeline():
-    [chapter] = chapters_of("Mila Arias stepped off the stage, guitar in hand.", "000_eeeebb6e84d7bbbd.txt")
+    [chapter] = chapters_of(
+        "Mila Arias stepped off the stage, guitar in hand.", "000_eeeebb6e84d7bbbd.txt"
+    )
     assert chapter.title == ""
 
 

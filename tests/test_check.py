@@ -9,8 +9,8 @@ import pytest
 from test_build import make_book, options
 
 from audiobook.build import build_book
-from audiobook.publish.check import check_outdir
 from audiobook.errors import InputError
+from audiobook.publish.check import check_outdir
 
 
 @pytest.fixture(scope="module")
@@ -23,8 +23,17 @@ def test_a_fresh_build_passes_every_check(good):
     report = check_outdir(good)
     assert report.passed, [r for r in report.rows if not r.passed]
     metrics = {r.metric for r in report.rows}
-    assert {"sample rate", "channels", "bit rate", "duration", "RMS", "peak", "noise floor",
-            "head room tone", "tail room tone"} <= metrics
+    assert {
+        "sample rate",
+        "channels",
+        "bit rate",
+        "duration",
+        "RMS",
+        "peak",
+        "noise floor",
+        "head room tone",
+        "tail room tone",
+    } <= metrics
     assert len({r.file for r in report.rows}) == 2
 
 
@@ -38,24 +47,69 @@ def test_room_tone_is_a_quiet_room_not_digital_silence(good):
 
 def test_a_bad_file_fails_on_the_numbers_it_breaks(tmp_path):
     # Loud stereo 48 kHz VBR tone with hiss, no silence at either end.
-    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=f=300:d=3:sample_rate=48000",
-                    "-f", "lavfi", "-i", "anoisesrc=a=0.02:d=3:r=48000",
-                    "-filter_complex", "[0][1]amix=inputs=2:normalize=0,volume=7.5", "-ac", "2",
-                    "-c:a", "libmp3lame", "-q:a", "4", str(tmp_path / "bad.mp3")], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=f=300:d=3:sample_rate=48000",
+            "-f",
+            "lavfi",
+            "-i",
+            "anoisesrc=a=0.02:d=3:r=48000",
+            "-filter_complex",
+            "[0][1]amix=inputs=2:normalize=0,volume=7.5",
+            "-ac",
+            "2",
+            "-c:a",
+            "libmp3lame",
+            "-q:a",
+            "4",
+            str(tmp_path / "bad.mp3"),
+        ],
+        check=True,
+    )
     failed = {r.metric for r in check_outdir(tmp_path).rows if not r.passed}
-    assert failed == {"sample rate", "channels", "bit rate", "RMS", "peak", "noise floor",
-                      "head room tone", "tail room tone"}
+    assert failed == {
+        "sample rate",
+        "channels",
+        "bit rate",
+        "RMS",
+        "peak",
+        "noise floor",
+        "head room tone",
+        "tail room tone",
+    }
 
 
 def test_check_command_prints_a_table_and_exits_non_zero_on_failure(good, tmp_path):
     def run(folder):
-        return subprocess.run([sys.executable, "-m", "audiobook", "check", str(folder)],
-                              capture_output=True, text=True)
+        return subprocess.run(
+            [sys.executable, "-m", "audiobook", "check", str(folder)],
+            capture_output=True,
+            text=True,
+        )
 
     ok = run(good)
     assert ok.returncode == 0 and "RMS" in ok.stdout and "FAIL" not in ok.stdout
-    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=f=300:d=2", "-ac", "2",
-                    str(tmp_path / "x.mp3")], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=f=300:d=2",
+            "-ac",
+            "2",
+            str(tmp_path / "x.mp3"),
+        ],
+        check=True,
+    )
     bad = run(tmp_path)
     assert bad.returncode != 0 and "FAIL" in bad.stdout and "Traceback" not in bad.stderr
 

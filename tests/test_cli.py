@@ -27,9 +27,14 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 @pytest.fixture(scope="module")
 def script_json() -> dict:
     # Once through the real console entry point, as a user runs it.
-    done = subprocess.run([sys.executable, "-m", "audiobook", "script", str(SEEDS), "--json"],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120,
-                          env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    done = subprocess.run(
+        [sys.executable, "-m", "audiobook", "script", str(SEEDS), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     return json.loads(done.stdout)
@@ -53,14 +58,16 @@ def test_script_offsets_point_into_the_source_file(script_json):
         for seg in chapter["segments"]:
             assert 0 <= seg["start"] < seg["end"] <= len(text)
             spoken = " ".join(seg["text"].split())
-            assert spoken and spoken.split()[0].strip("\"'“–") in text[seg["start"]:seg["end"]]
+            assert spoken and spoken.split()[0].strip("\"'“–") in text[seg["start"] : seg["end"]]
 
 
 def test_script_json_voices_follow_speaker_and_language(script_json):
     voice_of: dict[tuple[str, str], set[str]] = {}
     for chapter in script_json["chapters"]:
         for seg in chapter["segments"]:
-            voice_of.setdefault((seg["speaker"] or "narrator", seg["language"]), set()).add(seg["voice"])
+            voice_of.setdefault((seg["speaker"] or "narrator", seg["language"]), set()).add(
+                seg["voice"]
+            )
     assert all(len(v) == 1 for v in voice_of.values())  # one voice per speaker and language
     english = {who: next(iter(v)) for (who, lang), v in voice_of.items() if lang == "en"}
     assert len(set(english.values())) == len(english)  # distinct per speaker
@@ -147,6 +154,7 @@ def test_the_console_script_runs_main():
     script = Path(sys.executable).parent / "audiobook"
     if not script.exists():
         pytest.skip("package not installed into this interpreter's environment")
-    done = subprocess.run([str(script), "voices", "--language", "es"], capture_output=True,
-                          text=True, timeout=60)
+    done = subprocess.run(
+        [str(script), "voices", "--language", "es"], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0 and "es+f3" in done.stdout and done.stderr == ""

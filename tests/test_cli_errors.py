@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from audiobook.cli import app as cli
 from audiobook import pipeline
+from audiobook.cli import app as cli
 
 ROOT = Path(__file__).parent.parent
 MILA = ROOT / "seeds" / "002_ae557fbbbf91644b.txt"
@@ -18,9 +18,14 @@ SEED_CAST = ROOT / "voices" / "seeds.toml"
 
 
 def audiobook(*args, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    done = subprocess.run([sys.executable, "-m", "audiobook", *map(str, args)], capture_output=True,
-                          text=True, cwd=ROOT, timeout=120,
-                          env={**os.environ, "PYTHONWARNINGS": "ignore", **(env or {})})
+    done = subprocess.run(
+        [sys.executable, "-m", "audiobook", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={**os.environ, "PYTHONWARNINGS": "ignore", **(env or {})},
+    )
     assert "Traceback" not in done.stderr, done.stderr
     return done
 

@@ -19,8 +19,14 @@ KAMILA = SEEDS / "000_eeeebb6e84d7bbbd.txt"
 
 def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    done = subprocess.run([sys.executable, "-m", "audiobook", *args], capture_output=True,
-                          text=True, env=env, cwd=ROOT, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "audiobook", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=600,
+    )
     assert "Traceback" not in done.stderr, done.stderr
     if check:
         assert done.returncode == 0, done.stderr
@@ -38,10 +44,18 @@ def chapter_of(script: dict, path: Path) -> dict:
 
 def test_mila_story_has_exactly_the_five_lines(script):
     chapter = chapter_of(script, MILA)
-    lines = [(s["speaker"], s["text"], s["language"]) for s in chapter["segments"]
-             if s["kind"] == "dialogue"]
+    lines = [
+        (s["speaker"], s["text"], s["language"])
+        for s in chapter["segments"]
+        if s["kind"] == "dialogue"
+    ]
     assert [(who, lang) for who, _, lang in lines] == [
-        ("Carlos", "en"), ("Sofia", "en"), ("Mila", "en"), ("Mila", "en"), ("Mila", "es")]
+        ("Carlos", "en"),
+        ("Sofia", "en"),
+        ("Mila", "en"),
+        ("Mila", "en"),
+        ("Mila", "es"),
+    ]
     texts = [t for _, t, _ in lines]
     assert texts[0].startswith("You killed it out there, mila")
     assert texts[1] == "How did you feel out there?"
@@ -73,8 +87,8 @@ def test_segments_cover_the_source_in_order(script, path):
         for i in range(seg["start"], seg["end"]):
             covered[i] = True
         if seg["kind"] == "dialogue":
-            assert text[seg["start"]:seg["end"]] == seg["text"]
-    uncovered = "".join(ch if not c else " " for ch, c in zip(text, covered))
+            assert text[seg["start"] : seg["end"]] == seg["text"]
+    uncovered = "".join(ch if not c else " " for ch, c in zip(text, covered, strict=False))
     assert not any(ch.isalnum() for ch in uncovered), uncovered.split()[:10]
 
 
@@ -112,8 +126,11 @@ def test_build_renders_a_chapter_file_per_story(tmp_path):
             assert last <= seg["start_ms"] < seg["end_ms"]
             last = seg["end_ms"]
         assert last / 1000 <= entry["duration"]
-    mila = next(c for c in chapters if c["segments"] and
-                any(s["speaker"] == "Carlos" for s in c["segments"]))
+    mila = next(
+        c
+        for c in chapters
+        if c["segments"] and any(s["speaker"] == "Carlos" for s in c["segments"])
+    )
     path = out / mila["file"]
 
     def pitch_of(speaker: str) -> float:

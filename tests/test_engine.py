@@ -74,8 +74,11 @@ def test_clip_sounds_the_same_whatever_was_spoken_before(engine, tmp_path):
     # espeak's pitch-flutter phase, a few samples in 50,000.
     text = "Determinism matters for the clip cache."
     engine.render(text, VoiceSettings("en-gb+m1"), tmp_path / "first.wav")
-    engine.render("La vida es un viaje sin destino.", VoiceSettings("es+f2", rate=250, pitch=90),
-                  tmp_path / "x.wav")
+    engine.render(
+        "La vida es un viaje sin destino.",
+        VoiceSettings("es+f2", rate=250, pitch=90),
+        tmp_path / "x.wav",
+    )
     engine.render("Something else.", VoiceSettings("en-us+m3"), tmp_path / "y.wav")
     engine.render(text, VoiceSettings("en-gb+m1"), tmp_path / "again.wav")
     first, again = seconds(tmp_path / "first.wav"), seconds(tmp_path / "again.wav")
@@ -91,8 +94,11 @@ def test_long_text_is_rendered_in_pieces(engine, tmp_path):
 
 
 def test_markup_is_read_as_text(engine, tmp_path):
-    engine.render('<speak><prosody rate="x-slow">Hi</prosody></speak> [[h@l@U]]',
-                  VoiceSettings("en-us+m1"), tmp_path / "m.wav")
+    engine.render(
+        '<speak><prosody rate="x-slow">Hi</prosody></speak> [[h@l@U]]',
+        VoiceSettings("en-us+m1"),
+        tmp_path / "m.wav",
+    )
     assert seconds(tmp_path / "m.wav") > 1.0  # the tags are spoken, not obeyed
 
 

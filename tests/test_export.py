@@ -16,8 +16,21 @@ from audiobook.build import build_book
 def acx(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("export")
     cover = tmp / "cover.jpg"
-    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "color=green:s=32x32",
-                    "-frames:v", "1", str(cover)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=green:s=32x32",
+            "-frames:v",
+            "1",
+            str(cover),
+        ],
+        check=True,
+    )
     result = build_book(make_book(tmp), options(tmp, cover=cover))
     return result, cover
 
@@ -40,7 +53,7 @@ def test_levels_are_within_acx(acx):
         samples = pcm(result.outdir / f.name)
         assert -23 <= rms_db(samples) <= -18
         assert peak_db(samples) <= -3
-        head, tail = samples[:int(0.5 * 16000)], samples[-16000:]
+        head, tail = samples[: int(0.5 * 16000)], samples[-16000:]
         assert rms_db(head) < -60 and rms_db(tail) < -60  # room tone, no speech
 
 

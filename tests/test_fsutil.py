@@ -13,15 +13,24 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from audiobook.errors import OutputError, ToolMissingError
-from audiobook.fsutil import (MAX_NAME, atomic_path, atomic_write, build_lock, chapter_file_name,
-                              output_errors, prepare_outdir, remove_partials, require_tools)
+from audiobook.fsutil import (
+    MAX_NAME,
+    atomic_path,
+    atomic_write,
+    build_lock,
+    chapter_file_name,
+    output_errors,
+    prepare_outdir,
+    remove_partials,
+    require_tools,
+)
 
 
 def test_a_title_cannot_climb_out_of_the_folder():
     assert chapter_file_name(3, 12, "../../etc/passwd", "mp3", set()) == "03 - etc passwd.mp3"
 
 
-@pytest.mark.parametrize("title", ["CON", "a:b*c?d", "..", "/", "Ch. 1: \"Who?\" <x>|y", "\x00\x07"])
+@pytest.mark.parametrize("title", ["CON", "a:b*c?d", "..", "/", 'Ch. 1: "Who?" <x>|y', "\x00\x07"])
 def test_names_are_portable(title):
     name = chapter_file_name(1, 1, title, "mp3", set())
     assert not set(name) & set('<>:"/\\|?*') and name.isprintable()
@@ -43,7 +52,9 @@ def test_any_titles_give_unique_short_names_inside_the_folder(titles):
 
 def test_same_titles_get_distinct_names():
     taken: set[str] = set()
-    assert chapter_file_name(1, 1, "Intro", "mp3", taken) != chapter_file_name(1, 1, "intro", "mp3", taken)
+    assert chapter_file_name(1, 1, "Intro", "mp3", taken) != chapter_file_name(
+        1, 1, "intro", "mp3", taken
+    )
 
 
 def test_atomic_write_leaves_the_old_file_when_writing_fails(tmp_path):
@@ -59,8 +70,9 @@ def test_atomic_write_leaves_the_old_file_when_writing_fails(tmp_path):
 
 
 def test_partials_of_dead_builds_are_removed_and_nothing_else(tmp_path):
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True).stdout.strip()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    ).stdout.strip()
     (tmp_path / f".01 - A.mp3.partial-{dead}").write_text("x")
     (tmp_path / "keep.mp3").write_text("x")
     (tmp_path / ".hidden").write_text("x")
@@ -78,11 +90,15 @@ def test_second_lock_on_a_folder_is_refused_and_released_after(tmp_path):
 
 
 def test_lock_holds_across_processes(tmp_path):
-    code = ("import sys, pathlib; from audiobook.fsutil import build_lock\n"
-            "try:\n    with build_lock(pathlib.Path(sys.argv[1])): pass\n"
-            "except Exception as e: print(e); sys.exit(3)")
+    code = (
+        "import sys, pathlib; from audiobook.fsutil import build_lock\n"
+        "try:\n    with build_lock(pathlib.Path(sys.argv[1])): pass\n"
+        "except Exception as e: print(e); sys.exit(3)"
+    )
     with build_lock(tmp_path):
-        done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True
+        )
     assert done.returncode == 3 and "another build" in done.stdout
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from audiobook.text.language import DETECTABLE, detect_languages, main_language, segment_language
 from audiobook.model import Segment
+from audiobook.text.language import DETECTABLE, detect_languages, main_language, segment_language
 
 EVERYTHING = set(DETECTABLE)
 
@@ -31,17 +31,24 @@ GERMAN_PROSE = (
 )
 
 
-@pytest.mark.parametrize("text, expected", [
-    (ENGLISH_PROSE * 3, "en"), (SPANISH_PROSE * 3, "es"),
-    (FRENCH_PROSE * 3, "fr"), (GERMAN_PROSE * 3, "de"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (ENGLISH_PROSE * 3, "en"),
+        (SPANISH_PROSE * 3, "es"),
+        (FRENCH_PROSE * 3, "fr"),
+        (GERMAN_PROSE * 3, "de"),
+    ],
+)
 def test_main_language_of_running_prose(text, expected):
     assert main_language(text) == expected
 
 
 def test_main_language_without_a_word_list():
-    polish = ("Był sobie raz człowiek, który mieszkał w małym domu nad rzeką. Każdego dnia "
-              "chodził do lasu i zbierał grzyby, a wieczorem siedział przy oknie i patrzył na wodę. ")
+    polish = (
+        "Był sobie raz człowiek, który mieszkał w małym domu nad rzeką. Każdego dnia "
+        "chodził do lasu i zbierał grzyby, a wieczorem siedział przy oknie i patrzył na wodę. "
+    )
     assert main_language(polish * 3) == "pl"
     assert segment_language("Je ne sais pas", "pl", EVERYTHING | {"pl"}) == "fr"
     assert segment_language(polish, "pl", EVERYTHING | {"pl"}) == "pl"
@@ -57,42 +64,48 @@ def test_main_language_is_not_swayed_by_foreign_quotes():
     assert main_language(book) == "en"
 
 
-@pytest.mark.parametrize("line, expected", [
-    ("La vida es un viaje sin destino", "es"),
-    ("No, no es posible.", "es"),
-    ("Je ne sais pas", "fr"),
-    ("Mon Dieu, qu'est-ce que c'est?", "fr"),
-    ("Ich weiß es nicht", "de"),
-    ("Danke schön, meine Freundin, für alles.", "de"),
-    ("Che cosa fai qui?", "it"),
-    ("O que você está fazendo aqui?", "pt"),
-    ("Я не знаю, что делать.", "ru"),
-])
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("La vida es un viaje sin destino", "es"),
+        ("No, no es posible.", "es"),
+        ("Je ne sais pas", "fr"),
+        ("Mon Dieu, qu'est-ce que c'est?", "fr"),
+        ("Ich weiß es nicht", "de"),
+        ("Danke schön, meine Freundin, für alles.", "de"),
+        ("Che cosa fai qui?", "it"),
+        ("O que você está fazendo aqui?", "pt"),
+        ("Я не знаю, что делать.", "ru"),
+    ],
+)
 def test_a_foreign_line_in_an_english_book(line, expected):
     assert segment_language(line, "en", EVERYTHING) == expected
 
 
-@pytest.mark.parametrize("line", [
-    "How did you feel out there?",
-    "Yes, sir.",
-    "No.",
-    "Mila!",
-    "Come in.",
-    "Monsieur Poirot",
-    "Elizabeth Bennet",
-    "Don't you dare, Elizabeth!",
-    "You killed it out there, mila",
-    "I told him, vamos a la playa, and he laughed.",
-    "Mila smiled, feeling the words of her song echoing in her mind:",
-    "She said bonjour to the concierge and walked on without another word.",
-    "Carlos grinned.",
-    "Charlotte sighed.",
-    "Mila shrugged.",
-    "Silence.",
-    "Vzhee, vzhee!",
-    "Chapter I. Chapter II. Chapter III. Chapter IV. Chapter V. Chapter VI. Chapter VII.",
-    "Louis XIV and Henry VIII",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "How did you feel out there?",
+        "Yes, sir.",
+        "No.",
+        "Mila!",
+        "Come in.",
+        "Monsieur Poirot",
+        "Elizabeth Bennet",
+        "Don't you dare, Elizabeth!",
+        "You killed it out there, mila",
+        "I told him, vamos a la playa, and he laughed.",
+        "Mila smiled, feeling the words of her song echoing in her mind:",
+        "She said bonjour to the concierge and walked on without another word.",
+        "Carlos grinned.",
+        "Charlotte sighed.",
+        "Mila shrugged.",
+        "Silence.",
+        "Vzhee, vzhee!",
+        "Chapter I. Chapter II. Chapter III. Chapter IV. Chapter V. Chapter VI. Chapter VII.",
+        "Louis XIV and Henry VIII",
+    ],
+)
 def test_english_lines_stay_english(line):
     assert segment_language(line, "en", EVERYTHING) == "en"
 
@@ -109,7 +122,9 @@ def test_only_languages_the_engine_speaks_are_chosen():
 
 def test_detect_languages_sets_every_segment():
     segments = [
-        Segment("narration", "Mila smiled, feeling the words of her song echoing in her mind:", 0, 10),
+        Segment(
+            "narration", "Mila smiled, feeling the words of her song echoing in her mind:", 0, 10
+        ),
         Segment("dialogue", "La vida es un viaje sin destino", 10, 20, speaker="Mila"),
         Segment("narration", "– Life is a journey without destination.", 20, 30),
         Segment("dialogue", "Je ne sais pas, mon ami.", 30, 40, speaker="Sofia"),
@@ -126,12 +141,15 @@ def test_the_same_text_always_gets_the_same_answer():
     assert first == again
 
 
-@pytest.mark.parametrize("text, lang", [
-    ("\u0645\u0631\u062d\u0628\u0627 \u0628\u0643", "ar"),
-    ("\u05e9\u05dc\u05d5\u05dd \u05e2\u05dc\u05d9\u05db\u05dd", "he"),
-    ("\u039a\u03b1\u03bb\u03b7\u03bc\u03ad\u03c1\u03b1 \u03c3\u03b1\u03c2", "el"),
-    ("\u3053\u3093\u306b\u3061\u306f", "ja"),
-])
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("\u0645\u0631\u062d\u0628\u0627 \u0628\u0643", "ar"),
+        ("\u05e9\u05dc\u05d5\u05dd \u05e2\u05dc\u05d9\u05db\u05dd", "he"),
+        ("\u039a\u03b1\u03bb\u03b7\u03bc\u03ad\u03c1\u03b1 \u03c3\u03b1\u03c2", "el"),
+        ("\u3053\u3093\u306b\u3061\u306f", "ja"),
+    ],
+)
 def test_a_script_of_its_own_names_the_language_without_a_model(text, lang):
     from audiobook.text.language import script_language, segment_language
 
@@ -143,7 +161,9 @@ def test_a_script_of_its_own_names_the_language_without_a_model(text, lang):
 def test_a_latin_line_with_one_foreign_name_stays_in_the_main_language():
     from audiobook.text.language import script_language
 
-    assert script_language("He wrote \u05e9\u05dc\u05d5\u05dd on the wall of the old house.") is None
+    assert (
+        script_language("He wrote \u05e9\u05dc\u05d5\u05dd on the wall of the old house.") is None
+    )
 
 
 @pytest.mark.parametrize("text", ["O Estella, Estella!", "H\u00e9lo\u00efse de Villefort."])

@@ -20,7 +20,9 @@ def load(tmp_path: Path, text: str) -> Lexicon:
 
 @pytest.fixture
 def lexicon(tmp_path) -> Lexicon:
-    return load(tmp_path, """
+    return load(
+        tmp_path,
+        """
 [en]
 Hermione = "Her-my-oh-nee"
 Mila = "Mee-la"
@@ -30,7 +32,8 @@ Darcy = "Dar-see"
 
 [es]
 "Sr." = "Señor"
-""")
+""",
+    )
 
 
 def test_capitalised_entry_matches_that_word_only(lexicon):
@@ -39,13 +42,16 @@ def test_capitalised_entry_matches_that_word_only(lexicon):
 
 
 def test_whole_words_only(lexicon):
-    assert lexicon.apply("Kamila met Mila, Milan and Mila's friend.", "en") == \
-        "Kamila met Mee-la, Milan and Mee-la's friend."
+    assert (
+        lexicon.apply("Kamila met Mila, Milan and Mila's friend.", "en")
+        == "Kamila met Mee-la, Milan and Mee-la's friend."
+    )
 
 
 def test_lower_case_entry_matches_any_case_and_keeps_the_first_letter(lexicon):
-    assert lexicon.apply("her abuela. Abuela! abuelas", "en") == \
-        "her ah-bweh-la. Ah-bweh-la! abuelas"
+    assert (
+        lexicon.apply("her abuela. Abuela! abuelas", "en") == "her ah-bweh-la. Ah-bweh-la! abuelas"
+    )
 
 
 def test_longest_entry_wins(lexicon):
@@ -73,11 +79,14 @@ def test_malformed_lexicon_names_file_and_line(tmp_path):
     assert "lexicon.toml line 3" in str(err.value)
 
 
-@pytest.mark.parametrize("text, key", [
-    ('[en]\nHermione = 3\n', "Hermione"),
-    ('Hermione = "x"\n', "Hermione"),
-    ('["not a language"]\nx = "y"\n', "not a language"),
-])
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        ("[en]\nHermione = 3\n", "Hermione"),
+        ('Hermione = "x"\n', "Hermione"),
+        ('["not a language"]\nx = "y"\n', "not a language"),
+    ],
+)
 def test_wrong_shapes_are_named(tmp_path, text, key):
     with pytest.raises(CastFileError) as err:
         load(tmp_path, text)

@@ -5,17 +5,56 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from audiobook.text.chapters import split_chapters
 from audiobook.model import Document
+from audiobook.text.chapters import split_chapters
 from audiobook.text.quotes import find_quotes, paragraph_spans
 from audiobook.text.segments import segment_chapter
 
 # Pieces that exercise the tricky paths: marks of every style, headings, breaks, CRLF.
 PIECES = [
-    '"', "'", "\u201c", "\u201d", "\u2018", "\u2019", "\u00ab", "\u00bb", "\u201e", "\u2014", "\u2013",
-    "\n", "\n\n", "\r\n", "\r\n\r\n", "  ", "\t", " ", ".", ",", "!", "?", "\u00bf", ":", ";", "_", "#",
-    "* * *", "Chapter 1", "CHAPTER II. The Storm", "II", "PROLOGUE", "said he", "Mr.", "don't",
-    "'tis", "the dogs'", "\ufeff", "\x00", "caf\u00e9", "\u4e2d\u6587", "Hello", "x",
+    '"',
+    "'",
+    "\u201c",
+    "\u201d",
+    "\u2018",
+    "\u2019",
+    "\u00ab",
+    "\u00bb",
+    "\u201e",
+    "\u2014",
+    "\u2013",
+    "\n",
+    "\n\n",
+    "\r\n",
+    "\r\n\r\n",
+    "  ",
+    "\t",
+    " ",
+    ".",
+    ",",
+    "!",
+    "?",
+    "\u00bf",
+    ":",
+    ";",
+    "_",
+    "#",
+    "* * *",
+    "Chapter 1",
+    "CHAPTER II. The Storm",
+    "II",
+    "PROLOGUE",
+    "said he",
+    "Mr.",
+    "don't",
+    "'tis",
+    "the dogs'",
+    "\ufeff",
+    "\x00",
+    "caf\u00e9",
+    "\u4e2d\u6587",
+    "Hello",
+    "x",
 ]
 texts = st.one_of(
     st.text(max_size=300),

@@ -14,7 +14,10 @@ VOICE = {"en": "en-us", "es": "es", "fr": "fr"}
 def phonemes(text: str, language: str = "en") -> str:
     """espeak-ng's phoneme transcription; a newline in it marks a clause/sentence break."""
     out = subprocess.run(
-        [ESPEAK, "-q", "-x", "-v", VOICE[language], text], capture_output=True, text=True, check=True
+        [ESPEAK, "-q", "-x", "-v", VOICE[language], text],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return out.stdout.strip()
 
@@ -33,10 +36,21 @@ needs_espeak = pytest.mark.skipif(ESPEAK is None, reason="espeak-ng not installe
         ("Only $1 or $3.50 each.", "en", "Only 1 dollar or 3 dollars 50 each."),
         ("_Also Georgiana Wife of the Above_,", "en", "Also Georgiana Wife of the Above,"),
         ("Chapter XIV", "en", "Chapter 14"),
-        ("Printed in 1867, reprinted 1900 and 1905.", "en", "Printed in 18 67, reprinted 19 hundred and 19 oh 5."),
-        ("Sr. Garc\u00eda pag\u00f3 10 \u20ac a la Sra. L\u00f3pez.", "es",
-         "se\u00f1or Garc\u00eda pag\u00f3 10 euros a la se\u00f1ora L\u00f3pez."),
-        ("M. Dupont et Mme Curie, chapitre IV.", "fr", "Monsieur Dupont et Madame Curie, chapitre 4."),
+        (
+            "Printed in 1867, reprinted 1900 and 1905.",
+            "en",
+            "Printed in 18 67, reprinted 19 hundred and 19 oh 5.",
+        ),
+        (
+            "Sr. Garc\u00eda pag\u00f3 10 \u20ac a la Sra. L\u00f3pez.",
+            "es",
+            "se\u00f1or Garc\u00eda pag\u00f3 10 euros a la se\u00f1ora L\u00f3pez.",
+        ),
+        (
+            "M. Dupont et Mme Curie, chapitre IV.",
+            "fr",
+            "Monsieur Dupont et Madame Curie, chapitre 4.",
+        ),
         ("wait -- no. . . . yes", "en", "wait, no... yes"),
     ],
 )

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from audio_utils import median_pitch_hz, pcm, probe
 
+from audiobook.audio.preview import PREVIEW_WORDS, clip_words, plan_previews, render_previews
 from audiobook.errors import InputError
 from audiobook.pipeline import prepare, prepare_from_cast
-from audiobook.audio.preview import PREVIEW_WORDS, clip_words, plan_previews, render_previews
 
 ROOT = Path(__file__).parent.parent
 MILA = ROOT / "seeds" / "002_ae557fbbbf91644b.txt"
@@ -59,8 +59,10 @@ def test_samples_speak_the_characters_own_first_lines(prepared):
 
 def test_a_character_without_lines_says_its_name(tmp_path):
     cast = tmp_path / "cast.toml"
-    cast.write_text('[characters."Kamila Cara"]\ngender = "female"\n'
-                    '[characters."Mila Arias"]\naliases = ["Mila"]\ngender = "female"\n')
+    cast.write_text(
+        '[characters."Kamila Cara"]\ngender = "female"\n'
+        '[characters."Mila Arias"]\naliases = ["Mila"]\ngender = "female"\n'
+    )
     prepared = prepare([MILA], cast)
     samples = plan_previews(prepared, "Kamila Cara", engine=prepared.tts)
     assert len(samples) == 1 and "Kamila Cara" in samples[0].text
@@ -78,12 +80,17 @@ def test_unknown_character_is_an_input_error(prepared, tmp_path):
 
 def test_any_text_through_the_lexicon_in_a_characters_voice(tmp_path):
     (tmp_path / "lexicon.toml").write_text(
-        '[en]\nNASA = "the National Aeronautics and Space Administration"\n')
+        '[en]\nNASA = "the National Aeronautics and Space Administration"\n'
+    )
     cast = tmp_path / "cast.toml"
     cast.write_text('lexicon = "lexicon.toml"\n[characters.Ann]\ngender = "female"\n')
     prepared = prepare_from_cast(cast)
-    plain = render_previews(prepared, tmp_path / "a", "Ann", prepared.tts, text="I work at the agency.")
-    respelled = render_previews(prepared, tmp_path / "b", "Ann", prepared.tts, text="I work at NASA.")
+    plain = render_previews(
+        prepared, tmp_path / "a", "Ann", prepared.tts, text="I work at the agency."
+    )
+    respelled = render_previews(
+        prepared, tmp_path / "b", "Ann", prepared.tts, text="I work at NASA."
+    )
     assert [p.name for p in plain] == [p.name for p in respelled] == ["ann.mp3"]
     # "NASA" became six words: the line takes clearly longer to say.
     assert seconds(respelled[0]) > seconds(plain[0]) + 1.0

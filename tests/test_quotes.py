@@ -49,7 +49,9 @@ def overlap_matches(pred, gold):
 
 def test_steppe_excerpt_against_gold(data_dir):
     [doc] = read_inputs([data_dir / "manuscript" / "steppe_excerpt.txt"])
-    gold = json.loads((data_dir / "manuscript" / "steppe_excerpt.gold.json").read_text(encoding="utf-8"))
+    gold = json.loads(
+        (data_dir / "manuscript" / "steppe_excerpt.gold.json").read_text(encoding="utf-8")
+    )
     quotes = find_quotes(doc.text)
     for wanted, label in ((lambda g: True, "all"), (lambda g: g["speech"], "speech")):
         gold_spans = [(g["start"], g["end"]) for g in gold if wanted(g)]
@@ -190,7 +192,11 @@ def test_spanish_dialogue_dashes():
         "La tarde ca\u00eda."
     )
     quotes = find_quotes(text)
-    assert [text[q.start : q.end] for q in quotes] == ["\u00bfC\u00f3mo est\u00e1s?", "Bien", "\u00bfY t\u00fa?"]
+    assert [text[q.start : q.end] for q in quotes] == [
+        "\u00bfC\u00f3mo est\u00e1s?",
+        "Bien",
+        "\u00bfY t\u00fa?",
+    ]
     assert quotes[1].group == quotes[2].group != quotes[0].group
     assert all(q.is_speech for q in quotes)
 
@@ -200,10 +206,21 @@ def test_spanish_dialogue_dashes():
     [
         ('Her latest single, "Lost in the Haze," had become a hit.', "Lost in the Haze,", False),
         ('The crowd cheered as "Lost in the Haze" kicked off.', "Lost in the Haze", False),
-        ('He was always "going his rounds in these parts," and never home.', "going his rounds in these parts,", False),
-        ('An engraving with the inscription, "The Indifference of Man." hung there.', "The Indifference of Man.", False),
-        ('She hummed, the words echoing in her mind: "La vida es un viaje sin destino" and smiled.',
-         "La vida es un viaje sin destino", True),
+        (
+            'He was always "going his rounds in these parts," and never home.',
+            "going his rounds in these parts,",
+            False,
+        ),
+        (
+            'An engraving with the inscription, "The Indifference of Man." hung there.',
+            "The Indifference of Man.",
+            False,
+        ),
+        (
+            'She hummed, the words echoing in her mind: "La vida es un viaje sin destino" and smiled.',
+            "La vida es un viaje sin destino",
+            True,
+        ),
         ('He turned. "Come here." She came.', "Come here.", True),
         ('He shouted "Stop!" and ran.', "Stop!", True),
         ('She said, "we should go."', "we should go.", True),
@@ -221,7 +238,9 @@ def test_crlf_text():
 
 
 def test_paragraph_spans_blank_lines_and_wrapping():
-    text = "First line\nwraps here.\n\n  \nSecond para.\n   Indented starts\nthe third.\n\n\nFourth."
+    text = (
+        "First line\nwraps here.\n\n  \nSecond para.\n   Indented starts\nthe third.\n\n\nFourth."
+    )
     spans = paragraph_spans(text)
     assert [text[a:b] for a, b in spans] == [
         "First line\nwraps here.",
@@ -246,7 +265,12 @@ def test_paragraph_spans_unwrapped_lines_are_paragraphs():
 
 def test_short_indented_lines_that_end_sentences_are_paragraphs():
     # One paragraph per line, each indented, no blank lines: dialogue-heavy books saved from a word processor.
-    lines = ["\t\u201cHi,\u201d he said.", "\t\u201cHello.\u201d", "\tThey walked on.", "\t\u201cWhere to?\u201d"]
+    lines = [
+        "\t\u201cHi,\u201d he said.",
+        "\t\u201cHello.\u201d",
+        "\tThey walked on.",
+        "\t\u201cWhere to?\u201d",
+    ]
     text = "\n".join(lines)
     assert [text[a:b] for a, b in paragraph_spans(text)] == [line.strip() for line in lines]
     assert [q.group for q in find_quotes(text)] == [0, 1, 2]
@@ -267,7 +291,9 @@ def test_single_quote_full_of_possessives_is_fast():
 
 
 def test_large_book_is_fast():
-    para = '"Where are you going?" asked the man. He walked on, and she said, "Home," and smiled.\n\n'
+    para = (
+        '"Where are you going?" asked the man. He walked on, and she said, "Home," and smiled.\n\n'
+    )
     text = para * 10000
     began = time.perf_counter()
     quotes = find_quotes(text)
@@ -294,13 +320,19 @@ def test_french_dialogue_dash_with_inserted_tag():
 def test_a_title_cased_line_followed_by_its_speech_tag_is_speech():
     text = "He looked up, and then, \u201cSay, Merc\u00e9d\u00e8s,\u201d he said, \u201cwill you come?\u201d"
     found = find_quotes(text)
-    assert [text[q.start:q.end] for q in found if q.is_speech] == ["Say, Merc\u00e9d\u00e8s,", "will you come?"]
+    assert [text[q.start : q.end] for q in found if q.is_speech] == [
+        "Say, Merc\u00e9d\u00e8s,",
+        "will you come?",
+    ]
 
 
-@pytest.mark.parametrize("text, groups", [
-    ('"Well," said he, "I suppose so."', 1),  # one utterance broken by its tag
-    ('"The idea of its being you!" said he. "The idea of its being you!" said I.', 2),
-    ('"Yes." "No."', 2),  # nothing between: two utterances
-])
+@pytest.mark.parametrize(
+    "text, groups",
+    [
+        ('"Well," said he, "I suppose so."', 1),  # one utterance broken by its tag
+        ('"The idea of its being you!" said he. "The idea of its being you!" said I.', 2),
+        ('"Yes." "No."', 2),  # nothing between: two utterances
+    ],
+)
 def test_a_quote_with_its_own_tag_starts_a_new_utterance(text, groups):
     assert len({q.group for q in find_quotes(text)}) == groups

@@ -84,7 +84,9 @@ def test_lone_controls_and_nul_are_tolerated(tmp_path):
     assert doc.text == text
 
 
-@pytest.mark.parametrize("content", [b"", b"   \n\n\t  \r\n", codecs.BOM_UTF8 + b"\n \n", b"... --- ***\n"])
+@pytest.mark.parametrize(
+    "content", [b"", b"   \n\n\t  \r\n", codecs.BOM_UTF8 + b"\n \n", b"... --- ***\n"]
+)
 def test_file_without_words_names_the_file(tmp_path, content):
     path = write(tmp_path, "empty.txt", content)
     with pytest.raises(InputError, match=r"empty\.txt has no text"):

@@ -8,9 +8,9 @@ import pytest
 
 from audiobook.audio.cache import ClipCache, clip_key
 from audiobook.audio.engines import get_engine
+from audiobook.audio.render import Job, render_jobs
 from audiobook.errors import EngineError
 from audiobook.model import Clip, VoiceSettings
-from audiobook.audio.render import Job, render_jobs
 
 LINES = [
     ("It was the best of times, it was the worst of times.", "en-us+f3"),
@@ -45,8 +45,9 @@ def test_a_clip_rendered_in_a_batch_is_identical_to_it_rendered_alone(tmp_path, 
     batch = render_jobs(jobs, ClipCache(tmp_path / "a", "pyttsx3", version), "pyttsx3", 2)
     assert set(batch) == {j.key for j in jobs}
     for job in (jobs[3], jobs[5]):  # each came after other lines in its worker
-        alone = render_jobs([job], ClipCache(tmp_path / f"b{job.key}", "pyttsx3", version),
-                            "pyttsx3", 1)
+        alone = render_jobs(
+            [job], ClipCache(tmp_path / f"b{job.key}", "pyttsx3", version), "pyttsx3", 1
+        )
         assert samples(alone[job.key].path) == samples(batch[job.key].path)
 
 
@@ -63,9 +64,17 @@ def test_progress_counts_every_clip_and_stats_are_measured(tmp_path, version):
 
 def test_a_clip_the_engine_cannot_render_names_its_line(tmp_path, version):
     jobs = jobs_for(LINES[:3], version) + [
-        Job("f" * 40, "Fine words.", VoiceSettings("xx-nowhere+f3"),
-            "chapter 2 ('Night'), book.txt at offset 120: 'Fine words.'")]
-    with pytest.raises(EngineError, match=r"could not render chapter 2 \('Night'\).*Fine words.*"
-                                          r"unknown voice"):
+        Job(
+            "f" * 40,
+            "Fine words.",
+            VoiceSettings("xx-nowhere+f3"),
+            "chapter 2 ('Night'), book.txt at offset 120: 'Fine words.'",
+        )
+    ]
+    with pytest.raises(
+        EngineError,
+        match=r"could not render chapter 2 \('Night'\).*Fine words.*"
+        r"unknown voice",
+    ):
         render_jobs(jobs, ClipCache(tmp_path, "pyttsx3", version), "pyttsx3", 2)
     assert not [p for p in tmp_path.rglob("*") if ".partial-" in p.name]

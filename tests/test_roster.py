@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from audiobook.text import quotes
-from audiobook.speakers import roster
 from audiobook.model import Cast, CastEntry, Roster
+from audiobook.speakers import roster
+from audiobook.text import quotes
 
 DATA = Path(__file__).parent / "data" / "attribution"
 
@@ -56,9 +56,11 @@ def test_places_months_and_days_are_not_characters():
 
 
 def test_gender_from_pronouns_for_unknown_names():
-    text = ("Zorvath walked into the hall. He was tired and he sat down.\n\n"
-            "Later Quillan came in. She looked at Zorvath and she smiled, and then she left.\n\n"
-            "Zorvath frowned. He did not understand. Quillan returned; she had forgotten her hat.")
+    text = (
+        "Zorvath walked into the hall. He was tired and he sat down.\n\n"
+        "Later Quillan came in. She looked at Zorvath and she smiled, and then she left.\n\n"
+        "Zorvath frowned. He did not understand. Quillan returned; she had forgotten her hat."
+    )
     r = build(text)
     assert who(r, "Zorvath").gender == "male"
     assert who(r, "Quillan").gender == "female"
@@ -74,8 +76,10 @@ def test_apposition_gives_gender_and_the_seed_roster():
 
 
 def test_apposition_alone_decides_gender():
-    text = ("The band played on. Dana's brother, Ashgrove, waited by the door with the coats. "
-            "Later Ashgrove walked home alone.")
+    text = (
+        "The band played on. Dana's brother, Ashgrove, waited by the door with the coats. "
+        "Later Ashgrove walked home alone."
+    )
     assert who(build(text), "Ashgrove").gender == "male"
 
 
@@ -89,15 +93,17 @@ def test_lower_case_vocative_counts_as_a_mention():
     found = quotes.find_quotes(text)
     index = {"Mila": "Mila", "Carlos": "Carlos"}
     speech = [q for q in found if q.is_speech]
-    assert roster.vocatives(text[speech[0].start:speech[0].end], index) == ["Mila"]
+    assert roster.vocatives(text[speech[0].start : speech[0].end], index) == ["Mila"]
     r = roster.build_roster(text, found)
     assert who(r, "Mila").mentions == 2
 
 
 def test_first_person_narration():
-    text = ("I had not seen my uncle for years. When I came to the farm, Walter was mending a "
-            "fence, and I helped him until dark.\n\n"
-            '"You have grown," said Walter.\n\n"I have," said I.')
+    text = (
+        "I had not seen my uncle for years. When I came to the farm, Walter was mending a "
+        "fence, and I helped him until dark.\n\n"
+        '"You have grown," said Walter.\n\n"I have," said I.'
+    )
     r = build(text)
     assert r.first_person
     assert who(r, "I") is None
@@ -107,7 +113,11 @@ def test_first_person_narration():
 def test_the_narrators_name_is_recognised_from_speech():
     text = "\n\n".join(
         ["I went down to the forge. Joe was at work."]
-        + [f'"Pip, old chap," said Joe, "here is number {n}."\n\n"Thank you," said I.' for n in range(6)])
+        + [
+            f'"Pip, old chap," said Joe, "here is number {n}."\n\n"Thank you," said I.'
+            for n in range(6)
+        ]
+    )
     found = quotes.find_quotes(text)
     r = roster.build_roster(text, found)
     r.characters.append(type(r.characters[0])("Pip", ["Pip"], "male", 1))
@@ -116,10 +126,13 @@ def test_the_narrators_name_is_recognised_from_speech():
 
 def test_cast_file_names_the_characters():
     text = (DATA / "mila.txt").read_text(encoding="utf-8")
-    cast = Cast(CastEntry("narrator", ""), {
-        "Mila Arias": CastEntry("Mila Arias", "", "female", ["Mila"], from_file=True),
-        "Sister Sofia": CastEntry("Sister Sofia", "", None, ["Sofia"], from_file=True),
-    })
+    cast = Cast(
+        CastEntry("narrator", ""),
+        {
+            "Mila Arias": CastEntry("Mila Arias", "", "female", ["Mila"], from_file=True),
+            "Sister Sofia": CastEntry("Sister Sofia", "", None, ["Sofia"], from_file=True),
+        },
+    )
     r = build(text, cast)
     names = [c.name for c in r.characters]
     assert "Mila Arias" in names and "Sister Sofia" in names
@@ -131,19 +144,23 @@ def test_cast_file_names_the_characters():
 
 def test_cast_keys_match_unambiguous_single_names():
     text = 'Elizabeth smiled at Darcy.\n\n"Well," said Elizabeth.'
-    cast = Cast(CastEntry("narrator", ""), {
-        "Elizabeth Bennet": CastEntry("Elizabeth Bennet", "", "female", [], from_file=True)})
+    cast = Cast(
+        CastEntry("narrator", ""),
+        {"Elizabeth Bennet": CastEntry("Elizabeth Bennet", "", "female", [], from_file=True)},
+    )
     r = build(text, cast)
     assert who(r, "Elizabeth") is who(r, "Elizabeth Bennet")
     assert r.characters[0].name == "Elizabeth Bennet"
 
 
 def test_particles_titles_and_names_side_by_side():
-    text = ("Madame de Villefort entered the room; she looked pale. Villefort rose and he bowed.\n\n"
-            + "Franz laughed. Debray smiled. " * 4
-            + "At the door stood Franz Debray and the others.\n\n"
-            '"Good evening," said the count.\n\n"Good evening," said the count again.\n\n'
-            "The Count of Monte Cristo sat down.")
+    text = (
+        "Madame de Villefort entered the room; she looked pale. Villefort rose and he bowed.\n\n"
+        + "Franz laughed. Debray smiled. " * 4
+        + "At the door stood Franz Debray and the others.\n\n"
+        '"Good evening," said the count.\n\n"Good evening," said the count again.\n\n'
+        "The Count of Monte Cristo sat down."
+    )
     r = build(text)
     madame = who(r, "Madame de Villefort")
     assert madame is not None and madame.gender == "female"
@@ -154,7 +171,9 @@ def test_particles_titles_and_names_side_by_side():
 
 
 def test_book_pronouns_outvote_the_first_name_table():
-    text = ("Andrea came in late. He sat down, and he looked at the fire.\n\n"
-            "Andrea laughed. He was in a good mood, and he ordered wine.\n\n"
-            "Andrea left. He did not pay.")
+    text = (
+        "Andrea came in late. He sat down, and he looked at the fire.\n\n"
+        "Andrea laughed. He was in a good mood, and he ordered wine.\n\n"
+        "Andrea left. He did not pay."
+    )
     assert who(build(text), "Andrea").gender == "male"

@@ -1,8 +1,8 @@
 import re
 import time
 
-from audiobook.text.chapters import split_chapters
 from audiobook.model import Attribution, Document
+from audiobook.text.chapters import split_chapters
 from audiobook.text.quotes import find_quotes
 from audiobook.text.reader import read_inputs
 from audiobook.text.segments import MAX_CHARS, segment_chapter
@@ -11,7 +11,8 @@ from audiobook.text.segments import MAX_CHARS, segment_chapter
 def segment_all(doc, speakers=None):
     quotes = find_quotes(doc.text)
     return [
-        (chapter, segment_chapter(doc, chapter, quotes, speakers or {})) for chapter in split_chapters(doc)
+        (chapter, segment_chapter(doc, chapter, quotes, speakers or {}))
+        for chapter in split_chapters(doc)
     ]
 
 
@@ -24,7 +25,9 @@ def check_layout(text, chapter, segments):
         last = seg.end
     covered = bytearray(chapter.end - chapter.start)
     for seg in segments:
-        covered[seg.start - chapter.start : seg.end - chapter.start] = b"\x01" * (seg.end - seg.start)
+        covered[seg.start - chapter.start : seg.end - chapter.start] = b"\x01" * (
+            seg.end - seg.start
+        )
     for m in re.finditer(r"\w+", text[chapter.start : chapter.end]):
         assert all(covered[m.start() : m.end()]), m.group()
 
@@ -33,7 +36,10 @@ def test_seed_002_dialogue_and_narration(seeds_dir):
     [doc] = read_inputs([seeds_dir / "002_ae557fbbbf91644b.txt"])
     quotes = find_quotes(doc.text)
     speech_index = [i for i, q in enumerate(quotes) if q.is_speech]
-    speakers = {speech_index[0]: Attribution("Carlos", "tag"), speech_index[1]: Attribution("Sofia", "tag")}
+    speakers = {
+        speech_index[0]: Attribution("Carlos", "tag"),
+        speech_index[1]: Attribution("Sofia", "tag"),
+    }
     [(chapter, segments)] = segment_all(doc, speakers)
     check_layout(doc.text, chapter, segments)
     dialogue = [s for s in segments if s.kind == "dialogue"]
@@ -44,7 +50,11 @@ def test_seed_002_dialogue_and_narration(seeds_dir):
         "It was like I was trying to hold onto something, but it kept slipping away.",
         "La vida es un viaje sin destino",
     ]
-    assert [(s.speaker, s.rule) for s in dialogue[:3]] == [("Carlos", "tag"), ("Sofia", "tag"), (None, None)]
+    assert [(s.speaker, s.rule) for s in dialogue[:3]] == [
+        ("Carlos", "tag"),
+        ("Sofia", "tag"),
+        (None, None),
+    ]
     for s in dialogue:
         assert doc.text[s.start : s.end] == s.text
     tag = segments[segments.index(dialogue[0]) + 1]
@@ -64,13 +74,17 @@ def test_titles_stay_in_narration(seeds_dir):
 
 def test_heading_is_read_first_and_scene_breaks_pause():
     text = (
-        "II\n\nThe cart rolled on. \"Are we there?\" asked the boy.\n\n* * *\n\n"
-        "Morning came.\n\n#\n\nNight fell again.\n\n***\n\n\"Up!\" he cried.\n"
+        'II\n\nThe cart rolled on. "Are we there?" asked the boy.\n\n* * *\n\n'
+        'Morning came.\n\n#\n\nNight fell again.\n\n***\n\n"Up!" he cried.\n'
     )
     doc = Document("steppe.txt", text)
     [(chapter, segments)] = segment_all(doc)
     check_layout(text, chapter, segments)
-    assert (segments[0].text, segments[0].boundary, segments[0].kind) == ("Chapter II", "chapter", "narration")
+    assert (segments[0].text, segments[0].boundary, segments[0].kind) == (
+        "Chapter II",
+        "chapter",
+        "narration",
+    )
     assert segments[1].boundary == "paragraph"
     by_text = {s.text: s for s in segments}
     assert by_text["Morning came."].boundary == "scene"
@@ -119,8 +133,13 @@ def test_no_cut_before_a_lower_case_word():
 
 def test_contents_list_reads_one_heading_per_sentence():
     entries = ["Chapter 1  The Long Road", "Chapter 2  Over the Hill", "CHAPTER III", "Epilogue"]
-    text = "My Book\n\nContents\n\n" + "\n".join(entries) + "\n\n" + "".join(
-        f"{e}\n\nShe walked along the road for a long time that day.\n\n" for e in entries
+    text = (
+        "My Book\n\nContents\n\n"
+        + "\n".join(entries)
+        + "\n\n"
+        + "".join(
+            f"{e}\n\nShe walked along the road for a long time that day.\n\n" for e in entries
+        )
     )
     doc = Document("book.txt", text)
     chapters = segment_all(doc)
@@ -133,9 +152,14 @@ def test_contents_list_reads_one_heading_per_sentence():
 
 
 def test_wrapped_prose_lines_are_not_a_contents_list():
-    text = "Chapter 1\n\nShe read the list aloud:\nChapter one was long,\nand chapter two was short.\n"
+    text = (
+        "Chapter 1\n\nShe read the list aloud:\nChapter one was long,\nand chapter two was short.\n"
+    )
     [(chapter, segments)] = segment_all(Document("prose.txt", text))
-    assert segments[-1].text == "She read the list aloud: Chapter one was long, and chapter two was short."
+    assert (
+        segments[-1].text
+        == "She read the list aloud: Chapter one was long, and chapter two was short."
+    )
 
 
 def test_quotes_index_the_whole_document(data_dir):

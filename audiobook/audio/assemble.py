@@ -15,8 +15,8 @@ import random
 import sys
 from array import array
 from collections.abc import Callable, Sequence
-from functools import cache
 from dataclasses import dataclass, field
+from functools import cache
 
 from audiobook.audio.cache import ClipAudio, audioop
 from audiobook.model import ChapterScript
@@ -24,7 +24,10 @@ from audiobook.model import ChapterScript
 CHUNK_FRAMES = 1 << 16  # silence is written in chunks of this many frames
 SPLIT_AT = ("scene", "paragraph")  # boundaries a long chapter may be cut at
 # Blocks: runs of paragraphs encoded on their own (see plan_blocks).
-BLOCK_MIN, BLOCK_MAX = 30.0, 150.0  # seconds: an edit re-encodes ~1-2 min; more blocks cost ffmpeg starts
+BLOCK_MIN, BLOCK_MAX = (
+    30.0,
+    150.0,
+)  # seconds: an edit re-encodes ~1-2 min; more blocks cost ffmpeg starts
 BLOCK_EVERY = 6  # a paragraph start ends a block when its clip key says so, 1 time in 6
 
 
@@ -87,9 +90,15 @@ def _frames_at(clip: ClipAudio, rate: int) -> int:
     return clip.frames if clip.rate == rate else round(clip.frames * rate / clip.rate)
 
 
-def plan_chapter(chapter_index: int, chapter: ChapterScript, keys: Sequence[str | None],
-                 audio: dict[str, ClipAudio], pauses: Pauses, rate: int,
-                 max_seconds: float | None = None) -> list[Part]:
+def plan_chapter(
+    chapter_index: int,
+    chapter: ChapterScript,
+    keys: Sequence[str | None],
+    audio: dict[str, ClipAudio],
+    pauses: Pauses,
+    rate: int,
+    max_seconds: float | None = None,
+) -> list[Part]:
     """Where each segment's clip goes; more than one part only past ``max_seconds``."""
     segments = chapter.segments
     heading = chapter.chapter.heading
@@ -105,7 +114,7 @@ def plan_chapter(chapter_index: int, chapter: ChapterScript, keys: Sequence[str 
     limit = None if max_seconds is None else int(max_seconds * rate) - head - tail
     cuts = _cuts(segments, lengths, gaps, limit)
     parts = []
-    for n, (lo, hi) in enumerate(zip(cuts, cuts[1:])):
+    for n, (lo, hi) in enumerate(zip(cuts, cuts[1:], strict=False)):
         part = Part(chapter_index, n, rate)
         pos = head
         for i in range(lo, hi):
@@ -131,13 +140,17 @@ def plan_blocks(part: Part, boundaries: Sequence[str]) -> list[Block]:
     for i in range(1, len(pieces)):
         length = pieces[i].start - pieces[since].start
         key = pieces[i].key
-        if boundaries[i] in SPLIT_AT and key and length >= BLOCK_MIN * rate and (
-                int(key[:8], 16) % BLOCK_EVERY == 0 or length >= BLOCK_MAX * rate):
+        if (
+            boundaries[i] in SPLIT_AT
+            and key
+            and length >= BLOCK_MIN * rate
+            and (int(key[:8], 16) % BLOCK_EVERY == 0 or length >= BLOCK_MAX * rate)
+        ):
             cuts.append(i)
             since = i
     cuts.append(len(pieces))
     blocks = []
-    for lo, hi in zip(cuts, cuts[1:]):
+    for lo, hi in zip(cuts, cuts[1:], strict=False):
         # A block starts where the previous clip ends: the pause belongs to the block after it.
         start = 0 if lo == 0 else pieces[lo - 1].start + pieces[lo - 1].frames
         end = part.frames if hi == len(pieces) else pieces[hi - 1].start + pieces[hi - 1].frames
@@ -165,8 +178,13 @@ def _cuts(segments, lengths: list[int], gaps: list[int], limit: int | None) -> l
     return cuts
 
 
-def stream_part(part: Part, audio: dict[str, ClipAudio], gains: dict[str, float],
-                write: Callable[[bytes], object], block: Block | None = None) -> None:
+def stream_part(
+    part: Part,
+    audio: dict[str, ClipAudio],
+    gains: dict[str, float],
+    write: Callable[[bytes], object],
+    block: Block | None = None,
+) -> None:
     """Write the part's (or one block's) 16-bit mono PCM at ``part.rate``, in order.
 
     ``gains`` maps clip keys to a linear gain (absent: 1.0); samples saturate
@@ -175,7 +193,7 @@ def stream_part(part: Part, audio: dict[str, ClipAudio], gains: dict[str, float]
     ops = audioop()
     block = block or Block(0, len(part.pieces), 0, part.frames)
     pos = block.start
-    for piece in part.pieces[block.first:block.last]:
+    for piece in part.pieces[block.first : block.last]:
         _silence(piece.start - pos, write)
         pos = piece.start
         if piece.key is None:
@@ -212,7 +230,9 @@ def _room_tone_chunk() -> bytes:
     -60 dB limit sounds like a quiet room. Seeded, so every build is the same.
     """
     noise = random.Random(0)
-    samples = array("h", (noise.randint(-ROOM_TONE_PEAK, ROOM_TONE_PEAK) for _ in range(CHUNK_FRAMES)))
+    samples = array(
+        "h", (noise.randint(-ROOM_TONE_PEAK, ROOM_TONE_PEAK) for _ in range(CHUNK_FRAMES))
+    )
     if sys.byteorder != "little":
         samples.byteswap()
     return samples.tobytes()

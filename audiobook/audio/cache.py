@@ -42,8 +42,10 @@ def default_cache_dir() -> Path:
 
 def clip_key(clip: Clip, engine: str, engine_version: str) -> str:
     settings = clip.settings
-    blob = json.dumps([FORMAT, engine, engine_version, settings.voice, settings.rate,
-                       settings.pitch, clip.text], ensure_ascii=False)
+    blob = json.dumps(
+        [FORMAT, engine, engine_version, settings.voice, settings.rate, settings.pitch, clip.text],
+        ensure_ascii=False,
+    )
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:40]
 
 

@@ -9,8 +9,10 @@ from audiobook.model import Cast, Clip, Script, VoiceSettings
 try:
     from audiobook.text.normalize import spoken_text
 except ImportError:  # pragma: no cover - normalisation is another module, optional here
+
     def spoken_text(text: str, language: str) -> str:
         return " ".join(text.split())
+
 
 _WORD = re.compile(r"\w")
 

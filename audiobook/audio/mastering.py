@@ -65,8 +65,11 @@ def gain(decibels: float) -> float:
     return 10 ** (decibels / 20)
 
 
-def voice_gains(clips: Iterable[tuple[str, ClipAudio]], previous: dict[str, float] | None = None,
-                target_db: float = VOICE_TARGET_DB) -> dict[str, float]:
+def voice_gains(
+    clips: Iterable[tuple[str, ClipAudio]],
+    previous: dict[str, float] | None = None,
+    target_db: float = VOICE_TARGET_DB,
+) -> dict[str, float]:
     """One linear gain per voice: its clips' average RMS brought to ``target_db``.
 
     ``clips`` pairs a voice label with each clip it spoke (each clip once).
@@ -88,8 +91,9 @@ def voice_gains(clips: Iterable[tuple[str, ClipAudio]], previous: dict[str, floa
     return out
 
 
-def part_rms(part: Part, audio: dict[str, ClipAudio], voice_of: dict[str, str],
-             voices: dict[str, float]) -> float:
+def part_rms(
+    part: Part, audio: dict[str, ClipAudio], voice_of: dict[str, str], voices: dict[str, float]
+) -> float:
     """The part's RMS (linear, pauses included) once voices are levelled, from clip statistics."""
     energy = 0.0
     for piece in part.pieces:
@@ -117,15 +121,21 @@ class Levels:
     encoder_gain: float
 
 
-def block_levels(part: Part, block: Block | None, voice_of: dict[str, str], voices: dict[str, float],
-                 audio: dict[str, ClipAudio], total: float) -> Levels:
+def block_levels(
+    part: Part,
+    block: Block | None,
+    voice_of: dict[str, str],
+    voices: dict[str, float],
+    audio: dict[str, ClipAudio],
+    total: float,
+) -> Levels:
     """Split voice gain x file gain (``total``) between the PCM stream and the encoder.
 
     The stream carries as much as fits under full scale (HEADROOM on the
     loudest peak), the encoder's float ``volume`` filter the rest, so no
     sample saturates before the limiter sees it.
     """
-    pieces = part.pieces if block is None else part.pieces[block.first:block.last]
+    pieces = part.pieces if block is None else part.pieces[block.first : block.last]
     keys = {p.key for p in pieces if p.key is not None}
     wanted = {k: voices.get(voice_of[k], 1.0) * total for k in keys}
     peak = max((audio[k].peak * g for k, g in wanted.items()), default=0.0)
@@ -136,6 +146,8 @@ def block_levels(part: Part, block: Block | None, voice_of: dict[str, str], voic
 def filter_chain(encoder_gain: float, profile: Profile) -> str:
     """ffmpeg audio filters: the rest of the gain, the limiter, the delivery rate."""
     limit = gain(profile.limit_db)
-    return (f"volume={encoder_gain:.6f}:precision=float,"
-            f"alimiter=limit={limit:.4f}:level=false:latency=1:attack=5:release=80,"
-            f"aresample={profile.sample_rate}")
+    return (
+        f"volume={encoder_gain:.6f}:precision=float,"
+        f"alimiter=limit={limit:.4f}:level=false:latency=1:attack=5:release=80,"
+        f"aresample={profile.sample_rate}"
+    )

@@ -14,10 +14,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from audiobook.speakers.casting import speaker_entry
-from audiobook.speakers.castfile import write_atomically
 from audiobook.errors import InputError, OutputError, ToolMissingError
 from audiobook.model import NARRATOR, Cast, CastEntry, VoiceSettings
+from audiobook.speakers.castfile import write_atomically
+from audiobook.speakers.casting import speaker_entry
 
 PREVIEW_WORDS = 55  # about 20 s at the default 175 words per minute
 STOCK_LINE = "Hello, I am {name}. This is the voice I speak with in this book."
@@ -44,12 +44,15 @@ def find_entry(cast: Cast, name: str) -> CastEntry:
         if wanted in {entry.name.casefold(), *(a.casefold() for a in entry.aliases)}:
             return entry
     known = ", ".join(sorted(cast.characters)) or "none"
-    raise InputError(f"unknown character {name!r}; characters in this cast: {known} "
-                     "(or `narrator`); see `audiobook cast`")
+    raise InputError(
+        f"unknown character {name!r}; characters in this cast: {known} "
+        "(or `narrator`); see `audiobook cast`"
+    )
 
 
-def plan_previews(prepared, character: str | None = None, text: str | None = None,
-                  engine=None) -> list[Sample]:
+def plan_previews(
+    prepared, character: str | None = None, text: str | None = None, engine=None
+) -> list[Sample]:
     """What `render_previews` will say, without rendering it."""
     script, cast = prepared.script, prepared.cast
     main = script.main_language
@@ -62,8 +65,15 @@ def plan_previews(prepared, character: str | None = None, text: str | None = Non
         entry = entries[0]  # the narrator unless a character was named
         language = _language_of(text, main, engine)
         voice = _variant(engine, entry.voice, language)
-        return [Sample(entry.name, language, VoiceSettings(voice, entry.rate, entry.pitch),
-                       text.strip(), _file_name(entry.name, language, main, set()))]
+        return [
+            Sample(
+                entry.name,
+                language,
+                VoiceSettings(voice, entry.rate, entry.pitch),
+                text.strip(),
+                _file_name(entry.name, language, main, set()),
+            )
+        ]
 
     # Every voice a speaker uses, with its lines, first lines first.
     spoken: dict[tuple[str, str], tuple[str, list[str]]] = {}
@@ -79,8 +89,10 @@ def plan_previews(prepared, character: str | None = None, text: str | None = Non
     samples: list[Sample] = []
     used: set[str] = set()
     for entry in entries:
-        languages = sorted({lang for (name, lang) in spoken if name == entry.name},
-                           key=lambda lang: (lang != main, lang))
+        languages = sorted(
+            {lang for (name, lang) in spoken if name == entry.name},
+            key=lambda lang: (lang != main, lang),
+        )
         if not languages:
             stock = STOCK_LINE.format(name=entry.name if entry.name != NARRATOR else "the narrator")
             languages, lines_of = [main], {main: (entry.voice, [stock])}
@@ -88,15 +100,21 @@ def plan_previews(prepared, character: str | None = None, text: str | None = Non
             lines_of = {lang: spoken[(entry.name, lang)] for lang in languages}
         for lang in languages:
             voice, lines = lines_of[lang]
-            samples.append(Sample(entry.name, lang, VoiceSettings(voice or entry.voice, entry.rate,
-                                                                  entry.pitch),
-                                  clip_words(lines, PREVIEW_WORDS),
-                                  _file_name(entry.name, lang, main, used)))
+            samples.append(
+                Sample(
+                    entry.name,
+                    lang,
+                    VoiceSettings(voice or entry.voice, entry.rate, entry.pitch),
+                    clip_words(lines, PREVIEW_WORDS),
+                    _file_name(entry.name, lang, main, used),
+                )
+            )
     return samples
 
 
-def render_previews(prepared, outdir: Path, character: str | None = None, engine=None,
-                    text: str | None = None) -> list[Path]:
+def render_previews(
+    prepared, outdir: Path, character: str | None = None, engine=None, text: str | None = None
+) -> list[Path]:
     """Render one MP3 per voice (or only ``character``'s) into ``outdir``; their paths."""
     engine = engine or prepared.tts
     if engine is None or isinstance(engine, str):
@@ -106,8 +124,10 @@ def render_previews(prepared, outdir: Path, character: str | None = None, engine
     samples = plan_previews(prepared, character, text, engine)
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None:
-        raise ToolMissingError("ffmpeg is not installed; install it with `apt-get install ffmpeg` "
-                               "(or run `make setup`)")
+        raise ToolMissingError(
+            "ffmpeg is not installed; install it with `apt-get install ffmpeg` "
+            "(or run `make setup`)"
+        )
     outdir = Path(outdir)
     try:
         outdir.mkdir(parents=True, exist_ok=True)
@@ -135,7 +155,7 @@ def clip_words(lines: list[str], limit: int) -> str:
     head = " ".join(words[:limit])
     ends = [m.start() for m in _SENTENCE_END.finditer(head + " ")]
     if ends and ends[-1] > len(head) // 3:
-        return head[:ends[-1]].strip()
+        return head[: ends[-1]].strip()
     return _ended(head.rstrip(",;:–—-"))
 
 
@@ -165,11 +185,33 @@ def _variant(engine, voice: str, language: str) -> str:
 
 
 def _to_mp3(ffmpeg: str, wav: Path) -> bytes:
-    done = subprocess.run([ffmpeg, "-v", "error", "-nostdin", "-i", str(wav), "-ac", "1",
-                           "-ar", "44100", "-codec:a", "libmp3lame", "-q:a", "4", "-f", "mp3", "-"],
-                          capture_output=True, check=False)
+    done = subprocess.run(
+        [
+            ffmpeg,
+            "-v",
+            "error",
+            "-nostdin",
+            "-i",
+            str(wav),
+            "-ac",
+            "1",
+            "-ar",
+            "44100",
+            "-codec:a",
+            "libmp3lame",
+            "-q:a",
+            "4",
+            "-f",
+            "mp3",
+            "-",
+        ],
+        capture_output=True,
+        check=False,
+    )
     if done.returncode != 0 or not done.stdout:
         problem = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise ToolMissingError(f"ffmpeg could not encode a preview ({problem[-1] if problem else 'no output'}); "
-                               "check that ffmpeg has libmp3lame")
+        raise ToolMissingError(
+            f"ffmpeg could not encode a preview ({problem[-1] if problem else 'no output'}); "
+            "check that ffmpeg has libmp3lame"
+        )
     return done.stdout

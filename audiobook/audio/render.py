@@ -41,6 +41,7 @@ _engine = None  # the worker's own engine, created in the worker
 # more than rendering a few dozen clips here. An edited paragraph is a few clips.
 IN_PROCESS_MAX = 24
 
+
 def _init_worker(engine_name: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _engine
@@ -65,12 +66,19 @@ def _render_one(engine, text: str, settings: VoiceSettings, path: Path) -> str |
 
 def _render_batch(batch: list[tuple[str, str, VoiceSettings, str]]) -> list[tuple[str, str | None]]:
     """In a worker: render each (key, text, settings, scratch path); report errors by key."""
-    return [(key, _render_one(_engine, text, settings, Path(scratch)))
-            for key, text, settings, scratch in batch]
+    return [
+        (key, _render_one(_engine, text, settings, Path(scratch)))
+        for key, text, settings, scratch in batch
+    ]
 
 
-def render_jobs(jobs: Sequence[Job], cache: ClipCache, engine_name: str, workers: int,
-                on_done: Callable[[int], None] | None = None) -> dict[str, ClipAudio]:
+def render_jobs(
+    jobs: Sequence[Job],
+    cache: ClipCache,
+    engine_name: str,
+    workers: int,
+    on_done: Callable[[int], None] | None = None,
+) -> dict[str, ClipAudio]:
     """Render every job into the cache; return the rendered clips by key.
 
     ``on_done(n)`` is called as clips finish. A clip that fails every attempt
@@ -84,11 +92,15 @@ def render_jobs(jobs: Sequence[Job], cache: ClipCache, engine_name: str, workers
     if workers <= 1 or len(ordered) <= IN_PROCESS_MAX:
         return _render_here(ordered, cache, engine_name, on_done)
     size = max(1, min(BATCH_SECONDS_HINT, len(ordered) // (workers * 4)))
-    batches = [ordered[i:i + size] for i in range(0, len(ordered), size)]
+    batches = [ordered[i : i + size] for i in range(0, len(ordered), size)]
     out: dict[str, ClipAudio] = {}
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(batches)), mp_context=context,
-                               initializer=_init_worker, initargs=(engine_name,))
+    pool = ProcessPoolExecutor(
+        max_workers=min(workers, len(batches)),
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(engine_name,),
+    )
     pending: set[Future] = set()
     submitted: list[Future] = []
 
@@ -115,8 +127,10 @@ def render_jobs(jobs: Sequence[Job], cache: ClipCache, engine_name: str, workers
                 if nxt is not None:
                     submit(nxt)
     except BrokenProcessPool as exc:
-        raise EngineError("a speech worker process died (out of memory or killed); run the "
-                          "build again: finished clips are kept in the cache") from exc
+        raise EngineError(
+            "a speech worker process died (out of memory or killed); run the "
+            "build again: finished clips are kept in the cache"
+        ) from exc
     finally:
         for future in pending:
             future.cancel()
@@ -168,8 +182,9 @@ def _collect(results, by_key: dict[str, Job], cache: ClipCache, out: dict[str, C
     return len(results)
 
 
-def _render_here(jobs: Sequence[Job], cache: ClipCache, engine_name: str,
-                 on_done: Callable[[int], None] | None) -> dict[str, ClipAudio]:
+def _render_here(
+    jobs: Sequence[Job], cache: ClipCache, engine_name: str, on_done: Callable[[int], None] | None
+) -> dict[str, ClipAudio]:
     from audiobook.audio.engines import get_engine
 
     engine = get_engine(engine_name)

@@ -36,14 +36,27 @@ app = typer.Typer(
 DEBUG_ENV = "AUDIOBOOK_DEBUG"
 _debug = {"on": False}
 
-Inputs = Annotated[list[Path], typer.Argument(
-    help="Manuscript: a .txt file, or a folder of .txt files read in name order.",
-    show_default=False)]
-CastOption = Annotated[Path | None, typer.Option(
-    "--cast", metavar="FILE",
-    help="Cast file (TOML): characters, aliases, genders, voices. See voices/seeds.toml.")]
-EncodingOption = Annotated[str | None, typer.Option(
-    "--encoding", help="Text encoding of the input files when not UTF-8, e.g. cp1252.")]
+Inputs = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Manuscript: a .txt file, or a folder of .txt files read in name order.",
+        show_default=False,
+    ),
+]
+CastOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--cast",
+        metavar="FILE",
+        help="Cast file (TOML): characters, aliases, genders, voices. See voices/seeds.toml.",
+    ),
+]
+EncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding", help="Text encoding of the input files when not UTF-8, e.g. cp1252."
+    ),
+]
 EngineOption = Annotated[str, typer.Option("--engine", help="Speech engine to use.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
@@ -56,10 +69,18 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    debug: Annotated[bool, typer.Option(
-        "--debug", help=f"Show the traceback of an unexpected error (or set {DEBUG_ENV}=1).")] = False,
-    version: Annotated[bool, typer.Option(
-        "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug", help=f"Show the traceback of an unexpected error (or set {DEBUG_ENV}=1)."
+        ),
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
 ) -> None:
     _debug["on"] = debug or _debug["on"]
 
@@ -74,8 +95,12 @@ def script(
     inputs: Inputs,
     cast_file: CastOption = None,
     as_json: JsonOption = False,
-    explain: Annotated[bool, typer.Option(
-        "--explain", help="Show which attribution rule chose each dialogue line's speaker.")] = False,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain", help="Show which attribution rule chose each dialogue line's speaker."
+        ),
+    ] = False,
     encoding: EncodingOption = None,
     engine: EngineOption = DEFAULT_ENGINE,
 ) -> None:
@@ -91,9 +116,14 @@ def cast(
     inputs: Inputs,
     cast_file: CastOption = None,
     as_json: JsonOption = False,
-    write: Annotated[Path | None, typer.Option(
-        "--write", metavar="FILE",
-        help="Save this cast as an editable cast file, to tune and pass back with --cast.")] = None,
+    write: Annotated[
+        Path | None,
+        typer.Option(
+            "--write",
+            metavar="FILE",
+            help="Save this cast as an editable cast file, to tune and pass back with --cast.",
+        ),
+    ] = None,
     encoding: EncodingOption = None,
     engine: EngineOption = DEFAULT_ENGINE,
 ) -> None:
@@ -108,8 +138,9 @@ def cast(
         notes = {row.name: _cast_note(row) for row in rows}
         write_cast_file(prepared.cast, write, notes)
     if as_json:
-        _echo_json({"main_language": prepared.script.main_language,
-                    "cast": [asdict(row) for row in rows]})
+        _echo_json(
+            {"main_language": prepared.script.main_language, "cast": [asdict(row) for row in rows]}
+        )
     else:
         _print_cast(rows)
     if write is not None:
@@ -117,17 +148,35 @@ def cast(
 
 
 def preview(
-    inputs: Annotated[list[Path] | None, typer.Argument(
-        help="Manuscript: a .txt file or a folder. Optional with --text and --cast.",
-        show_default=False)] = None,
-    output: Annotated[Path, typer.Option(
-        "--output", "-o", metavar="DIR", help="Folder to write the preview MP3s into.")] = Path("previews"),
+    inputs: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Manuscript: a .txt file or a folder. Optional with --text and --cast.",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", metavar="DIR", help="Folder to write the preview MP3s into."
+        ),
+    ] = Path("previews"),
     cast_file: CastOption = None,
-    character: Annotated[str | None, typer.Option(
-        "--character", metavar="NAME",
-        help="Only this character's voice (a name or alias, or `narrator`).")] = None,
-    text: Annotated[str | None, typer.Option(
-        "--text", help="Speak this line instead of lines from the book, e.g. to try a lexicon respelling.")] = None,
+    character: Annotated[
+        str | None,
+        typer.Option(
+            "--character",
+            metavar="NAME",
+            help="Only this character's voice (a name or alias, or `narrator`).",
+        ),
+    ] = None,
+    text: Annotated[
+        str | None,
+        typer.Option(
+            "--text",
+            help="Speak this line instead of lines from the book, e.g. to try a lexicon respelling.",
+        ),
+    ] = None,
     encoding: EncodingOption = None,
     engine: EngineOption = DEFAULT_ENGINE,
 ) -> None:
@@ -141,15 +190,24 @@ def preview(
 
         prepared = prepare_from_cast(cast_file, engine)
     else:
-        raise InputError("name a manuscript to preview, or give --text \"...\" "
-                         "(with --cast FILE --character NAME for a character's voice)")
+        raise InputError(
+            'name a manuscript to preview, or give --text "..." '
+            "(with --cast FILE --character NAME for a character's voice)"
+        )
     for path in render_previews(prepared, output, character, prepared.tts, text=text):
         typer.echo(str(path))
 
 
 def voices(
-    language: Annotated[str | None, typer.Option(
-        "--language", "-l", metavar="CODE", help="Only voices for this language (ISO 639-1, e.g. en, es).")] = None,
+    language: Annotated[
+        str | None,
+        typer.Option(
+            "--language",
+            "-l",
+            metavar="CODE",
+            help="Only voices for this language (ISO 639-1, e.g. en, es).",
+        ),
+    ] = None,
     as_json: JsonOption = False,
     engine: EngineOption = DEFAULT_ENGINE,
 ) -> None:
@@ -162,8 +220,10 @@ def voices(
         code = language.strip().lower()
         found = [v for v in found if v.language == code or v.id.split("+")[0] == code]
         if not found:
-            raise InputError(f"no {engine} voice speaks {language!r}; languages: "
-                             + ", ".join(sorted(tts.supported_languages())))
+            raise InputError(
+                f"no {engine} voice speaks {language!r}; languages: "
+                + ", ".join(sorted(tts.supported_languages()))
+            )
     if as_json:
         _echo_json([asdict(v) for v in found])
         return
@@ -190,8 +250,15 @@ def script_json(script, explain: bool = False) -> dict[str, Any]:
     for chapter_script in script.chapters:
         segments = []
         for seg in chapter_script.segments:
-            row = {"kind": seg.kind, "text": seg.text, "start": seg.start, "end": seg.end,
-                   "speaker": seg.speaker, "language": seg.language, "voice": seg.voice}
+            row = {
+                "kind": seg.kind,
+                "text": seg.text,
+                "start": seg.start,
+                "end": seg.end,
+                "speaker": seg.speaker,
+                "language": seg.language,
+                "voice": seg.voice,
+            }
             if explain:
                 row["rule"] = seg.rule
             segments.append(row)
@@ -211,8 +278,10 @@ def _print_script(script, explain: bool) -> None:
             who = seg.speaker or "narrator" if seg.kind == "dialogue" else "-"
             rule = f"  [{seg.rule or 'unattributed'}]" if explain and seg.kind == "dialogue" else ""
             text = " ".join(seg.text.split())
-            typer.echo(f"{seg.start:>7} {seg.kind[:4]:<4} {who[:width]:<{width}} {seg.language:<3} "
-                       f"{seg.voice:<16} {text}{rule}")
+            typer.echo(
+                f"{seg.start:>7} {seg.kind[:4]:<4} {who[:width]:<{width}} {seg.language:<3} "
+                f"{seg.voice:<16} {text}{rule}"
+            )
         typer.echo("")
 
 
@@ -223,9 +292,14 @@ def _print_cast(rows) -> None:
         settings = [f"rate {row.rate}"] if row.rate is not None else []
         settings += [f"pitch {row.pitch}"] if row.pitch is not None else []
         gender = row.gender or ("-" if row.name == NARRATOR else "?")
-        table.add_row(row.name, gender, str(row.lines), ", ".join(row.languages) or "-",
-                      "\n".join(voices + ([", ".join(settings)] if settings else [])),
-                      "cast file" if row.from_file else "auto")
+        table.add_row(
+            row.name,
+            gender,
+            str(row.lines),
+            ", ".join(row.languages) or "-",
+            "\n".join(voices + ([", ".join(settings)] if settings else [])),
+            "cast file" if row.from_file else "auto",
+        )
     _console().print(table)
 
 
@@ -299,8 +373,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if _debug["on"]:
             traceback.print_exc()
-        _error(f"unexpected {type(exc).__name__}: {exc}. This is a bug in audiobook; please report "
-               f"it with the command you ran (rerun with --debug or {DEBUG_ENV}=1 for details)")
+        _error(
+            f"unexpected {type(exc).__name__}: {exc}. This is a bug in audiobook; please report "
+            f"it with the command you ran (rerun with --debug or {DEBUG_ENV}=1 for details)"
+        )
         return 1
     return result if isinstance(result, int) else 0
 

@@ -16,9 +16,9 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from audiobook.audio.mastering import PROFILES, Profile
 from audiobook.errors import InputError
 from audiobook.fsutil import require_tools
-from audiobook.audio.mastering import PROFILES, Profile
 
 AUDIO = (".mp3", ".m4b")
 SILENCE_DB = -50.0  # quieter than any speech sound, louder than the room tone
@@ -65,14 +65,44 @@ class Measures:
 
 
 def measure(path: Path) -> Measures:
-    info = json.loads(_run(path, ["ffprobe", "-v", "error", "-show_format", "-show_streams",
-                                  "-select_streams", "a:0", "-of", "json", str(path)]).stdout)
+    info = json.loads(
+        _run(
+            path,
+            [
+                "ffprobe",
+                "-v",
+                "error",
+                "-show_format",
+                "-show_streams",
+                "-select_streams",
+                "a:0",
+                "-of",
+                "json",
+                str(path),
+            ],
+        ).stdout
+    )
     stream, fmt = info["streams"][0], info["format"]
     duration = float(fmt.get("duration") or stream.get("duration") or 0)
-    log = _run(path, ["ffmpeg", "-hide_banner", "-nostats", "-nostdin", "-i", str(path), "-map", "0:a:0",
-                "-af", f"silencedetect=n={SILENCE_DB}dB:d={MIN_SILENCE},astats=metadata=0",
-                "-f", "null", "-"]).stderr
-    overall = log[log.rfind("Overall"):] if "Overall" in log else log
+    log = _run(
+        path,
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-nostats",
+            "-nostdin",
+            "-i",
+            str(path),
+            "-map",
+            "0:a:0",
+            "-af",
+            f"silencedetect=n={SILENCE_DB}dB:d={MIN_SILENCE},astats=metadata=0",
+            "-f",
+            "null",
+            "-",
+        ],
+    ).stderr
+    overall = log[log.rfind("Overall") :] if "Overall" in log else log
     starts = [float(x) for x in re.findall(r"silence_start: (-?[\d.]+)", log)]
     ends = [float(x) for x in re.findall(r"silence_end: ([\d.]+)", log)]
     head = ends[0] if starts and starts[0] <= 0.05 and ends else 0.0
@@ -80,11 +110,19 @@ def measure(path: Path) -> Measures:
     if starts and len(starts) == len(ends) and ends[-1] >= duration - 0.25:
         tail = duration - starts[-1]  # ffmpeg closes a silence that runs to the end
     cbr = _mp3_cbr(path) if stream.get("codec_name") == "mp3" else None
-    return Measures(int(stream.get("sample_rate", 0)), int(stream.get("channels", 0)),
-                    int(stream.get("bit_rate") or fmt.get("bit_rate") or 0),
-                    stream.get("codec_name", "?"), duration, cbr,
-                    _stat(overall, "RMS level dB"), _stat(overall, "Peak level dB"),
-                    _noise_floor(path, head, overall), head, max(tail, 0.0))
+    return Measures(
+        int(stream.get("sample_rate", 0)),
+        int(stream.get("channels", 0)),
+        int(stream.get("bit_rate") or fmt.get("bit_rate") or 0),
+        stream.get("codec_name", "?"),
+        duration,
+        cbr,
+        _stat(overall, "RMS level dB"),
+        _stat(overall, "Peak level dB"),
+        _noise_floor(path, head, overall),
+        head,
+        max(tail, 0.0),
+    )
 
 
 def _noise_floor(path: Path, head: float, overall: str) -> float:
@@ -95,10 +133,29 @@ def _noise_floor(path: Path, head: float, overall: str) -> float:
     """
     if head < 0.2:
         return _stat(overall, "Noise floor dB")
-    log = _run(path, ["ffmpeg", "-hide_banner", "-nostats", "-nostdin", "-ss", "0.05", "-t",
-                      f"{head - 0.1:.3f}", "-i", str(path), "-map", "0:a:0",
-                      "-af", "astats=metadata=0", "-f", "null", "-"]).stderr
-    return _stat(log[log.rfind("Overall"):] if "Overall" in log else log, "RMS level dB")
+    log = _run(
+        path,
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-nostats",
+            "-nostdin",
+            "-ss",
+            "0.05",
+            "-t",
+            f"{head - 0.1:.3f}",
+            "-i",
+            str(path),
+            "-map",
+            "0:a:0",
+            "-af",
+            "astats=metadata=0",
+            "-f",
+            "null",
+            "-",
+        ],
+    ).stderr
+    return _stat(log[log.rfind("Overall") :] if "Overall" in log else log, "RMS level dB")
 
 
 def _run(path: Path, args: list[str]) -> subprocess.CompletedProcess:
@@ -137,7 +194,9 @@ def check_outdir(path: Path) -> CheckReport:
     require_tools("ffmpeg", "ffprobe")
     if not path.is_dir():
         raise InputError(f"{path} is not a folder; give the -o folder of a build")
-    files = sorted(p for p in path.iterdir() if p.suffix.lower() in AUDIO and not p.name.startswith("."))
+    files = sorted(
+        p for p in path.iterdir() if p.suffix.lower() in AUDIO and not p.name.startswith(".")
+    )
     if not files:
         raise InputError(f"no .mp3 or .m4b files in {path}; build into it first")
     profile = _profile_for(path, files)
@@ -152,26 +211,61 @@ def rows_for(file: Path, m: Measures, profile: Profile) -> list[Row]:
     lo, hi = profile.rms_range
     mp3 = file.suffix.lower() == ".mp3"
     rows = [
-        Row(name, "sample rate", f"{m.sample_rate} Hz", f"{profile.sample_rate} Hz",
-            m.sample_rate == profile.sample_rate),
+        Row(
+            name,
+            "sample rate",
+            f"{m.sample_rate} Hz",
+            f"{profile.sample_rate} Hz",
+            m.sample_rate == profile.sample_rate,
+        ),
         Row(name, "channels", str(m.channels), "1 (mono)", m.channels == 1),
     ]
     if mp3:
         rows += [
-            Row(name, "bit rate", f"{m.bit_rate // 1000} kbps{' CBR' if m.cbr else ''}",
-                f"{profile.bitrate_k} kbps CBR", m.bit_rate == profile.bitrate_k * 1000 and bool(m.cbr)),
-            Row(name, "duration", f"{m.duration / 60:.1f} min", f"<= {profile.max_minutes:.0f} min",
-                m.duration <= profile.max_minutes * 60),
+            Row(
+                name,
+                "bit rate",
+                f"{m.bit_rate // 1000} kbps{' CBR' if m.cbr else ''}",
+                f"{profile.bitrate_k} kbps CBR",
+                m.bit_rate == profile.bitrate_k * 1000 and bool(m.cbr),
+            ),
+            Row(
+                name,
+                "duration",
+                f"{m.duration / 60:.1f} min",
+                f"<= {profile.max_minutes:.0f} min",
+                m.duration <= profile.max_minutes * 60,
+            ),
         ]
     rows += [
         Row(name, "RMS", f"{m.rms_db:.1f} dB", f"{lo:.0f} to {hi:.0f} dB", lo <= m.rms_db <= hi),
-        Row(name, "peak", f"{m.peak_db:.1f} dB", f"<= {profile.peak_db:.0f} dB",
-            m.peak_db <= profile.peak_db),
-        Row(name, "noise floor", f"{m.noise_floor_db:.1f} dB", f"<= {profile.noise_floor_db:.0f} dB",
-            m.noise_floor_db <= profile.noise_floor_db),
-        Row(name, "head room tone", f"{m.head:.2f} s", f"{profile.head[0]}-{profile.head[1]} s",
-            profile.head[0] <= m.head <= profile.head[1]),
-        Row(name, "tail room tone", f"{m.tail:.2f} s", f"{profile.tail[0]}-{profile.tail[1]} s",
-            profile.tail[0] <= m.tail <= profile.tail[1]),
+        Row(
+            name,
+            "peak",
+            f"{m.peak_db:.1f} dB",
+            f"<= {profile.peak_db:.0f} dB",
+            m.peak_db <= profile.peak_db,
+        ),
+        Row(
+            name,
+            "noise floor",
+            f"{m.noise_floor_db:.1f} dB",
+            f"<= {profile.noise_floor_db:.0f} dB",
+            m.noise_floor_db <= profile.noise_floor_db,
+        ),
+        Row(
+            name,
+            "head room tone",
+            f"{m.head:.2f} s",
+            f"{profile.head[0]}-{profile.head[1]} s",
+            profile.head[0] <= m.head <= profile.head[1],
+        ),
+        Row(
+            name,
+            "tail room tone",
+            f"{m.tail:.2f} s",
+            f"{profile.tail[0]}-{profile.tail[1]} s",
+            profile.tail[0] <= m.tail <= profile.tail[1],
+        ),
     ]
     return rows

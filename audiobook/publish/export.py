@@ -17,9 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from audiobook.audio.mastering import Profile, filter_chain
 from audiobook.errors import InputError, OutputError, ToolMissingError
 from audiobook.fsutil import output_errors
-from audiobook.audio.mastering import Profile, filter_chain
 
 PIPE_BUFFER = 1 << 20
 
@@ -37,8 +37,10 @@ class Tags:
 
 ENCODER_DELAY = 1105  # samples LAME + decoder put before the audio (576 + 529), measured
 _MPEG_RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}
-_KBPS = {3: (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
-         2: (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)}
+_KBPS = {
+    3: (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
+    2: (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),
+}
 
 
 def _codec_args(codec: str, profile: Profile) -> list[str]:
@@ -47,8 +49,22 @@ def _codec_args(codec: str, profile: Profile) -> list[str]:
         # every frame stands alone and blocks join frame to frame, no header (the
         # chapter file is joined and tagged later). LAME's -q 7 is plenty at
         # 192 kbps mono and encodes ~1.5x faster than its default.
-        return ["-c:a", "libmp3lame", "-b:a", f"{profile.bitrate_k}k", "-reservoir", "0",
-                "-compression_level", "7", "-write_xing", "0", "-id3v2_version", "0", "-f", "mp3"]
+        return [
+            "-c:a",
+            "libmp3lame",
+            "-b:a",
+            f"{profile.bitrate_k}k",
+            "-reservoir",
+            "0",
+            "-compression_level",
+            "7",
+            "-write_xing",
+            "0",
+            "-id3v2_version",
+            "0",
+            "-f",
+            "mp3",
+        ]
     return ["-c:a", "aac", "-b:a", f"{profile.aac_bitrate_k}k", "-f", "ipod"]
 
 
@@ -93,18 +109,44 @@ def mp3_frames(data: bytes | memoryview) -> Frames:
     return Frames(start, count, samples, frozenset(rates), rate)
 
 
-def encode_pcm(feed: Callable[[Callable[[bytes], object]], None], rate: int, encoder_gain: float,
-               profile: Profile, codec: str, out: Path) -> None:
+def encode_pcm(
+    feed: Callable[[Callable[[bytes], object]], None],
+    rate: int,
+    encoder_gain: float,
+    profile: Profile,
+    codec: str,
+    out: Path,
+) -> None:
     """Run ffmpeg on the PCM that ``feed(write)`` produces; write ``out`` (a temporary path)."""
-    args = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
-            "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
-            "-af", filter_chain(encoder_gain, profile), "-ac", "1",
-            *_codec_args(codec, profile), str(out)]
+    args = [
+        "ffmpeg",
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-y",
+        "-f",
+        "s16le",
+        "-ar",
+        str(rate),
+        "-ac",
+        "1",
+        "-i",
+        "pipe:0",
+        "-af",
+        filter_chain(encoder_gain, profile),
+        "-ac",
+        "1",
+        *_codec_args(codec, profile),
+        str(out),
+    ]
     try:
-        proc = subprocess.Popen(args, stdin=subprocess.PIPE, stderr=subprocess.PIPE,
-                                bufsize=PIPE_BUFFER)
+        proc = subprocess.Popen(
+            args, stdin=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=PIPE_BUFFER
+        )
     except FileNotFoundError as exc:
-        raise ToolMissingError("ffmpeg not found; install it with `apt-get install ffmpeg`") from exc
+        raise ToolMissingError(
+            "ffmpeg not found; install it with `apt-get install ffmpeg`"
+        ) from exc
     try:
         with output_errors(out):
             try:
@@ -121,7 +163,9 @@ def encode_pcm(feed: Callable[[Callable[[bytes], object]], None], rate: int, enc
     if code != 0:
         last = (err.strip().splitlines() or ["no message"])[-1]
         if "No space left" in err:
-            raise OutputError(f"disk full while writing {out.parent}; free some space and run again")
+            raise OutputError(
+                f"disk full while writing {out.parent}; free some space and run again"
+            )
         raise OutputError(f"ffmpeg could not encode {out.name}: {last}")
 
 
@@ -193,11 +237,21 @@ def _escape_meta(text: str) -> str:
 
 def ffmetadata(title: str, artist: str, chapters: list[tuple[str, int, int]]) -> str:
     """An ffmetadata file: book tags and one [CHAPTER] per (title, start_ms, end_ms)."""
-    lines = [";FFMETADATA1", f"title={_escape_meta(title)}", f"artist={_escape_meta(artist)}",
-             f"album={_escape_meta(title)}", "genre=Audiobook"]
+    lines = [
+        ";FFMETADATA1",
+        f"title={_escape_meta(title)}",
+        f"artist={_escape_meta(artist)}",
+        f"album={_escape_meta(title)}",
+        "genre=Audiobook",
+    ]
     for name, start, end in chapters:
-        lines += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={start}", f"END={end}",
-                  f"title={_escape_meta(name)}"]
+        lines += [
+            "[CHAPTER]",
+            "TIMEBASE=1/1000",
+            f"START={start}",
+            f"END={end}",
+            f"title={_escape_meta(name)}",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -207,10 +261,35 @@ def join_m4b(pieces: list[Path], metadata: str, out: Path, workdir: Path) -> Non
     meta = workdir / f"{out.name}.ffmeta.txt"
     listing.write_text("".join(f"file '{_concat_quote(p)}'\n" for p in pieces), encoding="utf-8")
     meta.write_text(metadata, encoding="utf-8")
-    args = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-nostdin",
-            "-f", "concat", "-safe", "0", "-i", str(listing), "-i", str(meta),
-            "-map", "0:a", "-map_metadata", "1", "-map_chapters", "1", "-c", "copy",
-            "-movflags", "+faststart", "-f", "ipod", str(out)]
+    args = [
+        "ffmpeg",
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-y",
+        "-nostdin",
+        "-f",
+        "concat",
+        "-safe",
+        "0",
+        "-i",
+        str(listing),
+        "-i",
+        str(meta),
+        "-map",
+        "0:a",
+        "-map_metadata",
+        "1",
+        "-map_chapters",
+        "1",
+        "-c",
+        "copy",
+        "-movflags",
+        "+faststart",
+        "-f",
+        "ipod",
+        str(out),
+    ]
     try:
         done = subprocess.run(args, capture_output=True, text=True)
     finally:
@@ -250,8 +329,14 @@ def book_metadata(paths: list[str], title: str | None, author: str | None) -> tu
                     raise InputError(f"{candidate}: not valid TOML ({exc})") from exc
                 meta = meta.get("book", meta)
                 break
-    default = Path(paths[0]).parent.name if len(paths) > 1 else Path(paths[0]).stem if paths else "Audiobook"
-    return (title or str(meta.get("title") or default or "Audiobook"),
-            author or str(meta.get("author") or "Unknown"))
-
-
+    default = (
+        Path(paths[0]).parent.name
+        if len(paths) > 1
+        else Path(paths[0]).stem
+        if paths
+        else "Audiobook"
+    )
+    return (
+        title or str(meta.get("title") or default or "Audiobook"),
+        author or str(meta.get("author") or "Unknown"),
+    )

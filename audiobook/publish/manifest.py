@@ -19,24 +19,34 @@ NAME = "manifest.json"
 VERSION = 1
 
 
-def segment_rows(part: Part, chapter: ChapterScript, block_starts: list[float]) -> list[dict[str, Any]]:
+def segment_rows(
+    part: Part, chapter: ChapterScript, block_starts: list[float]
+) -> list[dict[str, Any]]:
     """The contract's segment rows for one part.
 
     ``block_starts[k]`` is the time in its file (seconds) at which block k's
     first sample is heard; a segment's time follows from its place in its block.
     """
     rows = []
-    for block, begins in zip(part.blocks, block_starts):
-        for piece in part.pieces[block.first:block.last]:
+    for block, begins in zip(part.blocks, block_starts, strict=False):
+        for piece in part.pieces[block.first : block.last]:
             seg = chapter.segments[piece.segment]
             start = round((begins + (piece.start - block.start) / part.rate) * 1000)
             end = round((begins + (piece.start + piece.frames - block.start) / part.rate) * 1000)
-            rows.append({
-                "start_ms": start, "end_ms": max(end, start + (1 if piece.frames else 0)),
-                "kind": seg.kind, "speaker": seg.speaker, "language": seg.language,
-                "voice": seg.voice, "text": seg.text,
-                "source": chapter.chapter.source, "start": seg.start, "end": seg.end,
-            })
+            rows.append(
+                {
+                    "start_ms": start,
+                    "end_ms": max(end, start + (1 if piece.frames else 0)),
+                    "kind": seg.kind,
+                    "speaker": seg.speaker,
+                    "language": seg.language,
+                    "voice": seg.voice,
+                    "text": seg.text,
+                    "source": chapter.chapter.source,
+                    "start": seg.start,
+                    "end": seg.end,
+                }
+            )
     return rows
 
 
@@ -61,10 +71,15 @@ def remove_stale(outdir: Path, old: dict, keep: set[str]) -> None:
     """Files the previous build wrote and this one does not: removed, nothing else is."""
     names = {e.get("file") for e in old.get("chapters", [])}
     for name in names:
-        if isinstance(name, str) and name == Path(name).name and name not in keep \
-                and not name.startswith("."):
-            for path in (outdir / name, *(outdir / f"{Path(name).stem}.{k}" for k in ("srt", "vtt"))):
+        if (
+            isinstance(name, str)
+            and name == Path(name).name
+            and name not in keep
+            and not name.startswith(".")
+        ):
+            for path in (
+                outdir / name,
+                *(outdir / f"{Path(name).stem}.{k}" for k in ("srt", "vtt")),
+            ):
                 if path.is_file() and path.name not in keep:
                     path.unlink()
-
-

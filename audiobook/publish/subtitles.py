@@ -56,10 +56,12 @@ def _wrap(text: str, width: int = MAX_CUE // 2) -> str:
     if len(text) <= width:
         return text
     cut = text.rfind(" ", 0, len(text) // 2 + 8)
-    return text if cut <= 0 else f"{text[:cut]}\n{text[cut + 1:]}"
+    return text if cut <= 0 else f"{text[:cut]}\n{text[cut + 1 :]}"
 
 
-def write_subtitles(outdir: Path, entries: list[dict], kind: str | None, keep: set[str]) -> list[Path]:
+def write_subtitles(
+    outdir: Path, entries: list[dict], kind: str | None, keep: set[str]
+) -> list[Path]:
     from audiobook.fsutil import atomic_write
 
     if kind is None:
@@ -75,5 +77,3 @@ def write_subtitles(outdir: Path, entries: list[dict], kind: str | None, keep: s
         keep.add(path.name)
         written.append(path)
     return written
-
-

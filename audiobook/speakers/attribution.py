@@ -22,20 +22,24 @@ import bisect
 import re
 from collections import defaultdict
 
-from audiobook.speakers.tags import Mention, TagReader, compile_names, head_noun
 from audiobook.model import NARRATOR, Attribution, Quote, Roster
-from audiobook.speakers.names import NOT_NAMES
-from audiobook.text.quotes import paragraph_spans
 from audiobook.speakers.mentions import descriptors, narrator_name, vocatives
+from audiobook.speakers.names import NOT_NAMES
+from audiobook.speakers.tags import Mention, TagReader, compile_names, head_noun
+from audiobook.text.quotes import paragraph_spans
 
 _NARRATOR_MENTION = re.compile(r"\b(?:I|me|my|myself)\b")
 # A mention is a subject when it opens a sentence or clause; after any other
 # word ("blessed Yegorushka") it is an object, after a preposition ("looked at
 # Dymov") barely in view at all.
-_OBJECT = re.compile(r"\b(?:of|in|to|at|upon|on|with|from|for|by|about|after|behind|towards|toward|beside|"
-                     r"like|than|into|over|under|near|round|around|past|and|or)\s+(?:the\s+)?\Z")
-_SUBJECT_BEFORE = re.compile(r"(?:\A|[.!?;:—–(]|--|\n\s*\n|\b(?:but|then|while|when|as|so|that|till|until|"
-                             r"because|though|whereupon|where)|,)\s*\Z")
+_OBJECT = re.compile(
+    r"\b(?:of|in|to|at|upon|on|with|from|for|by|about|after|behind|towards|toward|beside|"
+    r"like|than|into|over|under|near|round|around|past|and|or)\s+(?:the\s+)?\Z"
+)
+_SUBJECT_BEFORE = re.compile(
+    r"(?:\A|[.!?;:—–(]|--|\n\s*\n|\b(?:but|then|while|when|as|so|that|till|until|"
+    r"because|though|whereupon|where)|,)\s*\Z"
+)
 _SALIENCE = 12
 
 
@@ -88,14 +92,22 @@ class _Book:
         for m in self.names.finditer(segment):
             who = self.character(" ".join(m.group(0).split()))
             if who:
-                head = segment[max(0, m.start() - 30):m.start()]
-                role = "prep" if _OBJECT.search(head) else "subject" if _SUBJECT_BEFORE.search(head) else "object"
+                head = segment[max(0, m.start() - 30) : m.start()]
+                role = (
+                    "prep"
+                    if _OBJECT.search(head)
+                    else "subject"
+                    if _SUBJECT_BEFORE.search(head)
+                    else "object"
+                )
                 if role == "subject" and segment.startswith(("'s", "’s"), m.end()):
                     role = "object"  # "Mr. Trabb's work would have sat..." is about the work
                 found.append((m.start(), who, role))
         if self.roster.first_person:
-            found += [(m.start(), NARRATOR, "subject" if m.group(0) == "I" else "object")
-                      for m in _NARRATOR_MENTION.finditer(segment)]
+            found += [
+                (m.start(), NARRATOR, "subject" if m.group(0) == "I" else "object")
+                for m in _NARRATOR_MENTION.finditer(segment)
+            ]
         return sorted(found)
 
     def previous_paragraph(self, para: tuple[int, int]) -> tuple[int, int] | None:
@@ -152,18 +164,22 @@ def attribute(text: str, quotes: list[Quote], roster: Roster) -> list[Attributio
         while k < len(speech) and quotes[speech[k]].outer_start < para[1]:
             members.append(speech[k])
             k += 1
-        between = text[read_to:para[0]]
+        between = text[read_to : para[0]]
         talk.lead_in, talk.lead_mentions = None, []
         if between.strip():
             talk.run.clear()
             talk.last_addressee = None
             talk.last_members = []
         before = book.previous_paragraph(para)
-        if before and text[before[0]:before[1]].rstrip().endswith((":", ",—", ":—", ":--", ",--")):
+        if before and text[before[0] : before[1]].rstrip().endswith(
+            (":", ",—", ":—", ":--", ",--")
+        ):
             # Only the narration after the paragraph's last quote leads in.
             start = max(before[0], last_quote_end)
-            talk.lead_in = (start, text[start:before[1]])
-            talk.lead_mentions = [(start + at, who, role) for at, who, role in book.mentions(talk.lead_in[1])]
+            talk.lead_in = (start, text[start : before[1]])
+            talk.lead_mentions = [
+                (start + at, who, role) for at, who, role in book.mentions(talk.lead_in[1])
+            ]
         for _, who, role in book.mentions(between):
             talk.mention(who, role)
         _paragraph(book, talk, quotes, members, para, groups, out)
@@ -172,22 +188,38 @@ def attribute(text: str, quotes: list[Quote], roster: Roster) -> list[Attributio
     return [a if a is not None else Attribution(None, "fallback") for a in out]
 
 
-def _paragraph(book: _Book, talk: _Conversation, quotes: list[Quote], members: list[int],
-               para: tuple[int, int], groups: dict[int, Attribution], out: list) -> None:
+def _paragraph(
+    book: _Book,
+    talk: _Conversation,
+    quotes: list[Quote],
+    members: list[int],
+    para: tuple[int, int],
+    groups: dict[int, Attribution],
+    out: list,
+) -> None:
     text = book.text
     decided: dict[int, Attribution] = {}
     addressed: dict[int, str | None] = {}
-    local: list[tuple[int, str, str]] = []  # (offset, character, role) in this paragraph's narration
-    bounds = [para[0]] + [x for i in members for x in (quotes[i].outer_start, quotes[i].outer_end)] + [para[1]]
-    for a, b in zip(bounds[::2], bounds[1::2]):
+    local: list[
+        tuple[int, str, str]
+    ] = []  # (offset, character, role) in this paragraph's narration
+    bounds = (
+        [para[0]]
+        + [x for i in members for x in (quotes[i].outer_start, quotes[i].outer_end)]
+        + [para[1]]
+    )
+    for a, b in zip(bounds[::2], bounds[1::2], strict=False):
         for at, who, role in book.mentions(text[a:b]):
             local.append((a + at, who, role))
     for n, i in enumerate(members):
         q = quotes[i]
-        vocs = vocatives(text[q.start:q.end], book.alias)
+        vocs = vocatives(text[q.start : q.end], book.alias)
         addressed[i] = vocs[0] if vocs else None
     first = quotes[members[0]]
-    if not text[para[0]:first.outer_start].strip() and text[first.start:first.end].count(" ") > 1:
+    if (
+        not text[para[0] : first.outer_start].strip()
+        and text[first.start : first.end].count(" ") > 1
+    ):
         # Only a reply that opens its paragraph answers; a bare "Mercédès!" calls.
         _answer_names_asker(talk, out, addressed[members[0]])
     first_of_group: dict[int, Attribution] = {}  # kept as we go: no rescan per quote
@@ -198,8 +230,8 @@ def _paragraph(book: _Book, talk: _Conversation, quotes: list[Quote], members: l
             first_of_group.setdefault(q.group, decided[i])
             continue
         pre_at = bounds[2 * n]
-        pre = text[pre_at:q.outer_start]
-        post = text[q.outer_end:bounds[2 * n + 3]]
+        pre = text[pre_at : q.outer_start]
+        post = text[q.outer_end : bounds[2 * n + 3]]
         found = _tag(book, talk, book.tags.after(post), local, q.outer_end, addressed[i])
         if found is not None and addressed[i] is None:
             addressed[i] = _told(book, post, found.speaker)
@@ -215,7 +247,14 @@ def _paragraph(book: _Book, talk: _Conversation, quotes: list[Quote], members: l
             pre_at, pre = talk.lead_in
         if found is None:
             m = book.tags.before(pre)
-            found = _tag(book, talk, m, local + talk.lead_mentions, pre_at + m.start if m else 0, addressed[i])
+            found = _tag(
+                book,
+                talk,
+                m,
+                local + talk.lead_mentions,
+                pre_at + m.start if m else 0,
+                addressed[i],
+            )
         if found is not None:
             decided[i] = found
             first_of_group.setdefault(q.group, found)
@@ -254,7 +293,9 @@ def _paragraph(book: _Book, talk: _Conversation, quotes: list[Quote], members: l
     if last.speaker:
         talk.run.append(last.speaker)
     # "You see, Rosa," said he, "spring is here.": the whole paragraph speaks to Rosa.
-    talk.last_addressee = next((decided[i].addressee for i in reversed(members) if decided[i].addressee), None)
+    talk.last_addressee = next(
+        (decided[i].addressee for i in reversed(members) if decided[i].addressee), None
+    )
     talk.last_members = list(members)
 
 
@@ -297,21 +338,30 @@ def _same(a: Attribution, rule: str, addressee: str | None) -> Attribution:
     return Attribution(a.speaker, rule, addressee)
 
 
-def _tag(book: _Book, talk: _Conversation, m: Mention | None, local: list, pos: int,
-         addressee: str | None) -> Attribution | None:
+def _tag(
+    book: _Book,
+    talk: _Conversation,
+    m: Mention | None,
+    local: list,
+    pos: int,
+    addressee: str | None,
+) -> Attribution | None:
     if m is None:
         return None
     who = _resolve(book, talk, m, local, pos, addressee)
     if who is None:
         return None
-    rule = {"name": "named-tag", "narrator": "pronoun-tag", "pronoun": "pronoun-tag"}.get(m.kind, "description-tag")
+    rule = {"name": "named-tag", "narrator": "pronoun-tag", "pronoun": "pronoun-tag"}.get(
+        m.kind, "description-tag"
+    )
     if who[:1].islower() and who != NARRATOR:
         rule = "description-tag"  # "the young man" may yet turn out to be Fernand
     return Attribution(who, rule, addressee)
 
 
-def _resolve(book: _Book, talk: _Conversation, m: Mention, local: list, pos: int,
-             addressee: str | None) -> str | None:
+def _resolve(
+    book: _Book, talk: _Conversation, m: Mention, local: list, pos: int, addressee: str | None
+) -> str | None:
     """Mention to character: a name by its aliases, a pronoun or description by salience."""
     if m.kind == "name":
         return book.character(m.text)
@@ -329,7 +379,9 @@ def _resolve(book: _Book, talk: _Conversation, m: Mention, local: list, pos: int
                 return book.alias[form]
         noun = head_noun(m.text)
         # "the old father" is no woman, whatever an apposition once said.
-        agrees = {w for w in book.described if m.gender is None or book.gender.get(w) in (None, m.gender)}
+        agrees = {
+            w for w in book.described if m.gender is None or book.gender.get(w) in (None, m.gender)
+        }
         fits = [w for w in recent if noun in book.described.get(w, ()) and w in agrees]
         if fits:
             return fits[0]
@@ -340,23 +392,40 @@ def _resolve(book: _Book, talk: _Conversation, m: Mention, local: list, pos: int
     if m.gender is None:
         return None
     told = talk.last_addressee
-    if m.kind == "pronoun" and not here and told not in (None, last, addressee, NARRATOR) \
-            and book.gender.get(told) in (None, m.gender):
+    if (
+        m.kind == "pronoun"
+        and not here
+        and told not in (None, last, addressee, NARRATOR)
+        and book.gender.get(told) in (None, m.gender)
+    ):
         return told  # '"What is it?" asked Caderousse of Danglars.' -- '"Nothing," replied he.'
     for w in recent:
         if w != NARRATOR and book.gender.get(w) == m.gender:
             return w
     if m.kind == "pronoun":
         # Someone of unknown gender only when named in this very paragraph.
-        return next((w for _, w, _ in here if w != NARRATOR and w != addressee
-                     and book.gender.get(w) is None), None)
+        return next(
+            (
+                w
+                for _, w, _ in here
+                if w != NARRATOR and w != addressee and book.gender.get(w) is None
+            ),
+            None,
+        )
     return None
 
 
-def _action_subject(book: _Book, talk: _Conversation, quotes: list[Quote], members: list[int],
-                    bounds: list[int], local: list, addressee: str | None) -> Attribution | None:
+def _action_subject(
+    book: _Book,
+    talk: _Conversation,
+    quotes: list[Quote],
+    members: list[int],
+    bounds: list[int],
+    local: list,
+    addressee: str | None,
+) -> Attribution | None:
     """'Sofia nodded. "..."': the narration's subject in the same paragraph speaks."""
-    for a, b in zip(bounds[::2], bounds[1::2]):
+    for a, b in zip(bounds[::2], bounds[1::2], strict=False):
         for m in book.tags.subjects(book.text[a:b]):
             who = _resolve(book, talk, m, local, a + m.start, addressee)
             if who is not None and who != addressee:

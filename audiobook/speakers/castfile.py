@@ -95,17 +95,22 @@ class _Checker:
 
     def table(self, data: Any, table: list[str], allowed: dict[str, type]) -> dict[str, Any]:
         if not isinstance(data, dict):
-            raise self.fail(table[:-1], table[-1], "must be a table, like [" + ".".join(table) + "]")
+            raise self.fail(
+                table[:-1], table[-1], "must be a table, like [" + ".".join(table) + "]"
+            )
         for key, value in data.items():
             if key not in allowed:
                 raise self.fail(table, key, f"unknown key; allowed: {', '.join(allowed)}")
             expected = allowed[key]
             if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-                raise self.fail(table, key, f"must be {_type_name(expected)}, not {_type_name(type(value))}")
+                raise self.fail(
+                    table, key, f"must be {_type_name(expected)}, not {_type_name(type(value))}"
+                )
         return data
 
-    def number(self, data: dict[str, Any], table: list[str], key: str,
-               bounds: tuple[int, int]) -> int | None:
+    def number(
+        self, data: dict[str, Any], table: list[str], key: str, bounds: tuple[int, int]
+    ) -> int | None:
         value = data.get(key)
         if value is not None and not bounds[0] <= value <= bounds[1]:
             raise self.fail(table, key, f"must be between {bounds[0]} and {bounds[1]}, not {value}")
@@ -120,14 +125,21 @@ class _Checker:
     def voice(self, data: dict[str, Any], table: list[str], engine) -> str:
         voice = data.get("voice", "").strip()
         if voice and engine is not None and not engine.is_valid_voice(voice):
-            raise self.fail(table, "voice", f"unknown voice {voice!r}; "
-                            "list valid ones with `audiobook voices`")
+            raise self.fail(
+                table, "voice", f"unknown voice {voice!r}; list valid ones with `audiobook voices`"
+            )
         return voice
 
 
 def _type_name(kind: type) -> str:
-    return {str: "a string", int: "a whole number", list: "a list", dict: "a table",
-            bool: "true or false", float: "a number"}.get(kind, kind.__name__)
+    return {
+        str: "a string",
+        int: "a whole number",
+        list: "a list",
+        dict: "a table",
+        bool: "true or false",
+        float: "a number",
+    }.get(kind, kind.__name__)
 
 
 def load_cast_file(path: Path, engine=None) -> Cast:
@@ -140,11 +152,14 @@ def load_cast_file(path: Path, engine=None) -> Cast:
             raise check.fail([], key, f"unknown key; allowed: {', '.join(sorted(TOP_KEYS))}")
 
     narrator_data = check.table(data.get("narrator", {}), ["narrator"], NARRATOR_KEYS)
-    narrator = CastEntry(NARRATOR, check.voice(narrator_data, ["narrator"], engine),
-                         gender=check.gender(narrator_data, ["narrator"]),
-                         rate=check.number(narrator_data, ["narrator"], "rate", RATE_RANGE),
-                         pitch=check.number(narrator_data, ["narrator"], "pitch", PITCH_RANGE),
-                         from_file=True)
+    narrator = CastEntry(
+        NARRATOR,
+        check.voice(narrator_data, ["narrator"], engine),
+        gender=check.gender(narrator_data, ["narrator"]),
+        rate=check.number(narrator_data, ["narrator"], "rate", RATE_RANGE),
+        pitch=check.number(narrator_data, ["narrator"], "pitch", PITCH_RANGE),
+        from_file=True,
+    )
 
     characters: dict[str, CastEntry] = {}
     table = data.get("characters", {})
@@ -159,10 +174,14 @@ def load_cast_file(path: Path, engine=None) -> Cast:
         if not all(isinstance(a, str) and a.strip() for a in aliases):
             raise check.fail(where, "aliases", "must be a list of non-empty strings")
         characters[name] = CastEntry(
-            name, check.voice(entry, where, engine), gender=check.gender(entry, where),
+            name,
+            check.voice(entry, where, engine),
+            gender=check.gender(entry, where),
             aliases=[a.strip() for a in aliases if a.strip() != name],
             rate=check.number(entry, where, "rate", RATE_RANGE),
-            pitch=check.number(entry, where, "pitch", PITCH_RANGE), from_file=True)
+            pitch=check.number(entry, where, "pitch", PITCH_RANGE),
+            from_file=True,
+        )
 
     lexicon = data.get("lexicon")
     if lexicon is not None:
@@ -175,8 +194,9 @@ def load_cast_file(path: Path, engine=None) -> Cast:
     return Cast(narrator, characters, lexicon)
 
 
-def cast_to_toml(cast: Cast, relative_to: Path | None = None,
-                 notes: dict[str, str] | None = None) -> str:
+def cast_to_toml(
+    cast: Cast, relative_to: Path | None = None, notes: dict[str, str] | None = None
+) -> str:
     """The cast as an editable TOML document, comment header included.
 
     ``notes`` puts a comment above an entry (e.g. how much that character
@@ -223,7 +243,7 @@ def _entry_lines(entry: CastEntry) -> str:
 def _value(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_value(v) for v in value) + "]"
-    return tomli_w.dumps({"v": value})[len("v = "):].strip()
+    return tomli_w.dumps({"v": value})[len("v = ") :].strip()
 
 
 def _key(name: str) -> str:

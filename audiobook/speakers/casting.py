@@ -38,8 +38,12 @@ class CastRow:
 
 def dialogue_lines(script: Script) -> Counter[str]:
     """Number of dialogue segments per speaker (the first-person narrator included)."""
-    return Counter(seg.speaker for chapter in script.chapters for seg in chapter.segments
-                   if seg.kind == "dialogue" and seg.speaker)
+    return Counter(
+        seg.speaker
+        for chapter in script.chapters
+        for seg in chapter.segments
+        if seg.kind == "dialogue" and seg.speaker
+    )
 
 
 def make_cast(script: Script, engine, cast_file: Cast | None = None) -> Cast:
@@ -59,7 +63,11 @@ def make_cast(script: Script, engine, cast_file: Cast | None = None) -> Cast:
     narrator = CastEntry(NARRATOR, "", from_file=bool(narrator_given and narrator_given.voice))
     if narrator_given is not None:
         narrator.voice, narrator.gender, narrator.rate, narrator.pitch = (
-            narrator_given.voice, narrator_given.gender, narrator_given.rate, narrator_given.pitch)
+            narrator_given.voice,
+            narrator_given.gender,
+            narrator_given.rate,
+            narrator_given.pitch,
+        )
     if not narrator.voice:
         narrator.voice, narrator.pitch = picker.pick(narrator.gender, narrator.pitch)
 
@@ -69,10 +77,18 @@ def make_cast(script: Script, engine, cast_file: Cast | None = None) -> Cast:
         known = script.roster.get(name)
         entry = given.get(name)
         gender = (entry.gender if entry else None) or (known.gender if known else None)
-        aliases = list(entry.aliases) if entry and entry.aliases else list(known.aliases if known else [])
-        cast = CastEntry(name, entry.voice if entry else "", gender, aliases,
-                         rate=entry.rate if entry else None, pitch=entry.pitch if entry else None,
-                         from_file=entry is not None)
+        aliases = (
+            list(entry.aliases) if entry and entry.aliases else list(known.aliases if known else [])
+        )
+        cast = CastEntry(
+            name,
+            entry.voice if entry else "",
+            gender,
+            aliases,
+            rate=entry.rate if entry else None,
+            pitch=entry.pitch if entry else None,
+            from_file=entry is not None,
+        )
         if not cast.voice:
             # Unknown gender: whichever pool has been used less, so voices stay
             # as far apart as possible; a tie goes to female, the narrator
@@ -92,7 +108,9 @@ class _Picker:
     def __init__(self, engine, language: str) -> None:
         self.engine = engine
         self.language = language
-        if not engine.casting_pool(language, "female") and not engine.casting_pool(language, "male"):
+        if not engine.casting_pool(language, "female") and not engine.casting_pool(
+            language, "male"
+        ):
             self.language = FALLBACK_LANGUAGE  # the engine does not speak the book's language
         self.taken: set[str] = set()
         self.reused: Counter[str] = Counter()
@@ -106,8 +124,10 @@ class _Picker:
     def pick(self, gender: Gender | None, pitch: int | None) -> tuple[str, int | None]:
         pool = self.pool(gender)
         if not pool:
-            raise EngineError(f"the {self.engine.name} engine offers no voice for "
-                              f"language {self.language!r}; name voices in a cast file")
+            raise EngineError(
+                f"the {self.engine.name} engine offers no voice for "
+                f"language {self.language!r}; name voices in a cast file"
+            )
         for voice in pool:
             if voice not in self.taken:
                 self.taken.add(voice)
@@ -155,7 +175,18 @@ def describe_cast(script: Script, cast: Cast) -> list[CastRow]:
     rows = []
     for entry in [cast.narrator, *cast.characters.values()]:
         voices = spoken.get(entry.name, {})
-        rows.append(CastRow(entry.name, entry.gender, lines[entry.name], sorted(voices), entry.voice,
-                            dict(sorted(voices.items())), entry.rate, entry.pitch,
-                            list(entry.aliases), entry.from_file))
+        rows.append(
+            CastRow(
+                entry.name,
+                entry.gender,
+                lines[entry.name],
+                sorted(voices),
+                entry.voice,
+                dict(sorted(voices.items())),
+                entry.rate,
+                entry.pitch,
+                list(entry.aliases),
+                entry.from_file,
+            )
+        )
     return rows

@@ -10,17 +10,27 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from audiobook.speakers.tags import TagReader, compile_names, description_gender, head_noun, is_person
 from audiobook.model import Cast, Character, Quote, Roster
 from audiobook.speakers.names import HONORIFICS, NOT_NAMES, NOUN_GENDER, honorific_key
+from audiobook.speakers.tags import (
+    TagReader,
+    compile_names,
+    description_gender,
+    head_noun,
+    is_person,
+)
 
 _TOKEN = r"[A-ZÀ-ÖØ-Þ][\w’'-]*\w"
 
-APPOS_BEFORE = re.compile(  # "Mila's sister, Sofia," / "Her manager, Carlos," / "the coachman Deniska"
-    rf"(?:(?:[Hh]is|[Hh]er|[Tt]heir|[Mm]y|[Oo]ur|[Tt]he|[Aa]n?|{_TOKEN}['’]s)\s+(?:[a-z]+\s+)?)"
-    rf"(?P<noun>[a-z]+),?\s+(?P<name>{_TOKEN})")
+APPOS_BEFORE = (
+    re.compile(  # "Mila's sister, Sofia," / "Her manager, Carlos," / "the coachman Deniska"
+        rf"(?:(?:[Hh]is|[Hh]er|[Tt]heir|[Mm]y|[Oo]ur|[Tt]he|[Aa]n?|{_TOKEN}['’]s)\s+(?:[a-z]+\s+)?)"
+        rf"(?P<noun>[a-z]+),?\s+(?P<name>{_TOKEN})"
+    )
+)
 APPOS_AFTER = re.compile(  # "Olga Ivanovna, the widow of ..."
-    rf"(?P<name>{_TOKEN}),\s+(?:[Hh]is|[Hh]er|[Tt]heir|[Tt]he|[Aa]n?)\s+(?:[a-z]+\s+)?(?P<noun>[a-z]+)\b")
+    rf"(?P<name>{_TOKEN}),\s+(?:[Hh]is|[Hh]er|[Tt]heir|[Tt]he|[Aa]n?)\s+(?:[a-z]+\s+)?(?P<noun>[a-z]+)\b"
+)
 
 
 def descriptors(text: str, roster: Roster) -> dict[str, set[str]]:
@@ -36,15 +46,21 @@ def descriptors(text: str, roster: Roster) -> dict[str, set[str]]:
     return found
 
 
-def described_speakers(text: str, quotes: list[Quote], characters: list[Character]) -> list[Character]:
+def described_speakers(
+    text: str, quotes: list[Quote], characters: list[Character]
+) -> list[Character]:
     """Unnamed people who speak more than once ('the old woman said') become characters."""
     reader = TagReader(compile_names([a for c in characters for a in c.aliases]))
     counts: Counter = Counter()
     for q in quotes:
         if not q.is_speech:
             continue
-        m = reader.after(text[q.outer_end:q.outer_end + 80])
-        if m and m.kind == "description" and (is_person(m.text) or head_noun(m.text) not in _NOT_SPEAKERS):
+        m = reader.after(text[q.outer_end : q.outer_end + 80])
+        if (
+            m
+            and m.kind == "description"
+            and (is_person(m.text) or head_noun(m.text) not in _NOT_SPEAKERS)
+        ):
             words = m.text.split()
             if words[0].lower() in ("the", "a", "an"):
                 counts["the " + " ".join(words[1:])] += 1
@@ -53,7 +69,11 @@ def described_speakers(text: str, quotes: list[Quote], characters: list[Characte
     named = {noun for nouns in descriptors(text, Roster(characters)).values() for noun in nouns}
     titled = defaultdict(list)  # "the count" is the one Count of the book
     for c in characters:
-        for hon in {honorific_key(a.split()[0]) for a in c.aliases if honorific_key(a.split()[0]) in HONORIFICS}:
+        for hon in {
+            honorific_key(a.split()[0])
+            for a in c.aliases
+            if honorific_key(a.split()[0]) in HONORIFICS
+        }:
             titled[hon].append(c)
     out = []
     for phrase, n in counts.items():
@@ -72,10 +92,11 @@ def described_speakers(text: str, quotes: list[Quote], characters: list[Characte
     return out
 
 
-GENERIC_NOUNS = set("man woman gentleman lady boy girl fellow person child stranger youth".split())
+GENERIC_NOUNS = set(["man", "woman", "gentleman", "lady", "boy", "girl", "fellow", "person", "child", "stranger", "youth"])
 # Heads of phrases that follow a speech verb without being its subject.
-_NOT_SPEAKERS = set("day morning evening night time moment way question word words thing things truth "
-                    "same other next first last rest end story name".split())
+_NOT_SPEAKERS = set(
+    ["day", "morning", "evening", "night", "time", "moment", "way", "question", "word", "words", "thing", "things", "truth", "same", "other", "next", "first", "last", "rest", "end", "story", "name"]
+)
 
 _VOCATIVE_END = r",\s*(?P<v>[\w’'-]+(?:\s+[\w’'-]+)?)\s*[,.!?;—–-]*\s*$"
 _VOCATIVE_START = r"^\s*(?:(?:[Oo]h|[Aa]h|[Ww]ell|[Dd]ear|[Mm]y dear|[Yy]es|[Nn]o),?\s+)?(?P<v>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?)\s*[,!]"
@@ -91,13 +112,19 @@ def vocatives(quote_text: str, names: dict[str, str]) -> list[str]:
     """Characters a quote addresses by name ('You killed it out there, mila,')."""
     out = []
     for rx in (_VOCATIVE_START, _VOCATIVE_END, _VOCATIVE_MID):
-        for clause in re.split(r"(?<=[.!?])\s+", quote_text) if rx is not _VOCATIVE_START else [quote_text]:
+        for clause in (
+            re.split(r"(?<=[.!?])\s+", quote_text) if rx is not _VOCATIVE_START else [quote_text]
+        ):
             m = re.search(rx, clause)
             if m:
                 words = m.group("v")
                 if words.split()[0] in _CONJUNCTIONS and len(words.split()) > 1:
                     continue  # "And Fernand, too, is invited!" talks about Fernand
-                who = names.get(words) or names.get(words.capitalize()) or names.get(words.split()[-1])
+                who = (
+                    names.get(words)
+                    or names.get(words.capitalize())
+                    or names.get(words.split()[-1])
+                )
                 if who and who not in out:
                     out.append(who)
     return out
@@ -136,8 +163,10 @@ def alias_index(roster: Roster) -> dict[str, str]:
 
 def with_cast(cast: Cast, found: list[Character]) -> list[Character]:
     """The cast file's characters, plus any found character it does not list."""
-    listed = [Character(name, _unique([name, *e.aliases]), e.gender, 0, True)
-              for name, e in cast.characters.items()]
+    listed = [
+        Character(name, _unique([name, *e.aliases]), e.gender, 0, True)
+        for name, e in cast.characters.items()
+    ]
     exact = {a.lower(): c for c in listed for a in c.aliases}
     tokens = defaultdict(set)
     for c in listed:
@@ -150,7 +179,9 @@ def with_cast(cast: Cast, found: list[Character]) -> list[Character]:
     for c in found:
         home = next((exact[a.lower()] for a in c.aliases if a.lower() in exact), None)
         if home is None:
-            owners = {o for a in c.aliases if len(a.split()) == 1 for o in tokens.get(a.lower(), ())}
+            owners = {
+                o for a in c.aliases if len(a.split()) == 1 for o in tokens.get(a.lower(), ())
+            }
             if len(owners) > 1:
                 # "Konstantin": the entry "Konstantin Zvonik" rather than "Konstantin Zvonik's wife".
                 size = {o: min(len(a.split()) for a in by_name[o].aliases) for o in owners}

@@ -15,12 +15,26 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from audiobook.speakers.mentions import (APPOS_AFTER, APPOS_BEFORE, alias_index, described_speakers,
-                                   descriptors, narrator_name, vocatives, with_cast)
-from audiobook.speakers.tags import VERB
 from audiobook.model import Cast, Character, Quote, Roster
-from audiobook.speakers.names import (FIRST_PERSON, HONORIFICS, NOT_NAMES, NOUN_GENDER,
-                    honorific_key, name_gender)
+from audiobook.speakers.mentions import (
+    APPOS_AFTER,
+    APPOS_BEFORE,
+    alias_index,
+    described_speakers,
+    descriptors,
+    narrator_name,
+    vocatives,
+    with_cast,
+)
+from audiobook.speakers.names import (
+    FIRST_PERSON,
+    HONORIFICS,
+    NOT_NAMES,
+    NOUN_GENDER,
+    honorific_key,
+    name_gender,
+)
+from audiobook.speakers.tags import VERB
 
 _UP = "A-ZÀ-ÖØ-Þ"
 _TOKEN = rf"[{_UP}][\w’'-]*\w"
@@ -28,17 +42,61 @@ _SP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"
 _HON = "|".join(sorted((h.capitalize() for h in HONORIFICS if len(h) > 1), key=len, reverse=True))
 # An optional honorific, then one to three capitalised tokens.
 # Lower-case particles inside a name: "Madame de Villefort", "Count of Monte Cristo".
-_PARTICLES = {"de", "du", "des", "da", "di", "del", "della", "van", "von", "der", "den", "la", "le", "of"}
+_PARTICLES = {
+    "de",
+    "du",
+    "des",
+    "da",
+    "di",
+    "del",
+    "della",
+    "van",
+    "von",
+    "der",
+    "den",
+    "la",
+    "le",
+    "of",
+}
 _PARTICLE = "(?:" + "|".join(sorted(_PARTICLES)) + ")"
-_NAME = re.compile(rf"(?<![\w’'])(?:(?P<hon>{_HON}|M)\.?[ \t]+\n?[ \t]*)?"
-                   rf"(?P<name>(?:{_PARTICLE}{_SP})?{_TOKEN}(?:{_SP}(?:{_PARTICLE}{_SP})?{_TOKEN}){{0,3}})")
+_NAME = re.compile(
+    rf"(?<![\w’'])(?:(?P<hon>{_HON}|M)\.?[ \t]+\n?[ \t]*)?"
+    rf"(?P<name>(?:{_PARTICLE}{_SP})?{_TOKEN}(?:{_SP}(?:{_PARTICLE}{_SP})?{_TOKEN}){{0,3}})"
+)
 # "looked at Thomas", "said to Mary": only these mostly precede places.
-_PLACE_WORDS = {"in", "from", "into", "near", "through", "across", "towards", "toward",
-                "beyond", "around", "outside", "inside", "via"}
-_ACTION = re.compile(r"\s+(?:[a-z]+ly\s+)?(?:[a-z]+ed|was|had|is|has|would|could|did|went|came|"
-                     r"took|gave|made|saw|felt|knew|got|sat|stood|ran|said|thought|began|kept|"
-                     r"let|put|shook|spoke|told|laughed|smiled|nodded|shrugged|looked)\b")
-_CLAUSE_OPENERS = {"and", "but", "then", "when", "while", "as", "that", "so", "till", "until", "because"}
+_PLACE_WORDS = {
+    "in",
+    "from",
+    "into",
+    "near",
+    "through",
+    "across",
+    "towards",
+    "toward",
+    "beyond",
+    "around",
+    "outside",
+    "inside",
+    "via",
+}
+_ACTION = re.compile(
+    r"\s+(?:[a-z]+ly\s+)?(?:[a-z]+ed|was|had|is|has|would|could|did|went|came|"
+    r"took|gave|made|saw|felt|knew|got|sat|stood|ran|said|thought|began|kept|"
+    r"let|put|shook|spoke|told|laughed|smiled|nodded|shrugged|looked)\b"
+)
+_CLAUSE_OPENERS = {
+    "and",
+    "but",
+    "then",
+    "when",
+    "while",
+    "as",
+    "that",
+    "so",
+    "till",
+    "until",
+    "because",
+}
 _SUBJ_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]im|[Hh]imself|[Hh]erself|[Hh]is|[Hh]er)\b")
 _FIRST = re.compile(r"\b(?:I|me|my|myself)\b")
 _SENTENCE_END = re.compile(r"[.!?]")
@@ -60,18 +118,35 @@ class _Form:
     lower: int = 0  # how often the word appears in lower case ("tears")
     tag: int = 0  # next to a speech verb
 
-
     @property
     def text(self) -> str:
         if self.the * 2 >= self.count and len(self.tokens) == 1:
             return "the " + self.tokens[0]
-        head = f"{self.hon}. " if self.hon and honorific_key(self.hon) in _ABBREV else (
-            f"{self.hon} " if self.hon else "")
+        head = (
+            f"{self.hon}. "
+            if self.hon and honorific_key(self.hon) in _ABBREV
+            else (f"{self.hon} " if self.hon else "")
+        )
         return head + " ".join(self.tokens)
 
 
-_ABBREV = {"mr", "mrs", "ms", "dr", "st", "mx", "capt", "col", "lt", "sgt", "prof", "rev",
-           "mme", "mlle", "m"}
+_ABBREV = {
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "st",
+    "mx",
+    "capt",
+    "col",
+    "lt",
+    "sgt",
+    "prof",
+    "rev",
+    "mme",
+    "mlle",
+    "m",
+}
 
 
 def build_roster(text: str, quotes: list[Quote], cast: Cast | None = None) -> Roster:
@@ -80,8 +155,14 @@ def build_roster(text: str, quotes: list[Quote], cast: Cast | None = None) -> Ro
     people = [f for f in forms.values() if _is_person(f) and not _two_people(f, forms)]
     known = {f.tokens[0] for f in people} | {f.tokens[-1] for f in people}
     # "Mila Arias" once at a sentence start is still Mila's full name.
-    people += [f for f in forms.values() if f not in people and len(f.tokens) > 1
-               and (f.tokens[0] in known or f.tokens[-1] in known) and not _two_people(f, forms)]
+    people += [
+        f
+        for f in forms.values()
+        if f not in people
+        and len(f.tokens) > 1
+        and (f.tokens[0] in known or f.tokens[-1] in known)
+        and not _two_people(f, forms)
+    ]
     clusters = _cluster(people)
     characters = [_character(c) for c in clusters]
     _apply_appositions(narration, characters)
@@ -101,8 +182,8 @@ def mask_quotes(text: str, quotes: list[Quote]) -> str:
     for q in sorted(quotes, key=lambda q: q.start):
         if q.start < at:
             continue
-        parts.append(text[at:q.start])
-        parts.append(re.sub(r"[^\n]", " ", text[q.start:q.end]))
+        parts.append(text[at : q.start])
+        parts.append(re.sub(r"[^\n]", " ", text[q.start : q.end]))
         at = q.end
     parts.append(text[at:])
     return "".join(parts)
@@ -114,11 +195,17 @@ def _find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
     lower = Counter(re.findall(r"(?<![\w'’-])[a-z][a-z'’-]+", narration))
     for m in _NAME.finditer(narration):
         hon = m.group("hon")
-        toks = [(m.start("name") + t.start(), t.group()) for t in re.finditer(r"\S+", m.group("name"))]
+        toks = [
+            (m.start("name") + t.start(), t.group()) for t in re.finditer(r"\S+", m.group("name"))
+        ]
         if hon is None:
             # "Then Holmes", "Mechanically Yegorushka": a capitalised opener is no name.
-            while toks and (toks[0][1].lower() in NOT_NAMES or len(toks) > 1 and _common_word(toks[0][1], lower)
-                            and toks[0][1].lower() not in HONORIFICS):
+            while toks and (
+                toks[0][1].lower() in NOT_NAMES
+                or len(toks) > 1
+                and _common_word(toks[0][1], lower)
+                and toks[0][1].lower() not in HONORIFICS
+            ):
                 toks = toks[1:]
         if hon is None and len(toks) > 1 and toks[0][1].lower() in HONORIFICS:
             hon, toks = toks[0][1], toks[1:]  # "The Count of Monte Cristo"
@@ -149,10 +236,10 @@ def _find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
         key = (honorific_key(hon) if hon else None, tuple(tokens))
         form = forms.setdefault(key, _Form(hon.rstrip(".") if hon else None, tuple(tokens)))
         form.count += 1
-        before = narration[max(0, m.start() - 40):m.start()].split()
+        before = narration[max(0, m.start() - 40) : m.start()].split()
         if before and before[-1] == "the" and not hon:
             form.the += 1
-        after = narration[end:end + 40]
+        after = narration[end : end + 40]
         if hon:
             form.person += 2
         if not _sentence_start(narration, m.start(), quote_end, text):
@@ -163,12 +250,19 @@ def _find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
         if before and before[-1].lower() in _PLACE_WORDS:
             form.place += 1
         # "—preguntó Sofía": a dash glued to the verb opens a Spanish tag.
-        if re.match(rf"\s+(?:[a-z]+ly\s+)?{VERB}", after) or (before and re.fullmatch(VERB, before[-1].lstrip("—–-"))):
+        if re.match(rf"\s+(?:[a-z]+ly\s+)?{VERB}", after) or (
+            before and re.fullmatch(VERB, before[-1].lstrip("—–-"))
+        ):
             form.person += 2
             form.tag += 1
         elif _ACTION.match(after):
             form.person += 1
-        subject = not before or not before[-1].isalpha() or not before[-1].islower() or before[-1] in _CLAUSE_OPENERS
+        subject = (
+            not before
+            or not before[-1].isalpha()
+            or not before[-1].islower()
+            or before[-1] in _CLAUSE_OPENERS
+        )
         # After a subject ("Zorvath walked in. He ...") the pronoun may come at once;
         # after an object only from the next sentence on ("listened to Nastasya. ... she talked").
         _pronoun_after(narration, end, form, next_sentence=not subject)
@@ -184,7 +278,9 @@ def _find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
 
 
 def _common_word(word: str, lower: Counter) -> bool:
-    return lower[word.lower()] > 0 or (word.endswith("ly") and name_gender(word) is None and len(word) > 6)
+    return lower[word.lower()] > 0 or (
+        word.endswith("ly") and name_gender(word) is None and len(word) > 6
+    )
 
 
 def _sentence_start(narration: str, pos: int, quote_end: dict, text: str) -> bool:
@@ -199,24 +295,30 @@ def _sentence_start(narration: str, pos: int, quote_end: dict, text: str) -> boo
     if i + 1 in quote_end:
         # '"Stop!" Kuzmitchov shouted' is one sentence, '"Stop!" Tears came' two:
         # only the comma is sure; a following speech verb counts as evidence anyway.
-        inner = text[quote_end[i + 1].end - 1:quote_end[i + 1].end]
+        inner = text[quote_end[i + 1].end - 1 : quote_end[i + 1].end]
         return inner not in ",—–-"
     return ch in ".!?:;\"“”'‘’(—–-" or ch == "\n"
 
 
 def _pronoun_after(narration: str, end: int, form: _Form, next_sentence: bool = False) -> None:
     """The first he/she after a mention, within this sentence and the next."""
-    window = narration[end:end + 240]
+    window = narration[end : end + 240]
     stops = list(_SENTENCE_END.finditer(window))
     if len(stops) >= 2:
-        window = window[:stops[1].start()]
+        window = window[: stops[1].start()]
     if next_sentence:
-        window = window[stops[0].end():] if stops else ""
+        window = window[stops[0].end() :] if stops else ""
     if "\n\n" in window:
-        window = window[:window.index("\n\n")]
+        window = window[: window.index("\n\n")]
     m = _SUBJ_PRONOUN.search(window)
-    other = next((o for o in _NAME.finditer(window, 0, m.start() if m else 0)
-                  if o.group("hon") or o.group("name").split()[0].lower() not in NOT_NAMES), None)
+    other = next(
+        (
+            o
+            for o in _NAME.finditer(window, 0, m.start() if m else 0)
+            if o.group("hon") or o.group("name").split()[0].lower() not in NOT_NAMES
+        ),
+        None,
+    )
     if m and other is None:
         # "his"/"her" may belong to someone else ("handed her a glass"): half weight.
         word = m.group(0).lower()
@@ -244,7 +346,7 @@ def _is_person(f: _Form) -> bool:
 
 
 def _two_people(f: _Form, forms: dict) -> bool:
-    """"Franz Debray" or "Monte Cristo Dantès" once, when each side is named often
+    """ "Franz Debray" or "Monte Cristo Dantès" once, when each side is named often
     on its own: two people side by side, not one full name."""
     if f.hon or len(f.tokens) < 2:
         return False
@@ -261,11 +363,19 @@ def _gender_of_hon(f: _Form) -> str | None:
 
 def _cluster(forms: list[_Form]) -> list[list[_Form]]:
     clusters: list[list[_Form]] = []
-    full = sorted((f for f in forms if not f.hon and len(f.tokens) >= 2),
-                  key=lambda f: (-len(f.tokens), -f.count))
+    full = sorted(
+        (f for f in forms if not f.hon and len(f.tokens) >= 2),
+        key=lambda f: (-len(f.tokens), -f.count),
+    )
     for f in full:
-        home = next((c for c in clusters if any(not g.hon and g.tokens[:len(f.tokens)] == f.tokens
-                                               for g in c)), None)
+        home = next(
+            (
+                c
+                for c in clusters
+                if any(not g.hon and g.tokens[: len(f.tokens)] == f.tokens for g in c)
+            ),
+            None,
+        )
         if home is None:
             clusters.append([f])
         else:
@@ -278,21 +388,42 @@ def _cluster(forms: list[_Form]) -> list[list[_Form]]:
         gender = _gender_of_hon(f)
         # "Mr. Herbert Pocket" is "Herbert Pocket"; "Father Christopher Sireysky"
         # is "Father Christopher"; but "Mr. Pocket" is not "Mr. Herbert Pocket".
-        same = [c for c in clusters if any(
-            (not g.hon and len(f.tokens) > 1 and g.tokens == f.tokens and _cluster_gender(c) in (None, gender))
-            or (g.hon and honorific_key(g.hon) == honorific_key(f.hon)
-                and _prefix(g.tokens, f.tokens))
-            for g in c)]
+        same = [
+            c
+            for c in clusters
+            if any(
+                (
+                    not g.hon
+                    and len(f.tokens) > 1
+                    and g.tokens == f.tokens
+                    and _cluster_gender(c) in (None, gender)
+                )
+                or (
+                    g.hon
+                    and honorific_key(g.hon) == honorific_key(f.hon)
+                    and _prefix(g.tokens, f.tokens)
+                )
+                for g in c
+            )
+        ]
         if same:
             same[0].append(f)
             continue
-        fits = [c for c in clusters if not any(g.hon for g in c)
-                and any(f.tokens[-1] in g.tokens for g in c)
-                and _cluster_gender(c) in (None, gender)]
+        fits = [
+            c
+            for c in clusters
+            if not any(g.hon for g in c)
+            and any(f.tokens[-1] in g.tokens for g in c)
+            and _cluster_gender(c) in (None, gender)
+        ]
         # "Miss Bennet" is the one Bennet daughter with a first name; "Mrs. Bennet"
         # and "Mr. Bennet" join a first name only when no other title shares the surname.
         unmarried = honorific_key(f.hon) in ("miss", "mademoiselle", "mlle")
-        if len(fits) == 1 and (len(families[f.tokens[-1]]) == 1 or unmarried) and _first_names(fits[0]):
+        if (
+            len(fits) == 1
+            and (len(families[f.tokens[-1]]) == 1 or unmarried)
+            and _first_names(fits[0])
+        ):
             fits[0].append(f)
         else:
             clusters.append([f])
@@ -318,7 +449,7 @@ def _cluster(forms: list[_Form]) -> list[list[_Form]]:
 
 def _prefix(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     short, long = sorted((a, b), key=len)
-    return long[:len(short)] == short
+    return long[: len(short)] == short
 
 
 def _first_names(cluster: list[_Form]) -> bool:
@@ -354,8 +485,9 @@ def _cluster_gender(cluster: list[_Form]) -> str | None:
 def _character(cluster: list[_Form]) -> Character:
     main = max(cluster, key=lambda f: (f.count, len(f.tokens), bool(f.hon)))
     aliases = sorted({f.text for f in cluster} - {main.text}, key=lambda a: (-len(a), a))
-    c = Character(main.text, [main.text] + aliases, _cluster_gender(cluster),
-                  sum(f.count for f in cluster))
+    c = Character(
+        main.text, [main.text] + aliases, _cluster_gender(cluster), sum(f.count for f in cluster)
+    )
     c._forms = cluster  # kept only while the roster is built
     return c
 
@@ -381,7 +513,7 @@ def _count_vocatives(text: str, quotes: list[Quote], characters: list[Character]
     by_name = {c.name: c for c in characters}
     for q in quotes:
         if q.is_speech:
-            for who in vocatives(text[q.start:q.end], index):
+            for who in vocatives(text[q.start : q.end], index):
                 by_name[who].mentions += 1
 
 
@@ -391,7 +523,16 @@ def _first_person(narration: str, text: str, quotes: list[Quote]) -> bool:
     if hits >= 3 and hits >= 0.01 * words:
         return True
     tag = re.compile(rf"^[\s,—–-]*(?:I\s+(?:[a-z]+ly\s+)?{VERB}|{VERB}\s+I\b)")
-    return sum(1 for q in quotes if tag.match(text[q.outer_end:q.outer_end + 40])) >= 1 and hits >= 2
+    return (
+        sum(1 for q in quotes if tag.match(text[q.outer_end : q.outer_end + 40])) >= 1 and hits >= 2
+    )
 
 
-__all__ = ["build_roster", "descriptors", "mask_quotes", "narrator_name", "vocatives", "FIRST_PERSON"]
+__all__ = [
+    "build_roster",
+    "descriptors",
+    "mask_quotes",
+    "narrator_name",
+    "vocatives",
+    "FIRST_PERSON",
+]

@@ -11,7 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from audiobook.speakers.names import DETERMINERS, NOT_NAMES, NOUN_GENDER, SPEECH_PHRASES, SPEECH_VERBS
+from audiobook.speakers.names import (
+    DETERMINERS,
+    NOT_NAMES,
+    NOUN_GENDER,
+    SPEECH_PHRASES,
+    SPEECH_VERBS,
+)
 
 _VERBS = sorted(SPEECH_VERBS | set(SPEECH_PHRASES), key=len, reverse=True)
 VERB = r"(?:" + "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in _VERBS) + r")(?![\w'-])"
@@ -26,13 +32,30 @@ _STOP = r"(?=\s*[,.;:!?—–-]|\s*$|\s+(?:in|with|and|to|as|who|from|at|on|for|
 CAP = r"[A-ZÀ-ÖØ-Þ][\w'’-]*(?:\.?\s+[A-ZÀ-ÖØ-Þ][\w'’-]*){0,3}"
 LEAD = r"^[\s,;—–-]*"
 # "Panteley was muttering": the progressive of a speech verb.
-ING = r"(?:" + "|".join(sorted(
-    {v[:-3] + "ying" if v.endswith("ied") else v[:-2] + "ing" for v in SPEECH_VERBS if v.endswith("ed")}
-    | {"saying", "speaking", "talking", "singing", "telling", "calling", "crying"}, key=len, reverse=True)) + r")\b"
+ING = (
+    r"(?:"
+    + "|".join(
+        sorted(
+            {
+                v[:-3] + "ying" if v.endswith("ied") else v[:-2] + "ing"
+                for v in SPEECH_VERBS
+                if v.endswith("ed")
+            }
+            | {"saying", "speaking", "talking", "singing", "telling", "calling", "crying"},
+            key=len,
+            reverse=True,
+        )
+    )
+    + r")\b"
+)
 # A sentence ends at . ! ? or a closing quote, but not after "Mrs." or "M.".
-_CLAUSE_END = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\b[A-Z])[.!?](?=\s)|[\"”]")
-_PREP_BEFORE = re.compile(r"\b(?:to|at|towards?|with|upon|on|of|from|for|by|about|after|behind|beside|"
-                          r"into|over|under|near|round|past)\s+(?:the\s+)?\Z")
+_CLAUSE_END = re.compile(
+    r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\b[A-Z])[.!?](?=\s)|[\"”]"
+)
+_PREP_BEFORE = re.compile(
+    r"\b(?:to|at|towards?|with|upon|on|of|from|for|by|about|after|behind|beside|"
+    r"into|over|under|near|round|past)\s+(?:the\s+)?\Z"
+)
 _AUX = r"(?:was|were|is|kept|went\s+on)"
 _SOUND = r"(?:voice|shout|cry|whisper|call|scream|laugh|bass|tenor)"
 
@@ -72,8 +95,11 @@ def _trie_pattern(node: dict) -> str:
     for word, rest in sorted(node.items(), key=lambda kv: kv[0] == ""):
         if word:
             tail = _trie_pattern(rest)
-            branches.append(word + (r"(?:\s+" + tail + ")" if tail != "" else "")
-                            + ("?" if "" in rest and tail != "" else ""))
+            branches.append(
+                word
+                + (r"(?:\s+" + tail + ")" if tail != "" else "")
+                + ("?" if "" in rest and tail != "" else "")
+            )
     if not branches:
         return ""
     return "(?:" + "|".join(branches) + ")"
@@ -83,17 +109,25 @@ class TagReader:
     """Finds tag mentions in narration next to a quote, given the known names."""
 
     def __init__(self, name_pattern: str):
-        subj = rf"(?P<name>{name_pattern})|(?P<pron>\b{PRONOUN}\b)|(?P<desc>\b{DESC})|(?P<cap>{CAP})"
+        subj = (
+            rf"(?P<name>{name_pattern})|(?P<pron>\b{PRONOUN}\b)|(?P<desc>\b{DESC})|(?P<cap>{CAP})"
+        )
         # "said Holmes", "asked he", "replied the old man"
         subj_after = subj.replace(f"(?P<desc>\\b{DESC})", f"(?P<desc>\\b{DESC}{_STOP})")
         self.verb_first = re.compile(LEAD + rf"{ADVERB}{VERB}\s+{ADVERB}(?:{subj_after})")
         # "Holmes said", "she admitted", "the old man quietly replied"
-        self.subj_first = re.compile(LEAD + rf"(?:{subj})\s*,?\s+{ADVERB}(?:{VERB}|{_AUX}\s+{ADVERB}{ING})")
+        self.subj_first = re.compile(
+            LEAD + rf"(?:{subj})\s*,?\s+{ADVERB}(?:{VERB}|{_AUX}\s+{ADVERB}{ING})"
+        )
         # "he heard Panteley whisper", "Dymov's shout floated from the waggon"
-        self.heard = re.compile(LEAD + rf"(?:{PRONOUN}\s+)?(?:heard|hears|could\s+hear)\s+(?:{subj_after})")
+        self.heard = re.compile(
+            LEAD + rf"(?:{PRONOUN}\s+)?(?:heard|hears|could\s+hear)\s+(?:{subj_after})"
+        )
         # "asked the sweet, silvery voice of Mercédès"
-        self.voice_of = re.compile(LEAD + rf"{ADVERB}{VERB}\s+(?:the|a)\s+[^.;:!?\"“”]{{0,40}}?\bvoice\s+of\s+"
-                                   rf"(?:{subj_after})")
+        self.voice_of = re.compile(
+            LEAD + rf"{ADVERB}{VERB}\s+(?:the|a)\s+[^.;:!?\"“”]{{0,40}}?\bvoice\s+of\s+"
+            rf"(?:{subj_after})"
+        )
         self.voice = re.compile(LEAD + rf"(?:{subj})['’]s\s+(?:[a-z]+\s+)?{_SOUND}\b")
         self.subject = re.compile(rf"(?:{subj})")
         self.verb = re.compile(rf"(?<![\w'-]){VERB}")
@@ -118,7 +152,7 @@ class TagReader:
         if not tail or tail[-1] not in ":,—–-":
             return None
         cut = max([m.start() for m in _CLAUSE_END.finditer(tail)], default=-1)
-        clause = tail[cut + 1:] if cut >= 0 else tail
+        clause = tail[cut + 1 :] if cut >= 0 else tail
         verbs = list(self.verb.finditer(clause))
         if not verbs:
             return None
@@ -131,14 +165,14 @@ class TagReader:
             # so, and Wemmick said:"); a preposition's object is no subject
             # ("turning to Mercédès, he inquired:") unless a relative clause
             # makes it one ("towards the young man, who said:").
-            after = clause[m.end():m.end() + 6]
+            after = clause[m.end() : m.end() + 6]
             if not usable(_mention(m)) or after.startswith(("'s", "’s")):
                 continue
             if not _PREP_BEFORE.search(clause, 0, m.start()) or re.match(r",?\s+who\b", after):
                 found = m
         if found is None:
             m = self.subject.match(clause, verb.end() + 1)
-            found = m if m and not clause[verb.end():m.start()].strip() else None
+            found = m if m and not clause[verb.end() : m.start()].strip() else None
         if found is None or not usable(_mention(found)):
             return None
         mention = _mention(found)
@@ -162,7 +196,9 @@ def _mention(m: re.Match) -> Mention:
                 gender = {"he": "male", "she": "female"}.get(text.lower())
                 return Mention("pronoun", text.lower(), start, gender)
             if kind == "desc":
-                return Mention("description", " ".join(text.split()), start, description_gender(text))
+                return Mention(
+                    "description", " ".join(text.split()), start, description_gender(text)
+                )
             words = text.split()
             if kind == "cap":
                 # A capitalised sentence opener is not part of the name ("Then Holmes").

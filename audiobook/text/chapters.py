@@ -66,7 +66,9 @@ def split_chapters(doc: Document) -> list[Chapter]:
     for i, (start, end, title) in enumerate(heads):
         stop = heads[i + 1][0] if i + 1 < len(heads) else len(text)
         # max(): str.isspace() counts separators (U+001C-U+001F) that a heading line keeps.
-        chapters.append(Chapter(title, doc.path, start, max(end, _trim_end(text, start, stop)), (start, end)))
+        chapters.append(
+            Chapter(title, doc.path, start, max(end, _trim_end(text, start, stop)), (start, end))
+        )
     return chapters
 
 
@@ -76,7 +78,9 @@ def heading_words(heading: str) -> str:
     for line in heading.splitlines():
         line = " ".join(line.strip(_STRIP).lstrip("#").split())
         if _shape(line):
-            parts.append(f"Chapter {line.rstrip('.')}" if _LONE_NUMERAL.match(line) else line.rstrip(".:"))
+            parts.append(
+                f"Chapter {line.rstrip('.')}" if _LONE_NUMERAL.match(line) else line.rstrip(".:")
+            )
     return ". ".join(parts)
 
 
@@ -154,16 +158,18 @@ def _title_from_name(path: str, text: str) -> str:
     stem = PurePath(path).stem
     number = re.match(r"\d+", stem)
     words = [
-        w for w in re.split(r"[\s_\-.]+", stem[number.end() :] if number else stem) if w and not _hashlike(w)
+        w
+        for w in re.split(r"[\s_\-.]+", stem[number.end() :] if number else stem)
+        if w and not _hashlike(w)
     ]
     return " ".join(w if not w.islower() else w.capitalize() for w in words)
 
 
 def _hashlike(word: str) -> bool:
     """Hex digests, ids and numbers carry no meaning as a title."""
-    return bool(re.fullmatch(r"[0-9a-fA-F]{6,}|\d+|[0-9a-zA-Z]*\d[0-9a-zA-Z]*", word)) and not re.fullmatch(
-        r"[A-Za-z]+", word
-    )
+    return bool(
+        re.fullmatch(r"[0-9a-fA-F]{6,}|\d+|[0-9a-zA-Z]*\d[0-9a-zA-Z]*", word)
+    ) and not re.fullmatch(r"[A-Za-z]+", word)
 
 
 def _skip_space(text: str, pos: int) -> int:

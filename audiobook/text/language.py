@@ -93,9 +93,15 @@ MAIN_SAMPLE_CHARS = 2_000  # what lingua's all-language detector reads at most
 # Scripts that name their language outright: no model needed. (Cyrillic and
 # Han are shared by several languages and go to lingua or stay as they are.)
 SCRIPT_LANGUAGES = (
-    (0x0370, 0x0400, "el"), (0x0530, 0x0590, "hy"), (0x0590, 0x0600, "he"),
-    (0x0600, 0x0700, "ar"), (0x0900, 0x0980, "hi"), (0x0E00, 0x0E80, "th"),
-    (0x10A0, 0x1100, "ka"), (0x3040, 0x3100, "ja"), (0xAC00, 0xD7B0, "ko"),
+    (0x0370, 0x0400, "el"),
+    (0x0530, 0x0590, "hy"),
+    (0x0590, 0x0600, "he"),
+    (0x0600, 0x0700, "ar"),
+    (0x0900, 0x0980, "hi"),
+    (0x0E00, 0x0E80, "th"),
+    (0x10A0, 0x1100, "ka"),
+    (0x3040, 0x3100, "ja"),
+    (0xAC00, 0xD7B0, "ko"),
 )
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -124,7 +130,7 @@ def main_language(text: str) -> str:
         # Evenly spread slices: a long front matter in another language
         # should not decide a whole novel.
         step = len(words) // 6
-        words = [w for i in range(6) for w in words[i * step:i * step + MAIN_SAMPLE_WORDS // 6]]
+        words = [w for i in range(6) for w in words[i * step : i * step + MAIN_SAMPLE_WORDS // 6]]
     counts = common_word_counts(words).most_common()
     (best, hits), runner_up = counts[0], counts[1][1] if len(counts) > 1 else 0
     # Running prose is ~40% function words; 15% with a clear lead is decisive.
@@ -166,8 +172,9 @@ def candidate_languages(main: str, supported: set[str]) -> set[str]:
     return {lang for lang in (*DETECTABLE, *own_script) if lang in supported} | {main}
 
 
-def segment_language(text: str, main: str, candidates: set[str],
-                     lingua_languages: set[str] | None = None) -> str:
+def segment_language(
+    text: str, main: str, candidates: set[str], lingua_languages: set[str] | None = None
+) -> str:
     """The language of one span: ``main`` unless the words and lingua agree it is not.
 
     ``lingua_languages`` (default: ``candidates``) limits what lingua weighs.

@@ -61,14 +61,18 @@ class Lexicon:
         for language, entries in data.items():
             if not isinstance(entries, dict) or not _LANGUAGE.fullmatch(language.lower()):
                 line = line_of(text, [], language) or line_of(text, [language])
-                raise CastFileError(f"{path}{f' line {line}' if line else ''}: {language}: "
-                                    'expected a language table such as [en] with word = "respelling"')
+                raise CastFileError(
+                    f"{path}{f' line {line}' if line else ''}: {language}: "
+                    'expected a language table such as [en] with word = "respelling"'
+                )
             table = lexicon.tables.setdefault(language.lower(), _Table())
             for word, respelling in entries.items():
                 if not isinstance(respelling, str) or not word.strip():
                     line = line_of(text, [language], word)
-                    raise CastFileError(f"{path}{f' line {line}' if line else ''}: {language}.{word}: "
-                                        "the respelling must be a string")
+                    raise CastFileError(
+                        f"{path}{f' line {line}' if line else ''}: {language}.{word}: "
+                        "the respelling must be a string"
+                    )
                 if word[:1].isupper() or not word[:1].isalpha():
                     table.exact[word] = respelling
                 else:

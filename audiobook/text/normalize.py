@@ -67,7 +67,12 @@ _ABBREVIATIONS: dict[str, list[tuple[str, str]]] = {
 
 # Currency sign -> (singular, plural) word per language, read after the amount.
 _CURRENCY: dict[str, dict[str, tuple[str, str]]] = {
-    "en": {"£": ("pound", "pounds"), "$": ("dollar", "dollars"), "€": ("euro", "euros"), "¥": ("yen", "yen")},
+    "en": {
+        "£": ("pound", "pounds"),
+        "$": ("dollar", "dollars"),
+        "€": ("euro", "euros"),
+        "¥": ("yen", "yen"),
+    },
     "es": {"£": ("libra", "libras"), "$": ("dólar", "dólares"), "€": ("euro", "euros")},
     "fr": {"£": ("livre", "livres"), "$": ("dollar", "dollars"), "€": ("euro", "euros")},
 }

@@ -68,7 +68,9 @@ _SPEECH_VERB = re.compile(
     r"dit|demanda|répondit|cria|murmura|s'écria|ajouta|reprit|fit)\b",
     re.IGNORECASE,
 )
-_TAG_AFTER = re.compile(rf"^[,;:\u2014\u2013-]?\s*(?:[\w.'\u2019]+\s+){{0,2}}?{_SPEECH_VERB.pattern}", re.I)
+_TAG_AFTER = re.compile(
+    rf"^[,;:\u2014\u2013-]?\s*(?:[\w.'\u2019]+\s+){{0,2}}?{_SPEECH_VERB.pattern}", re.I
+)
 # An inserted speech tag in French dialogue: ", dit Marie," / ", demanda-t-il."
 _INCISE = re.compile(
     r"(?<=[,!?\u2026])\s+(?:dit|demanda|r\u00e9pondit|s'\u00e9cria|s\u2019\u00e9cria|cria|murmura|ajouta|reprit|"
@@ -76,8 +78,7 @@ _INCISE = re.compile(
     r"\b[^,.!?;\u2026]{0,40}[,.!?;\u2026]"
 )
 _SMALL_WORDS = frozenset(
-    "a an the of in on at to for and or but nor by with from as into de del la el los las le les "
-    "des du et y en un une".split()
+    ["a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "but", "nor", "by", "with", "from", "as", "into", "de", "del", "la", "el", "los", "las", "le", "les", "des", "du", "et", "y", "en", "un", "une"]
 )
 _SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*$")
 _TITLE_MAX_WORDS = 8
@@ -175,7 +176,9 @@ def _detect_style(text: str) -> _Style | None:
         _GUILLEMETS: opening("\u00ab"),
         _GUILLEMETS_REVERSED: opening("\u00bb"),
         _SINGLE: sum(
-            1 for m in re.finditer(r"(?:^|[\s(\[—–-])['\u2018](?=\w)", text) if not _ELISION.match(text, m.end())
+            1
+            for m in re.finditer(r"(?:^|[\s(\[—–-])['\u2018](?=\w)", text)
+            if not _ELISION.match(text, m.end())
         ),
     }
     if counts[_LOW9]:
@@ -187,10 +190,14 @@ def _detect_style(text: str) -> _Style | None:
     return best if counts[best] else None
 
 
-def _dash_paragraphs(text: str, paragraphs: list[tuple[int, int]], style: _Style | None) -> set[int]:
+def _dash_paragraphs(
+    text: str, paragraphs: list[tuple[int, int]], style: _Style | None
+) -> set[int]:
     found = {i for i, (ps, pe) in enumerate(paragraphs) if _DASH_OPEN.match(text, ps, pe)}
     quoted = len(style.marks.findall(text)) // 2 if style else 0
-    return found if len(found) >= 2 and len(found) * 5 >= quoted or (found and not quoted) else set()
+    return (
+        found if len(found) >= 2 and len(found) * 5 >= quoted or (found and not quoted) else set()
+    )
 
 
 def _scan(
@@ -258,7 +265,11 @@ def _scan(
 
 
 def _closing_side(left: str, right: str) -> bool:
-    return not left.isspace() and left not in "([{\u2014\u2013-" and (right.isspace() or not right.isalnum())
+    return (
+        not left.isspace()
+        and left not in "([{\u2014\u2013-"
+        and (right.isspace() or not right.isalnum())
+    )
 
 
 class _LaterClose:
@@ -312,7 +323,9 @@ def _split_incise(text: str, q: _Raw) -> list[_Raw]:
     m = _INCISE.search(text, q.start, q.end)
     if not m:
         return [q]
-    first = _Raw(q.outer_start, m.start(), q.start, m.start(), q.paragraph, dash=True, joined=q.joined)
+    first = _Raw(
+        q.outer_start, m.start(), q.start, m.start(), q.paragraph, dash=True, joined=q.joined
+    )
     rest = _trim(text, m.end(), q.end)
     if rest[0] >= rest[1]:
         return [first]
@@ -332,14 +345,24 @@ def _finish(text: str, raw: list[_Raw], paragraphs: list[tuple[int, int]]) -> li
     group = -1
     prev: _Raw | None = None
     prev_speech = False
-    for i, q in enumerate(raw):
+    for _i, q in enumerate(raw):
         continued = prev is not None and prev.continues and q.paragraph == prev.paragraph + 1
         after_speech = prev is not None and prev_speech and q.paragraph == prev.paragraph
         # A piece that goes on in lower case after a comma finishes the sentence of the piece before.
         resumed = text[q.start : q.start + 1].islower()
-        tagged = after_speech and (resumed or (_tag_between(text, prev.outer_end, q.outer_start)
-                                               and not _own_tag(text, q, paragraphs[q.paragraph])))
-        speech = continued or q.continues or q.dash or _is_speech(text, q, paragraphs[q.paragraph], after_speech)
+        tagged = after_speech and (
+            resumed
+            or (
+                _tag_between(text, prev.outer_end, q.outer_start)
+                and not _own_tag(text, q, paragraphs[q.paragraph])
+            )
+        )
+        speech = (
+            continued
+            or q.continues
+            or q.dash
+            or _is_speech(text, q, paragraphs[q.paragraph], after_speech)
+        )
         same = speech and prev_speech and (q.joined or continued or tagged)
         if not same:
             group += 1
@@ -350,7 +373,9 @@ def _finish(text: str, raw: list[_Raw], paragraphs: list[tuple[int, int]]) -> li
 
 def _own_tag(text: str, q: _Raw, paragraph: tuple[int, int]) -> bool:
     """A quote with its own tag after it ('"No," said I.') starts a new utterance."""
-    return bool(_TAG_AFTER.match(" ".join(text[q.outer_end : min(paragraph[1], q.outer_end + 60)].split())))
+    return bool(
+        _TAG_AFTER.match(" ".join(text[q.outer_end : min(paragraph[1], q.outer_end + 60)].split()))
+    )
 
 
 def _tag_between(text: str, start: int, end: int) -> bool:
@@ -384,7 +409,9 @@ def _is_speech(text: str, q: _Raw, paragraph: tuple[int, int], after_speech: boo
         return not titled or tag_before
     if after_speech and before.endswith((",", ";", "\u2014", "\u2013", "-")):
         return True  # the second half of a quote broken by its speech tag
-    if tag_before and (before.endswith(",") or re.search(rf"{_SPEECH_VERB.pattern}\W*$", before, re.I)):
+    if tag_before and (
+        before.endswith(",") or re.search(rf"{_SPEECH_VERB.pattern}\W*$", before, re.I)
+    ):
         return True
     if not short:
         return True

@@ -94,7 +94,11 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> str:
                 f"{path} is not valid {encoding} (byte {exc.start}): check the --encoding value"
             ) from None
         # A BOM of the named encoding is not part of the text.
-        return text[1:] if text.startswith("\ufeff") and encoding.lower() not in ("utf-8", "utf8") else text
+        return (
+            text[1:]
+            if text.startswith("\ufeff") and encoding.lower() not in ("utf-8", "utf8")
+            else text
+        )
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not data.startswith(
         codecs.BOM_UTF32_LE
     ):
@@ -108,7 +112,9 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         if _looks_binary(data):
-            raise InputError(f"{path} is a binary file, not text: give a plain .txt manuscript") from None
+            raise InputError(
+                f"{path} is a binary file, not text: give a plain .txt manuscript"
+            ) from None
         raise InputError(
             f"{path} is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}): "
             "if it was saved by Windows or an old editor, pass --encoding cp1252"
@@ -122,7 +128,9 @@ def _strict(path: Path, data: bytes, encoding: str) -> str:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError:
-        raise InputError(f"{path} looks like {encoding.upper()} but is damaged: re-save it as UTF-8") from None
+        raise InputError(
+            f"{path} looks like {encoding.upper()} but is damaged: re-save it as UTF-8"
+        ) from None
     return text[1:] if text.startswith("\ufeff") else text
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
-from audiobook.text.chapters import heading_words, is_heading_list
 from audiobook.model import Attribution, Boundary, Chapter, Document, Kind, Quote, Segment
+from audiobook.text.chapters import heading_words, is_heading_list
 from audiobook.text.quotes import paragraph_spans
 
 MAX_CHARS = 600
@@ -25,7 +25,9 @@ _SPEAKABLE = re.compile(r"\w")
 # Control characters (NUL, BEL, ESC...) are never spoken, and would reach a
 # terminal that prints the script; whitespace controls become spaces via split().
 _CONTROLS = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0)])
-_SCENE_BREAK = re.compile(r"[\s*#~=\u2022\u00b7.\u2014\u2013-]*[*#~\u2022\u00b7][\s*#~=\u2022\u00b7.\u2014\u2013-]*")
+_SCENE_BREAK = re.compile(
+    r"[\s*#~=\u2022\u00b7.\u2014\u2013-]*[*#~\u2022\u00b7][\s*#~=\u2022\u00b7.\u2014\u2013-]*"
+)
 _SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s)")
 _CLAUSE_END = re.compile(r"[;:,\u2014\u2013)](?=\s)|\s[\u2014\u2013-]+\s")
 _ABBREVIATION = re.compile(
@@ -93,17 +95,24 @@ class _Layout:
 
     def paragraph_cuts(self, start: int, end: int) -> list[int]:
         """Paragraph starts strictly inside (start, end)."""
-        return self.paragraphs[bisect_right(self.paragraphs, start) : bisect_left(self.paragraphs, end)]
+        return self.paragraphs[
+            bisect_right(self.paragraphs, start) : bisect_left(self.paragraphs, end)
+        ]
 
 
 def _add(
-    out: list[Segment], layout: _Layout, start: int, end: int, kind: Kind, said: Attribution | None = None
+    out: list[Segment],
+    layout: _Layout,
+    start: int,
+    end: int,
+    kind: Kind,
+    said: Attribution | None = None,
 ) -> None:
     """Segments for [start, end): one run of narration or one speech quote's content."""
     text = layout.text
     lead, tail = (_LEAD_JUNK, _TAIL_JUNK) if kind == "narration" else (_SPACE, _SPACE)
     bounds = [start, *layout.paragraph_cuts(start, end), end]
-    for a, b in zip(bounds, bounds[1:]):
+    for a, b in zip(bounds, bounds[1:], strict=False):
         for s, e in _sentence_chunks(text, a, b):
             while s < e and text[s] in lead:
                 s += 1
@@ -161,6 +170,10 @@ def _clause_cut(text: str, begin: int, stop: int) -> int:
     for m in _CLAUSE_END.finditer(text, begin + MAX_CHARS // 3, limit):
         best = m.end()
     if best is None:
-        space = max(text.rfind(" ", begin + 1, limit), text.rfind("\n", begin + 1, limit), text.rfind("\r", begin + 1, limit))
+        space = max(
+            text.rfind(" ", begin + 1, limit),
+            text.rfind("\n", begin + 1, limit),
+            text.rfind("\r", begin + 1, limit),
+        )
         best = space if space > begin else limit
     return min(best, stop)

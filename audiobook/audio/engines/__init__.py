@@ -16,8 +16,8 @@ from functools import cache
 
 import pluggy
 
-from audiobook.errors import EngineError
 from audiobook.audio.engines.base import Engine
+from audiobook.errors import EngineError
 
 hookspec = pluggy.HookspecMarker("audiobook")
 hookimpl = pluggy.HookimplMarker("audiobook")

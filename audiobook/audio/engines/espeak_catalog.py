@@ -22,17 +22,62 @@ INSTALL_HINT = "install it with `apt-get install espeak-ng` (or run `make setup`
 # 174-267 Hz, male 74-109 Hz. "annie", "alicia" and "andrea" are labelled
 # female but speak at ~100 Hz; "zac" is labelled male at 340 Hz; "andy",
 # "denis", "lee", "mike" and "michael" sound like the bare voice.
-FEMALE_VARIANTS = ("f2", "f3", "f5", "f4", "steph", "belinda", "linda", "aunty", "f1",
-                   "anika", "grandma", "steph2", "steph3")
-MALE_VARIANTS = ("m1", "m3", "m2", "m7", "m4", "m5", "m6", "m8", "adam", "benjamin",
-                 "caleb", "david", "edward", "john", "max", "paul", "robert", "rob",
-                 "victor", "travis", "norbert", "gustave", "quincy", "boris", "grandpa")
+FEMALE_VARIANTS = (
+    "f2",
+    "f3",
+    "f5",
+    "f4",
+    "steph",
+    "belinda",
+    "linda",
+    "aunty",
+    "f1",
+    "anika",
+    "grandma",
+    "steph2",
+    "steph3",
+)
+MALE_VARIANTS = (
+    "m1",
+    "m3",
+    "m2",
+    "m7",
+    "m4",
+    "m5",
+    "m6",
+    "m8",
+    "adam",
+    "benjamin",
+    "caleb",
+    "david",
+    "edward",
+    "john",
+    "max",
+    "paul",
+    "robert",
+    "rob",
+    "victor",
+    "travis",
+    "norbert",
+    "gustave",
+    "quincy",
+    "boris",
+    "grandpa",
+)
 
 # Accents tried in this order when casting English speakers: distinct
 # variants on the first accent come before the same variants on the next.
 PREFERRED_BASES = {
-    "en": ("en-us", "en-gb", "en-gb-x-rp", "en-gb-scotland", "en-029",
-           "en-gb-x-gbclan", "en-gb-x-gbcwmd", "en-us-nyc"),
+    "en": (
+        "en-us",
+        "en-gb",
+        "en-gb-x-rp",
+        "en-gb-scotland",
+        "en-029",
+        "en-gb-x-gbclan",
+        "en-gb-x-gbcwmd",
+        "en-us-nyc",
+    ),
     "es": ("es", "es-419"),
     "pt": ("pt", "pt-br"),
     "fr": ("fr-fr", "fr-be", "fr-ch"),

@@ -23,8 +23,6 @@ import sys
 import wave
 from pathlib import Path
 
-from audiobook.errors import EngineError
-from audiobook.model import Gender, VoiceInfo, VoiceSettings
 from audiobook.audio.engines import hookimpl
 from audiobook.audio.engines.base import Engine
 from audiobook.audio.engines.espeak_catalog import (
@@ -36,6 +34,8 @@ from audiobook.audio.engines.espeak_catalog import (
     split_id,
     variants,
 )
+from audiobook.errors import EngineError
+from audiobook.model import Gender, VoiceInfo, VoiceSettings
 
 DEFAULT_RATE = 175  # words per minute
 DEFAULT_PITCH = 50
@@ -97,8 +97,14 @@ class Pyttsx3Engine(Engine):
             for pool, gender in ((FEMALE_VARIANTS, "female"), (MALE_VARIANTS, "male")):
                 for v in pool:
                     if v in variants():
-                        out.append(VoiceInfo(f"{base.tag}+{v}", f"{base.name}, {variants()[v].name}",
-                                             base.language, gender))  # type: ignore[arg-type]
+                        out.append(
+                            VoiceInfo(
+                                f"{base.tag}+{v}",
+                                f"{base.name}, {variants()[v].name}",
+                                base.language,
+                                gender,
+                            )
+                        )  # type: ignore[arg-type]
         return out
 
     def supported_languages(self) -> set[str]:
@@ -135,7 +141,7 @@ class Pyttsx3Engine(Engine):
         ident = base_voices()[base].identifier
         return f"{ident}+{variant}" if variant else ident
 
-    def _worker(self) -> "_VoiceWorker":
+    def _worker(self) -> _VoiceWorker:
         # One child per engine is enough: it never speaks itself, it forks a
         # fresh speaker per clip, so no voice ever inherits another's state.
         if self._child is None or not self._child.alive():
@@ -154,8 +160,9 @@ class Pyttsx3Engine(Engine):
             seconds = w.getnframes() / w.getframerate()
         low, high = plausible_seconds(text, rate)
         if not low <= seconds <= high:
-            raise EngineError(f"clip for {text[:60]!r} lasts {seconds:.2f} s, "
-                              f"expected {low:.2f}-{high:.2f} s")
+            raise EngineError(
+                f"clip for {text[:60]!r} lasts {seconds:.2f} s, expected {low:.2f}-{high:.2f} s"
+            )
 
     def close(self) -> None:
         if self._child is not None:
@@ -173,7 +180,11 @@ class _VoiceWorker:
     def __init__(self) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "audiobook.audio.engines.pyttsx3_worker"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+        )
 
     def alive(self) -> bool:
         return self.proc.poll() is None

@@ -26,7 +26,6 @@ import os
 import signal
 import sys
 import wave
-from pathlib import Path
 
 SAMPLE_RATE = 22050
 _chunks: list[bytes] = []
