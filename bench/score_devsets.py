@@ -1,0 +1,186 @@
+"""Speaker attribution on every dev set at once, with the figures a listener hears.
+
+    python bench/score_devsets.py /work/shared/devset/litbank/ \
+        /work/shared/devset/the_steppe.txt \
+        /work/shared/devset/great_expectations.txt \
+        /work/shared/devset/the_count_of_monte_cristo.txt
+
+Each argument is a text file or a folder of them. A text's gold is `STEM.gold.json`
+(and its cast `STEM.characters.json`) next to it, else in `--gold-dir` (default
+`bench/gold/`). A folder is one set, micro-averaged over all its quotes.
+
+For every set it prints speaker accuracy end to end (our quote finder; a gold quote the
+finder misses counts as wrong) without and with a cast built from the characters file,
+and on the gold spans; then, end to end without a cast: coverage and accuracy of each
+rule, accuracy per confidence band, and the listener figures:
+
+- one voice: of each gold character's quotes, the share given to the predicted character
+  they most often get (quote-weighted; a quote given to nobody or missed counts as another
+  voice). A predicted character stands for a voice, so this is a lower bound.
+- gender: of quotes whose gold speaker has a gender, the share whose predicted character
+  has that same gender in the roster (an unknown gender counts as wrong: the voice is a
+  neutral guess). A first-person narrator's own lines predicted as `narrator` count right.
+
+`--split even|odd` keeps only every other file of a folder (by sorted name), so a rule
+can be tuned on one half and confirmed on the other.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from score_attribution import _match, cast_from, gold_quotes, is_right, load_gold  # noqa: E402
+
+from audiobook.model import NARRATOR  # noqa: E402
+from audiobook.speakers import attribution, roster  # noqa: E402
+from audiobook.text import quotes as quote_finder  # noqa: E402
+
+BANDS = [(0.9, 1.01), (0.75, 0.9), (0.5, 0.75), (0.0, 0.5)]
+
+
+@dataclass
+class Tally:
+    right: int = 0
+    total: int = 0
+
+    def add(self, ok: bool) -> None:
+        self.right += ok
+        self.total += 1
+
+    def __str__(self) -> str:
+        return f"{self.right / max(1, self.total):.3f} (n={self.total})"
+
+
+@dataclass
+class SetScore:
+    modes: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    rules: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    bands: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    voice_top: int = 0
+    voice_total: int = 0
+    gender: Tally = field(default_factory=Tally)
+    seconds: float = 0.0
+
+
+def books(path: Path, gold_dir: Path, split: str | None) -> list[tuple[Path, Path, Path | None]]:
+    texts = sorted(path.glob("*.txt")) if path.is_dir() else [path]
+    if split:
+        texts = texts[(0 if split == "even" else 1) :: 2]
+    out = []
+    for t in texts:
+        stem = t.name.removesuffix(".txt")
+        for d in (t.parent, gold_dir):
+            gold = d / f"{stem}.gold.json"
+            if gold.exists():
+                chars = d / f"{stem}.characters.json"
+                out.append((t, gold, chars if chars.exists() else None))
+                break
+    return out
+
+
+def narrator_of(gold: list[dict], narrator: str | None) -> str | None:
+    """The gold name a prediction of `narrator` stands for."""
+    if narrator:
+        return narrator
+    names = {g["speaker"] for g in gold if g["speaker"]}
+    return next((n for n in ("I", "narrator") if n in names), None)
+
+
+def run(text: str, gold: list[dict], narrator: str | None, cast, spans: bool, s: SetScore, mode):
+    quotes = gold_quotes(text, gold) if spans else quote_finder.find_quotes(text)
+    ros = roster.build_roster(text, quotes, cast)
+    said = attribution.attribute(text, quotes, ros)
+    by_span = {(q.start, q.end): a for q, a in zip(quotes, said, strict=True)}
+    gender = {c.name: c.gender for c in ros.characters}
+    detailed = mode == "end to end, no cast"
+    voices: dict[str, Counter] = defaultdict(Counter)
+    for g, gq in zip(gold, gold_quotes(text, gold), strict=True):
+        if g["speaker"] is None:
+            continue
+        a = by_span.get(_match(gq, quotes))
+        ok = a is not None and is_right(a.speaker, g, narrator)
+        s.modes[mode].add(ok)
+        if not detailed:
+            continue
+        s.rules[a.rule if a else "(quote missed)"].add(ok)
+        conf = getattr(a, "confidence", None) if a else None
+        if conf is not None:
+            band = next(f"{lo:.2f}-{min(hi, 1):.2f}" for lo, hi in BANDS if lo <= conf < hi)
+            s.bands[band].add(ok)
+        voices[g["speaker"]][a.speaker if a else None] += 1
+        if g.get("gender"):
+            pred = a.speaker if a else None
+            s.gender.add(
+                (pred == NARRATOR and ok) or (pred is not None and gender.get(pred) == g["gender"])
+            )
+    for counts in voices.values():
+        s.voice_top += max(counts.values())
+        s.voice_total += sum(counts.values())
+
+
+def score_set(path: Path, gold_dir: Path, split: str | None) -> SetScore:
+    s = SetScore()
+    start = time.perf_counter()
+    for text_path, gold_path, chars in books(path, gold_dir, split):
+        text = text_path.read_text(encoding="utf-8")
+        gold, narrator = load_gold(gold_path)
+        narrator = narrator_of(gold, narrator)
+        cast = cast_from(json.loads(chars.read_text(encoding="utf-8"))) if chars else None
+        for spans in (False, True):
+            where = "gold spans" if spans else "end to end"
+            run(text, gold, narrator, None, spans, s, f"{where}, no cast")
+            if cast is not None:
+                run(text, gold, narrator, cast, spans, s, f"{where}, cast")
+    s.seconds = time.perf_counter() - start
+    return s
+
+
+def report(name: str, s: SetScore) -> None:
+    print(f"== {name} ({s.seconds:.1f} s)")
+    for mode in (
+        "end to end, no cast",
+        "end to end, cast",
+        "gold spans, no cast",
+        "gold spans, cast",
+    ):
+        if mode in s.modes:
+            print(f"  {mode:22} {s.modes[mode]}")
+    total = s.modes["end to end, no cast"].total
+    print("  rules (end to end, no cast): coverage, accuracy")
+    for rule, t in sorted(s.rules.items(), key=lambda kv: -kv[1].total):
+        print(f"    {rule:22} {t.total / max(1, total):6.1%}  {t}")
+    if s.bands:
+        print("  confidence bands (end to end, no cast): share, accuracy")
+        for band, t in sorted(s.bands.items(), reverse=True):
+            print(f"    {band:22} {t.total / max(1, total):6.1%}  {t}")
+    print(
+        f"  listener: one voice {s.voice_top / max(1, s.voice_total):.3f}, right gender {s.gender}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("paths", type=Path, nargs="+", help="texts or folders of texts")
+    ap.add_argument("--gold-dir", type=Path, default=HERE / "gold")
+    ap.add_argument("--split", choices=["even", "odd"], help="every other file of a folder")
+    args = ap.parse_args(argv)
+    for path in args.paths:
+        if not books(path, args.gold_dir, args.split):
+            print(f"{path}: no gold file found", file=sys.stderr)
+            return 1
+        report(path.name or str(path), score_set(path, args.gold_dir, args.split))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
