@@ -76,15 +76,21 @@ def prepare_from_cast(
         Character(e.name, list(e.aliases), e.gender, from_cast=True)
         for e in (file_cast.characters.values() if file_cast else ())
     ]
-    return _finish(Script([], Roster(people), main_language), file_cast, [], tts, engine)
+    script = Script([], Roster(people), main_language)
+    return _finish(script, file_cast, [], tts, engine, voice_silent=True)
 
 
 def _finish(
-    script: Script, file_cast: Cast | None, documents: list[Document], tts: Engine, engine: str
+    script: Script,
+    file_cast: Cast | None,
+    documents: list[Document],
+    tts: Engine,
+    engine: str,
+    voice_silent: bool = False,
 ) -> Prepared:
     from audiobook.speakers import casting
 
-    cast = casting.make_cast(script, tts, file_cast)
+    cast = casting.make_cast(script, tts, file_cast, voice_silent)
     casting.assign_voices(script, cast, tts)
     lex = None
     if cast.lexicon:

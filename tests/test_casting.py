@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import random
 
 import pytest
+from audio_utils import median_pitch_hz, pcm
 
 from audiobook.audio.engines import get_engine
 from audiobook.audio.engines.espeak_catalog import variants
@@ -18,8 +20,11 @@ from audiobook.model import (
     Roster,
     Script,
     Segment,
+    VoiceSettings,
 )
 from audiobook.speakers.casting import assign_voices, describe_cast, make_cast, voice_settings
+
+SENTENCE = "It was a bright cold day in April, and the clocks were striking thirteen."
 
 
 @pytest.fixture(scope="module")
@@ -131,12 +136,57 @@ def test_who_speaks_most_is_cast_first(engine):
     )
 
 
-def test_unknown_genders_alternate_between_pools(engine):
+def test_unknown_genders_get_one_voice_between_male_and_female(engine, tmp_path):
     people = [Character(name) for name in ("Alex", "Blake", "Casey", "Drew")]
     script = make_script([(p.name, "Hi.", "en") for p in people], people)
     cast = make_cast(script, engine, None)
-    genders = [gender_of(cast.characters[p.name].voice) for p in people]
-    assert genders.count("female") == 2 and genders.count("male") == 2
+    settings = [(cast.characters[p.name].voice, cast.characters[p.name].pitch) for p in people]
+    assert len(set(settings)) == 4
+    # The same choice every time, whatever else is in the book: no coin toss.
+    again = make_cast(make_script([("Alex", "Hi.", "en")], people[:1]), engine, None)
+    assert again.characters["Alex"].voice == cast.characters["Alex"].voice
+    # Heard: a median pitch where a man's and a woman's voice overlap.
+    entry = cast.characters["Alex"]
+    path = tmp_path / "alex.wav"
+    engine.render(SENTENCE, VoiceSettings(entry.voice, None, entry.pitch), path)
+    assert 120 <= median_pitch_hz(pcm(path)) <= 190
+
+
+def test_a_character_without_a_line_gets_no_voice(engine):
+    people = [Character("Ann", gender="female"), Character("Bob", gender="male")]
+    script = make_script([("Ann", "Hi.", "en")], people)
+    cast = make_cast(script, engine, None)
+    assert cast.characters["Ann"].voice and cast.characters["Bob"].voice == ""
+    assert make_cast(script, engine, None, voice_silent=True).characters["Bob"].voice
+
+
+def test_people_who_talk_to_each_other_sound_apart(engine, tmp_path):
+    """Four men in conversation and a narrator: every pair that talks differs by 2+ semitones."""
+    men = [Character(n, gender="male") for n in ("Joe", "Pip", "Pumblechook", "Wopsle")]
+    lines = []
+    for a, b in [("Joe", "Pip"), ("Pip", "Pumblechook"), ("Joe", "Wopsle"), ("Joe", "Pip")] * 5:
+        lines += [(a, "Well, old chap.", "en"), (None, "he said.", "en"), (b, "Yes.", "en")]
+    script = make_script(lines, men)
+    cast = make_cast(script, engine, None)
+    heard = {}
+    for entry in [cast.narrator, *cast.characters.values()]:
+        path = tmp_path / f"{entry.name}.wav"
+        engine.render(SENTENCE, VoiceSettings(entry.voice, None, entry.pitch), path)
+        heard[entry.name] = median_pitch_hz(pcm(path))
+    pairs = [("Joe", "Pip"), ("Pip", "Pumblechook"), ("Joe", "Wopsle")]
+    pairs += [(NARRATOR, m.name) for m in men]
+    for a, b in pairs:
+        assert abs(12 * math.log2(heard[a] / heard[b])) >= 2.0, (a, b, heard)
+    rows = {r.name: r for r in describe_cast(script, cast, engine)}
+    assert rows["Joe"].nearest in rows and rows["Joe"].apart is not None
+
+
+@pytest.mark.parametrize("voice,pitch", [("en-us+m3", 50), ("en-gb+f2", 70), ("en-us+m8", 30)])
+def test_the_pitch_casting_expects_is_the_pitch_heard(engine, tmp_path, voice, pitch):
+    path = tmp_path / "v.wav"
+    engine.render(SENTENCE, VoiceSettings(voice, None, pitch), path)
+    heard = median_pitch_hz(pcm(path))
+    assert abs(12 * math.log2(heard / engine.pitch_hz(voice, pitch))) < 1.0
 
 
 def test_a_cast_file_overrides_any_choice(engine):
@@ -157,7 +207,7 @@ def test_a_cast_file_overrides_any_choice(engine):
     assert cast.characters["Mila"].aliases == ["Miss Arias"]
     assert gender_of(cast.characters["Carlos"].voice) == "female"  # the file's gender wins
     assert "Kamila Cara" in cast.characters  # listed, even without a line
-    voices = [e.voice for e in [cast.narrator, *cast.characters.values()]]
+    voices = [e.voice for e in [cast.narrator, *cast.characters.values()] if e.voice]
     assert len(set(voices)) == len(voices)  # automatic picks avoid the file's voices
 
 

@@ -131,7 +131,7 @@ def cast(
     from audiobook.speakers.casting import describe_cast
 
     prepared = _prepare(inputs, cast_file, encoding, engine)
-    rows = describe_cast(prepared.script, prepared.cast)
+    rows = describe_cast(prepared.script, prepared.cast, prepared.tts)
     if write is not None:
         from audiobook.speakers.castfile import write_cast_file
 
@@ -286,7 +286,7 @@ def _print_script(script, explain: bool) -> None:
 
 
 def _print_cast(rows) -> None:
-    table = _table("Name", "Gender", "Lines", "Languages", "Voice", "From")
+    table = _table("Name", "Gender", "Lines", "Languages", "Voice", "Nearest voice", "From")
     for row in rows:
         voices = [row.voice] + [f"{lang}: {v}" for lang, v in row.voices.items() if v != row.voice]
         settings = [f"rate {row.rate}"] if row.rate is not None else []
@@ -297,10 +297,19 @@ def _print_cast(rows) -> None:
             gender,
             str(row.lines),
             ", ".join(row.languages) or "-",
-            "\n".join(voices + ([", ".join(settings)] if settings else [])),
+            "\n".join(voices + ([", ".join(settings)] if settings else [])) or "(no lines)",
+            _nearest_note(row),
             "cast file" if row.from_file else "auto",
         )
     _console().print(table)
+
+
+def _nearest_note(row) -> str:
+    if row.nearest is None:
+        return "-"
+    if row.apart is None:
+        return f"{row.nearest} (another kind of voice)"
+    return f"{row.nearest}, {row.apart:.1f} semitones"
 
 
 def _cast_note(row) -> str:

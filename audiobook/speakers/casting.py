@@ -1,9 +1,13 @@
-"""Casting: a distinct voice for the narrator and for every character.
+"""Casting: a distinct voice for the narrator and for every character who speaks.
 
 The same book always gets the same cast: characters are cast in order of how
 much they speak (then by name), so the lead characters get the most distinct
-voices of the pool and adding a minor character never recasts a major one.
-A cast file's choices are kept as they are; automatic choices avoid them.
+voices and adding a minor character never recasts a major one. Each choice is
+the voice (variant, accent, pitch) that stands furthest from the voices of
+the people this character talks to, the narrator most of all (see
+voicespace). A character of unknown gender gets a voice in the range both
+could have, not a coin toss between pools; a character without a line gets
+no voice. A cast file's choices are kept as they are; automatic choices avoid them.
 """
 
 from __future__ import annotations
@@ -13,11 +17,16 @@ from dataclasses import dataclass, field
 
 from audiobook.errors import EngineError
 from audiobook.model import NARRATOR, Cast, CastEntry, Gender, Script, Segment, VoiceSettings
+from audiobook.speakers import voicespace
+from audiobook.speakers.voicespace import TARGET, Voice
 
 FALLBACK_LANGUAGE = "en"
-# When every voice of a language is taken, voices are reused at these pitch
-# offsets (engine scale 0-100, default 50) so that no two entries sound alike.
-PITCH_STEPS = (-12, 12, -24, 24, -36, 36)
+# A voice for someone of unknown gender: median pitch where men and women overlap.
+NEUTRAL_HZ = (130.0, 180.0)
+# Separation is measured against the narrator and the leads only: enough to keep
+# the voices a listener hears most apart, and casting a crowd stays fast.
+LEADS = 8
+FRESH_VOICES = 40  # unused voice ids tried per character (each at every pitch step)
 
 
 @dataclass
@@ -34,6 +43,8 @@ class CastRow:
     pitch: int | None = None
     aliases: list[str] = field(default_factory=list)
     from_file: bool = False
+    nearest: str | None = None  # the cast member whose voice is closest
+    apart: float | None = None  # and how far: semitones of median pitch (None: not comparable)
 
 
 def dialogue_lines(script: Script) -> Counter[str]:
@@ -46,19 +57,27 @@ def dialogue_lines(script: Script) -> Counter[str]:
     )
 
 
-def make_cast(script: Script, engine, cast_file: Cast | None = None) -> Cast:
-    """The voice mapping for ``script``: the cast file's choices, the rest automatic."""
+def make_cast(
+    script: Script, engine, cast_file: Cast | None = None, voice_silent: bool = False
+) -> Cast:
+    """The voice mapping for ``script``: the cast file's choices, the rest automatic.
+
+    ``voice_silent`` also casts characters without a line (a cast without a book).
+    """
     lines = dialogue_lines(script)
     given = cast_file.characters if cast_file else {}
     names = {c.name for c in script.roster.characters} | set(given)
     names |= {n for n in lines if n != NARRATOR}
     order = sorted(names, key=lambda name: (-lines[name], name))
 
-    picker = _Picker(engine, script.main_language)
+    picker = _Picker(
+        engine, script.main_language, voicespace.partners(voicespace.conversations(script), lines)
+    )
     narrator_given = cast_file.narrator if cast_file else None
-    for entry in [narrator_given, *given.values()]:
+    fixed = [(NARRATOR, narrator_given)] + list(given.items())
+    for name, entry in fixed:
         if entry is not None and entry.voice:
-            picker.taken.add(entry.voice)
+            picker.keep(name, entry.voice, entry.pitch)
 
     narrator = CastEntry(NARRATOR, "", from_file=bool(narrator_given and narrator_given.voice))
     if narrator_given is not None:
@@ -69,10 +88,9 @@ def make_cast(script: Script, engine, cast_file: Cast | None = None) -> Cast:
             narrator_given.pitch,
         )
     if not narrator.voice:
-        narrator.voice, narrator.pitch = picker.pick(narrator.gender, narrator.pitch)
+        narrator.voice, narrator.pitch = picker.pick(NARRATOR, narrator.gender, narrator.pitch)
 
     characters: dict[str, CastEntry] = {}
-    balance = Counter()  # voices of each gender cast so far, for unknown genders
     for name in order:
         known = script.roster.get(name)
         entry = given.get(name)
@@ -89,54 +107,103 @@ def make_cast(script: Script, engine, cast_file: Cast | None = None) -> Cast:
             pitch=entry.pitch if entry else None,
             from_file=entry is not None,
         )
-        if not cast.voice:
-            # Unknown gender: whichever pool has been used less, so voices stay
-            # as far apart as possible; a tie goes to female, the narrator
-            # having taken the first male-or-neutral voice.
-            pool_gender = gender or ("female" if balance["female"] <= balance["male"] else "male")
-            cast.voice, cast.pitch = picker.pick(pool_gender, cast.pitch)
-            balance[pool_gender] += 1
-        elif gender:
-            balance[gender] += 1
+        if not cast.voice and (lines[name] or voice_silent):
+            cast.voice, cast.pitch = picker.pick(name, gender, cast.pitch, neutral=not gender)
         characters[name] = cast
     return Cast(narrator, characters, cast_file.lexicon if cast_file else None)
 
 
 class _Picker:
-    """Hands out voices of one language, each at most once."""
+    """Hands out (voice, pitch) pairs, each at most once, as far apart as they must be."""
 
-    def __init__(self, engine, language: str) -> None:
+    def __init__(self, engine, language: str, partners: dict[str, Counter[str]]) -> None:
         self.engine = engine
         self.language = language
         if not engine.casting_pool(language, "female") and not engine.casting_pool(
             language, "male"
         ):
             self.language = FALLBACK_LANGUAGE  # the engine does not speak the book's language
-        self.taken: set[str] = set()
-        self.reused: Counter[str] = Counter()
+        self.partners = partners
+        self.cast: dict[str, Voice] = {}  # who has which voice, in casting order
+        self.taken: set[tuple[str, int | None]] = set()
+        self.uses: Counter[str] = Counter()
 
-    def pool(self, gender: Gender | None) -> list[str]:
+    def _pitch(self, pitch: int | None) -> int | None:
+        steps = self.engine.pitch_steps
+        return (steps[0] if pitch is None else pitch) if steps else None
+
+    def keep(self, name: str, voice: str, pitch: int | None) -> None:
+        """A voice the cast file chose: automatic picks stay clear of it."""
+        self.cast[name] = voicespace.describe(self.engine, voice, pitch)
+        self.taken.add((voice, self._pitch(pitch)))
+        self.uses[voice] += 1
+
+    def pool(self, gender: Gender | None, neutral: bool) -> list[str]:
+        if neutral:
+            female = self.engine.casting_pool(self.language, "female")
+            male = self.engine.casting_pool(self.language, "male")
+            return [v for pair in zip(female, male, strict=False) for v in pair] + [
+                v for v in female[len(male) :] + male[len(female) :]
+            ]
         other: Gender = "male" if gender == "female" else "female"
         pool = self.engine.casting_pool(self.language, gender)
         # Running out of one gender's voices: the other gender's pool beats a repeat.
         return pool + [v for v in self.engine.casting_pool(self.language, other) if v not in pool]
 
-    def pick(self, gender: Gender | None, pitch: int | None) -> tuple[str, int | None]:
-        pool = self.pool(gender)
+    def candidates(self, gender: Gender | None, pitch: int | None, neutral: bool) -> list[Voice]:
+        pool = self.pool(gender, neutral)
         if not pool:
             raise EngineError(
                 f"the {self.engine.name} engine offers no voice for "
                 f"language {self.language!r}; name voices in a cast file"
             )
-        for voice in pool:
-            if voice not in self.taken:
-                self.taken.add(voice)
-                return voice, pitch
-        # Every voice taken (a cast of hundreds): reuse the pool at a shifted pitch.
-        voice = pool[sum(self.reused.values()) % len(pool)]
-        step = PITCH_STEPS[self.reused[voice] % len(PITCH_STEPS)]
-        self.reused[voice] += 1
-        return voice, max(0, min(100, (pitch if pitch is not None else 50) + step))
+        fresh = [v for v in pool if not self.uses[v]][:FRESH_VOICES]
+        voices = fresh or pool
+        # A pitch the cast file set stays; otherwise casting may move it.
+        steps = [pitch] if pitch is not None else list(self.engine.pitch_steps) or [None]
+        found = [
+            voicespace.describe(self.engine, v, p)
+            for v in voices
+            for p in steps
+            if (v, self._pitch(p)) not in self.taken
+        ]
+        if neutral:
+            middle = [c for c in found if c.hz and NEUTRAL_HZ[0] <= c.hz <= NEUTRAL_HZ[1]]
+            found = middle or found
+        if not found:  # every pitch of every voice taken: a cast of thousands
+            found = [voicespace.describe(self.engine, v, p) for v in pool for p in steps]
+        return found
+
+    def pick(
+        self, name: str, gender: Gender | None, pitch: int | None, neutral: bool = False
+    ) -> tuple[str, int | None]:
+        must = self.partners.get(name, Counter())
+        leads = list(self.cast.items())[:LEADS]
+        against = [
+            (other, self.cast[other], weight)
+            for other, weight in must.items()
+            if other in self.cast
+        ]
+        order = {v: i for i, v in enumerate(self.pool(gender, neutral))}
+        default = self._pitch(None)
+
+        def score(c: Voice) -> tuple[float, float, int, int]:
+            shortfall = sum(
+                weight * max(0.0, TARGET - voicespace.separation(c, voice))
+                for _, voice, weight in against
+            )
+            spread = min(
+                (min(TARGET, voicespace.separation(c, v)) for _, v in leads), default=TARGET
+            )
+            strain = abs((c.pitch or 0) - (default or 0))
+            return (-shortfall, spread, -strain, -order.get(c.voice, 0))
+
+        best = max(self.candidates(gender, pitch, neutral), key=score)
+        self.cast[name] = best
+        self.taken.add((best.voice, self._pitch(best.pitch)))
+        self.uses[best.voice] += 1
+        # The engine's default pitch is written as no pitch: cast files stay clean.
+        return best.voice, (None if pitch is None and best.pitch == default else best.pitch)
 
 
 def assign_voices(script: Script, cast: Cast, engine) -> None:
@@ -157,13 +224,16 @@ def speaker_entry(cast: Cast, seg: Segment) -> CastEntry:
 
 
 def voice_settings(cast: Cast, seg: Segment) -> VoiceSettings:
-    """How ``seg`` sounds: its voice (language variant included), with the speaker's rate and pitch."""
+    """How ``seg`` sounds: its voice (language variant included), the speaker's rate and pitch."""
     entry = speaker_entry(cast, seg)
     return VoiceSettings(seg.voice or entry.voice, entry.rate, entry.pitch)
 
 
-def describe_cast(script: Script, cast: Cast) -> list[CastRow]:
-    """The narrator, then every character in casting order, with lines and languages."""
+def describe_cast(script: Script, cast: Cast, engine=None) -> list[CastRow]:
+    """The narrator, then every character in casting order, with lines and languages.
+
+    With the ``engine``, each row also names the nearest other voice and how far it is.
+    """
     lines = dialogue_lines(script)
     spoken: dict[str, dict[str, str]] = {}
     for chapter in script.chapters:
@@ -189,4 +259,19 @@ def describe_cast(script: Script, cast: Cast) -> list[CastRow]:
                 entry.from_file,
             )
         )
+    if engine is not None:
+        _nearest(rows, engine)
     return rows
+
+
+def _nearest(rows: list[CastRow], engine) -> None:
+    """Fill in each voiced row's closest other voice: what a listener might confuse."""
+    voiced = [(r, voicespace.describe(engine, r.voice, r.pitch)) for r in rows if r.voice]
+    for row, voice in voiced:
+        others = [(voicespace.separation(voice, v), o, v) for o, v in voiced if o is not row]
+        if not others:
+            continue
+        _, other, near = min(others, key=lambda t: t[0])
+        row.nearest = other.name
+        apart = voicespace.semitones(voice, near)
+        row.apart = None if apart is None else round(apart, 1)

@@ -51,5 +51,16 @@ class Engine(ABC):
         whatever was rendered before in this process.
         """
 
+    # What casting needs to keep voices apart; engines that cannot say keep the defaults.
+    pitch_steps: ClassVar[tuple[int, ...]] = ()  # pitch values (0-100) casting may set; () = none
+
+    def pitch_hz(self, voice: str, pitch: int | None) -> float | None:
+        """Expected median pitch of ``voice`` at ``pitch`` (0-100), or None when unknown."""
+        return None
+
+    def family(self, voice: str) -> str:
+        """Voices of one family sound alike apart from pitch (e.g. espeak's m1...m8)."""
+        return f"{self.name}:{voice}"
+
     def close(self) -> None:  # noqa: B027 - optional hook
         pass

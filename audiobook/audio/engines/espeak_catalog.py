@@ -65,6 +65,52 @@ MALE_VARIANTS = (
     "grandpa",
 )
 
+# Median pitch (Hz) of each variant at espeak pitch 30, 50 and 70, measured on
+# en-us with tests/audio_utils.median_pitch_hz (the accent barely moves it;
+# tests/test_casting.py checks a few against fresh renders). Casting spreads
+# characters by these, so two people who talk to each other differ audibly.
+VARIANT_PITCH_HZ = {
+    "f2": (158, 190, 232),
+    "f3": (172, 203, 246),
+    "f5": (165, 200, 250),
+    "f4": (143, 176, 219),
+    "steph": (144, 182, 232),
+    "belinda": (180, 229, 286),
+    "linda": (180, 225, 286),
+    "aunty": (127, 176, 239),
+    "f1": (144, 176, 216),
+    "anika": (216, 262, 320),
+    "grandma": (168, 195, 232),
+    "steph2": (144, 182, 232),
+    "steph3": (144, 182, 232),
+    "m1": (80, 93, 113),
+    "m3": (86, 101, 125),
+    "m2": (80, 98, 124),
+    "m7": (88, 104, 124),
+    "m4": (80, 91, 111),
+    "m5": (84, 101, 123),
+    "m6": (82, 99, 122),
+    "m8": (73, 84, 101),
+    "adam": (84, 100, 123),
+    "benjamin": (84, 100, 123),
+    "caleb": (85, 100, 124),
+    "david": (74, 76, 91),
+    "edward": (83, 99, 122),
+    "john": (83, 100, 123),
+    "max": (85, 101, 122),
+    "paul": (76, 86, 103),
+    "robert": (96, 101, 118),
+    "rob": (114, 125, 131),
+    "victor": (77, 93, 116),
+    "travis": (95, 105, 124),
+    "norbert": (83, 100, 123),
+    "gustave": (99, 107, 130),
+    "quincy": (83, 90, 106),
+    "boris": (86, 101, 122),
+    "grandpa": (89, 105, 127),
+    None: (83, 99, 122),  # the bare voice
+}
+
 # Accents tried in this order when casting English speakers: distinct
 # variants on the first accent come before the same variants on the next.
 PREFERRED_BASES = {
@@ -141,6 +187,26 @@ def variants() -> dict[str, Variant]:
 @cache
 def espeak_version() -> str:
     return _run("--version").split("Data at")[0].strip()
+
+
+def variant_pitch_hz(variant: str | None, pitch: int) -> float | None:
+    """Expected median pitch of ``variant`` at espeak ``pitch``, interpolated in log scale."""
+    import math
+
+    points = VARIANT_PITCH_HZ.get(variant)
+    if points is None:
+        return None
+    pitch = max(0, min(100, pitch))
+    lo, mid, hi = (math.log(p) for p in points)
+    if pitch <= 50:  # below 30 espeak barely goes lower
+        x = max(pitch, 25)
+        return math.exp(mid + (mid - lo) * (x - 50) / 20)
+    return math.exp(mid + (hi - mid) * (pitch - 50) / 20)
+
+
+def variant_family(variant: str | None) -> str:
+    """m1...m8 are one family, f1...f5 another, steph/steph2/steph3 a third."""
+    return (variant or "").rstrip("0123456789") or "bare"
 
 
 def split_id(voice: str) -> tuple[str, str | None]:

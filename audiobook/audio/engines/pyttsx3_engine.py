@@ -32,6 +32,8 @@ from audiobook.audio.engines.espeak_catalog import (
     base_voices,
     espeak_version,
     split_id,
+    variant_family,
+    variant_pitch_hz,
     variants,
 )
 from audiobook.errors import EngineError
@@ -75,6 +77,8 @@ def plausible_seconds(text: str, rate: int) -> tuple[float, float]:
 
 class Pyttsx3Engine(Engine):
     name = "pyttsx3"
+    # About 1.7 semitones apart: with the variants' own pitches a fine grid to spread a cast on.
+    pitch_steps = (50, 40, 60, 30, 70, 78)
 
     def __init__(self) -> None:
         self._child: _VoiceWorker | None = None
@@ -129,6 +133,12 @@ class Pyttsx3Engine(Engine):
         if not targets:
             return None
         return f"{targets[0]}+{variant}" if variant else targets[0]
+
+    def pitch_hz(self, voice: str, pitch: int | None) -> float | None:
+        return variant_pitch_hz(split_id(voice)[1], DEFAULT_PITCH if pitch is None else pitch)
+
+    def family(self, voice: str) -> str:
+        return f"espeak:{variant_family(split_id(voice)[1])}"
 
     def is_valid_voice(self, voice: str) -> bool:
         base, variant = split_id(voice)
