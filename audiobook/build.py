@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from audiobook.audio.assemble import Part, Pauses, plan_chapter, stream_part, working_rate
-from audiobook.audio.cache import ClipAudio, ClipCache, default_cache_dir
+from audiobook.audio.cache import ClipAudio, ClipCache, default_cache_dir, file_sha256, seal, sealed
 from audiobook.audio.clips import make_clips, speakable
 from audiobook.audio.mastering import (
     Profile,
@@ -486,7 +486,7 @@ def _write_m4b(
             lv.encoder_gain,
         )
         piece = pieces_dir / f"{out.fingerprint}.m4a"
-        reused = piece.is_file()
+        reused = sealed(piece)  # a truncated or damaged piece is encoded again
         if not reused:
             with atomic_path(piece) as tmp:
                 encode_pcm(
@@ -497,6 +497,7 @@ def _write_m4b(
                     "aac",
                     tmp,
                 )
+            seal(piece)
         progress.chapter_done(out.title, reused)
         return FileResult(out.name, out.title, out.part.seconds, reused)
 
@@ -514,6 +515,7 @@ def _write_m4b(
         old.get("book_fingerprint") == fingerprint
         and old.get("book_file") == name
         and final.is_file()
+        and old.get("book_sha256") == file_sha256(final)  # a damaged M4B is written again
     )
     if not reused:
         with atomic_path(final) as tmp:
@@ -524,8 +526,11 @@ def _write_m4b(
                 outdir,
             )
             tag_m4b(tmp, Tags(title, title, author, 1, 1, options.cover))
-    files = [FileResult(name, o.title, f.seconds, reused) for o, f in zip(outputs, done, strict=False)]
-    return files, {"book_file": name, "book_fingerprint": fingerprint}
+    files = [
+        FileResult(name, o.title, f.seconds, reused) for o, f in zip(outputs, done, strict=False)
+    ]
+    book = {"book_file": name, "book_fingerprint": fingerprint, "book_sha256": file_sha256(final)}
+    return files, book
 
 
 def _entries(outputs, files, script, fmt, profile):

@@ -96,6 +96,11 @@ def options(tmp: Path, **kw) -> BuildOptions:
     return BuildOptions(outdir=tmp / "out", jobs=2, title="Tiny", author="A. Writer", **kw)
 
 
+def options_into(tmp: Path, folder: str, **kw) -> BuildOptions:
+    """Options of ``tmp``'s book (same cache) writing into another output folder."""
+    return BuildOptions(**{**options(tmp, **kw).__dict__, "outdir": tmp / folder})
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("build")
@@ -128,7 +133,10 @@ def test_manifest_times_find_the_voice_that_speaks(built):
     for seg in entry["segments"]:
         inside = pcm(path, seg["start_ms"] + 20, seg["end_ms"] - 20)
         assert rms_db(inside) > -35  # speech where the manifest says
-    gaps = [(a["end_ms"], b["start_ms"]) for a, b in zip(entry["segments"], entry["segments"][1:], strict=False)]
+    gaps = [
+        (a["end_ms"], b["start_ms"])
+        for a, b in zip(entry["segments"], entry["segments"][1:], strict=False)
+    ]
     for end, start in gaps:
         assert rms_db(pcm(path, end + 30, start - 30)) < -60  # and silence between
 
@@ -381,3 +389,62 @@ def test_a_file_replaced_behind_the_manifest_is_not_trusted(tmp_path):
     again = build_book(book, options(tmp_path))
     assert [f.reused for f in again.files] == [False, True]
     assert abs(float(probe(victim)["format"]["duration"]) - again.files[0].seconds) < 0.1
+
+
+def _strict_json(path: Path):
+    def refuse(constant):
+        raise ValueError(f"{constant} in {path}")
+
+    return json.loads(path.read_text(), parse_constant=refuse)
+
+
+def test_a_nan_in_cached_statistics_never_reaches_the_book(tmp_path):
+    book = make_book(tmp_path)
+    build_book(book, options(tmp_path))
+    for meta in (tmp_path / "cache").rglob("*.json"):
+        stats = json.loads(meta.read_text())
+        if "peak" in stats:
+            meta.write_text(json.dumps({**stats, "peak": float("nan")}))
+    again = build_book(book, options_into(tmp_path, "b"))
+    assert again.cache_hits == 0 and again.cache_misses == again.clips
+    manifest = _strict_json(again.manifest)
+    for entry in manifest["chapters"]:
+        assert rms_db(pcm(again.outdir / entry["file"])) > -24
+
+
+def _m4b_chapter_rms(path: Path, manifest: dict) -> list[float]:
+    return [
+        rms_db(pcm(path, e["start_ms"], e["start_ms"] + e["duration"] * 1000))
+        for e in manifest["chapters"]
+    ]
+
+
+@pytest.mark.parametrize("damage", ["truncated piece", "damaged final m4b"])
+def test_damaged_m4b_pieces_and_books_are_made_again(tmp_path, damage):
+    book = make_book(tmp_path)
+    first = build_book(book, options(tmp_path, format="m4b"))
+    final = first.outdir / first.files[0].name
+    good_seconds = float(probe(final)["format"]["duration"])
+    if damage == "truncated piece":
+        pieces = sorted((tmp_path / "cache" / "m4b").glob("*.m4a"))
+        assert len(pieces) == 2
+        for piece in pieces:
+            piece.write_bytes(piece.read_bytes()[: piece.stat().st_size // 3])
+        # Another output folder: a new book from the same cached pieces.
+        again = build_book(book, options_into(tmp_path, "b", format="m4b"))
+        assert [f.reused for f in again.files] == [False, False]
+        final = again.outdir / again.files[0].name
+    else:
+        data = bytearray(final.read_bytes())
+        data[len(data) // 2 : len(data) // 2 + 4096] = bytes(4096)
+        final.write_bytes(bytes(data))
+        again = build_book(book, options(tmp_path, format="m4b"))
+    assert abs(float(probe(final)["format"]["duration"]) - good_seconds) < 0.1
+    levels = _m4b_chapter_rms(final, json.loads(again.manifest.read_text()))
+    assert all(level > -26 for level in levels), levels
+    assert (
+        subprocess.run(
+            ["ffmpeg", "-v", "error", "-i", str(final), "-f", "null", "-"], capture_output=True
+        ).stderr
+        == b""
+    )

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import shutil
+import wave
 
 import pytest
 
-from audiobook.audio.cache import ClipCache, clip_key
+from audiobook.audio.cache import CacheFault, ClipCache, clip_key, read_pcm
 from audiobook.audio.engines import get_engine
 from audiobook.audio.render import Job, render_jobs
+from audiobook.errors import OutputError
 from audiobook.model import Clip, VoiceSettings
 
 BASE = Clip("Good morning to you all.", VoiceSettings("en-us+f3"), 0, 0)
@@ -59,3 +62,105 @@ def test_a_damaged_entry_counts_as_missing(filled, damage):
     assert cache.get(key) is None
     rendered = render_jobs([Job(key, BASE.text, BASE.settings, "line 1")], cache, "pyttsx3", 1)
     assert cache.get(key) is not None and rendered[key].frames == cache.get(key).frames
+
+
+OTHER = Clip("An entirely different sentence, somewhat longer.", VoiceSettings("en-us+f3"), 0, 0)
+
+
+def _rewrite_wav(wav, *, channels=1, rate=None, frames=None):
+    """Write ``wav`` again with another header or samples (same length where possible)."""
+    with wave.open(str(wav), "rb") as w:
+        old_rate, data = w.getframerate(), w.readframes(w.getnframes())
+    if frames is not None:
+        data = frames(data)
+    if channels == 2:
+        data = b"".join(data[i : i + 2] * 2 for i in range(0, len(data), 2))
+    with wave.open(str(wav), "wb") as w:
+        w.setnchannels(channels)
+        w.setsampwidth(2)
+        w.setframerate(rate or old_rate)
+        w.writeframes(data)
+
+
+def _flip_one_bit(data: bytes) -> bytes:
+    middle = len(data) // 2
+    return data[:middle] + bytes([data[middle] ^ 0x04]) + data[middle + 1 :]
+
+
+def _damage(cache, key, how):
+    wav = cache.wav_path(key)
+    meta = wav.with_suffix(".json")
+    stats = json.loads(meta.read_text())
+    if how == "zeroed pcm":
+        _rewrite_wav(wav, frames=lambda d: bytes(len(d)))
+    elif how == "one bit flipped":
+        _rewrite_wav(wav, frames=_flip_one_bit)
+    elif how in ("another clip's wav", "another clip's wav and record"):
+        other = cache.key(OTHER)
+        render_jobs([Job(other, OTHER.text, OTHER.settings, "line 2")], cache, "pyttsx3", 1)
+        shutil.copyfile(cache.wav_path(other), wav)
+        if how.endswith("record"):
+            shutil.copyfile(cache.wav_path(other).with_suffix(".json"), meta)
+    elif how == "stereo":
+        _rewrite_wav(wav, channels=2)
+    elif how == "wrong rate":
+        _rewrite_wav(wav, rate=44100)
+    elif how == "nan peak":
+        meta.write_text(json.dumps({**stats, "peak": float("nan")}))
+    elif how == "infinite energy":
+        meta.write_text(json.dumps({**stats, "sumsq": float("inf")}))
+    elif how == "stats of another level":
+        meta.write_text(json.dumps({**stats, "peak": stats["peak"] / 2}))
+    elif how == "record not an object":
+        meta.write_text("[1, 2, 3]")
+    elif how == "not utf-8 record":
+        meta.write_bytes(b"\xff\xfe\x00garbage")
+
+
+FAULTS = [
+    "zeroed pcm",
+    "one bit flipped",
+    "another clip's wav",
+    "another clip's wav and record",
+    "stereo",
+    "wrong rate",
+    "nan peak",
+    "infinite energy",
+    "stats of another level",
+    "record not an object",
+    "not utf-8 record",
+]
+
+
+@pytest.mark.parametrize("how", FAULTS)
+def test_a_faulty_entry_is_never_returned_and_is_rendered_again(filled, how):
+    cache, key = filled
+    good = cache.get(key)
+    _damage(cache, key, how)
+    assert cache.get(key) is None
+    rendered = render_jobs([Job(key, BASE.text, BASE.settings, "line 1")], cache, "pyttsx3", 1)
+    again = cache.get(key)
+    assert again is not None and again.sha256 == good.sha256 == rendered[key].sha256
+    assert (again.frames, again.rate, again.peak) == (good.frames, good.rate, good.peak)
+
+
+def test_audio_changed_after_it_was_verified_is_not_encoded(filled):
+    cache, key = filled
+    hit = cache.get(key)
+    assert read_pcm(hit)  # as verified: readable
+    _rewrite_wav(cache.wav_path(key), frames=_flip_one_bit)
+    with pytest.raises(OutputError, match="changed during the build"):
+        read_pcm(hit)
+
+
+def test_a_silent_render_is_not_stored(tmp_path):
+    cache = ClipCache(tmp_path, "pyttsx3", "1")
+    scratch = cache.scratch("ab" * 20)
+    with wave.open(str(scratch), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(22050)
+        w.writeframes(bytes(22050 * 2))
+    with pytest.raises(CacheFault):
+        cache.store("ab" * 20, scratch)
+    assert cache.get("ab" * 20) is None

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from audiobook.audio.cache import ClipAudio, audioop
+from audiobook.audio.cache import ClipAudio, audioop, read_pcm
 from audiobook.model import ChapterScript
 
 CHUNK_FRAMES = 1 << 16  # silence is written in chunks of this many frames
@@ -199,7 +199,7 @@ def stream_part(
         if piece.key is None:
             continue
         clip = audio[piece.key]
-        data = _clip_pcm(clip)
+        data = read_pcm(clip)
         if clip.rate != part.rate:
             data, _ = ops.ratecv(data, 2, 1, clip.rate, part.rate, None)
         data = data[: piece.frames * 2].ljust(piece.frames * 2, b"\0")
@@ -209,13 +209,6 @@ def stream_part(
         write(data)
         pos += piece.frames
     _silence(block.end - pos, write)
-
-
-def _clip_pcm(clip: ClipAudio) -> bytes:
-    import wave
-
-    with wave.open(str(clip.path), "rb") as w:
-        return w.readframes(w.getnframes())
 
 
 ROOM_TONE_PEAK = 10  # 16-bit steps: uniform noise at about -75 dBFS RMS

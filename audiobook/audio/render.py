@@ -19,7 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from audiobook.audio.cache import ClipAudio, ClipCache
+from audiobook.audio.cache import CacheFault, ClipAudio, ClipCache
 from audiobook.errors import AudiobookError, EngineError
 from audiobook.model import VoiceSettings
 
@@ -178,7 +178,12 @@ def _collect(results, by_key: dict[str, Job], cache: ClipCache, out: dict[str, C
             with contextlib.suppress(OSError):
                 scratch.unlink()
             raise EngineError(f"could not render {by_key[key].where}: {error}")
-        out[key] = cache.store(key, scratch)
+        try:
+            out[key] = cache.store(key, scratch)
+        except CacheFault as exc:
+            with contextlib.suppress(OSError):
+                scratch.unlink()
+            raise EngineError(f"could not render {by_key[key].where}: {exc}") from exc
     return len(results)
 
 
