@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup system demo test bench clean
+.PHONY: setup system demo test lint bench clean
 
 setup: system $(STAMP)
 
@@ -32,6 +32,12 @@ demo: setup
 
 test: setup
 	$(BIN)/python -m pytest -q
+
+# Lint, format and types, as configured in pyproject.toml; CI runs it before the tests.
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 clean:
 	rm -rf out previews .pytest_cache

@@ -355,10 +355,15 @@ def _write_mp3s(
     cover_id,
     progress,
 ):
-    """Each file is its blocks' MP3 frames joined: blocks of the last build are copied, new ones encoded."""
+    """Each file is its blocks' MP3 frames joined.
+
+    Blocks of the last build are copied, new ones encoded.
+    """
     old_by_name = {e.get("file"): e for e in old.get("chapters", []) if isinstance(e, dict)}
     sources = _old_blocks(old, outdir)
-    todo, fresh, results = [], {}, {}
+    todo: list = []
+    fresh: dict = {}
+    results: dict = {}
     for n, out in enumerate(outputs, 1):
         prev = old_by_name.get(out.name, {})
         _plan_blocks(out, prev, audio, voice_of, gains, profile)

@@ -71,7 +71,7 @@ def whole_run(novel: Path, cores: int) -> dict:
 
 
 def stage_run(novel: Path, profile: str | None) -> dict[str, tuple[float, float]]:
-    """Each stage's seconds and this process's peak RSS (MB) after it, wired as pipeline.prepare does."""
+    """Each stage's seconds and this process's peak RSS (MB) after it, wired as prepare() does."""
     from audiobook.audio.engines import DEFAULT_ENGINE, get_engine
     from audiobook.model import ChapterScript, Script
     from audiobook.speakers import attribution, casting, roster
@@ -145,10 +145,12 @@ def main() -> None:
         total = sum(t for t, _ in stages.values())
         for stage, (seconds, peak) in stages.items():
             print(
-                f"  {stage:<12} {seconds:6.2f} s  {100 * seconds / total:5.1f} %  peak RSS after {peak:5.0f} MB"
+                f"  {stage:<12} {seconds:6.2f} s  {100 * seconds / total:5.1f} %  peak RSS after "
+                f"{peak:5.0f} MB"
             )
         print(
-            f"  {'stages':<12} {total:6.2f} s  (in one process, engine start and imports not counted)"
+            f"  {'stages':<12} {total:6.2f} s  (in one process, engine start and imports not "
+            "counted)"
         )
 
 

@@ -164,7 +164,9 @@ def test_blocks_are_cut_by_content_so_an_edit_leaves_other_blocks_alone():
     blocks = plan_blocks(part, ["paragraph"] * 200)
     assert 5 < len(blocks) < 60
     assert blocks[0].start == 0 and blocks[-1].end == part.frames
-    assert all(a.end == b.start and a.last == b.first for a, b in zip(blocks, blocks[1:], strict=False))
+    assert all(
+        a.end == b.start and a.last == b.first for a, b in zip(blocks, blocks[1:], strict=False)
+    )
     assert all((b.end - b.start) / part.rate <= BLOCK_MAX + 15 for b in blocks)
     # Paragraph 100 grows by 5 s: every block but the one holding it keeps its clips.
     edited = _part_of(

@@ -21,7 +21,11 @@ def speakers(text: str, cast: Cast | None = None) -> list[tuple[str, str | None,
     people = roster.build_roster(text, found, cast)
     said = attribution.attribute(text, found, people)
     assert len(said) == len(found)
-    return [(text[q.start : q.end], a.speaker, a.rule) for q, a in zip(found, said, strict=False) if q.is_speech]
+    return [
+        (text[q.start : q.end], a.speaker, a.rule)
+        for q, a in zip(found, said, strict=False)
+        if q.is_speech
+    ]
 
 
 def called(text: str) -> list[set[str]]:
@@ -30,7 +34,9 @@ def called(text: str) -> list[set[str]]:
     people = roster.build_roster(text, found)
     names = {c.name: {c.name, *c.aliases} for c in people.characters}
     said = attribution.attribute(text, found, people)
-    return [names.get(a.speaker, {a.speaker}) for q, a in zip(found, said, strict=False) if q.is_speech]
+    return [
+        names.get(a.speaker, {a.speaker}) for q, a in zip(found, said, strict=False) if q.is_speech
+    ]
 
 
 # (rule under test, passage, expected speaker of each speech quote in order)
@@ -43,7 +49,8 @@ PASSAGES = [
     ),
     (
         "named-tag, name before verb",
-        'Anna and Robert stood at the gate.\n\n"It is late," Anna said quietly.\n\n"Not yet," Robert replied.',
+        'Anna and Robert stood at the gate.\n\n"It is late," Anna said quietly.\n\n"Not yet," '
+        "Robert replied.",
         ["Anna", "Robert"],
     ),
     (
@@ -58,7 +65,8 @@ PASSAGES = [
     ),
     (
         "pronoun-tag, gender picks the woman",
-        'Mr. Darcy bowed to Elizabeth Bennet. Elizabeth did not smile.\n\n"You are too kind," she said.',
+        'Mr. Darcy bowed to Elizabeth Bennet. Elizabeth did not smile.\n\n"You are too kind," '
+        "she said.",
         ["Elizabeth"],
     ),
     (
@@ -118,7 +126,8 @@ PASSAGES = [
     ),
     (
         "named-tag, a lead-in after 'Mrs.' is one sentence",
-        'Tom came in from the yard. Mrs. Pell, who always answered for everyone, said, sharply, "Gone out."',
+        "Tom came in from the yard. Mrs. Pell, who always answered for everyone, said, sharply, "
+        '"Gone out."',
         ["Mrs. Pell"],
     ),
     (
@@ -128,35 +137,42 @@ PASSAGES = [
     ),
     (
         "pronoun-tag, a possessive is not the sentence's subject",
-        "Walter had a frank way with him. I never knew whether Mr. Hobb's coats would have sat better on him "
+        "Walter had a frank way with him. I never knew whether Mr. Hobb's coats would have sat "
+        "better on him "
         'than on me.\n\n"With pleasure," said he.',
         ["Walter"],
     ),
     (
         "continuation, an utterance keeps its speaker whatever name it ends on",
-        'Walter and I sat at dinner.\n\n"With pleasure," said Walter, "and will you call me by my Christian '
+        'Walter and I sat at dinner.\n\n"With pleasure," said Walter, "and will you call me by '
+        "my Christian "
         'name, Walter?"',
         ["Walter", "Walter"],
     ),
     (
         "named-by-answer, the reply names who spoke before",
-        "Years ago the young man Pedro had gone to sea. Everyone knew that Miguel had loved Rosa for ten years, "
+        "Years ago the young man Pedro had gone to sea. Everyone knew that Miguel had loved Rosa "
+        "for ten years, "
         "and Miguel knew it too. Rosa was "
         "leaning on the wall. A tall young man sat at the "
         'table, looking at her.\n\n"You see, Rosa," said the young man, '
-        '"the spring is here again."\n\n"I have told you a hundred times, Miguel, and you ask again."',
+        '"the spring is here again."\n\n"I have told you a hundred times, Miguel, and you ask '
+        'again."',
         ["Miguel", "Miguel", "Rosa"],
     ),
     (
         "description-tag, a richly described stranger is not the book's one named gentleman",
-        "Once the old gentleman Crane had called on us, and Crane talked all day. Now the pale young gentleman and I stood in Crane's "
-        'Inn, looking at one another.\n\n"The idea of its being you!" said the pale young gentleman.\n\n'
+        "Once the old gentleman Crane had called on us, and Crane talked all day. Now the pale "
+        "young gentleman and I stood in Crane's "
+        'Inn, looking at one another.\n\n"The idea of its being you!" said the pale young '
+        "gentleman.\n\n"
         '"Well!" said the pale young gentleman, laughing.',
         ["the pale young gentleman", "the pale young gentleman"],
     ),
     (
         "named-tag, 'the sweet voice of X' is X",
-        'Luisa and Tomas sat at the table, and Luisa smiled.\n\n"Shall we go?" asked the sweet, silvery voice of Luisa.',
+        'Luisa and Tomas sat at the table, and Luisa smiled.\n\n"Shall we go?" asked the sweet, '
+        "silvery voice of Luisa.",
         ["Luisa"],
     ),
     (
@@ -171,9 +187,11 @@ PASSAGES = [
     ),
     (
         "pronoun-tag, the one a tag says was spoken to answers",
-        "Robert, Morris and Henry stood in a corner of the room. Henry looked away, and Morris looked at "
+        "Robert, Morris and Henry stood in a corner of the room. Henry looked away, and Morris "
+        "looked at "
         "Robert.\n\n"
-        '"What does this mean?" asked Robert, frowning, of Morris.\n\n"How can I tell?" replied he.',
+        '"What does this mean?" asked Robert, frowning, of Morris.\n\n"How can I tell?" replied '
+        "he.",
         ["Robert", "Morris"],
     ),
     (
@@ -184,13 +202,15 @@ PASSAGES = [
     ),
     (
         "named-tag, a Spanish dash tag",
-        "Lucía miró a su primo, que leía junto a la ventana.\n\n\u2014¿Vienes? \u2014preguntó Lucía.\n\n"
+        "Lucía miró a su primo, que leía junto a la ventana.\n\n\u2014¿Vienes? \u2014preguntó "
+        "Lucía.\n\n"
         "\u2014Ahora no \u2014respondió Andrés\u2014. Estoy cansado.",
         ["Lucía", "Andrés", "Andrés"],
     ),
     (
         "named-tag, a French tag after guillemets",
-        "Claire entra dans le salon où son père lisait.\n\n\u00ab\u00a0Bonsoir\u00a0\u00bb, dit Claire.\n\n"
+        "Claire entra dans le salon où son père lisait.\n\n\u00ab\u00a0Bonsoir\u00a0\u00bb, dit "
+        "Claire.\n\n"
         "\u00ab\u00a0Tu rentres bien tard\u00a0!\u00a0\u00bb demanda Henri.",
         ["Claire", "Henri"],
     ),
@@ -223,7 +243,8 @@ def test_rule_names_are_reported():
 def test_first_person_narrator_speaks_as_narrator():
     text = (
         "I walked down to the forge, where Joe was at work. I had not seen him for a week, and my "
-        'heart was heavy.\n\n"Joe," said I, "how are you?"\n\n"Well enough, old chap," said Joe.\n\n'
+        'heart was heavy.\n\n"Joe," said I, "how are you?"\n\n"Well enough, old chap," said '
+        "Joe.\n\n"
         '"I am glad," I replied.'
     )
     got = speakers(text)

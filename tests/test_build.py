@@ -188,9 +188,11 @@ def test_editing_one_paragraph_rerenders_it_and_reencodes_its_chapter_only(tmp_p
 def test_a_second_build_into_the_same_folder_is_refused(tmp_path):
     book = make_book(tmp_path)
     (tmp_path / "out").mkdir()
-    with build_lock(tmp_path / "out"):
-        with pytest.raises(OutputError, match="another build is writing to .*out; wait for it"):
-            build_book(book, options(tmp_path))
+    with (
+        build_lock(tmp_path / "out"),
+        pytest.raises(OutputError, match="another build is writing to .*out; wait for it"),
+    ):
+        build_book(book, options(tmp_path))
 
 
 def test_existing_files_in_the_output_folder_are_kept(tmp_path):

@@ -44,7 +44,10 @@ def test_heading_styles(heading, title):
 
 
 def test_prose_mentioning_chapters_is_not_a_heading():
-    text = f"{BODY}\nChapter one was finished by noon.\n\nAs he said in\nChapter 3 of his memoir, it rained.\n"
+    text = (
+        f"{BODY}\nChapter one was finished by noon.\n\nAs he said in\nChapter 3 of his "
+        "memoir, it rained.\n"
+    )
     assert len(chapters_of(text)) == 1
 
 
@@ -79,7 +82,10 @@ def test_blank_separated_contents_list_is_not_chapters():
 
 
 def test_volume_heading_joins_the_chapter_heading_below():
-    text = f"VOLUME ONE\n\n\n Chapter 1. Marseilles\u2014The Arrival\n\n{BODY}\nChapter 2. Father and Son\n\n{BODY}"
+    text = (
+        f"VOLUME ONE\n\n\n Chapter 1. Marseilles\u2014The Arrival\n\n{BODY}\nChapter 2. "
+        f"Father and Son\n\n{BODY}"
+    )
     found = chapters_of(text)
     assert [c.title for c in found] == [
         "Chapter 1. Marseilles\u2014The Arrival",

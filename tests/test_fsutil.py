@@ -81,10 +81,12 @@ def test_partials_of_dead_builds_are_removed_and_nothing_else(tmp_path):
 
 
 def test_second_lock_on_a_folder_is_refused_and_released_after(tmp_path):
-    with build_lock(tmp_path):
-        with pytest.raises(OutputError, match=f"another build is writing to {tmp_path}"):
-            with build_lock(tmp_path):
-                pass
+    with (
+        build_lock(tmp_path),
+        pytest.raises(OutputError, match=f"another build is writing to {tmp_path}"),
+        build_lock(tmp_path),
+    ):
+        pass
     with build_lock(tmp_path):
         pass
 
@@ -111,16 +113,21 @@ def test_output_folder_that_is_a_file_is_one_clear_error(tmp_path):
 
 
 def test_disk_full_is_one_clear_error(tmp_path):
-    with pytest.raises(OutputError, match="disk full .* free some space"):
-        with output_errors(tmp_path / "x.mp3"):
-            raise OSError(errno.ENOSPC, "No space left on device")
+    with (
+        pytest.raises(OutputError, match="disk full .* free some space"),
+        output_errors(tmp_path / "x.mp3"),
+    ):
+        raise OSError(errno.ENOSPC, "No space left on device")
 
 
 def test_real_disk_full_through_dev_full():
-    with pytest.raises(OutputError, match="disk full"):
-        with output_errors(Path("/dev/full")), open("/dev/full", "wb") as fh:
-            fh.write(b"x" * 65536)
-            fh.flush()
+    with (
+        pytest.raises(OutputError, match="disk full"),
+        output_errors(Path("/dev/full")),
+        open("/dev/full", "wb") as fh,
+    ):
+        fh.write(b"x" * 65536)
+        fh.flush()
 
 
 def test_missing_tool_says_how_to_install_it(monkeypatch):

@@ -93,7 +93,8 @@ def segments(data: dict, kind: str | None = None) -> list[dict]:
 STORY = (
     "The rain had not stopped for three days when Anna came home.\n\n"
     "\u201cWhere have you been all this time?\u201d asked Tom.\n\n"
-    "\u201cAt the station, waiting for the late train,\u201d said Anna. \u201cIt never came.\u201d\n\n"
+    "\u201cAt the station, waiting for the late train,\u201d said Anna. \u201cIt never "
+    "came.\u201d\n\n"
     "Tom shook his head and put the kettle on the stove.\n"
 )
 
@@ -240,7 +241,10 @@ def test_crlf_line_endings_keep_offsets(tmp_path):
 
 
 def test_classic_mac_cr_line_endings(tmp_path):
-    book = "Chapter 1\n\nAnna came home.\n\n\u201cHi,\u201d said Tom.\n\nChapter 2\n\n\u201cBye,\u201d said Anna.\n"
+    book = (
+        "Chapter 1\n\nAnna came home.\n\n\u201cHi,\u201d said Tom.\n\nChapter "
+        "2\n\n\u201cBye,\u201d said Anna.\n"
+    )
     path = tmp_path / "mac.txt"
     path.write_bytes(book.replace("\n", "\r").encode("utf-8"))
     data = script_json(path)
@@ -328,7 +332,8 @@ def test_contents_list_in_opening_reads_as_lines_not_words(tmp_path):
 def test_emoji_in_dialogue_and_narration(tmp_path):
     path = tmp_path / "emoji.txt"
     path.write_text(
-        "Anna laughed \U0001f602 and waved.\n\n\u201cSee you soon \U0001f44b\U0001f3fd!\u201d said Anna.\n\n"
+        "Anna laughed \U0001f602 and waved.\n\n\u201cSee you soon \U0001f44b\U0001f3fd!\u201d "
+        "said Anna.\n\n"
         "\u201cBye \u2764\ufe0f,\u201d said Tom.\n",
         encoding="utf-8",
     )
@@ -342,7 +347,8 @@ def test_emoji_in_dialogue_and_narration(tmp_path):
 RTL = (
     "Layla met David at the old gate of the city when the sun went down.\n\n"
     "\u201c\u0645\u0631\u062d\u0628\u0627 \u064a\u0627 \u0635\u062f\u064a\u0642\u064a\u060c "
-    "\u0643\u064a\u0641 \u062d\u0627\u0644\u0643 \u0627\u0644\u064a\u0648\u0645\u061f\u201d said Layla.\n\n"
+    "\u0643\u064a\u0641 \u062d\u0627\u0644\u0643 \u0627\u0644\u064a\u0648\u0645\u061f\u201d said "
+    "Layla.\n\n"
     "\u201c\u05e9\u05dc\u05d5\u05dd \u05dc\u05da \u05d7\u05d1\u05e8\u05d4 \u05e9\u05dc\u05d9, "
     "\u05de\u05d4 \u05e9\u05dc\u05d5\u05de\u05da?\u201d said David.\n\n"
     "They walked on together into the evening without another word.\n"
@@ -396,7 +402,8 @@ def test_abbreviations_and_numbers_read_sensibly(tmp_path):
     path.write_text(
         "Dr. Watson took the train from St. Louis at 10:30 p.m. with \u00a310,000 in a bag. "
         + "The night was long and the carriage was cold and nobody spoke to him at all. " * 12
-        + "\n\n\u201cMr. Holmes paid \u00a310,000 for it at 10:30 p.m. on Baker St. in 1887,\u201d said Dr. Watson.\n",
+        + "\n\n\u201cMr. Holmes paid \u00a310,000 for it at 10:30 p.m. on Baker St. in "
+        "1887,\u201d said Dr. Watson.\n",
         encoding="utf-8",
     )
     data = script_json(path)
@@ -447,7 +454,8 @@ SPANISH = (
 FRENCH = (
     "Marie entra dans la cuisine où son frère lisait le journal près de la fenêtre.\n\n"
     "\u00ab\u00a0Bonjour\u00a0\u00bb, dit Marie.\n\n"
-    "\u00ab\u00a0Tu es en retard, ma sœur\u00a0! Où étais-tu donc ce matin\u00a0?\u00a0\u00bb demanda Paul.\n\n"
+    "\u00ab\u00a0Tu es en retard, ma sœur\u00a0! Où étais-tu donc ce matin\u00a0?\u00a0\u00bb "
+    "demanda Paul.\n\n"
     "Elle ne répondit pas et posa son sac sur la table de la cuisine.\n"
 )
 

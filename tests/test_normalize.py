@@ -82,7 +82,7 @@ def test_markup_is_not_obeyed():
     text = spoken_text(raw, "en")
     assert "[[" not in text and "<" not in text and ">" not in text
     read = phonemes(text)
-    # Every word is read, and the would-be phoneme string is spelt out rather than spoken as "hello".
+    # Every word is read, and the would-be phoneme string is spelt out, not spoken as "hello".
     assert read.count("h@l'oU") == 1
     assert "br'eIk" in read and "fr'End" in read
 

@@ -102,7 +102,10 @@ def test_multi_paragraph_quote(open_, close):
 
 
 def test_nested_quote_stays_inside():
-    text = "\u201cHe told me \u2018go away\u2019 and left,\u201d she said. \u201cThat\u2019s all.\u201d"
+    text = (
+        "\u201cHe told me \u2018go away\u2019 and left,\u201d she said. \u201cThat\u2019s "
+        "all.\u201d"
+    )
     assert contents(text) == ["He told me \u2018go away\u2019 and left,", "That\u2019s all."]
 
 
@@ -119,7 +122,10 @@ def test_nested_curly_double_quotes_open_a_level():
 
 
 def test_nested_close_right_before_a_new_quote_closes_both_levels():
-    text = "\u201cHe said, \u201cWhat then?\u201d \u201cTo sum up, sir,\u201d said Wemmick, \u201cwe won.\u201d"
+    text = (
+        "\u201cHe said, \u201cWhat then?\u201d \u201cTo sum up, sir,\u201d said Wemmick, "
+        "\u201cwe won.\u201d"
+    )
     assert contents(text) == ["He said, \u201cWhat then?", "To sum up, sir,", "we won."]
 
 
@@ -217,7 +223,8 @@ def test_spanish_dialogue_dashes():
             False,
         ),
         (
-            'She hummed, the words echoing in her mind: "La vida es un viaje sin destino" and smiled.',
+            'She hummed, the words echoing in her mind: "La vida es un viaje sin destino" and '
+            "smiled.",
             "La vida es un viaje sin destino",
             True,
         ),
@@ -264,7 +271,8 @@ def test_paragraph_spans_unwrapped_lines_are_paragraphs():
 
 
 def test_short_indented_lines_that_end_sentences_are_paragraphs():
-    # One paragraph per line, each indented, no blank lines: dialogue-heavy books saved from a word processor.
+    # One paragraph per line, each indented, no blank lines: dialogue-heavy books saved from a
+    # word processor.
     lines = [
         "\t\u201cHi,\u201d he said.",
         "\t\u201cHello.\u201d",
@@ -318,7 +326,10 @@ def test_french_dialogue_dash_with_inserted_tag():
 
 
 def test_a_title_cased_line_followed_by_its_speech_tag_is_speech():
-    text = "He looked up, and then, \u201cSay, Merc\u00e9d\u00e8s,\u201d he said, \u201cwill you come?\u201d"
+    text = (
+        "He looked up, and then, \u201cSay, Merc\u00e9d\u00e8s,\u201d he said, \u201cwill you "
+        "come?\u201d"
+    )
     found = find_quotes(text)
     assert [text[q.start : q.end] for q in found if q.is_speech] == [
         "Say, Merc\u00e9d\u00e8s,",

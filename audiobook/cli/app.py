@@ -174,7 +174,8 @@ def preview(
         str | None,
         typer.Option(
             "--text",
-            help="Speak this line instead of lines from the book, e.g. to try a lexicon respelling.",
+            help="Speak this line instead of lines from the book, e.g. to try a lexicon "
+            "respelling.",
         ),
     ] = None,
     encoding: EncodingOption = None,
@@ -351,7 +352,10 @@ def _error(message: str) -> None:
 def _usage_error(exc: Exception) -> None:
     try:
         from typer import rich_utils
+        from typer._click.exceptions import ClickException  # typer's own click, not public
 
+        if not isinstance(exc, ClickException):
+            raise TypeError(exc)  # not a usage error typer knows how to show
         rich_utils.rich_format_error(exc)
     except Exception:  # noqa: BLE001 - formatting is best effort; the plain form always works
         show = getattr(exc, "show", None)

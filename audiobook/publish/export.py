@@ -10,6 +10,7 @@ per chapter from an ffmetadata file.
 from __future__ import annotations
 
 import contextlib
+import mmap
 import os
 import subprocess
 import tomllib
@@ -87,7 +88,7 @@ def id3_size(head: bytes) -> int:
     return 10 + size + (10 if head[5] & 0x10 else 0)
 
 
-def mp3_frames(data: bytes | memoryview) -> Frames:
+def mp3_frames(data: bytes | memoryview | mmap.mmap) -> Frames:
     """Walk the Layer III frame headers of an MP3 file's bytes."""
     pos = start = id3_size(bytes(data[:10]))
     count = samples = rate = 0
@@ -147,14 +148,16 @@ def encode_pcm(
         raise ToolMissingError(
             "ffmpeg not found; install it with `apt-get install ffmpeg`"
         ) from exc
+    stdin, stderr = proc.stdin, proc.stderr
+    assert stdin is not None and stderr is not None  # both opened as pipes above
     try:
         with output_errors(out):
             try:
-                feed(proc.stdin.write)
-                proc.stdin.close()
+                feed(stdin.write)
+                stdin.close()
             except BrokenPipeError:
                 pass  # ffmpeg stopped reading: its stderr says why
-            err = proc.stderr.read().decode("utf-8", "replace")
+            err = stderr.read().decode("utf-8", "replace")
             code = proc.wait()
     finally:
         if proc.poll() is None:  # interrupted: do not leave an encoder behind
@@ -306,8 +309,6 @@ def _concat_quote(path: Path) -> str:
 
 
 def read_frames(path: Path) -> Frames:
-    import mmap
-
     with open(path, "rb") as fh:
         if os.fstat(fh.fileno()).st_size == 0:
             return Frames(0, 0, 0, frozenset(), 0)

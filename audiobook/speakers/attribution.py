@@ -51,7 +51,7 @@ class _Book:
         self.roster = roster
         # A first-person narrator's own name ("Pip") means the narrator.
         me = narrator_name(text, quotes, roster)
-        self.alias = {}
+        self.alias: dict[str, str] = {}
         for c in roster.characters:
             for a in [c.name, *c.aliases]:
                 self.alias.setdefault(a, NARRATOR if c.name == me else c.name)
@@ -67,7 +67,8 @@ class _Book:
         self.names = re.compile(pattern)
         self.tags = TagReader(pattern)
         self.gender = {c.name: c.gender for c in roster.characters}
-        self.gender.pop(me, None)
+        if me is not None:
+            self.gender.pop(me, None)
         self.described = descriptors(text, roster)
         # The quote finder's paragraphs, so "same paragraph" means the same to both.
         self.spans = paragraph_spans(text) or [(0, len(text))]
@@ -211,7 +212,7 @@ def _paragraph(
     for a, b in zip(bounds[::2], bounds[1::2], strict=False):
         for at, who, role in book.mentions(text[a:b]):
             local.append((a + at, who, role))
-    for n, i in enumerate(members):
+    for i in members:
         q = quotes[i]
         vocs = vocatives(text[q.start : q.end], book.alias)
         addressed[i] = vocs[0] if vocs else None
@@ -287,8 +288,9 @@ def _paragraph(
     for i in members:
         out[i] = decided[i]
         groups.setdefault(quotes[i].group, decided[i])
-        if decided[i].speaker:
-            talk.mention(decided[i].speaker)
+        speaker = decided[i].speaker
+        if speaker:
+            talk.mention(speaker)
     last = decided[members[-1]]
     if last.speaker:
         talk.run.append(last.speaker)

@@ -6,6 +6,7 @@ mistake in it is reported with the file, the line and the key to fix.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -213,10 +214,8 @@ def cast_to_toml(
     if cast.lexicon:
         lexicon = Path(cast.lexicon)
         if relative_to is not None and lexicon.is_absolute():
-            try:
+            with contextlib.suppress(ValueError):  # another drive on Windows
                 lexicon = Path(os.path.relpath(lexicon, relative_to))
-            except ValueError:  # another drive on Windows
-                pass
         out.append(f"lexicon = {_value(lexicon.as_posix())}\n")
     out.append(note(NARRATOR) + "[narrator]\n" + _entry_lines(cast.narrator))
     for name, entry in cast.characters.items():

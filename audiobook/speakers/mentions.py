@@ -92,14 +92,54 @@ def described_speakers(
     return out
 
 
-GENERIC_NOUNS = set(["man", "woman", "gentleman", "lady", "boy", "girl", "fellow", "person", "child", "stranger", "youth"])
+GENERIC_NOUNS = set(
+    [
+        "man",
+        "woman",
+        "gentleman",
+        "lady",
+        "boy",
+        "girl",
+        "fellow",
+        "person",
+        "child",
+        "stranger",
+        "youth",
+    ]
+)
 # Heads of phrases that follow a speech verb without being its subject.
 _NOT_SPEAKERS = set(
-    ["day", "morning", "evening", "night", "time", "moment", "way", "question", "word", "words", "thing", "things", "truth", "same", "other", "next", "first", "last", "rest", "end", "story", "name"]
+    [
+        "day",
+        "morning",
+        "evening",
+        "night",
+        "time",
+        "moment",
+        "way",
+        "question",
+        "word",
+        "words",
+        "thing",
+        "things",
+        "truth",
+        "same",
+        "other",
+        "next",
+        "first",
+        "last",
+        "rest",
+        "end",
+        "story",
+        "name",
+    ]
 )
 
 _VOCATIVE_END = r",\s*(?P<v>[\w’'-]+(?:\s+[\w’'-]+)?)\s*[,.!?;—–-]*\s*$"
-_VOCATIVE_START = r"^\s*(?:(?:[Oo]h|[Aa]h|[Ww]ell|[Dd]ear|[Mm]y dear|[Yy]es|[Nn]o),?\s+)?(?P<v>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?)\s*[,!]"
+_VOCATIVE_START = (
+    r"^\s*(?:(?:[Oo]h|[Aa]h|[Ww]ell|[Dd]ear|[Mm]y dear|[Yy]es|[Nn]o),?\s+)?"
+    r"(?P<v>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?)\s*[,!]"
+)
 
 
 # "I have told you a hundred times, Miguel, and you ask again": a name set off
@@ -137,7 +177,9 @@ def narrator_name(text: str, quotes: list[Quote], roster: Roster) -> str | None:
         return None
     index = alias_index(roster)
     names = re.compile(compile_names(list(index)))
-    spoken, told, at = Counter(), Counter(), 0
+    spoken: Counter[str | None] = Counter()
+    told: Counter[str | None] = Counter()
+    at = 0
     for q in sorted(quotes, key=lambda q: q.start):
         for m in names.finditer(text, at, q.outer_start):
             told[index.get(m.group(0))] += 1
@@ -183,7 +225,7 @@ def with_cast(cast: Cast, found: list[Character]) -> list[Character]:
                 o for a in c.aliases if len(a.split()) == 1 for o in tokens.get(a.lower(), ())
             }
             if len(owners) > 1:
-                # "Konstantin": the entry "Konstantin Zvonik" rather than "Konstantin Zvonik's wife".
+                # "Konstantin": the entry "Konstantin Zvonik", not "Konstantin Zvonik's wife".
                 size = {o: min(len(a.split()) for a in by_name[o].aliases) for o in owners}
                 owners = {o for o in owners if size[o] == min(size.values())}
             home = by_name[owners.pop()] if len(owners) == 1 else None

@@ -6,8 +6,10 @@ deliberately general (any novel), never tuned to one book.
 
 from __future__ import annotations
 
+from audiobook.model import Gender
+
 # Honorific -> gender it implies (None: says nothing about gender).
-HONORIFICS: dict[str, str | None] = {
+HONORIFICS: dict[str, Gender | None] = {
     "mr": "male",
     "mrs": "female",
     "miss": "female",
@@ -82,7 +84,7 @@ HONORIFICS: dict[str, str | None] = {
     "st": None,
 }
 # Relational and descriptive nouns -> gender ("Mila's sister, Sofia"; "the old man").
-NOUN_GENDER: dict[str, str | None] = {
+NOUN_GENDER: dict[str, Gender | None] = {
     "man": "male",
     "gentleman": "male",
     "boy": "male",
@@ -192,19 +194,73 @@ NOUN_GENDER: dict[str, str | None] = {
 # Words that start a noun phrase describing a person ("the old man", "his sister").
 DETERMINERS = {"the", "a", "an", "his", "her", "their", "my", "our", "your", "this", "that"}
 
+
+def _words(text: str) -> set[str]:
+    """A word table written as running text, one entry per whitespace-separated word."""
+    return set(text.split())
+
+
 # Common first names by gender: a compact table, enough to break ties.
-FEMALE_NAMES = set(
-    ["abigail", "ada", "adele", "agnes", "alice", "alicia", "amanda", "amelia", "amy", "ana", "anastasia", "andrea", "angela", "anita", "ann", "anna", "anne", "annie", "barbara", "beatrice", "becky", "bella", "beth", "betsy", "betty", "camila", "carla", "carmen", "caroline", "catherine", "cecilia", "charlotte", "chloe", "clara", "claire", "cora", "daisy", "dana", "diana", "dora", "dorothy", "edith", "eleanor", "elena", "eliza", "elizabeth", "ella", "ellen", "elsa", "emily", "emma", "esther", "eva", "eve", "evelyn", "fanny", "florence", "frances", "gabriela", "georgiana", "grace", "hannah", "harriet", "helen", "helena", "irene", "isabel", "isabella", "jane", "janet", "jenny", "jessica", "joan", "josephine", "judith", "julia", "julie", "karen", "kamila", "kate", "katherine", "kathleen", "katka", "kitty", "laura", "lena", "lily", "linda", "lisa", "liz", "lizzy", "lucia", "lucy", "lydia", "mabel", "madeline", "maggie", "margaret", "maria", "marianne", "marie", "marina", "martha", "mary", "matilda", "maud", "maya", "mia", "mila", "molly", "nancy", "natasha", "nora", "olga", "olivia", "paula", "pauline", "peggy", "polly", "rachel", "rebecca", "rosa", "rose", "ruth", "sally", "sara", "sarah", "sofia", "sonia", "sophia", "sophie", "susan", "tanya", "teresa", "valentina", "victoria", "violet", "vera", "wendy"]
+FEMALE_NAMES = _words(
+    """
+abigail ada adele agnes alice alicia amanda amelia amy ana anastasia andrea angela anita ann
+anna anne annie barbara beatrice becky bella beth betsy betty camila carla carmen caroline
+catherine cecilia charlotte chloe clara claire cora daisy dana diana dora dorothy edith
+eleanor elena eliza elizabeth ella ellen elsa emily emma esther eva eve evelyn fanny
+florence frances gabriela georgiana grace hannah harriet helen helena irene isabel isabella
+jane janet jenny jessica joan josephine judith julia julie karen kamila kate katherine
+kathleen katka kitty laura lena lily linda lisa liz lizzy lucia lucy lydia mabel madeline
+maggie margaret maria marianne marie marina martha mary matilda maud maya mia mila molly
+nancy natasha nora olga olivia paula pauline peggy polly rachel rebecca rosa rose ruth sally
+sara sarah sofia sonia sophia sophie susan tanya teresa valentina victoria violet vera wendy
+"""
 )
-MALE_NAMES = set(
-    ["aaron", "adam", "alan", "albert", "alejandro", "alex", "alexander", "alfred", "andrew", "andrés", "antonio", "arthur", "benjamin", "bernard", "bill", "bob", "carl", "carlos", "charles", "charley", "charlie", "christopher", "daniel", "david", "diego", "dmitri", "edgar", "edmund", "edward", "emil", "eric", "ernest", "felix", "francis", "frank", "fred", "frederick", "gabriel", "george", "gerald", "gregory", "harry", "henry", "herbert", "hugh", "ivan", "jack", "jacob", "james", "javier", "jim", "joe", "john", "jonathan", "jorge", "jose", "josé", "joseph", "juan", "julian", "karl", "kevin", "lawrence", "leo", "louis", "luis", "marco", "mark", "martin", "matthew", "michael", "mikhail", "nicholas", "nikolai", "oliver", "oscar", "patrick", "paul", "pedro", "peter", "philip", "pip", "ralph", "richard", "robert", "roger", "samuel", "sebastian", "sergei", "simon", "stephen", "steven", "thomas", "tim", "timothy", "tom", "tony", "victor", "vladimir", "walter", "william"]
+MALE_NAMES = _words(
+    """
+aaron adam alan albert alejandro alex alexander alfred andrew andrés antonio arthur benjamin
+bernard bill bob carl carlos charles charley charlie christopher daniel david diego dmitri
+edgar edmund edward emil eric ernest felix francis frank fred frederick gabriel george
+gerald gregory harry henry herbert hugh ivan jack jacob james javier jim joe john jonathan
+jorge jose josé joseph juan julian karl kevin lawrence leo louis luis marco mark martin
+matthew michael mikhail nicholas nikolai oliver oscar patrick paul pedro peter philip pip
+ralph richard robert roger samuel sebastian sergei simon stephen steven thomas tim timothy
+tom tony victor vladimir walter william
+"""
 )
 
 # Speech verbs of a dialogue tag ("said Holmes", "she admitted"), past and present.
-SPEECH_VERBS = set(
-    ["said", "says", "asked", "asks", "replied", "replies", "cried", "cries", "exclaimed", "exclaims", "whispered", "whispers", "muttered", "mutters", "admitted", "admits", "answered", "answers", "shouted", "shouts", "began", "begins", "continued", "continues", "added", "adds", "observed", "observes", "remarked", "remarks", "returned", "returns", "retorted", "retorts", "inquired", "inquires", "enquired", "enquires", "murmured", "murmurs", "called", "calls", "repeated", "repeats", "declared", "declares", "demanded", "demands", "explained", "explains", "insisted", "insists", "interrupted", "interrupts", "suggested", "suggests", "urged", "urges", "sighed", "sighs", "laughed", "laughs", "groaned", "groans", "growled", "growls", "grumbled", "grumbles", "snapped", "snaps", "stammered", "stammers", "sobbed", "sobs", "screamed", "screams", "yelled", "yells", "roared", "roars", "bellowed", "bellows", "protested", "protests", "agreed", "agrees", "resumed", "resumes", "responded", "responds", "pleaded", "pleads", "begged", "begs", "wondered", "wonders", "thought", "thinks", "sang", "sings", "chanted", "hissed", "hisses", "wailed", "wails", "moaned", "moans", "gasped", "gasps", "panted", "pants", "breathed", "breathes", "faltered", "falters", "drawled", "drawls", "commanded", "commands", "ordered", "orders", "warned", "warns", "announced", "announces", "assented", "assents", "rejoined", "rejoins", "mumbled", "mumbles", "croaked", "croaks", "wheezed", "wheezes", "squeaked", "squeaks", "piped", "boomed", "booms", "thundered", "concluded", "concludes", "interposed", "interposes", "persisted", "persists", "queried", "queries", "ventured", "ventures", "corrected", "corrects", "acknowledged", "confessed", "confesses", "conceded", "concedes", "joked", "jokes", "teased", "teases", "scolded", "scolds", "chided", "chides", "grunted", "grunts", "snorted", "snorts", "shrieked", "shrieks", "chuckled", "chuckles", "giggled", "giggles", "smiled", "smiles", "grinned", "grins", "laughed", "nodded", "sneered", "sneers", "pursued", "spoke", "speaks", "stuttered", "stutters", "blurted", "blurts", "called", "shrilled", "squealed", "wept", "weeps", "sputtered", "whimpered", "whined", "whines", "objected", "objects", "explained", "reasoned", "recalled", "reminded", "counselled", "counseled", "advised", "assured", "assures", "promised", "promises", "greeted", "hollered", "cooed", "purred", "lied", "prayed", "swore", "vowed", "reflected", "mused", "muses", "echoed", "echoes", "confirmed", "confirms", "explained", "interjected", "interjects", "exclaimed", "assented", "hazarded", "stated", "states", "replied", "barked", "yawned", "cautioned", "complained", "complains", "lamented", "marvelled"]
-) | set(  # the tags of Spanish, French and German dialogue ("—preguntó Sofía", "demanda Paul")
-    ["dijo", "preguntó", "respondió", "contestó", "exclamó", "gritó", "murmuró", "susurró", "añadió", "repitió", "replicó", "explicó", "dit", "demanda", "répondit", "cria", "murmura", "ajouta", "reprit", "répliqua", "chuchota", "expliqua", "répéta", "s'écria", "sagte", "fragte", "antwortete", "rief", "flüsterte"]
+SPEECH_VERBS = _words(
+    """
+said says asked asks replied replies cried cries exclaimed exclaims whispered whispers
+muttered mutters admitted admits answered answers shouted shouts began begins continued
+continues added adds observed observes remarked remarks returned returns retorted retorts
+inquired inquires enquired enquires murmured murmurs called calls repeated repeats declared
+declares demanded demands explained explains insisted insists interrupted interrupts
+suggested suggests urged urges sighed sighs laughed laughs groaned groans growled growls
+grumbled grumbles snapped snaps stammered stammers sobbed sobs screamed screams yelled yells
+roared roars bellowed bellows protested protests agreed agrees resumed resumes responded
+responds pleaded pleads begged begs wondered wonders thought thinks sang sings chanted
+hissed hisses wailed wails moaned moans gasped gasps panted pants breathed breathes faltered
+falters drawled drawls commanded commands ordered orders warned warns announced announces
+assented assents rejoined rejoins mumbled mumbles croaked croaks wheezed wheezes squeaked
+squeaks piped boomed booms thundered concluded concludes interposed interposes persisted
+persists queried queries ventured ventures corrected corrects acknowledged confessed
+confesses conceded concedes joked jokes teased teases scolded scolds chided chides grunted
+grunts snorted snorts shrieked shrieks chuckled chuckles giggled giggles smiled smiles
+grinned grins laughed nodded sneered sneers pursued spoke speaks stuttered stutters blurted
+blurts called shrilled squealed wept weeps sputtered whimpered whined whines objected
+objects explained reasoned recalled reminded counselled counseled advised assured assures
+promised promises greeted hollered cooed purred lied prayed swore vowed reflected mused
+muses echoed echoes confirmed confirms explained interjected interjects exclaimed assented
+hazarded stated states replied barked yawned cautioned complained complains lamented
+marvelled
+"""
+) | _words(  # the tags of Spanish, French and German dialogue ("—preguntó Sofía", "demanda Paul")
+    """
+dijo preguntó respondió contestó exclamó gritó murmuró susurró añadió repitió replicó
+explicó dit demanda répondit cria murmura ajouta reprit répliqua chuchota expliqua répéta
+s'écria sagte fragte antwortete rief flüsterte
+"""
 )
 # Two-word speech verbs ("went on", "broke in").
 SPEECH_PHRASES = (
@@ -229,8 +285,33 @@ SPEECH_PHRASES = (
 )
 
 # Capitalised words that are never a person's name on their own.
-NOT_NAMES = set(
-    ["i", "i'm", "i've", "i'd", "i'll", "a", "an", "the", "and", "but", "or", "nor", "for", "so", "yet", "if", "then", "than", "that", "this", "these", "those", "there", "here", "where", "when", "while", "why", "how", "what", "which", "who", "whom", "whose", "he", "she", "it", "we", "they", "you", "me", "him", "her", "us", "them", "his", "hers", "its", "our", "ours", "their", "theirs", "your", "yours", "my", "mine", "myself", "yourself", "himself", "herself", "itself", "ourselves", "themselves", "yes", "no", "not", "oh", "ah", "aha", "alas", "well", "why", "now", "still", "even", "only", "just", "all", "any", "both", "each", "every", "some", "such", "no", "none", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "first", "second", "third", "last", "next", "chapter", "book", "part", "volume", "section", "act", "scene", "prologue", "epilogue", "contents", "preface", "introduction", "note", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "christmas", "easter", "god", "lord", "heaven", "hell", "sir", "madam", "ma'am", "mr", "mrs", "miss", "ms", "dr", "st", "mister", "missus", "english", "french", "german", "russian", "latin", "greek", "italian", "spanish", "american", "european", "british", "jewish", "christian", "catholic", "protestant", "london", "paris", "europe", "england", "france", "russia", "america", "hallelujah", "amen", "hello", "hullo", "good", "goodbye", "good-bye", "thank", "thanks", "please", "sorry", "dear", "poor", "old", "little", "young", "great", "mother", "father", "uncle", "aunt", "brother", "sister", "after", "before", "as", "at", "by", "from", "in", "into", "of", "on", "to", "with", "without", "upon", "about", "above", "across", "against", "along", "among", "around", "behind", "below", "beneath", "beside", "between", "beyond", "during", "except", "inside", "near", "off", "outside", "over", "past", "since", "through", "throughout", "till", "toward", "towards", "under", "until", "unto", "up", "within", "perhaps", "maybe", "indeed", "though", "although", "because", "besides", "however", "meanwhile", "moreover", "nevertheless", "otherwise", "instead", "again", "also", "ever", "never", "always", "often", "sometimes", "soon", "later", "already", "suddenly", "presently", "once", "twice", "let", "come", "go", "look", "see", "say", "tell", "do", "don't", "did", "does", "can", "could", "will", "would", "shall", "should", "must", "might", "ought", "have", "has", "had", "is", "are", "was", "were", "be", "been", "being", "am", "it's", "that's", "there's", "what's", "nothing", "something", "everything", "anything", "nobody", "somebody", "everybody", "anybody", "someone", "everyone", "anyone", "the", "mrs.", "mr.", "dr.", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv", "xvi", "xvii", "xviii", "xix", "xx", "tsar", "emperor", "majesty", "highness", "excellency", "honour", "honor", "ladyship", "lordship", "hereupon", "thereupon", "whereupon", "therefore", "accordingly", "nay", "aye", "hush", "hark", "lo"]
+NOT_NAMES = _words(
+    """
+i i'm i've i'd i'll a an the and but or nor for so yet if then than that this these those
+there here where when while why how what which who whom whose he she it we they you me him
+her us them his hers its our ours their theirs your yours my mine myself yourself himself
+herself itself ourselves themselves yes no not oh ah aha alas well why now still even only
+just all any both each every some such no none one two three four five six seven eight nine
+ten first second third last next chapter book part volume section act scene prologue
+epilogue contents preface introduction note monday tuesday wednesday thursday friday
+saturday sunday january february march april may june july august september october november
+december christmas easter god lord heaven hell sir madam ma'am mr mrs miss ms dr st mister
+missus english french german russian latin greek italian spanish american european british
+jewish christian catholic protestant london paris europe england france russia america
+hallelujah amen hello hullo good goodbye good-bye thank thanks please sorry dear poor old
+little young great mother father uncle aunt brother sister after before as at by from in
+into of on to with without upon about above across against along among around behind below
+beneath beside between beyond during except inside near off outside over past since through
+throughout till toward towards under until unto up within perhaps maybe indeed though
+although because besides however meanwhile moreover nevertheless otherwise instead again
+also ever never always often sometimes soon later already suddenly presently once twice let
+come go look see say tell do don't did does can could will would shall should must might
+ought have has had is are was were be been being am it's that's there's what's nothing
+something everything anything nobody somebody everybody anybody someone everyone anyone the
+mrs. mr. dr. ii iii iv v vi vii viii ix x xi xii xiii xiv xv xvi xvii xviii xix xx tsar
+emperor majesty highness excellency honour honor ladyship lordship hereupon thereupon
+whereupon therefore accordingly nay aye hush hark lo
+"""
 )
 
 FEMALE_PRONOUNS = {"she", "her", "hers", "herself"}
@@ -244,7 +325,7 @@ def honorific_key(word: str) -> str:
     return word.rstrip(".").lower()
 
 
-def name_gender(first: str) -> str | None:
+def name_gender(first: str) -> Gender | None:
     key = first.lower()
     if key in FEMALE_NAMES:
         return "female"

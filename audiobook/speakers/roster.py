@@ -15,7 +15,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from audiobook.model import Cast, Character, Quote, Roster
+from audiobook.model import Cast, Character, Gender, Quote, Roster
 from audiobook.speakers.mentions import (
     APPOS_AFTER,
     APPOS_BEFORE,
@@ -165,13 +165,11 @@ def build_roster(text: str, quotes: list[Quote], cast: Cast | None = None) -> Ro
     ]
     clusters = _cluster(people)
     characters = [_character(c) for c in clusters]
-    _apply_appositions(narration, characters)
+    _apply_appositions(narration, characters, clusters)
     characters += described_speakers(text, quotes, characters)
     _count_vocatives(text, quotes, characters)
     if cast is not None:
         characters = with_cast(cast, characters)
-    for c in characters:
-        c.__dict__.pop("_forms", None)
     characters.sort(key=lambda c: (-c.mentions, c.name))
     return Roster(characters, first_person=_first_person(narration, text, quotes))
 
@@ -268,9 +266,9 @@ def _find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
         _pronoun_after(narration, end, form, next_sentence=not subject)
     for rx in (APPOS_BEFORE, APPOS_AFTER):
         for m in rx.finditer(narration):
-            form = forms.get((None, (m.group("name"),)))
-            if form is not None and m.group("noun") in NOUN_GENDER:
-                form.person += 2
+            named = forms.get((None, (m.group("name"),)))
+            if named is not None and m.group("noun") in NOUN_GENDER:
+                named.person += 2
     for form in forms.values():
         if not form.hon and name_gender(form.tokens[0]):
             form.person += 1
@@ -357,7 +355,7 @@ def _two_people(f: _Form, forms: dict) -> bool:
     return False
 
 
-def _gender_of_hon(f: _Form) -> str | None:
+def _gender_of_hon(f: _Form) -> Gender | None:
     return HONORIFICS.get(honorific_key(f.hon)) if f.hon else None
 
 
@@ -386,6 +384,7 @@ def _cluster(forms: list[_Form]) -> list[list[_Form]]:
         families[f.tokens[-1]].add(_gender_of_hon(f))
     for f in hon_forms:
         gender = _gender_of_hon(f)
+        title = honorific_key(f.hon or "")  # never empty: these forms all have one
         # "Mr. Herbert Pocket" is "Herbert Pocket"; "Father Christopher Sireysky"
         # is "Father Christopher"; but "Mr. Pocket" is not "Mr. Herbert Pocket".
         same = [
@@ -398,11 +397,7 @@ def _cluster(forms: list[_Form]) -> list[list[_Form]]:
                     and g.tokens == f.tokens
                     and _cluster_gender(c) in (None, gender)
                 )
-                or (
-                    g.hon
-                    and honorific_key(g.hon) == honorific_key(f.hon)
-                    and _prefix(g.tokens, f.tokens)
-                )
+                or (g.hon and honorific_key(g.hon) == title and _prefix(g.tokens, f.tokens))
                 for g in c
             )
         ]
@@ -418,7 +413,7 @@ def _cluster(forms: list[_Form]) -> list[list[_Form]]:
         ]
         # "Miss Bennet" is the one Bennet daughter with a first name; "Mrs. Bennet"
         # and "Mr. Bennet" join a first name only when no other title shares the surname.
-        unmarried = honorific_key(f.hon) in ("miss", "mademoiselle", "mlle")
+        unmarried = title in ("miss", "mademoiselle", "mlle")
         if (
             len(fits) == 1
             and (len(families[f.tokens[-1]]) == 1 or unmarried)
@@ -456,11 +451,11 @@ def _first_names(cluster: list[_Form]) -> bool:
     return any(not g.hon and len(g.tokens) >= 2 for g in cluster)
 
 
-def _cluster_gender(cluster: list[_Form]) -> str | None:
+def _cluster_gender(cluster: list[_Form]) -> Gender | None:
     said = {_gender_of_hon(f) for f in cluster} - {None}
     if len(said) == 1:
         return said.pop()  # "Mrs." outweighs any nearby "he"
-    votes = Counter()
+    votes: Counter[Gender] = Counter()
     for f in cluster:
         g = _gender_of_hon(f)
         if g:
@@ -477,35 +472,38 @@ def _cluster_gender(cluster: list[_Form]) -> str | None:
                 votes[g] += 3 * n
     if not votes:
         return None
-    (best, n), *rest = votes.most_common() + [(None, 0)]
-    second = rest[0][1]
+    ranked = votes.most_common()
+    best, n = ranked[0]
+    second = ranked[1][1] if len(ranked) > 1 else 0
     return best if n > 0 and n >= 2 * second else None
 
 
 def _character(cluster: list[_Form]) -> Character:
     main = max(cluster, key=lambda f: (f.count, len(f.tokens), bool(f.hon)))
     aliases = sorted({f.text for f in cluster} - {main.text}, key=lambda a: (-len(a), a))
-    c = Character(
+    return Character(
         main.text, [main.text] + aliases, _cluster_gender(cluster), sum(f.count for f in cluster)
     )
-    c._forms = cluster  # kept only while the roster is built
-    return c
 
 
-def _apply_appositions(narration: str, characters: list[Character]) -> None:
-    index = {}
-    for c in characters:
-        for f in c._forms:
-            index.setdefault(f.tokens[-1], c)
-            index.setdefault(f.tokens[0], c)
+def _apply_appositions(
+    narration: str, characters: list[Character], clusters: list[list[_Form]]
+) -> None:
+    """Weigh "Mila's sister, Sofia" into each character's gender; ``clusters[i]`` is
+    ``characters[i]``'s forms."""
+    index: dict[str, int] = {}
+    for i, cluster in enumerate(clusters):
+        for f in cluster:
+            index.setdefault(f.tokens[-1], i)
+            index.setdefault(f.tokens[0], i)
     for rx in (APPOS_BEFORE, APPOS_AFTER):
         for m in rx.finditer(narration):
-            c = index.get(m.group("name"))
+            at = index.get(m.group("name"))
             noun = m.group("noun")
-            if c is not None and noun in NOUN_GENDER:
-                c._forms[0].nouns[noun] += 1
-    for c in characters:
-        c.gender = _cluster_gender(c._forms)
+            if at is not None and noun in NOUN_GENDER:
+                clusters[at][0].nouns[noun] += 1
+    for c, cluster in zip(characters, clusters, strict=True):
+        c.gender = _cluster_gender(cluster)
 
 
 def _count_vocatives(text: str, quotes: list[Quote], characters: list[Character]) -> None:

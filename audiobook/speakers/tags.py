@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from audiobook.model import Gender
 from audiobook.speakers.names import (
     DETERMINERS,
     NOT_NAMES,
@@ -27,7 +28,10 @@ _DETS = r"(?i:" + "|".join(sorted(DETERMINERS)) + r")"
 # A description: determiner, up to three modifiers, a head word ("the old man").
 DESC = _DETS + r"\s+(?:[a-z][\w'-]*\s+){0,3}?[a-z][\w'-]*"
 # After the verb a description runs to a stop: punctuation or a function word.
-_STOP = r"(?=\s*[,.;:!?—–-]|\s*$|\s+(?:in|with|and|to|as|who|from|at|on|for|of|into|again|then|but|while|when|after|before|[a-z]+ly|[a-z]+ing)\b)"
+_STOP = (
+    r"(?=\s*[,.;:!?—–-]|\s*$|\s+(?:in|with|and|to|as|who|from|at|on|for|of|into|again|then|"
+    r"but|while|when|after|before|[a-z]+ly|[a-z]+ing)\b)"
+)
 # A capitalised name not (yet) in the roster, for roster discovery.
 CAP = r"[A-ZÀ-ÖØ-Þ][\w'’-]*(?:\.?\s+[A-ZÀ-ÖØ-Þ][\w'’-]*){0,3}"
 LEAD = r"^[\s,;—–-]*"
@@ -171,8 +175,9 @@ class TagReader:
             if not _PREP_BEFORE.search(clause, 0, m.start()) or re.match(r",?\s+who\b", after):
                 found = m
         if found is None:
-            m = self.subject.match(clause, verb.end() + 1)
-            found = m if m and not clause[verb.end() : m.start()].strip() else None
+            after_verb = self.subject.match(clause, verb.end() + 1)
+            if after_verb and not clause[verb.end() : after_verb.start()].strip():
+                found = after_verb
         if found is None or not usable(_mention(found)):
             return None
         mention = _mention(found)
@@ -223,7 +228,7 @@ def is_person(phrase: str) -> bool:
     return any(w in NOUN_GENDER for w in words) or words[-1:] == ["voice"]
 
 
-def description_gender(phrase: str) -> str | None:
+def description_gender(phrase: str) -> Gender | None:
     """'the old man' -> male; "a woman's voice" -> female; 'the clerk' -> None."""
     for word in reversed(phrase.lower().split()):
         word = word.removesuffix("'s").removesuffix("’s")

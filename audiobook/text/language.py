@@ -189,7 +189,9 @@ def segment_language(
         return main  # names and a particle ("O Estella, Estella!", "Héloïse de Villefort.")
     counts = common_word_counts(words)
     main_hits = counts.pop(main, 0)
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0])) or [(None, 0)]
+    ranked: list[tuple[str | None, int]] = [
+        *sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ] or [(None, 0)]
     other, other_hits = ranked[0]
     if not _suspicious(text, main, main_hits, other_hits):
         return main

@@ -63,7 +63,9 @@ _SPEECH_VERB = re.compile(
     r"explain(?:s|ed|ing)?|insist(?:s|ed|ing)?|announc(?:e|es|ed|ing)|groan(?:s|ed|ing)?|"
     r"whimper(?:s|ed|ing)?|sob(?:s|bed|bing)?|stammer(?:s|ed|ing)?|shriek(?:s|ed|ing)?|"
     r"agree(?:s|d)?|confirm(?:s|ed)?|assent(?:s|ed)?|object(?:s|ed)|protest(?:s|ed)|interrupt(?:s|ed)|"
-    r"suggest(?:s|ed)|warn(?:s|ed)|correct(?:s|ed)|chimed|rejoin(?:s|ed)|resum(?:e|es|ed)|interpos(?:e|es|ed)|hiss(?:es|ed|ing)?|bark(?:s|ed|ing)?|grumbl(?:e|es|ed|ing)|prayed|cried|went on|put in|"
+    r"suggest(?:s|ed)|warn(?:s|ed)|correct(?:s|ed)|chimed|rejoin(?:s|ed)|resum(?:e|es|ed)|"
+    r"interpos(?:e|es|ed)|hiss(?:es|ed|ing)?|bark(?:s|ed|ing)?|grumbl(?:e|es|ed|ing)|prayed|"
+    r"cried|went on|put in|"
     r"dijo|preguntó|respondió|contestó|gritó|murmuró|exclamó|susurró|"
     r"dit|demanda|répondit|cria|murmura|s'écria|ajouta|reprit|fit)\b",
     re.IGNORECASE,
@@ -78,7 +80,41 @@ _INCISE = re.compile(
     r"\b[^,.!?;\u2026]{0,40}[,.!?;\u2026]"
 )
 _SMALL_WORDS = frozenset(
-    ["a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "but", "nor", "by", "with", "from", "as", "into", "de", "del", "la", "el", "los", "las", "le", "les", "des", "du", "et", "y", "en", "un", "une"]
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "and",
+        "or",
+        "but",
+        "nor",
+        "by",
+        "with",
+        "from",
+        "as",
+        "into",
+        "de",
+        "del",
+        "la",
+        "el",
+        "los",
+        "las",
+        "le",
+        "les",
+        "des",
+        "du",
+        "et",
+        "y",
+        "en",
+        "un",
+        "une",
+    ]
 )
 _SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*$")
 _TITLE_MAX_WORDS = 8
@@ -110,7 +146,7 @@ def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
         ended = sum(bool(_SENTENCE_END.search(m.group().rstrip(_SPACE))) for m in lines)
         wrapped = ended * 5 < len(lines) * 4
     spans: list[tuple[int, int]] = []
-    cur = None
+    cur: list[int] | None = None
     prev_indented = True
     for m in lines:
         line = m.group()
@@ -120,13 +156,13 @@ def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
         indented = line[0] in " \t\u00a0\u3000"
         if cur is None or not wrapped or (indented and not prev_indented):
             if cur is not None:
-                spans.append(cur)
+                spans.append((cur[0], cur[1]))
             cur = [m.start(), m.end()]
         else:
             cur[1] = m.end()
         prev_indented = indented
     if cur is not None:
-        spans.append(cur)
+        spans.append((cur[0], cur[1]))
     return [t for t in (_trim(text, a, b) for a, b in spans) if t[0] < t[1]]
 
 
@@ -148,7 +184,7 @@ def find_quotes(text: str) -> list[Quote]:
     for index, (ps, pe) in enumerate(paragraphs):
         if index in dash:
             raw.extend(_scan_dash(text, ps, pe, index))
-        elif marks is not None and marks.search(text, ps, pe):
+        elif style is not None and marks is not None and marks.search(text, ps, pe):
             next_start = paragraphs[index + 1][0] if index + 1 < len(paragraphs) else None
             raw.extend(_scan(text, ps, pe, index, style, next_start))
     return _finish(text, raw, paragraphs)
@@ -247,7 +283,7 @@ def _scan(
                 continue  # nested or mistyped: the outer quote goes on
             spaced = left in _SPACE and (single or (ch in style.straight and right not in _SPACE))
             if i == open_at + 1 or spaced:
-                continue  # a closing mark has its quote's last letter on the left (« French » aside)
+                continue  # a closing mark has its quote's last letter on its left (« French »)
             if single and left.isalpha() and right in " \t\r\n" and later_close(i + 1):
                 continue  # the dogs' bowls
             found.append(_raw(text, open_at, i + 1, index))
@@ -348,13 +384,17 @@ def _finish(text: str, raw: list[_Raw], paragraphs: list[tuple[int, int]]) -> li
     for _i, q in enumerate(raw):
         continued = prev is not None and prev.continues and q.paragraph == prev.paragraph + 1
         after_speech = prev is not None and prev_speech and q.paragraph == prev.paragraph
-        # A piece that goes on in lower case after a comma finishes the sentence of the piece before.
+        # A piece going on in lower case after a comma ends the sentence of the piece before.
         resumed = text[q.start : q.start + 1].islower()
-        tagged = after_speech and (
-            resumed
-            or (
-                _tag_between(text, prev.outer_end, q.outer_start)
-                and not _own_tag(text, q, paragraphs[q.paragraph])
+        tagged = (
+            prev is not None
+            and after_speech
+            and (
+                resumed
+                or (
+                    _tag_between(text, prev.outer_end, q.outer_start)
+                    and not _own_tag(text, q, paragraphs[q.paragraph])
+                )
             )
         )
         speech = (

@@ -46,7 +46,8 @@ def _check_encoding(encoding: str) -> None:
         codecs.lookup(encoding)
     except LookupError:
         raise InputError(
-            f"unknown encoding {encoding!r}: use a Python codec name such as utf-8, cp1252 or latin-1"
+            f"unknown encoding {encoding!r}: use a Python codec name such as utf-8, cp1252 or "
+            "latin-1"
         ) from None
 
 

@@ -160,7 +160,7 @@ def _sentence_chunks(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _lower_next(text: str, pos: int, end: int) -> bool:
     m = _NEXT_WORD.match(text, pos, end)
-    return bool(m) and m[1].islower()
+    return m is not None and m[1].islower()
 
 
 def _clause_cut(text: str, begin: int, stop: int) -> int:

@@ -98,7 +98,11 @@ class Pyttsx3Engine(Engine):
     def voices(self) -> list[VoiceInfo]:
         out = []
         for base in base_voices().values():
-            for pool, gender in ((FEMALE_VARIANTS, "female"), (MALE_VARIANTS, "male")):
+            pools: tuple[tuple[tuple[str, ...], Gender], ...] = (
+                (FEMALE_VARIANTS, "female"),
+                (MALE_VARIANTS, "male"),
+            )
+            for pool, gender in pools:
                 for v in pool:
                     if v in variants():
                         out.append(
@@ -108,7 +112,7 @@ class Pyttsx3Engine(Engine):
                                 base.language,
                                 gender,
                             )
-                        )  # type: ignore[arg-type]
+                        )
         return out
 
     def supported_languages(self) -> set[str]:
@@ -195,6 +199,9 @@ class _VoiceWorker:
             text=True,
             bufsize=1,
         )
+        stdin, stdout = self.proc.stdin, self.proc.stdout
+        assert stdin is not None and stdout is not None  # both opened as pipes above
+        self.stdin, self.stdout = stdin, stdout
 
     def alive(self) -> bool:
         return self.proc.poll() is None
@@ -202,9 +209,9 @@ class _VoiceWorker:
     def render(self, pieces: list[str], name: str, rate: int, pitch: int, path: Path) -> None:
         request = {"pieces": pieces, "voice": name, "rate": rate, "pitch": pitch, "path": str(path)}
         try:
-            self.proc.stdin.write(json.dumps(request) + "\n")
-            self.proc.stdin.flush()
-            reply = json.loads(self.proc.stdout.readline() or '{"error": "espeak worker died"}')
+            self.stdin.write(json.dumps(request) + "\n")
+            self.stdin.flush()
+            reply = json.loads(self.stdout.readline() or '{"error": "espeak worker died"}')
         except (BrokenPipeError, ValueError) as exc:
             reply = {"error": f"espeak worker failed: {exc}"}
         if "error" in reply:
@@ -213,7 +220,7 @@ class _VoiceWorker:
 
     def close(self) -> None:
         if self.alive():
-            self.proc.stdin.close()
+            self.stdin.close()
             try:
                 self.proc.wait(timeout=5)
             except subprocess.TimeoutExpired:

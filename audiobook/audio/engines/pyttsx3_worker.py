@@ -96,7 +96,7 @@ def serve(lines, reply) -> None:
         request = json.loads(line)
         try:
             speak(espeak, request)
-            answer = {"ok": True}
+            answer: dict[str, object] = {"ok": True}
         except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises
             answer = {"error": str(exc)}
         reply(json.dumps(answer))
