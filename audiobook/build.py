@@ -120,7 +120,8 @@ class _Output:
     stat: list[int] = field(default_factory=list)  # size and mtime of the file as written
 
 
-def _validate(options: BuildOptions) -> Profile:
+def validate_options(options: BuildOptions) -> Profile:
+    """Refuse bad options before any work (the catalogue checks them once for every book)."""
     if options.format not in FORMATS:
         raise InputError(f"unknown format {options.format!r}; use mp3 or m4b")
     if options.subtitles not in (None, *SUBTITLES):
@@ -141,7 +142,7 @@ def build_book(prepared, options: BuildOptions, progress: Progress | None = None
     """Render, master and write the book described by ``prepared`` into ``options.outdir``."""
     started = time.monotonic()
     progress = progress or Progress()
-    profile = _validate(options)
+    profile = validate_options(options)
     outdir = Path(options.outdir)
     cache_root = Path(options.cache_dir) if options.cache_dir else default_cache_dir()
     title, author = book_metadata(

@@ -26,3 +26,7 @@ class ToolMissingError(AudiobookError):
 
 class OutputError(AudiobookError):
     """An output path that cannot be written."""
+
+
+class ClusterError(AudiobookError):
+    """The cluster that was to do the work cannot be reached, or was lost mid-build."""

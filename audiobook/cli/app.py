@@ -237,8 +237,9 @@ def voices(
 def _register_commands() -> None:
     """Commands in the order a user needs them."""
     from audiobook.cli.build_cmd import build, check
+    from audiobook.cli.catalogue_cmd import catalogue
 
-    for command in (build, script, cast, preview, voices, check):
+    for command in (build, catalogue, script, cast, preview, voices, check):
         app.command()(command)
 
 

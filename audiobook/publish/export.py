@@ -316,19 +316,30 @@ def read_frames(path: Path) -> Frames:
             return mp3_frames(data)
 
 
+def book_toml(folder: Path) -> dict | None:
+    """The ``[book]`` table (or top-level keys) of ``folder/book.toml``; None when absent."""
+    candidate = folder / "book.toml"
+    if not candidate.is_file():
+        return None
+    try:
+        meta = tomllib.loads(candidate.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{candidate}: not valid TOML ({exc})") from exc
+    table = meta.get("book", meta)
+    if not isinstance(table, dict):
+        raise InputError(f"{candidate}: [book] must be a table of title, author, ...")
+    return table
+
+
 def book_metadata(paths: list[str], title: str | None, author: str | None) -> tuple[str, str]:
     """Title and author: options first, then ``book.toml`` beside the manuscript."""
     meta: dict = {}
     for path in paths[:1]:
         src = Path(path)
         for folder in (src if src.is_dir() else src.parent, src.parent):
-            candidate = folder / "book.toml"
-            if candidate.is_file():
-                try:
-                    meta = tomllib.loads(candidate.read_text(encoding="utf-8"))
-                except (OSError, ValueError) as exc:
-                    raise InputError(f"{candidate}: not valid TOML ({exc})") from exc
-                meta = meta.get("book", meta)
+            found = book_toml(folder)
+            if found is not None:
+                meta = found
                 break
     default = (
         Path(paths[0]).parent.name

@@ -61,7 +61,7 @@ def split_chapters(doc: Document) -> list[Chapter]:
     chapters: list[Chapter] = []
     first = heads[0][0] if heads else len(text)
     if _WORD.search(text, 0, first):
-        title = "Opening" if heads else _title_from_name(doc.path, text)
+        title = "Opening" if heads else title_from_name(doc.path, text)
         chapters.append(Chapter(title, doc.path, _skip_space(text, 0), _trim_end(text, 0, first)))
     for i, (start, end, title) in enumerate(heads):
         stop = heads[i + 1][0] if i + 1 < len(heads) else len(text)
@@ -148,7 +148,7 @@ def _merge_heads(text: str, heads: list[tuple[int, int, str]]) -> list[tuple[int
     return merged
 
 
-def _title_from_name(path: str, text: str) -> str:
+def title_from_name(path: str, text: str) -> str:
     """Words of the file name, or "" when it has none (ids, hashes, numbers).
 
     A leading number only orders the files: the pipeline numbers untitled

@@ -1,0 +1,1 @@
+"""A whole shelf of books built into an Audiobookshelf library: shelf, layout, report, run."""
