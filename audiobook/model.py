@@ -82,6 +82,7 @@ class Attribution:
     speaker: str | None  # Character.name, or NARRATOR for a first-person narrator
     rule: str  # which sieve rule decided, for `script --explain`
     addressee: str | None = None
+    confidence: float | None = None  # in [0, 1]; None: the rule's usual precision
 
 
 NARRATOR = "narrator"
@@ -98,6 +99,8 @@ class Segment:
     voice: str = ""
     boundary: Boundary = "sentence"  # pause before this segment
     rule: str | None = None  # attribution rule, dialogue only
+    line: str | None = None  # stable id of the quotation, dialogue only
+    confidence: float | None = None  # how sure the attribution is, dialogue only
 
 
 @dataclass
@@ -139,6 +142,7 @@ class Cast:
     narrator: CastEntry
     characters: dict[str, CastEntry] = field(default_factory=dict)
     lexicon: str | None = None  # path of a pronunciation lexicon
+    lines: dict[str, str] = field(default_factory=dict)  # line id -> speaker ([lines])
 
     def entry(self, speaker: str | None) -> CastEntry:
         if speaker is None or speaker == NARRATOR:

@@ -7,7 +7,7 @@ this module only wires them in order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from audiobook.audio.engines import DEFAULT_ENGINE, Engine, get_engine
@@ -23,6 +23,8 @@ class Prepared:
     lexicon: object | None = None  # lexicon.Lexicon
     engine_name: str = DEFAULT_ENGINE
     tts: Engine | None = None  # the checked engine instance the cast was made for
+    warnings: list[str] = field(default_factory=list)  # for the CLI to show; never fatal
+    file_cast: Cast | None = None  # the cast file as written, before automatic choices
 
 
 def prepare(
@@ -32,7 +34,7 @@ def prepare(
     engine: str = DEFAULT_ENGINE,
 ) -> Prepared:
     # Stage modules load here, not at import: `audiobook --help` stays instant.
-    from audiobook.speakers import attribution, castfile, roster
+    from audiobook.speakers import attribution, castfile, lines, roster
     from audiobook.text import chapters, language, quotes, reader, segments
 
     tts = get_engine(engine)
@@ -43,22 +45,38 @@ def prepare(
         raise InputError(f"no text to read in {names}: the input is empty")
     chapter_scripts: list[ChapterScript] = []
     merged = Roster()
-    for doc in documents:
-        found = quotes.find_quotes(doc.text)
+    overrides = lines.Overrides(file_cast.lines if file_cast else {})
+    found_quotes = [quotes.find_quotes(doc.text) for doc in documents]
+    line_ids = lines.line_ids([(d.text, q) for d, q in zip(documents, found_quotes, strict=True)])
+    attributed: dict[str, str | None] = {}  # line id -> speaker before any override
+    for doc, found, ids in zip(documents, found_quotes, line_ids, strict=True):
         cast_roster = roster.build_roster(doc.text, found, file_cast)
         said = attribution.attribute(doc.text, found, cast_roster)
+        for index, line in ids.items():
+            attributed.setdefault(line, said[index].speaker)
+        said = lines.apply_overrides(said, ids, overrides, file_cast, cast_roster)
         speakers = dict(enumerate(said))
         for chapter in chapters.split_chapters(doc):
             if not chapter.title:
                 chapter = replace(chapter, title=f"Chapter {len(chapter_scripts) + 1}")
-            segs = segments.segment_chapter(doc, chapter, found, speakers)
+            segs = segments.segment_chapter(doc, chapter, found, speakers, ids)
             chapter_scripts.append(ChapterScript(chapter, segs))
         _merge_roster(merged, cast_roster)
     all_text = "\n\n".join(d.text for d in documents)
     main = language.main_language(all_text)
     every_segment = [s for c in chapter_scripts for s in c.segments]
     language.detect_languages(every_segment, main, tts.supported_languages())
-    return _finish(Script(chapter_scripts, merged, main), file_cast, documents, tts, engine)
+    script = Script(chapter_scripts, merged, main)
+    # Voices are cast from the script as attributed: fixing a line moves that line
+    # to another voice, never the rest of the cast around (only its clips re-render).
+    view, also = lines.casting_view(script, attributed)
+    prepared = _finish(script, file_cast, documents, tts, engine, cast_from=view, also=also)
+    prepared.warnings += [
+        f"{cast_file}: [lines] {line!r} names no line of this book (the text around it "
+        "changed?); remove it or fix it with `audiobook studio`"
+        for line in overrides.stale()
+    ]
+    return prepared
 
 
 def prepare_from_cast(
@@ -87,17 +105,20 @@ def _finish(
     tts: Engine,
     engine: str,
     voice_silent: bool = False,
+    cast_from: Script | None = None,
+    also: frozenset[str] = frozenset(),
 ) -> Prepared:
+    """Cast (from ``cast_from`` when given, else ``script``) and voice ``script``."""
     from audiobook.speakers import casting
 
-    cast = casting.make_cast(script, tts, file_cast, voice_silent)
+    cast = casting.make_cast(cast_from or script, tts, file_cast, voice_silent, also)
     casting.assign_voices(script, cast, tts)
     lex = None
     if cast.lexicon:
         from audiobook.text.lexicon import Lexicon
 
         lex = Lexicon.load(Path(cast.lexicon))
-    return Prepared(script, cast, documents, lex, engine, tts)
+    return Prepared(script, cast, documents, lex, engine, tts, file_cast=file_cast)
 
 
 def _merge_roster(into: Roster, other: Roster) -> None:

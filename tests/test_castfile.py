@@ -178,11 +178,19 @@ def test_written_cast_reads_back_the_same(tmp_path, engine):
 
 def test_writing_replaces_atomically(tmp_path):
     out = tmp_path / "cast.toml"
-    out.write_text("old")
+    out.write_text('# mine\n[narrator]\nvoice = "en-gb+m3"\n')
     inode_before = os.stat(out).st_ino
     write_cast_file(Cast(CastEntry("narrator", "en-us+m1")), out)
-    assert "en-us+m1" in out.read_text()
+    assert out.read_text() == '# mine\n[narrator]\nvoice = "en-us+m1"\n'
     assert os.stat(out).st_ino != inode_before  # a new file renamed over the old one
+
+
+def test_writing_over_a_file_that_is_no_cast_file_is_refused(tmp_path):
+    out = tmp_path / "notes.toml"
+    out.write_text("my notes, not TOML")
+    with pytest.raises(CastFileError, match="invalid TOML"):
+        write_cast_file(Cast(CastEntry("narrator", "en-us+m1")), out)
+    assert out.read_text() == "my notes, not TOML"
 
 
 def test_writing_into_a_missing_folder_is_an_error(tmp_path):

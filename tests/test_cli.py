@@ -46,7 +46,10 @@ def test_script_json_has_exactly_the_contract_keys(script_json):
     for chapter in script_json["chapters"]:
         assert set(chapter) == {"title", "source", "segments"}
         for seg in chapter["segments"]:
-            assert set(seg) == {"kind", "text", "start", "end", "speaker", "language", "voice"}
+            assert set(seg) == {
+                *("kind", "text", "start", "end", "speaker", "language", "voice"),
+                *("line", "confidence", "rule"),
+            }
             assert seg["kind"] in ("narration", "dialogue")
             assert (seg["speaker"] is None) == (seg["kind"] == "narration")
             assert len(seg["language"]) == 2 and seg["voice"]

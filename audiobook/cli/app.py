@@ -88,7 +88,10 @@ def _root(
 def _prepare(inputs: list[Path], cast_file: Path | None, encoding: str | None, engine: str):
     from audiobook.pipeline import prepare
 
-    return prepare(inputs, cast_file, encoding, engine)
+    prepared = prepare(inputs, cast_file, encoding, engine)
+    for warning in prepared.warnings:
+        _note(f"Warning: {warning}")
+    return prepared
 
 
 def script(
@@ -107,7 +110,7 @@ def script(
     """The segmented script: narration and dialogue, speaker, language, voice."""
     prepared = _prepare(inputs, cast_file, encoding, engine)
     if as_json:
-        _echo_json(script_json(prepared.script, explain))
+        _echo_json(script_json(prepared.script))
     else:
         _print_script(prepared.script, explain)
 
@@ -128,9 +131,12 @@ def cast(
     engine: EngineOption = DEFAULT_ENGINE,
 ) -> None:
     """Who speaks, how much, in which languages and voices: one row per character."""
+    from audiobook.speakers.castcheck import check_cast
     from audiobook.speakers.casting import describe_cast
 
     prepared = _prepare(inputs, cast_file, encoding, engine)
+    for warning in check_cast(prepared):
+        _note(f"Warning: {cast_file}: {warning}")
     rows = describe_cast(prepared.script, prepared.cast, prepared.tts)
     if write is not None:
         from audiobook.speakers.castfile import write_cast_file
@@ -246,8 +252,8 @@ def _register_commands() -> None:
 _register_commands()
 
 
-def script_json(script, explain: bool = False) -> dict[str, Any]:
-    """`script --json` exactly as the contract states it (plus `rule` with --explain)."""
+def script_json(script) -> dict[str, Any]:
+    """`script --json` exactly as the contract states it."""
     chapters = []
     for chapter_script in script.chapters:
         segments = []
@@ -260,9 +266,10 @@ def script_json(script, explain: bool = False) -> dict[str, Any]:
                 "speaker": seg.speaker,
                 "language": seg.language,
                 "voice": seg.voice,
+                "line": seg.line if seg.kind == "dialogue" else None,
+                "confidence": seg.confidence if seg.kind == "dialogue" else None,
+                "rule": seg.rule if seg.kind == "dialogue" else None,
             }
-            if explain:
-                row["rule"] = seg.rule
             segments.append(row)
         chapter = chapter_script.chapter
         chapters.append({"title": chapter.title, "source": chapter.source, "segments": segments})

@@ -119,6 +119,8 @@ def build(
     progress = for_terminal(quiet)
     try:
         prepared = prepare(inputs, cast_file, encoding, engine)
+        for warning in prepared.warnings:
+            typer.echo(f"Warning: {warning}", err=True)
         result = build_book(prepared, options, progress)
     finally:
         progress.close()

@@ -31,7 +31,7 @@ HEADER = """\
 
 NARRATOR_KEYS = {"voice": str, "gender": str, "rate": int, "pitch": int}
 CHARACTER_KEYS = {"aliases": list, "gender": str, "voice": str, "rate": int, "pitch": int}
-TOP_KEYS = {"narrator", "characters", "lexicon"}
+TOP_KEYS = {"narrator", "characters", "lexicon", "lines"}
 GENDERS = ("female", "male")
 RATE_RANGE = (80, 450)
 PITCH_RANGE = (0, 100)
@@ -61,7 +61,7 @@ def line_of(text: str, table: list[str], key: str | None = None) -> int | None:
     lines = text.splitlines()
     first = 0
     if table:
-        found = _header_line(lines, table)
+        found = header_line(lines, table)
         if found is None or key is None:
             return found
         first = found
@@ -73,10 +73,10 @@ def line_of(text: str, table: list[str], key: str | None = None) -> int | None:
             break  # the next table: the key is not written in this one
         if assignment.match(lines[i]):
             return i + 1
-    return _header_line(lines, [*table, key])  # a sub-table such as [narator]
+    return header_line(lines, [*table, key])  # a sub-table such as [narator]
 
 
-def _header_line(lines: list[str], table: list[str]) -> int | None:
+def header_line(lines: list[str], table: list[str]) -> int | None:
     parts = [rf"(?:{re.escape(p)}|\"{re.escape(p)}\"|'{re.escape(p)}')" for p in table]
     header = re.compile(r"^\s*\[\s*" + r"\s*\.\s*".join(parts) + r"\s*\]")
     return next((i + 1 for i, line in enumerate(lines) if header.match(line)), None)
@@ -192,7 +192,17 @@ def load_cast_file(path: Path, engine=None) -> Cast:
         if not resolved.is_file():
             raise check.fail([], "lexicon", f"{resolved} does not exist")
         lexicon = str(resolved)
-    return Cast(narrator, characters, lexicon)
+    return Cast(narrator, characters, lexicon, _lines(check, data.get("lines", {})))
+
+
+def _lines(check: _Checker, table: Any) -> dict[str, str]:
+    """The ``[lines]`` table: line id -> speaker (a key, an alias or ``narrator``)."""
+    if not isinstance(table, dict):
+        raise check.fail([], "lines", 'must be a table, like [lines] "q-3f9a1c2e" = "Name"')
+    for line, speaker in table.items():
+        if not isinstance(speaker, str) or not speaker.strip():
+            raise check.fail(["lines"], line, "must be a speaker's name (or narrator)")
+    return {line: speaker.strip() for line, speaker in table.items()}
 
 
 def cast_to_toml(
@@ -219,7 +229,10 @@ def cast_to_toml(
         out.append(f"lexicon = {_value(lexicon.as_posix())}\n")
     out.append(note(NARRATOR) + "[narrator]\n" + _entry_lines(cast.narrator))
     for name, entry in cast.characters.items():
-        out.append(note(name) + f"[characters.{_key(name)}]\n" + _entry_lines(entry))
+        out.append(note(name) + f"[characters.{toml_key(name)}]\n" + _entry_lines(entry))
+    if cast.lines:
+        fixes = "".join(f"{_value(line)} = {_value(who)}\n" for line, who in cast.lines.items())
+        out.append("[lines]\n" + fixes)
     return "\n".join(out)
 
 
@@ -245,13 +258,24 @@ def _value(value: Any) -> str:
     return tomli_w.dumps({"v": value})[len("v = ") :].strip()
 
 
-def _key(name: str) -> str:
+def toml_key(name: str) -> str:
     return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else _value(name)
 
 
 def write_cast_file(cast: Cast, path: Path, notes: dict[str, str] | None = None) -> None:
-    """Write ``cast`` to ``path`` atomically: a reader never sees half a file."""
+    """Write ``cast`` to ``path`` atomically: a reader never sees half a file.
+
+    An existing cast file is updated in place (castedit): its comments, order
+    and layout stay as its author left them.
+    """
     path = Path(path)
+    if path.exists():
+        from audiobook.speakers.castedit import CastDocument
+
+        document = CastDocument.open(path)
+        document.update_from(cast, notes)
+        document.save()
+        return
     write_atomically(path, cast_to_toml(cast, path.resolve().parent, notes).encode("utf-8"))
 
 

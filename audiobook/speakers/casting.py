@@ -58,16 +58,22 @@ def dialogue_lines(script: Script) -> Counter[str]:
 
 
 def make_cast(
-    script: Script, engine, cast_file: Cast | None = None, voice_silent: bool = False
+    script: Script,
+    engine,
+    cast_file: Cast | None = None,
+    voice_silent: bool = False,
+    also: frozenset[str] = frozenset(),
 ) -> Cast:
     """The voice mapping for ``script``: the cast file's choices, the rest automatic.
 
-    ``voice_silent`` also casts characters without a line (a cast without a book).
+    ``voice_silent`` also casts characters without a line (a cast without a book);
+    ``also`` names speakers to cast even without a line in ``script`` (they are cast
+    last, so they never move anyone else's voice).
     """
     lines = dialogue_lines(script)
     given = cast_file.characters if cast_file else {}
     names = {c.name for c in script.roster.characters} | set(given)
-    names |= {n for n in lines if n != NARRATOR}
+    names |= {n for n in lines if n != NARRATOR} | (also - {NARRATOR})
     order = sorted(names, key=lambda name: (-lines[name], name))
 
     picker = _Picker(
@@ -107,7 +113,7 @@ def make_cast(
             pitch=entry.pitch if entry else None,
             from_file=entry is not None,
         )
-        if not cast.voice and (lines[name] or voice_silent):
+        if not cast.voice and (lines[name] or voice_silent or name in also):
             cast.voice, cast.pitch = picker.pick(name, gender, cast.pitch, neutral=not gender)
         characters[name] = cast
     return Cast(narrator, characters, cast_file.lexicon if cast_file else None)

@@ -38,7 +38,11 @@ _ENDS_SENTENCE = re.compile(r"[.!?\u2026:][\"'\u201d\u2019)\]]*$")
 
 
 def segment_chapter(
-    doc: Document, chapter: Chapter, quotes: list[Quote], speakers: dict[int, Attribution]
+    doc: Document,
+    chapter: Chapter,
+    quotes: list[Quote],
+    speakers: dict[int, Attribution],
+    lines: dict[int, str] | None = None,
 ) -> list[Segment]:
     """The chapter's segments in text order, covering every word of it."""
     text = doc.text
@@ -62,7 +66,7 @@ def segment_chapter(
         if start >= end:
             continue
         _add(out, layout, pos, start, "narration")
-        _add(out, layout, start, end, "dialogue", speakers.get(index))
+        _add(out, layout, start, end, "dialogue", speakers.get(index), (lines or {}).get(index))
         pos = end
     _add(out, layout, pos, chapter.end, "narration")
     return out
@@ -107,6 +111,7 @@ def _add(
     end: int,
     kind: Kind,
     said: Attribution | None = None,
+    line: str | None = None,
 ) -> None:
     """Segments for [start, end): one run of narration or one speech quote's content."""
     text = layout.text
@@ -127,6 +132,8 @@ def _add(
             segment.boundary = layout.boundary(out[-1] if out else None, s)
             if said is not None:
                 segment.speaker, segment.rule = said.speaker, said.rule
+                segment.confidence = said.confidence
+            segment.line = line
             out.append(segment)
 
 
