@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup system demo test lint bench clean
+.PHONY: setup system demo test lint test-oldest bench clean
 
 setup: system $(STAMP)
 
@@ -38,6 +38,13 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+# The oldest typer and click that pyproject.toml allows, in a scratch venv: the CLI tests.
+OLDEST := .venv-oldest
+test-oldest: system
+	test -x $(OLDEST)/bin/python || $(PY) -m venv $(OLDEST)
+	$(OLDEST)/bin/python -m pip install -q -e '.[test]' -c .ci/oldest.txt
+	$(OLDEST)/bin/python -m pytest -q -p no:cacheprovider tests/test_cli_options.py tests/test_cli_errors.py
 
 clean:
 	rm -rf out previews .pytest_cache

@@ -8,8 +8,10 @@ its result. `main()` is the one error boundary: a library error becomes one
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
+import re
 import sys
 import traceback
 import warnings
@@ -21,44 +23,26 @@ import typer
 
 from audiobook import __version__
 from audiobook.audio.engines import DEFAULT_ENGINE
+from audiobook.cli import options
+from audiobook.cli.options import GlobalFlags
 from audiobook.errors import AudiobookError, InputError
 from audiobook.model import NARRATOR
 
 app = typer.Typer(
     name="audiobook",
-    help="Turn plain-text manuscripts into multi-voice audiobooks.",
+    help="Turn plain-text manuscripts into multi-voice audiobooks.\n\n"
+    "--debug and --quiet may be given before or after the command.",
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+# typer re-exports click's exceptions (typer < 0.25) or its own copy of click (later);
+# their module holds the base class of every usage error either way.
+_ClickException: type[Exception] = sys.modules[typer.BadParameter.__module__].ClickException
+
 DEBUG_ENV = "AUDIOBOOK_DEBUG"
 _debug = {"on": False}
-
-Inputs = Annotated[
-    list[Path],
-    typer.Argument(
-        help="Manuscript: a .txt file, or a folder of .txt files read in name order.",
-        show_default=False,
-    ),
-]
-CastOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--cast",
-        metavar="FILE",
-        help="Cast file (TOML): characters, aliases, genders, voices. See voices/seeds.toml.",
-    ),
-]
-EncodingOption = Annotated[
-    str | None,
-    typer.Option(
-        "--encoding", help="Text encoding of the input files when not UTF-8, e.g. cp1252."
-    ),
-]
-EngineOption = Annotated[str, typer.Option("--engine", help="Speech engine to use.")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
 def _version(value: bool) -> None:
@@ -69,20 +53,13 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    debug: Annotated[
-        bool,
-        typer.Option(
-            "--debug", help=f"Show the traceback of an unexpected error (or set {DEBUG_ENV}=1)."
-        ),
-    ] = False,
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version", callback=_version, is_eager=True, help="Show the version and exit."
-        ),
-    ] = False,
+    debug: options.Debug = False,
+    quiet: options.Quiet = False,
+    version: Annotated[bool, options.version_option(_version)] = False,
 ) -> None:
     _debug["on"] = debug or _debug["on"]
+    GlobalFlags.debug = _debug["on"]
+    GlobalFlags.quiet = quiet
 
 
 def _prepare(inputs: list[Path], cast_file: Path | None, encoding: str | None, engine: str):
@@ -95,17 +72,12 @@ def _prepare(inputs: list[Path], cast_file: Path | None, encoding: str | None, e
 
 
 def script(
-    inputs: Inputs,
-    cast_file: CastOption = None,
-    as_json: JsonOption = False,
-    explain: Annotated[
-        bool,
-        typer.Option(
-            "--explain", help="Show which attribution rule chose each dialogue line's speaker."
-        ),
-    ] = False,
-    encoding: EncodingOption = None,
-    engine: EngineOption = DEFAULT_ENGINE,
+    inputs: options.Inputs,
+    cast_file: options.Cast = None,
+    as_json: options.Json = False,
+    explain: options.Explain = False,
+    encoding: options.Encoding = None,
+    engine: options.Engine = DEFAULT_ENGINE,
 ) -> None:
     """The segmented script: narration and dialogue, speaker, language, voice."""
     prepared = _prepare(inputs, cast_file, encoding, engine)
@@ -116,19 +88,12 @@ def script(
 
 
 def cast(
-    inputs: Inputs,
-    cast_file: CastOption = None,
-    as_json: JsonOption = False,
-    write: Annotated[
-        Path | None,
-        typer.Option(
-            "--write",
-            metavar="FILE",
-            help="Save this cast as an editable cast file, to tune and pass back with --cast.",
-        ),
-    ] = None,
-    encoding: EncodingOption = None,
-    engine: EngineOption = DEFAULT_ENGINE,
+    inputs: options.Inputs,
+    cast_file: options.Cast = None,
+    as_json: options.Json = False,
+    write: options.WriteCast = None,
+    encoding: options.Encoding = None,
+    engine: options.Engine = DEFAULT_ENGINE,
 ) -> None:
     """Who speaks, how much, in which languages and voices: one row per character."""
     from audiobook.speakers.castcheck import check_cast
@@ -154,38 +119,13 @@ def cast(
 
 
 def preview(
-    inputs: Annotated[
-        list[Path] | None,
-        typer.Argument(
-            help="Manuscript: a .txt file or a folder. Optional with --text and --cast.",
-            show_default=False,
-        ),
-    ] = None,
-    output: Annotated[
-        Path,
-        typer.Option(
-            "--output", "-o", metavar="DIR", help="Folder to write the preview MP3s into."
-        ),
-    ] = Path("previews"),
-    cast_file: CastOption = None,
-    character: Annotated[
-        str | None,
-        typer.Option(
-            "--character",
-            metavar="NAME",
-            help="Only this character's voice (a name or alias, or `narrator`).",
-        ),
-    ] = None,
-    text: Annotated[
-        str | None,
-        typer.Option(
-            "--text",
-            help="Speak this line instead of lines from the book, e.g. to try a lexicon "
-            "respelling.",
-        ),
-    ] = None,
-    encoding: EncodingOption = None,
-    engine: EngineOption = DEFAULT_ENGINE,
+    inputs: options.OptionalInputs = None,
+    output: options.PreviewOutput = Path("previews"),
+    cast_file: options.Cast = None,
+    character: options.Character = None,
+    text: options.Text = None,
+    encoding: options.Encoding = None,
+    engine: options.Engine = DEFAULT_ENGINE,
 ) -> None:
     """Short audio samples of each voice, in the character's own lines."""
     from audiobook.audio.preview import render_previews
@@ -206,17 +146,9 @@ def preview(
 
 
 def voices(
-    language: Annotated[
-        str | None,
-        typer.Option(
-            "--language",
-            "-l",
-            metavar="CODE",
-            help="Only voices for this language (ISO 639-1, e.g. en, es).",
-        ),
-    ] = None,
-    as_json: JsonOption = False,
-    engine: EngineOption = DEFAULT_ENGINE,
+    language: options.Language = None,
+    as_json: options.Json = False,
+    engine: options.Engine = DEFAULT_ENGINE,
 ) -> None:
     """The voices the engine offers (ids to use in a cast file)."""
     from audiobook.audio.engines import get_engine
@@ -349,7 +281,8 @@ def _echo_json(data: Any) -> None:
 
 
 def _note(message: str) -> None:
-    typer.echo(message, err=True)
+    if not GlobalFlags.quiet:
+        typer.echo(message, err=True)
 
 
 def _error(message: str) -> None:
@@ -357,40 +290,56 @@ def _error(message: str) -> None:
     typer.echo("Error: " + " ".join(str(message).split()), err=True)
 
 
-def _usage_error(exc: Exception) -> None:
-    try:
-        from typer import rich_utils
-        from typer._click.exceptions import ClickException  # typer's own click, not public
+def _usage_error(exc: Any) -> int:
+    """A click usage error as one `Error:` line (the contract), with a did-you-mean."""
+    message = " ".join(exc.format_message().split())
+    ctx = getattr(exc, "ctx", None)
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        return exc.exit_code  # `audiobook` alone: typer has printed the help already
+    # click (8.2 and later) repeats its own suggestion for a mistyped command
+    message = re.sub(r"( Did you mean [^?]*\?)\1+", r"\1", message)
+    if ctx is not None and message.startswith("No such command") and "Did you" not in message:
+        wrong = message.split("'")[1] if "'" in message else ""
+        close = difflib.get_close_matches(wrong, ctx.command.list_commands(ctx), n=1)
+        if close:
+            message += f" Did you mean '{close[0]}'?"
+    if ctx is not None:
+        message += f" (see '{ctx.command_path} --help')"
+    _error(message)
+    return exc.exit_code
 
-        if not isinstance(exc, ClickException):
-            raise TypeError(exc)  # not a usage error typer knows how to show
-        rich_utils.rich_format_error(exc)
-    except Exception:  # noqa: BLE001 - formatting is best effort; the plain form always works
-        show = getattr(exc, "show", None)
-        if show is not None:
-            show()
-        else:
-            _error(str(exc))
+
+def _hoist_global_flags(argv: list[str]) -> list[str]:
+    """--debug and --quiet are root options; move them before the command wherever typed.
+
+    Every bug message tells people to rerun with --debug, and they add it at the end.
+    Arguments after `--` are left alone.
+    """
+    stop = argv.index("--") if "--" in argv else len(argv)
+    flags = [a for a in argv[:stop] if a in options.GLOBAL_FLAGS]
+    rest = [a for a in argv[:stop] if a not in options.GLOBAL_FLAGS]
+    return flags + rest + argv[stop:]
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; the exit status is returned (the console script exits with it)."""
     _debug["on"] = os.environ.get(DEBUG_ENV, "") not in ("", "0")
+    GlobalFlags.debug, GlobalFlags.quiet = _debug["on"], False
     if not _debug["on"]:
         # A library's warning on stderr (pydub looking for ffmpeg at import)
         # would break the promise of one line per error.
         warnings.simplefilter("ignore")
+    args = _hoist_global_flags(list(sys.argv[1:] if argv is None else argv))
     command = typer.main.get_command(app)
     try:
-        result = command.main(args=argv, prog_name="audiobook", standalone_mode=False)
+        result = command.main(args=args, prog_name="audiobook", standalone_mode=False)
     except AudiobookError as exc:
         _error(str(exc) or type(exc).__name__)
         return 1
     except (typer.Abort, KeyboardInterrupt):
         return 130  # the user pressed Ctrl-C (or EOF at a prompt): they know, say nothing
-    except typer.TyperException as exc:
-        _usage_error(exc)  # usage errors look as typer shows them, status 2
-        return exc.exit_code
+    except _ClickException as exc:
+        return _usage_error(exc)  # status 2 for usage errors
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if _debug["on"]:
             traceback.print_exc()

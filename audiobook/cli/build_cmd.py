@@ -7,93 +7,28 @@ Library errors propagate to cli.main, which prints the one `Error: ...` line.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
-from typing import Annotated
 
 import typer
 
 from audiobook.audio.engines import DEFAULT_ENGINE
+from audiobook.cli import options
+from audiobook.cli.options import GlobalFlags
 
 
 def build(
-    inputs: Annotated[
-        list[Path],
-        typer.Argument(
-            help="Manuscript: a .txt file, or a folder of .txt files read in name order.",
-            show_default=False,
-        ),
-    ],
-    outdir: Annotated[
-        Path,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="OUTDIR",
-            help="Folder for the chapter files and manifest.json "
-            "(created if needed; existing files other than this tool's are left alone).",
-        ),
-    ],
-    cast_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--cast", metavar="FILE", help="Cast file (TOML): characters, aliases, genders, voices."
-        ),
-    ] = None,
-    fmt: Annotated[
-        str,
-        typer.Option(
-            "--format",
-            help="mp3: one file per chapter; m4b: one audiobook file with chapter marks.",
-        ),
-    ] = "mp3",
-    jobs: Annotated[
-        int | None,
-        typer.Option("--jobs", "-j", help="Speech worker processes (default: every core)."),
-    ] = None,
-    cache_dir: Annotated[
-        Path | None,
-        typer.Option(
-            "--cache-dir",
-            help="Clip cache (default: $XDG_CACHE_HOME/audiobook or ~/.cache/audiobook).",
-        ),
-    ] = None,
-    profile: Annotated[
-        str,
-        typer.Option(
-            "--profile", help="acx: 44.1 kHz 192 kbps for delivery; compact: 22.05 kHz 64 kbps."
-        ),
-    ] = "acx",
-    subtitles: Annotated[
-        str | None,
-        typer.Option("--subtitles", help="Also write subtitles beside each file: srt or vtt."),
-    ] = None,
-    cover: Annotated[
-        Path | None,
-        typer.Option(
-            "--cover", metavar="IMAGE", help="Cover image (JPEG or PNG) embedded in every file."
-        ),
-    ] = None,
-    title: Annotated[
-        str | None,
-        typer.Option(
-            "--title",
-            help="Book title for the tags (default: book.toml beside the text, else its name).",
-        ),
-    ] = None,
-    author: Annotated[
-        str | None,
-        typer.Option("--author", help="Author for the tags (default: book.toml beside the text)."),
-    ] = None,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="Show no progress, only errors.")
-    ] = False,
-    encoding: Annotated[
-        str | None,
-        typer.Option(
-            "--encoding", help="Text encoding of the input files when not UTF-8, e.g. cp1252."
-        ),
-    ] = None,
-    engine: Annotated[str, typer.Option("--engine", help="Speech engine to use.")] = DEFAULT_ENGINE,
+    inputs: options.Inputs,
+    outdir: options.BuildOutput,
+    cast_file: options.Cast = None,
+    fmt: options.FormatOption = options.Format.mp3,
+    jobs: options.Jobs = None,
+    cache_dir: options.CacheDir = None,
+    profile: options.Profile = options.ProfileName.acx,
+    subtitles: options.Subtitles = None,
+    cover: options.Cover = None,
+    title: options.Title = None,
+    author: options.Author = None,
+    encoding: options.Encoding = None,
+    engine: options.Engine = DEFAULT_ENGINE,
 ) -> None:
     """Render the book into chapter files (or one M4B) and OUTDIR/manifest.json."""
     from audiobook.build import BuildOptions, build_book
@@ -105,17 +40,18 @@ def build(
 
     options = BuildOptions(
         outdir=outdir,
-        format=fmt,
+        format=fmt.value,
         cache_dir=cache_dir,
         engine=engine,
-        profile=profile,
-        subtitles=subtitles,
+        profile=profile.value,
+        subtitles=subtitles.value if subtitles else None,
         cover=cover,
         title=title,
         author=author,
     )
     if jobs is not None:
         options.jobs = jobs
+    quiet = GlobalFlags.quiet
     progress = for_terminal(quiet)
     try:
         prepared = prepare(inputs, cast_file, encoding, engine)
@@ -135,9 +71,7 @@ def build(
         )
 
 
-def check(
-    outdir: Annotated[Path, typer.Argument(help="A build's output folder.", show_default=False)],
-) -> None:
+def check(outdir: options.Outdir) -> None:
     """Measure every file against ACX numbers; exit non-zero on any failure."""
     from rich.console import Console
     from rich.table import Table

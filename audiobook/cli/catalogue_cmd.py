@@ -7,69 +7,25 @@ failed book ends with one `Error:` line naming them (exit 1) after the table.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
-from typing import Annotated
 
 import typer
 
 from audiobook.audio.engines import DEFAULT_ENGINE
 from audiobook.catalogue.report import BookReport, CatalogueProgress
+from audiobook.cli import options
+from audiobook.cli.options import GlobalFlags
 
 
 def catalogue(
-    shelf: Annotated[
-        Path,
-        typer.Argument(
-            help="Folder of books: a folder per book (text, chapter files or EPUB, book.toml, "
-            "cast.toml), or an EPUB per book.",
-            show_default=False,
-        ),
-    ],
-    library: Annotated[
-        Path,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="LIBRARY",
-            help="Library folder: each book goes to Author/Series/Title/ in it, the report to "
-            "LIBRARY/catalogue.json.",
-        ),
-    ],
-    fmt: Annotated[
-        str,
-        typer.Option("--format", help="mp3: a file per chapter; m4b: one file per book."),
-    ] = "mp3",
-    jobs: Annotated[
-        int | None,
-        typer.Option("--jobs", "-j", help="Speech worker processes (default: every core)."),
-    ] = None,
-    cache_dir: Annotated[
-        Path | None,
-        typer.Option(
-            "--cache-dir",
-            help="Clip cache (default: $XDG_CACHE_HOME/audiobook or ~/.cache/audiobook).",
-        ),
-    ] = None,
-    profile: Annotated[
-        str,
-        typer.Option(
-            "--profile", help="acx: 44.1 kHz 192 kbps for delivery; compact: 22.05 kHz 64 kbps."
-        ),
-    ] = "acx",
-    subtitles: Annotated[
-        str | None,
-        typer.Option("--subtitles", help="Also write subtitles beside each file: srt or vtt."),
-    ] = None,
-    check: Annotated[
-        bool,
-        typer.Option(
-            "--check/--no-check", help="Measure each built book and report what misses ACX."
-        ),
-    ] = True,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="Show no progress, only the report.")
-    ] = False,
-    engine: Annotated[str, typer.Option("--engine", help="Speech engine to use.")] = DEFAULT_ENGINE,
+    shelf: options.Shelf,
+    library: options.LibraryOutput,
+    fmt: options.FormatOption = options.Format.mp3,
+    jobs: options.Jobs = None,
+    cache_dir: options.CacheDir = None,
+    profile: options.Profile = options.ProfileName.acx,
+    subtitles: options.Subtitles = None,
+    check: options.CheckBooks = True,
+    engine: options.Engine = DEFAULT_ENGINE,
 ) -> None:
     """Build every book of SHELF into LIBRARY; a re-run builds only what changed."""
     from audiobook.build import BuildOptions
@@ -80,16 +36,16 @@ def catalogue(
     require_tools("ffmpeg", "ffprobe")
     build = BuildOptions(
         outdir=library,
-        format=fmt,
+        format=fmt.value,
         cache_dir=cache_dir,
         engine=engine,
-        profile=profile,
-        subtitles=subtitles,
+        profile=profile.value,
+        subtitles=subtitles.value if subtitles else None,
     )
     if jobs is not None:
         build.jobs = jobs
     options = CatalogueOptions(library, build, check)
-    report = build_catalogue(shelf, options, None if quiet else _Lines())
+    report = build_catalogue(shelf, options, None if GlobalFlags.quiet else _Lines())
     _print(report.books)
     hours = report.audio_seconds / 3600
     typer.echo(

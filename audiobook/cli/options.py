@@ -1,0 +1,286 @@
+"""Every command-line option and argument, defined once (pip's cli/cmdoptions.py pattern).
+
+A command declares a parameter as ``cast_file: options.Cast = None``: the flag names,
+metavar and help live here only, so two commands cannot drift apart. Choices are Enums,
+so click validates them (exit 2 on a bad value) and lists them in --help. Metavars
+follow the usual convention: upper-case words, none on flags.
+
+To add an option: one ``Annotated`` alias here, then a parameter in each command that
+takes it (the commands read it like any other argument).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from audiobook.audio.engines import engine_names
+
+
+class Format(StrEnum):
+    mp3 = "mp3"
+    m4b = "m4b"
+
+
+class ProfileName(StrEnum):
+    acx = "acx"
+    compact = "compact"
+
+
+class SubtitleFormat(StrEnum):
+    srt = "srt"
+    vtt = "vtt"
+
+
+def _known_engine(name: str) -> str:
+    # Engines are plugins: the set is only known once entry points are read, so the
+    # check is a callback (still a usage error, exit 2) rather than an Enum.
+    names = engine_names()
+    if name not in names:
+        raise typer.BadParameter(f"{name!r} is not one of {', '.join(map(repr, names))}.")
+    return name
+
+
+# --- arguments -------------------------------------------------------------------------
+Inputs = Annotated[
+    list[Path],
+    typer.Argument(
+        metavar="INPUTS...",
+        help="Manuscript: a .txt file, or a folder of .txt files read in name order.",
+        show_default=False,
+    ),
+]
+OptionalInputs = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        metavar="[INPUTS]...",
+        help="Manuscript: a .txt file or a folder. Optional with --text and --cast.",
+        show_default=False,
+    ),
+]
+Outdir = Annotated[
+    Path, typer.Argument(metavar="OUTDIR", help="A build's output folder.", show_default=False)
+]
+
+# --- options shared by several commands -----------------------------------------------
+Cast = Annotated[
+    Path | None,
+    typer.Option(
+        "--cast",
+        metavar="FILE",
+        help="Cast file (TOML): characters, aliases, genders, voices. See voices/seeds.toml.",
+        show_default=False,
+    ),
+]
+Encoding = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        metavar="CODEC",
+        help="Text encoding of the input files when not UTF-8, e.g. cp1252.",
+        show_default=False,
+    ),
+]
+Engine = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        metavar="NAME",
+        callback=_known_engine,
+        help=f"Speech engine: {', '.join(engine_names())}.",
+    ),
+]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+# --- build ------------------------------------------------------------------------------
+BuildOutput = Annotated[
+    Path,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="OUTDIR",
+        help="Folder for the chapter files and manifest.json "
+        "(created if needed; existing files other than this tool's are left alone).",
+        show_default=False,
+    ),
+]
+FormatOption = Annotated[
+    Format,
+    typer.Option(
+        "--format",
+        help="mp3: one file per chapter; m4b: one audiobook file with chapter marks.",
+    ),
+]
+Jobs = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        metavar="N",
+        min=1,
+        help="Speech worker processes (default: every core).",
+        show_default=False,
+    ),
+]
+CacheDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--cache-dir",
+        metavar="DIR",
+        help="Clip cache (default: $XDG_CACHE_HOME/audiobook or ~/.cache/audiobook).",
+        show_default=False,
+    ),
+]
+Profile = Annotated[
+    ProfileName,
+    typer.Option(
+        "--profile", help="acx: 44.1 kHz 192 kbps for delivery; compact: 22.05 kHz 64 kbps."
+    ),
+]
+Subtitles = Annotated[
+    SubtitleFormat | None,
+    typer.Option("--subtitles", help="Also write subtitles beside each file.", show_default=False),
+]
+Cover = Annotated[
+    Path | None,
+    typer.Option(
+        "--cover",
+        metavar="IMAGE",
+        help="Cover image (JPEG or PNG) embedded in every file.",
+        show_default=False,
+    ),
+]
+Title = Annotated[
+    str | None,
+    typer.Option(
+        "--title",
+        metavar="TEXT",
+        help="Book title for the tags (default: book.toml beside the text, else its name).",
+        show_default=False,
+    ),
+]
+Author = Annotated[
+    str | None,
+    typer.Option(
+        "--author",
+        metavar="NAME",
+        help="Author for the tags (default: book.toml beside the text).",
+        show_default=False,
+    ),
+]
+DryRun = Annotated[
+    bool,
+    typer.Option(
+        "--dry-run",
+        "-n",
+        help="Print chapters, speakers and estimates of duration, size and build time; "
+        "render nothing.",
+    ),
+]
+
+# --- catalogue ------------------------------------------------------------------------
+Shelf = Annotated[
+    Path,
+    typer.Argument(
+        metavar="SHELF",
+        help="Folder of books: a folder per book (text, chapter files or EPUB, book.toml, "
+        "cast.toml), or an EPUB per book.",
+        show_default=False,
+    ),
+]
+LibraryOutput = Annotated[
+    Path,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="LIBRARY",
+        help="Library folder: each book goes to Author/Series/Title/ in it, the report to "
+        "LIBRARY/catalogue.json.",
+        show_default=False,
+    ),
+]
+CheckBooks = Annotated[
+    bool,
+    typer.Option("--check/--no-check", help="Measure each built book and report what misses ACX."),
+]
+
+# --- script / cast / preview / voices -------------------------------------------------
+Explain = Annotated[
+    bool,
+    typer.Option(
+        "--explain", help="Show which attribution rule chose each dialogue line's speaker."
+    ),
+]
+WriteCast = Annotated[
+    Path | None,
+    typer.Option(
+        "--write",
+        metavar="FILE",
+        help="Save this cast as an editable cast file, to tune and pass back with --cast.",
+        show_default=False,
+    ),
+]
+PreviewOutput = Annotated[
+    Path,
+    typer.Option("--output", "-o", metavar="DIR", help="Folder to write the preview MP3s into."),
+]
+Character = Annotated[
+    str | None,
+    typer.Option(
+        "--character",
+        metavar="NAME",
+        help="Only this character's voice (a name or alias, or `narrator`).",
+        show_default=False,
+    ),
+]
+Text = Annotated[
+    str | None,
+    typer.Option(
+        "--text",
+        metavar="TEXT",
+        help="Speak this line instead of lines from the book, e.g. to try a lexicon respelling.",
+        show_default=False,
+    ),
+]
+Language = Annotated[
+    str | None,
+    typer.Option(
+        "--language",
+        "-l",
+        metavar="CODE",
+        help="Only voices for this language (ISO 639-1, e.g. en, es).",
+        show_default=False,
+    ),
+]
+
+# --- global: accepted before or after the command (cli.app moves them to the front) ---
+GLOBAL_FLAGS = ("--debug", "--quiet", "-q")
+Debug = Annotated[
+    bool,
+    typer.Option(
+        "--debug",
+        help="Show the traceback of an unexpected error (or set AUDIOBOOK_DEBUG=1). "
+        "Accepted anywhere on the line.",
+    ),
+]
+Quiet = Annotated[
+    bool,
+    typer.Option("--quiet", "-q", help="Show no progress, only errors. Accepted anywhere."),
+]
+
+
+def version_option(callback: Callable[[bool], None]) -> Any:
+    return typer.Option(
+        "--version", callback=callback, is_eager=True, help="Show the version and exit."
+    )
+
+
+class GlobalFlags:
+    """What the global flags said for this run (set by the root callback)."""
+
+    debug = False
+    quiet = False

@@ -1,0 +1,133 @@
+"""The command line looks like its ecosystem: metavars, choices, global flags, usage errors."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+
+from audiobook.cli import app as cli
+
+ROOT = Path(__file__).parent.parent
+MILA = ROOT / "seeds" / "002_ae557fbbbf91644b.txt"
+
+
+def audiobook(*args, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    done = subprocess.run(
+        [sys.executable, "-m", "audiobook", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={**os.environ, "PYTHONWARNINGS": "ignore", "COLUMNS": "200", **(env or {})},
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    return done
+
+
+def usage_error(done: subprocess.CompletedProcess) -> str:
+    assert done.returncode == 2, (done.returncode, done.stderr)
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), done.stderr
+    assert "╭" not in done.stderr  # no rich box
+    return lines[0]
+
+
+def test_help_uses_conventional_metavars():
+    out = audiobook("build", "--help").stdout
+    assert "Usage: audiobook build [OPTIONS] INPUTS..." in out
+    assert "<bool>" not in out and "<list" not in out and "{inputs}" not in out
+    for choices in ("[mp3|m4b]", "[acx|compact]", "[srt|vtt]"):
+        assert choices in out
+    assert "Speech engine: pyttsx3" in out  # installed engines are listed
+    assert "preview [OPTIONS] [INPUTS]..." in audiobook("preview", "--help").stdout
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "valid"),
+    [
+        ("--format", "ogg", "'mp3', 'm4b'"),
+        ("--profile", "radio", "'acx', 'compact'"),
+        ("--subtitles", "ass", "'srt', 'vtt'"),
+        ("--engine", "festival", "'pyttsx3'"),
+    ],
+)
+def test_a_bad_choice_is_a_usage_error_naming_the_valid_ones(tmp_path, option, value, valid):
+    line = usage_error(audiobook("build", MILA, "-o", tmp_path / "out", option, value))
+    assert option in line and value in line and valid in line
+    assert not (tmp_path / "out").exists()  # refused before anything was written
+
+
+def test_a_mistyped_option_or_command_gets_a_suggestion():
+    line = usage_error(audiobook("build", MILA, "-o", "out", "--formt", "mp3"))
+    assert "--formt" in line and "--format" in line.split("Did you mean")[1]
+    line = usage_error(audiobook("biuld", MILA))
+    assert line.count("Did you mean 'build'?") == 1
+    line = usage_error(audiobook("script"))
+    assert "INPUTS" in line and "audiobook script --help" in line
+
+
+def test_debug_and_quiet_are_accepted_after_the_command(tmp_path):
+    done = audiobook("script", MILA, "--json", "--debug")
+    assert done.returncode == 0 and done.stdout.startswith("{")
+    target = tmp_path / "cast.toml"
+    loud = audiobook("cast", MILA, "--write", target)
+    assert loud.returncode == 0 and str(target) in loud.stderr
+    quiet = audiobook("cast", MILA, "--write", target, "-q")
+    assert quiet.returncode == 0 and quiet.stderr == ""
+    # after `--` a flag is an argument, not an option
+    done = audiobook("script", "--", "--debug")
+    assert done.returncode == 1 and "--debug" in done.stderr
+
+
+def test_debug_after_the_command_shows_the_traceback_of_a_bug(monkeypatch, capsys):
+    from audiobook import pipeline
+
+    def broken(*_args, **_kwargs):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(pipeline, "prepare", broken)
+    monkeypatch.delenv(cli.DEBUG_ENV, raising=False)
+    assert cli.main(["script", str(MILA), "--debug"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" in err and err.splitlines()[-1].startswith("Error: ")
+
+
+def test_shell_completion_completes_commands_and_choices():
+    def complete(words: str, index: int) -> list[str]:
+        env = {
+            "_AUDIOBOOK_COMPLETE": "complete_bash",
+            "COMP_WORDS": words,
+            "COMP_CWORD": str(index),
+        }
+        done = audiobook(env=env)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.split()
+
+    assert complete("audiobook bu", 1) == ["build"]
+    assert complete("audiobook build x --format ", 4) == ["mp3", "m4b"]
+    assert "complete" in audiobook("--show-completion", "bash").stdout
+
+
+def test_an_option_shared_by_commands_reads_the_same_everywhere():
+    # Defined once in cli/options.py: the same flag cannot drift between commands.
+    group = typer.main.get_command(cli.app)
+    forms: dict[str, set[tuple]] = {}
+    users: dict[str, set[str]] = {}
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        for param in command.params:
+            key = "/".join(sorted(param.opts))
+            forms.setdefault(key, set()).add(
+                (getattr(param, "help", None), param.metavar, param.type.name)
+            )
+            users.setdefault(key, set()).add(name)
+    # Different meanings on purpose: build's output folder vs preview's, optional inputs.
+    meant_to_differ = {"--output/-o", "inputs"}
+    drifted = {k: v for k, v in forms.items() if len(v) > 1 and k not in meant_to_differ}
+    assert drifted == {}
+    shared = {k for k, v in users.items() if len(v) > 1}
+    assert {"--cast", "--engine", "--encoding", "--json"} <= shared
