@@ -377,7 +377,7 @@ def test_cli_errors_are_one_line_that_says_what_to_fix(tmp_path, case):
     assert {
         "no ffmpeg": "apt-get install ffmpeg",
         "output is a file": "choose another -o",
-        "bad format": "use mp3 or m4b",
+        "bad format": "is not one of 'mp3', 'm4b'",
     }[case] in lines[0]
 
 
