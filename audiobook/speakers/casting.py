@@ -213,15 +213,29 @@ class _Picker:
 
 
 def assign_voices(script: Script, cast: Cast, engine) -> None:
-    """Set ``seg.voice`` for every segment: its speaker's voice, in its language."""
+    """Set ``seg.voice`` for every segment: its speaker's voice, in its language.
+
+    A voice that cannot speak a segment's language (a Piper voice trained on one
+    language) hands that segment to the main engine's first voice of the
+    speaker's gender in that language.
+    """
     variants: dict[tuple[str, str], str] = {}
     for chapter in script.chapters:
         for seg in chapter.segments:
-            voice = speaker_entry(cast, seg).voice
-            key = (voice, seg.language)
+            entry = speaker_entry(cast, seg)
+            key = (entry.voice, seg.language)
             if key not in variants:
-                variants[key] = engine.language_variant(voice, seg.language) or voice
+                variants[key] = _in_language(engine, entry, seg.language)
             seg.voice = variants[key]
+
+
+def _in_language(engine, entry: CastEntry, language: str) -> str:
+    variant = engine.language_variant(entry.voice, language)
+    if variant:
+        return variant
+    gender = entry.gender or engine.gender(entry.voice)
+    stand_in = engine.casting_pool(language, gender)
+    return stand_in[0] if stand_in else entry.voice
 
 
 def speaker_entry(cast: Cast, seg: Segment) -> CastEntry:

@@ -58,6 +58,10 @@ class Engine(ABC):
         """Expected median pitch of ``voice`` at ``pitch`` (0-100), or None when unknown."""
         return None
 
+    def gender(self, voice: str) -> Gender | None:
+        """Whether ``voice`` sounds male or female, when the engine knows."""
+        return None
+
     def family(self, voice: str) -> str:
         """Voices of one family sound alike apart from pitch (e.g. espeak's m1...m8)."""
         return f"{self.name}:{voice}"
