@@ -78,8 +78,10 @@ def script(
     explain: options.Explain = False,
     encoding: options.Encoding = None,
     engine: options.Engine = DEFAULT_ENGINE,
+    voices_dir: options.VoicesDir = None,
 ) -> None:
     """The segmented script: narration and dialogue, speaker, language, voice."""
+    options.use_voices_dir(voices_dir)
     prepared = _prepare(inputs, cast_file, encoding, engine)
     if as_json:
         _echo_json(script_json(prepared.script))
@@ -94,11 +96,13 @@ def cast(
     write: options.WriteCast = None,
     encoding: options.Encoding = None,
     engine: options.Engine = DEFAULT_ENGINE,
+    voices_dir: options.VoicesDir = None,
 ) -> None:
     """Who speaks, how much, in which languages and voices: one row per character."""
     from audiobook.speakers.castcheck import check_cast
     from audiobook.speakers.casting import describe_cast
 
+    options.use_voices_dir(voices_dir)
     prepared = _prepare(inputs, cast_file, encoding, engine)
     for warning in check_cast(prepared):
         _note(f"Warning: {cast_file}: {warning}")
@@ -124,12 +128,17 @@ def preview(
     cast_file: options.Cast = None,
     character: options.Character = None,
     text: options.Text = None,
+    voice: options.Voice = None,
+    voices_dir: options.VoicesDir = None,
     encoding: options.Encoding = None,
     engine: options.Engine = DEFAULT_ENGINE,
 ) -> None:
     """Short audio samples of each voice, in the character's own lines."""
-    from audiobook.audio.preview import render_previews
+    from audiobook.audio.preview import STOCK_LINE, render_previews
 
+    options.use_voices_dir(voices_dir)
+    if not inputs and text is None and voice is not None:
+        text = STOCK_LINE.format(name=f"the voice {voice}")
     if inputs:
         prepared = _prepare(inputs, cast_file, encoding, engine)
     elif text is not None:
@@ -138,21 +147,40 @@ def preview(
         prepared = prepare_from_cast(cast_file, engine)
     else:
         raise InputError(
-            'name a manuscript to preview, or give --text "..." '
+            'name a manuscript to preview, or give --text "..." or --voice ID '
             "(with --cast FILE --character NAME for a character's voice)"
         )
+    if voice is not None:
+        _audition(prepared, voice, character, engine)
     for path in render_previews(prepared, output, character, prepared.tts, text=text):
         typer.echo(str(path))
+
+
+def _audition(prepared, voice: str, character: str | None, engine: str) -> None:
+    """Give the narrator (or ``character``) ``voice`` for this preview."""
+    from audiobook.audio.preview import find_entry
+    from audiobook.speakers.casting import assign_voices
+
+    if not prepared.tts.is_valid_voice(voice):
+        owner = voice.partition(":")[0] if ":" in voice else engine
+        raise InputError(
+            f"unknown voice {voice!r}; list valid ones with `audiobook voices --engine {owner}`"
+        )
+    entry = find_entry(prepared.cast, character) if character else prepared.cast.narrator
+    entry.voice, entry.pitch = voice, None
+    assign_voices(prepared.script, prepared.cast, prepared.tts)
 
 
 def voices(
     language: options.Language = None,
     as_json: options.Json = False,
     engine: options.Engine = DEFAULT_ENGINE,
+    voices_dir: options.VoicesDir = None,
 ) -> None:
     """The voices the engine offers (ids to use in a cast file)."""
     from audiobook.audio.engines import get_engine
 
+    options.use_voices_dir(voices_dir)
     tts = get_engine(engine)
     found = tts.voices()
     if language is not None:
@@ -161,7 +189,7 @@ def voices(
         if not found:
             raise InputError(
                 f"no {engine} voice speaks {language!r}; languages: "
-                + ", ".join(sorted(tts.supported_languages()))
+                + ", ".join(sorted({v.language for v in tts.voices()}))
             )
     if as_json:
         _echo_json([asdict(v) for v in found])

@@ -29,6 +29,7 @@ def build(
     author: options.Author = None,
     encoding: options.Encoding = None,
     engine: options.Engine = DEFAULT_ENGINE,
+    voices_dir: options.VoicesDir = None,
 ) -> None:
     """Render the book into chapter files (or one M4B) and OUTDIR/manifest.json."""
     from audiobook.build import BuildOptions, build_book
@@ -37,6 +38,7 @@ def build(
     from audiobook.progress import for_terminal
 
     require_tools("ffmpeg", "ffprobe")  # before minutes of work, not after
+    options.use_voices_dir(voices_dir)  # (the module: the name is rebound just below)
 
     options = BuildOptions(
         outdir=outdir,

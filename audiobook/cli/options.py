@@ -95,6 +95,16 @@ Engine = Annotated[
     ),
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+VoicesDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--voices-dir",
+        metavar="DIR",
+        help="A folder of voice files (Piper .onnx + .onnx.json) to use besides installed "
+        "ones; also $AUDIOBOOK_VOICES_DIR or a cast file's voices_dir.",
+        show_default=False,
+    ),
+]
 
 # --- build ------------------------------------------------------------------------------
 BuildOutput = Annotated[
@@ -246,6 +256,16 @@ Text = Annotated[
         show_default=False,
     ),
 ]
+Voice = Annotated[
+    str | None,
+    typer.Option(
+        "--voice",
+        metavar="ID",
+        help="Audition this voice id of any engine (e.g. piper:en_US-joe-medium) as the "
+        "narrator, or as --character; no cast file needed.",
+        show_default=False,
+    ),
+]
 Language = Annotated[
     str | None,
     typer.Option(
@@ -271,6 +291,14 @@ Quiet = Annotated[
     bool,
     typer.Option("--quiet", "-q", help="Show no progress, only errors. Accepted anywhere."),
 ]
+
+
+def use_voices_dir(folder: Path | None) -> None:
+    """Apply --voices-dir: engines (and render workers) look for voice files there too."""
+    if folder is not None:
+        from audiobook.audio.engines import use_voices_dir as use
+
+        use(folder)
 
 
 def version_option(callback: Callable[[bool], None]) -> Any:

@@ -31,7 +31,7 @@ HEADER = """\
 
 NARRATOR_KEYS = {"voice": str, "gender": str, "rate": int, "pitch": int}
 CHARACTER_KEYS = {"aliases": list, "gender": str, "voice": str, "rate": int, "pitch": int}
-TOP_KEYS = {"narrator", "characters", "lexicon", "lines"}
+TOP_KEYS = {"narrator", "characters", "lexicon", "lines", "voices_dir"}
 GENDERS = ("female", "male")
 RATE_RANGE = (80, 450)
 PITCH_RANGE = (0, 100)
@@ -151,6 +151,15 @@ def load_cast_file(path: Path, engine=None) -> Cast:
     for key in data:
         if key not in TOP_KEYS:
             raise check.fail([], key, f"unknown key; allowed: {', '.join(sorted(TOP_KEYS))}")
+
+    voices_dir = data.get("voices_dir")
+    if voices_dir is not None:
+        # Before any voice is checked: the cast's voices may live there.
+        if not isinstance(voices_dir, str) or not (path.parent / voices_dir).is_dir():
+            raise check.fail([], "voices_dir", "must be a folder of voice files")
+        from audiobook.audio.engines import use_voices_dir
+
+        use_voices_dir(path.parent / voices_dir)
 
     narrator_data = check.table(data.get("narrator", {}), ["narrator"], NARRATOR_KEYS)
     narrator = CastEntry(
