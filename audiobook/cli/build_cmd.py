@@ -33,12 +33,13 @@ def build(
 ) -> None:
     """Render the book into chapter files (or one M4B) and OUTDIR/manifest.json."""
     from audiobook.build import BuildOptions, build_book
+    from audiobook.cli.options import use_voices_dir
     from audiobook.fsutil import require_tools
     from audiobook.pipeline import prepare
     from audiobook.progress import for_terminal
 
     require_tools("ffmpeg", "ffprobe")  # before minutes of work, not after
-    options.use_voices_dir(voices_dir)  # (the module: the name is rebound just below)
+    use_voices_dir(voices_dir)
 
     options = BuildOptions(
         outdir=outdir,
