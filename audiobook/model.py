@@ -82,10 +82,14 @@ class Attribution:
     speaker: str | None  # Character.name, or NARRATOR for a first-person narrator
     rule: str  # which sieve rule decided, for `script --explain`
     addressee: str | None = None
-    confidence: float | None = None  # in [0, 1]; None: the rule's usual precision
+    # How sure, in [0, 1]: the measured accuracy of the rule in its situation on the dev
+    # sets (bench/score_devsets.py reports accuracy per band); an override is 1.0.
+    confidence: float | None = None
 
 
 NARRATOR = "narrator"
+# Attributions below this confidence are worth a listen before publishing.
+LOW_CONFIDENCE = 0.5
 
 
 @dataclass

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audiobook.model import NARRATOR, Cast, CastEntry
+from audiobook.model import LOW_CONFIDENCE, NARRATOR, Cast, CastEntry
 from audiobook.speakers import attribution, roster
 from audiobook.text import quotes
 
@@ -257,7 +257,7 @@ def test_not_speech_quotes_are_not_attributed():
     said = attribution.attribute(text, found, roster.build_roster(text, found))
     for q, a in zip(found, said, strict=False):
         if not q.is_speech:
-            assert a == attribution.Attribution(None, "not-speech")
+            assert (a.speaker, a.rule) == (None, "not-speech")
 
 
 def test_mila_seed_story():
@@ -372,3 +372,17 @@ def test_a_paragraph_of_thousands_of_quotes_keeps_each_tag():
     assert [a.speaker for a in said] == [
         ("Tom" if i % 2 else "Mary") for i in range(3000) for _ in (0, 1)
     ]
+
+
+def test_confidence_follows_how_the_speaker_was_found():
+    text = (
+        'Anna and Robert stood at the gate.\n\n"It is late," Anna said quietly. "Come in."\n\n'
+        '"Not yet," Robert replied.\n\n"Then when?"\n\n"Soon."'
+    )
+    found = quotes.find_quotes(text)
+    said = attribution.attribute(text, found, roster.build_roster(text, found))
+    rows = [(a.rule, a.confidence) for q, a in zip(found, said, strict=True) if q.is_speech]
+    named = attribution.CONFIDENCE["named-tag"]
+    # A named tag is sure; the rest of its utterance as sure; alternation is a guess.
+    assert rows[:3] == [("named-tag", named), ("continuation", named), ("named-tag", named)]
+    assert all(rule == "turn-taking" and c < LOW_CONFIDENCE for rule, c in rows[3:])

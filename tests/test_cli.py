@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -96,6 +97,18 @@ def test_script_table_and_explain(capsys):
     assert len(dialogue) == 5
     assert all(line.rstrip().endswith("]") for line in dialogue)  # the rule that decided
     assert "La vida es un viaje sin destino" in out
+    assert re.search(r"\d+ of 5 dialogue segments are low-confidence", out)
+
+
+def test_script_json_confidence_and_rule_on_dialogue_only(capsys):
+    code, out, _ = run(capsys, "script", SEEDS / "002_ae557fbbbf91644b.txt", "--json")
+    assert code == 0
+    segments = [s for c in json.loads(out)["chapters"] for s in c["segments"]]
+    dialogue = [s for s in segments if s["kind"] == "dialogue"]
+    assert dialogue and all(0.0 <= s["confidence"] <= 1.0 and s["rule"] for s in dialogue)
+    assert all(
+        s["confidence"] is None and s["rule"] is None for s in segments if s["kind"] != "dialogue"
+    )
 
 
 def test_cast_json_lists_narrator_then_characters(capsys):

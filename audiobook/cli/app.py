@@ -26,7 +26,7 @@ from audiobook.audio.engines import DEFAULT_ENGINE
 from audiobook.cli import options
 from audiobook.cli.options import GlobalFlags
 from audiobook.errors import AudiobookError, InputError
-from audiobook.model import NARRATOR
+from audiobook.model import LOW_CONFIDENCE, NARRATOR
 
 app = typer.Typer(
     name="audiobook",
@@ -118,6 +118,12 @@ def cast(
         )
     else:
         _print_cast(rows)
+        unsure, total = low_confidence(prepared.script)
+        if total:
+            typer.echo(
+                f"{unsure} of {total} dialogue segments are low-confidence attributions "
+                "(`script --explain` shows each one's rule and confidence)."
+            )
     if write is not None:
         _note(f"Wrote the cast to {write}; edit it, then use it with --cast {write}")
 
@@ -245,13 +251,33 @@ def _print_script(script, explain: bool) -> None:
         typer.echo(f"== {chapter.title}  ({chapter.source})")
         for seg in chapter_script.segments:
             who = seg.speaker or "narrator" if seg.kind == "dialogue" else "-"
-            rule = f"  [{seg.rule or 'unattributed'}]" if explain and seg.kind == "dialogue" else ""
+            rule = ""
+            if explain and seg.kind == "dialogue":
+                sure = f" {seg.confidence:.2f}" if seg.confidence is not None else ""
+                rule = f"  [{seg.rule or 'unattributed'}{sure}]"
             text = " ".join(seg.text.split())
             typer.echo(
                 f"{seg.start:>7} {seg.kind[:4]:<4} {who[:width]:<{width}} {seg.language:<3} "
                 f"{seg.voice:<16} {text}{rule}"
             )
         typer.echo("")
+    if explain:
+        unsure, total = low_confidence(script)
+        typer.echo(
+            f"{unsure} of {total} dialogue segments are low-confidence "
+            f"(below {LOW_CONFIDENCE}): worth a listen, or a fix in the cast file's [lines]."
+        )
+
+
+def low_confidence(script) -> tuple[int, int]:
+    """How many dialogue segments have a confidence below LOW_CONFIDENCE, of how many."""
+    sure = [
+        seg.confidence or 0.0
+        for chapter_script in script.chapters
+        for seg in chapter_script.segments
+        if seg.kind == "dialogue"
+    ]
+    return sum(1 for c in sure if c < LOW_CONFIDENCE), len(sure)
 
 
 def _print_cast(rows) -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
+from dataclasses import replace
 
 from audiobook.model import NARRATOR, Attribution, Quote, Roster
 from audiobook.speakers.mentions import descriptors, narrator_name, vocatives
@@ -73,6 +74,9 @@ class _Book:
         # The quote finder's paragraphs, so "same paragraph" means the same to both.
         self.spans = paragraph_spans(text) or [(0, len(text))]
         self.starts = [a for a, _ in self.spans]
+        # Quote index -> whether its pronoun tag's character is the subject of a
+        # sentence earlier in the same paragraph ('Moisey bowed. "...," he said').
+        self.pronoun_here: dict[int, bool] = {}
 
     def paragraph_span(self, pos: int) -> tuple[int, int]:
         i = max(0, bisect.bisect_right(self.starts, pos) - 1)
@@ -186,27 +190,48 @@ def attribute(text: str, quotes: list[Quote], roster: Roster) -> list[Attributio
         _paragraph(book, talk, quotes, members, para, groups, out)
         read_to = para[1]
         last_quote_end = quotes[members[-1]].outer_end
-    done = [a if a is not None else Attribution(None, "fallback") for a in out]
-    return [a if a.confidence is not None or a.rule == "not-speech" else _rated(a) for a in done]
+    said = [a if a is not None else Attribution(None, "fallback") for a in out]
+    return _with_confidence(book, quotes, said)
 
 
-# How often each rule is right on the dev sets, roughly: what `confidence` says
-# when a rule gives no finer figure. Below UNSURE a line is worth a listen.
-RULE_CONFIDENCE = {
+# How often each rule is right, from bench/score_devsets.py over LitBank, The Steppe,
+# Great Expectations and Monte Cristo (end to end, no cast), rounded down so that a
+# band's accuracy is at least its lower edge on every set.
+CONFIDENCE = {
     "named-tag": 0.95,
-    "pronoun-tag": 0.85,
-    "description-tag": 0.75,
-    "continuation": 0.85,
-    "action-subject": 0.7,
-    "named-by-answer": 0.7,
-    "turn-taking": 0.6,
-    "vocative-exclusion": 0.55,
+    "named-by-answer": 0.75,
+    "pronoun-tag": 0.45,
+    "pronoun-tag-here": 0.8,
+    "description-tag": 0.4,
+    "action-subject": 0.4,
+    "turn-taking": 0.45,
+    "vocative-exclusion": 0.3,
     "fallback": 0.3,
+    "continuation": 0.6,
+    "not-speech": 0.0,
 }
 
 
-def _rated(a: Attribution) -> Attribution:
-    return Attribution(a.speaker, a.rule, a.addressee, RULE_CONFIDENCE.get(a.rule, 0.5))
+def _with_confidence(book: _Book, quotes: list[Quote], said: list[Attribution]) -> list:
+    """Each attribution's confidence: its rule's measured accuracy; a continuation
+    takes the confidence of the decision it continues (the utterance's or paragraph's)."""
+    source: dict[tuple[str, int], float] = {}
+    out = []
+    for i, a in enumerate(said):
+        rule = "pronoun-tag-here" if book.pronoun_here.get(i) else a.rule
+        conf = CONFIDENCE.get(rule, 0.3)
+        if a.rule == "continuation":
+            q = quotes[i]
+            conf = source.get(("group", q.group), source.get(("para", q.paragraph), conf))
+        else:
+            source.setdefault(("group", quotes[i].group), conf)
+            source[("para", quotes[i].paragraph)] = conf
+        out.append(replace(a, confidence=conf))
+    return out
+
+
+def _named_before(local: list, pos: int, who: str | None) -> bool:
+    return any(at < pos and w == who and role == "subject" for at, w, role in local)
 
 
 def _paragraph(
@@ -253,7 +278,10 @@ def _paragraph(
         pre_at = bounds[2 * n]
         pre = text[pre_at : q.outer_start]
         post = text[q.outer_end : bounds[2 * n + 3]]
-        found = _tag(book, talk, book.tags.after(post), local, q.outer_end, addressed[i])
+        tag = book.tags.after(post)
+        found = _tag(book, talk, tag, local, q.outer_end, addressed[i])
+        if found is not None and tag is not None and tag.kind == "pronoun":
+            book.pronoun_here[i] = _named_before(local, q.outer_end, found.speaker)
         if found is not None and addressed[i] is None:
             addressed[i] = _told(book, post, found.speaker)
             found = Attribution(found.speaker, found.rule, addressed[i])
@@ -276,6 +304,8 @@ def _paragraph(
                 pre_at + m.start if m else 0,
                 addressed[i],
             )
+            if found is not None and m is not None and m.kind == "pronoun":
+                book.pronoun_here[i] = _named_before(local, pre_at + m.start, found.speaker)
         if found is not None:
             decided[i] = found
             first_of_group.setdefault(q.group, found)
