@@ -44,13 +44,15 @@ def prepare(
         names = ", ".join(doc.path for doc in documents)
         raise InputError(f"no text to read in {names}: the input is empty")
     chapter_scripts: list[ChapterScript] = []
-    merged = Roster()
     overrides = lines.Overrides(file_cast.lines if file_cast else {})
     found_quotes = [quotes.find_quotes(doc.text) for doc in documents]
     line_ids = lines.line_ids([(d.text, q) for d, q in zip(documents, found_quotes, strict=True)])
     attributed: dict[str, str | None] = {}  # line id -> speaker before any override
+    # One roster for the whole book, however many files it comes in.
+    cast_roster = roster.build_book_roster(
+        [(d.text, q) for d, q in zip(documents, found_quotes, strict=True)], file_cast
+    )
     for doc, found, ids in zip(documents, found_quotes, line_ids, strict=True):
-        cast_roster = roster.build_roster(doc.text, found, file_cast)
         said = attribution.attribute(doc.text, found, cast_roster)
         for index, line in ids.items():
             attributed.setdefault(line, said[index].speaker)
@@ -61,12 +63,11 @@ def prepare(
                 chapter = replace(chapter, title=f"Chapter {len(chapter_scripts) + 1}")
             segs = segments.segment_chapter(doc, chapter, found, speakers, ids)
             chapter_scripts.append(ChapterScript(chapter, segs))
-        _merge_roster(merged, cast_roster)
     all_text = "\n\n".join(d.text for d in documents)
     main = language.main_language(all_text)
     every_segment = [s for c in chapter_scripts for s in c.segments]
     language.detect_languages(every_segment, main, tts.supported_languages())
-    script = Script(chapter_scripts, merged, main)
+    script = Script(chapter_scripts, cast_roster, main)
     # Voices are cast from the script as attributed: fixing a line moves that line
     # to another voice, never the rest of the cast around (only its clips re-render).
     view, also = lines.casting_view(script, attributed)
@@ -119,16 +120,3 @@ def _finish(
 
         lex = Lexicon.load(Path(cast.lexicon))
     return Prepared(script, cast, documents, lex, engine, tts, file_cast=file_cast)
-
-
-def _merge_roster(into: Roster, other: Roster) -> None:
-    """Characters of several files are one cast: same name, same character."""
-    for character in other.characters:
-        known = into.get(character.name)
-        if known is None:
-            into.characters.append(character)
-        else:
-            known.mentions += character.mentions
-            known.aliases = sorted(set(known.aliases) | set(character.aliases))
-            known.gender = known.gender or character.gender
-    into.first_person = into.first_person or other.first_person

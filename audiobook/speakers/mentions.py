@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from audiobook.model import Cast, Character, Quote, Roster
-from audiobook.speakers.names import HONORIFICS, NOT_NAMES, NOUN_GENDER, honorific_key
+from audiobook.model import Character, Quote, Roster
+from audiobook.speakers.names import HONORIFICS, NOUN_GENDER, honorific_key
 from audiobook.speakers.tags import (
     TagReader,
     compile_names,
@@ -201,43 +201,3 @@ def alias_index(roster: Roster) -> dict[str, str]:
         for a in c.aliases:
             index.setdefault(a, c.name)
     return index
-
-
-def with_cast(cast: Cast, found: list[Character]) -> list[Character]:
-    """The cast file's characters, plus any found character it does not list."""
-    listed = [
-        Character(name, _unique([name, *e.aliases]), e.gender, 0, True)
-        for name, e in cast.characters.items()
-    ]
-    exact = {a.lower(): c for c in listed for a in c.aliases}
-    tokens = defaultdict(set)
-    for c in listed:
-        for a in c.aliases:
-            for t in a.split():
-                if honorific_key(t) not in HONORIFICS and t.lower() not in NOT_NAMES:
-                    tokens[t.lower()].add(c.name)
-    by_name = {c.name: c for c in listed}
-    extra = []
-    for c in found:
-        home = next((exact[a.lower()] for a in c.aliases if a.lower() in exact), None)
-        if home is None:
-            owners = {
-                o for a in c.aliases if len(a.split()) == 1 for o in tokens.get(a.lower(), ())
-            }
-            if len(owners) > 1:
-                # "Konstantin": the entry "Konstantin Zvonik", not "Konstantin Zvonik's wife".
-                size = {o: min(len(a.split()) for a in by_name[o].aliases) for o in owners}
-                owners = {o for o in owners if size[o] == min(size.values())}
-            home = by_name[owners.pop()] if len(owners) == 1 else None
-        if home is None:
-            extra.append(c)
-            continue
-        home.mentions += c.mentions
-        home.gender = home.gender or c.gender
-        # The text's own spellings of a listed character help find it in tags.
-        home.aliases = _unique([*home.aliases, *c.aliases])
-    return listed + extra
-
-
-def _unique(items: list[str]) -> list[str]:
-    return list(dict.fromkeys(i for i in items if i))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from audiobook.model import Cast, Character, Gender, Quote, Roster
 from audiobook.speakers.mentions import (
@@ -24,7 +24,6 @@ from audiobook.speakers.mentions import (
     descriptors,
     narrator_name,
     vocatives,
-    with_cast,
 )
 from audiobook.speakers.names import (
     FIRST_PERSON,
@@ -524,6 +523,72 @@ def _first_person(narration: str, text: str, quotes: list[Quote]) -> bool:
     return (
         sum(1 for q in quotes if tag.match(text[q.outer_end : q.outer_end + 40])) >= 1 and hits >= 2
     )
+
+
+def build_book_roster(parts: list[tuple[str, list[Quote]]], cast: Cast | None = None) -> Roster:
+    """One roster for a book given as several files: the unit of analysis is the
+    book, so "Mr. Sherlock Holmes" in one chapter file and "Sherlock" in the next
+    are one character with one voice. Quotes keep their own file's offsets."""
+    if len(parts) == 1:
+        return build_roster(parts[0][0], parts[0][1], cast)
+    texts, shifted, at, groups = [], [], 0, 0
+    for text, quotes in parts:
+        top = max((q.group for q in quotes), default=-1) + 1
+        shifted += [
+            replace(
+                q,
+                start=q.start + at,
+                end=q.end + at,
+                outer_start=q.outer_start + at,
+                outer_end=q.outer_end + at,
+                group=q.group + groups,
+            )
+            for q in quotes
+        ]
+        texts.append(text)
+        at += len(text) + 2
+        groups += top
+    return build_roster("\n\n".join(texts), shifted, cast)
+
+
+def with_cast(cast: Cast, found: list[Character]) -> list[Character]:
+    """The cast file's characters, plus any found character it does not list."""
+    listed = [
+        Character(name, _unique([name, *e.aliases]), e.gender, 0, True)
+        for name, e in cast.characters.items()
+    ]
+    exact = {a.lower(): c for c in listed for a in c.aliases}
+    tokens = defaultdict(set)
+    for c in listed:
+        for a in c.aliases:
+            for t in a.split():
+                if honorific_key(t) not in HONORIFICS and t.lower() not in NOT_NAMES:
+                    tokens[t.lower()].add(c.name)
+    by_name = {c.name: c for c in listed}
+    extra = []
+    for c in found:
+        home = next((exact[a.lower()] for a in c.aliases if a.lower() in exact), None)
+        if home is None:
+            owners = {
+                o for a in c.aliases if len(a.split()) == 1 for o in tokens.get(a.lower(), ())
+            }
+            if len(owners) > 1:
+                # "Konstantin": the entry "Konstantin Zvonik", not "Konstantin Zvonik's wife".
+                size = {o: min(len(a.split()) for a in by_name[o].aliases) for o in owners}
+                owners = {o for o in owners if size[o] == min(size.values())}
+            home = by_name[owners.pop()] if len(owners) == 1 else None
+        if home is None:
+            extra.append(c)
+            continue
+        home.mentions += c.mentions
+        home.gender = home.gender or c.gender
+        # The text's own spellings of a listed character help find it in tags.
+        home.aliases = _unique([*home.aliases, *c.aliases])
+    return listed + extra
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(i for i in items if i))
 
 
 __all__ = [
