@@ -141,7 +141,7 @@ def render_previews(
             wav = Path(tmp) / f"{i}.wav"
             engine.render(spoken, sample.settings, wav)
             target = outdir / sample.file
-            write_atomically(target, _to_mp3(ffmpeg, wav))
+            write_atomically(target, to_mp3(ffmpeg, wav))
             written.append(target)
     return written
 
@@ -184,7 +184,7 @@ def _variant(engine, voice: str, language: str) -> str:
     return (engine.language_variant(voice, language) if engine is not None else None) or voice
 
 
-def _to_mp3(ffmpeg: str, wav: Path) -> bytes:
+def to_mp3(ffmpeg: str, wav: Path) -> bytes:
     done = subprocess.run(
         [
             ffmpeg,
