@@ -8,12 +8,14 @@ STAMP := $(VENV)/.installed
 
 setup: system $(STAMP)
 
-# System packages: espeak-ng (the voice), ffmpeg (encoding) and, on a bare Debian,
-# python3-venv; only those missing are installed.
+# System packages: espeak-ng (the voice), ffmpeg (encoding), chromium (the studio's
+# browser tests, driven by Playwright; never a downloaded browser) and, on a bare
+# Debian, python3-venv; only those missing are installed.
 system:
 	@missing=""; \
 	command -v espeak-ng >/dev/null 2>&1 || missing="$$missing espeak-ng"; \
 	command -v ffmpeg >/dev/null 2>&1 || missing="$$missing ffmpeg"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	$(PY) -c "import ensurepip, venv" >/dev/null 2>&1 || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing$$missing with apt-get"; \

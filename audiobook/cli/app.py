@@ -210,8 +210,9 @@ def _register_commands() -> None:
     """Commands in the order a user needs them."""
     from audiobook.cli.build_cmd import build, check
     from audiobook.cli.catalogue_cmd import catalogue
+    from audiobook.cli.studio_cmd import studio
 
-    for command in (build, catalogue, script, cast, preview, voices, check):
+    for command in (build, catalogue, script, cast, studio, preview, voices, check):
         app.command()(command)
 
 

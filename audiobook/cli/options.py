@@ -277,6 +277,33 @@ Language = Annotated[
     ),
 ]
 
+# --- studio ---------------------------------------------------------------------------
+Port = Annotated[
+    int,
+    typer.Option(
+        "--port",
+        metavar="N",
+        min=0,
+        max=65535,
+        help="Port on 127.0.0.1 to serve the studio on (0: any free port).",
+    ),
+]
+NoBrowser = Annotated[
+    bool,
+    typer.Option("--no-browser", help="Print the studio's address instead of opening a browser."),
+]
+StudioOutput = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="OUTDIR",
+        help="Folder the studio's Build button writes to (default: BOOK-audiobook beside the "
+        "manuscript).",
+        show_default=False,
+    ),
+]
+
 # --- global: accepted before or after the command (cli.app moves them to the front) ---
 GLOBAL_FLAGS = ("--debug", "--quiet", "-q")
 Debug = Annotated[

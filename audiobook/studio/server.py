@@ -63,18 +63,30 @@ class Guard:
         await self.app(scope, receive, send)
 
 
-def speaker_colour(name: str | None) -> str:
-    """A stable, readable colour per speaker; the narrator is grey."""
-    if not name or name == NARRATOR:
-        return "#6b7280"
-    hue = int(hashlib.sha256(name.encode("utf-8")).hexdigest()[:4], 16) / 0xFFFF
-    r, g, b = colorsys.hls_to_rgb(hue, 0.38, 0.65)
-    return f"#{int(r * 255):02x}{int(g * 255):02x}{int(b * 255):02x}"
+# Distinct, readable on white, in the order speakers are listed (most lines first).
+PALETTE = (
+    "#1d4ed8", "#b91c1c", "#047857", "#7c3aed", "#c2410c", "#0e7490",
+    "#be185d", "#4d7c0f", "#a16207", "#4338ca", "#9f1239", "#0f766e",
+)  # fmt: skip
+NARRATOR_COLOUR = "#6b7280"
+
+
+def speaker_colours(names: list[str]) -> dict[str, str]:
+    """A colour per speaker: the palette in cast order, then a hue from the name's hash."""
+    out = {NARRATOR: NARRATOR_COLOUR}
+    others = [n for n in names if n != NARRATOR]
+    for i, name in enumerate(others):
+        if i < len(PALETTE):
+            out[name] = PALETTE[i]
+        else:
+            hue = int(hashlib.sha256(name.encode("utf-8")).hexdigest()[:4], 16) / 0xFFFF
+            r, g, b = colorsys.hls_to_rgb(hue, 0.38, 0.65)
+            out[name] = f"#{int(r * 255):02x}{int(g * 255):02x}{int(b * 255):02x}"
+    return out
 
 
 def create_app(session: Session, port: int, token: str) -> ASGIApp:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
-    templates.env.globals["colour"] = speaker_colour
 
     def page(request: Request) -> Response:
         index = int(request.path_params["number"]) - 1
@@ -90,7 +102,9 @@ def create_app(session: Session, port: int, token: str) -> ASGIApp:
                 continue
             rows.append({"seg": seg, "unsure": unsure})
         speakers = session.speakers()
+        colours = speaker_colours([s["name"] for s in speakers])
         context: dict[str, Any] = {
+            "colour": lambda name: colours.get(name or NARRATOR, NARRATOR_COLOUR),
             "token": token,
             "chapters": session.chapters(),
             "current": index,

@@ -21,8 +21,9 @@ from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from audiobook.errors import CastFileError, InputError
+from audiobook.errors import AudiobookError, CastFileError, InputError
 from audiobook.model import NARRATOR, ChapterScript, Script, Segment, VoiceSettings
 from audiobook.progress import Progress
 
@@ -30,11 +31,20 @@ UNSURE = 0.7  # a line attributed with less confidence is worth a listen
 AUDITION_WORDS = 30
 
 
-def default_cast_path(inputs: list[Path]) -> Path:
-    """Where the studio keeps fixes when no --cast is given: beside the manuscript."""
+def _beside(inputs: list[Path], suffix: str) -> Path:
     first = Path(inputs[0])
     stem = first.name if first.is_dir() else first.stem
-    return first.resolve().parent / f"{stem}.cast.toml"
+    return first.resolve().parent / f"{stem}{suffix}"
+
+
+def default_cast_path(inputs: list[Path]) -> Path:
+    """Where the studio keeps fixes when no --cast is given: beside the manuscript."""
+    return _beside(inputs, ".cast.toml")
+
+
+def default_book_outdir(inputs: list[Path]) -> Path:
+    """Where the Build button writes when no --output is given: beside the manuscript."""
+    return _beside(inputs, "-audiobook")
 
 
 @contextlib.contextmanager
@@ -72,15 +82,25 @@ class BuildState:
     files_kept: list[str] = field(default_factory=list)
     error: str | None = None
     summary: str = ""
+    stop: bool = False  # set when the studio closes: the build stops at its next step
+
+
+class _Stopped(AudiobookError):
+    """The studio is closing: the build stops; finished clips stay in the cache."""
 
 
 class _PageProgress(Progress):
-    """Build events into the BuildState the page polls."""
+    """Build events into the BuildState the page polls (and the place a build is stopped)."""
 
     def __init__(self, state: BuildState) -> None:
         self.state = state
 
+    def _check(self) -> None:
+        if self.state.stop:
+            raise _Stopped("the studio was closed during the build; build again to finish")
+
     def stage(self, name: str) -> None:
+        self._check()
         self.state.stage = name
 
     def clips_total(self, total: int, cached: int) -> None:
@@ -89,6 +109,7 @@ class _PageProgress(Progress):
 
     def clips_done(self, count: int) -> None:
         self.state.clips_done += count
+        self._check()
 
     def chapters_total(self, total: int) -> None:
         self.state.files_total = total
@@ -96,6 +117,7 @@ class _PageProgress(Progress):
     def chapter_done(self, name: str, reused: bool) -> None:
         self.state.files_done += 1
         (self.state.files_kept if reused else self.state.files_written).append(name)
+        self._check()
 
 
 class Session:
@@ -120,7 +142,7 @@ class Session:
         self._lock = threading.RLock()  # one change at a time; readers see whole states
         # The one place speech is made: lines, auditions and builds queue here.
         self._speech = ThreadPoolExecutor(max_workers=1, thread_name_prefix="studio-speech")
-        self._cache = None
+        self._cache: Any = None  # the ClipCache, made on first use
         self._voices: list[tuple[str, str, str]] | None = None
         self.prepared = self._prepare()
 
@@ -182,7 +204,7 @@ class Session:
                     "gender": entry.gender or (known.gender if known else None),
                     "lines": lines[name],
                     "voice": entry.voice,
-                    "aliases": list(entry.aliases),
+                    "aliases": [a for a in entry.aliases if a != name],
                 }
             )
         return out
@@ -205,28 +227,29 @@ class Session:
 
     def voices(self) -> list[tuple[str, str, str]]:
         """(id, label, gender) of the voices of every installed engine for the book's languages."""
-        if self._voices is None:
-            from audiobook.audio.engines import DEFAULT_ENGINE, engine_names, get_engine
+        if self._voices is not None:
+            return self._voices
+        from audiobook.audio.engines import DEFAULT_ENGINE, engine_names, get_engine
 
-            languages = {self.script.main_language} | {
-                s.language for c in self.script.chapters for s in c.segments
-            }
-            found = []
-            for name in engine_names():
-                try:
-                    engine = get_engine(name)
-                except Exception:  # noqa: BLE001 - an engine that cannot start offers nothing
-                    continue
-                try:
-                    for v in engine.voices():
-                        if v.language in languages:
-                            ident = v.id if name == DEFAULT_ENGINE else f"{name}:{v.id}"
-                            label = f"{v.name} ({ident})"
-                            found.append((ident, label, v.gender or ""))
-                finally:
-                    engine.close()
-            self._voices = found
-        return self._voices
+        languages = {self.script.main_language} | {
+            s.language for c in self.script.chapters for s in c.segments
+        }
+        found: list[tuple[str, str, str]] = []
+        for name in engine_names():
+            try:
+                engine = get_engine(name)
+            except Exception:  # noqa: BLE001 - an engine that cannot start offers nothing
+                continue
+            try:
+                for v in engine.voices():
+                    if v.language in languages:
+                        ident = v.id if name == DEFAULT_ENGINE else f"{name}:{v.id}"
+                        label = f"{v.name} ({ident})"
+                        found.append((ident, label, v.gender or ""))
+            finally:
+                engine.close()
+        self._voices = found
+        return found
 
     # -- changes -----------------------------------------------------------------
     def _edit(self, change) -> None:
@@ -240,9 +263,7 @@ class Session:
                 from audiobook.speakers.casting import describe_cast
 
                 rows = describe_cast(self.script, self.prepared.cast, self.prepared.tts)
-                document.update_from(
-                    self.prepared.cast, {r.name: f"{r.lines} lines" for r in rows}
-                )
+                document.update_from(self.prepared.cast, {r.name: f"{r.lines} lines" for r in rows})
             change(document)
             document.save(self.prepared.tts)
             self.prepared = self._prepare()
@@ -370,7 +391,6 @@ class Session:
 
     def _build(self, prepared, state: BuildState) -> None:
         from audiobook.build import BuildOptions, build_book
-        from audiobook.errors import AudiobookError
 
         options = BuildOptions(outdir=self.outdir, engine=self.engine_name)
         if self.cache_dir:
@@ -393,6 +413,7 @@ class Session:
             state.running = False
 
     def close(self) -> None:
+        self.build.stop = True
         self._speech.shutdown(wait=True, cancel_futures=True)
         if self.prepared.tts is not None:
             self.prepared.tts.close()
