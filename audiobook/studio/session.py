@@ -229,12 +229,13 @@ class Session:
         """(id, label, gender) of the voices of every installed engine for the book's languages."""
         if self._voices is not None:
             return self._voices
-        from audiobook.audio.engines import DEFAULT_ENGINE, engine_names, get_engine
+        from audiobook.audio.engines import engine_names, get_engine
 
         languages = {self.script.main_language} | {
             s.language for c in self.script.chapters for s in c.segments
         }
         found: list[tuple[str, str, str]] = []
+        seen: set[str] = set()
         for name in engine_names():
             try:
                 engine = get_engine(name)
@@ -242,10 +243,10 @@ class Session:
                 continue
             try:
                 for v in engine.voices():
-                    if v.language in languages:
-                        ident = v.id if name == DEFAULT_ENGINE else f"{name}:{v.id}"
-                        label = f"{v.name} ({ident})"
-                        found.append((ident, label, v.gender or ""))
+                    if v.language in languages and v.id not in seen:
+                        seen.add(v.id)
+                        # Ids of other engines already read ENGINE:VOICE, as cast files write them.
+                        found.append((v.id, f"{v.name} ({v.id})", v.gender or ""))
             finally:
                 engine.close()
         self._voices = found
