@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from audiobook.errors import AudiobookError, CastFileError, InputError
-from audiobook.model import NARRATOR, ChapterScript, Script, Segment, VoiceSettings
+from audiobook.model import LOW_CONFIDENCE, NARRATOR, ChapterScript, Script, Segment, VoiceSettings
 from audiobook.progress import Progress
 
-UNSURE = 0.7  # a line attributed with less confidence is worth a listen
+UNSURE = LOW_CONFIDENCE  # the same bar as `cast` and `script --explain` use
 AUDITION_WORDS = 30
 
 
