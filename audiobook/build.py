@@ -59,7 +59,7 @@ from audiobook.publish.export import (
 )
 from audiobook.publish.subtitles import write_subtitles
 
-ENCODING_VERSION = 1  # bump when the same plan would now encode differently
+ENCODING_VERSION = 2  # bump when the same plan would now encode differently
 FORMATS = ("mp3", "m4b")
 SUBTITLES = ("srt", "vtt")
 

@@ -9,7 +9,13 @@ from array import array
 import pytest
 from test_build import make_book
 
-from audiobook.audio.assemble import ROOM_TONE_PEAK, Pauses, plan_chapter, stream_part
+from audiobook.audio.assemble import (
+    ROOM_TONE_PEAK,
+    Pauses,
+    fill_digital_silence,
+    plan_chapter,
+    stream_part,
+)
 from audiobook.audio.cache import ClipCache
 from audiobook.audio.clips import make_clips
 from audiobook.audio.engines import get_engine
@@ -48,6 +54,29 @@ def rendered(tmp_path_factory):
     return book, long, keys, audio
 
 
+def longest_digital_silence(data: bytes) -> int:
+    longest = run = 0
+    for x in array("h", data):
+        run = run + 1 if abs(x) <= 1 else 0
+        longest = max(longest, run)
+    return longest
+
+
+def test_room_tone_fills_digital_silence_and_leaves_sound_alone():
+    speech = array("h", [1000, -2000, 3000, 1, 0, -1] * 10)
+    gap = array("h", [0] * 5000)
+    data = (speech + gap + speech).tobytes()
+    out = array("h", fill_digital_silence(data))
+    assert len(out) == len(speech) * 2 + len(gap)
+    # Sound is untouched; near-zero samples stay too, unless they run into the long gap.
+    assert out[: len(speech) - 3] == speech[:-3] and out[-len(speech) :] == speech
+    middle = out[len(speech) : len(speech) + len(gap)]
+    assert (
+        max(map(abs, middle)) <= ROOM_TONE_PEAK and longest_digital_silence(middle.tobytes()) < 32
+    )
+    assert fill_digital_silence(speech.tobytes()) == speech.tobytes()
+
+
 def chapter_keys(keys, name, c, n):
     return [keys[(name, c, s)] for s in range(n)]
 
@@ -79,11 +108,20 @@ def test_streamed_pcm_is_silence_and_the_clips_at_their_places(rendered):
     data = b"".join(chunks)
     assert len(data) == part.frames * 2
     assert max(len(c) for c in chunks) <= max(p.frames for p in part.pieces) * 2  # never the whole
+    filled = 0
     for piece in part.pieces:
         with wave.open(str(audio[piece.key].path)) as w:
-            assert data[piece.start * 2 : (piece.start + piece.frames) * 2] == w.readframes(
-                piece.frames
-            )
+            clip = array("h", w.readframes(piece.frames))
+        streamed = array("h", data[piece.start * 2 : (piece.start + piece.frames) * 2])
+        # Speech is as rendered; the engine's digital silence inside the clip is room tone.
+        for was, now in zip(clip, streamed, strict=True):
+            if abs(was) > 1:
+                assert now == was
+            else:
+                assert abs(now) <= ROOM_TONE_PEAK
+        filled += sum(1 for was, now in zip(clip, streamed, strict=True) if was != now)
+    assert filled > 0  # espeak pads its clips with zeros: some were replaced
+    assert longest_digital_silence(data) < 32  # not one run of digital zero left, 1.5 ms
     # Head and tail are room tone: constant noise far under speech, never louder
     # than ROOM_TONE_PEAK steps, and not digital silence.
     for gap in (

@@ -31,6 +31,7 @@ def test_a_fresh_build_passes_every_check(good):
         "RMS",
         "peak",
         "noise floor",
+        "digital silence",
         "head room tone",
         "tail room tone",
     } <= metrics
@@ -83,6 +84,25 @@ def test_a_bad_file_fails_on_the_numbers_it_breaks(tmp_path):
         "head room tone",
         "tail room tone",
     }
+
+
+def test_digital_silence_anywhere_fails_the_floor(tmp_path):
+    """Room tone at head and tail but 300 ms of digital zero mid-file: dead air, not a room."""
+    tone = "anoisesrc=a=0.0003:d={d}:r=44100:seed=1"
+    subprocess.run(
+        ["ffmpeg", "-v", "error"]
+        + ["-f", "lavfi", "-i", tone.format(d=0.8)]
+        + ["-f", "lavfi", "-i", "sine=f=220:d=2:sample_rate=44100"]
+        + ["-f", "lavfi", "-i", "anullsrc=r=44100:cl=mono:d=0.3"]
+        + ["-f", "lavfi", "-i", "sine=f=330:d=2:sample_rate=44100"]
+        + ["-f", "lavfi", "-i", tone.format(d=2.0)]
+        + ["-filter_complex", "[0][1][2][3][4]concat=n=5:v=0:a=1,volume=0.3"]
+        + ["-ac", "1", "-c:a", "libmp3lame", "-b:a", "192k", str(tmp_path / "gap.mp3")],
+        check=True,
+    )
+    rows = {r.metric: r for r in check_outdir(tmp_path).rows}
+    assert not rows["digital silence"].passed and not rows["noise floor"].passed
+    assert rows["head room tone"].passed  # the head alone would have looked fine
 
 
 def test_check_command_prints_a_table_and_exits_non_zero_on_failure(good, tmp_path):

@@ -12,6 +12,7 @@ crossfading ``append``, no 11025 Hz pydub silence).
 from __future__ import annotations
 
 import random
+import re
 import sys
 from array import array
 from collections.abc import Callable, Sequence
@@ -206,7 +207,7 @@ def stream_part(
         gain = gains.get(piece.key, 1.0)
         if gain != 1.0:
             data = ops.mul(data, 2, gain)
-        write(data)
+        write(fill_digital_silence(data))
         pos += piece.frames
     _silence(block.end - pos, write)
 
@@ -229,6 +230,42 @@ def _room_tone_chunk() -> bytes:
     if sys.byteorder != "little":
         samples.byteswap()
     return samples.tobytes()
+
+
+# Runs of 16-bit little-endian samples 0, 1 or -1: digital silence, not a room.
+DIGITAL_SILENCE = re.compile(rb"(?:\x00\x00|\x01\x00|\xff\xff){32,}")
+
+
+def fill_digital_silence(data: bytes) -> bytes:
+    """Room tone in place of the digital silence inside a clip (engines pad with zeros).
+
+    Only runs of at least 32 samples of (near) zero are filled: speech is left as it is.
+    """
+    out, pos = [], 0
+    for match in DIGITAL_SILENCE.finditer(data):
+        start, end = match.start() + match.start() % 2, match.end() - match.end() % 2
+        if end - start < 64:
+            continue
+        out.append(data[pos:start])
+        out.append(_tone(end - start, start))
+        pos = end
+    if not out:
+        return data
+    out.append(data[pos:])
+    return b"".join(out)
+
+
+def _tone(size: int, offset: int) -> bytes:
+    """``size`` bytes of room tone, from a place in the chunk that depends on ``offset``."""
+    chunk = _room_tone_chunk()
+    begin = (offset * 7919) % len(chunk) & ~1
+    pieces, left = [], size
+    while left > 0:
+        piece = chunk[begin : begin + left]
+        pieces.append(piece)
+        left -= len(piece)
+        begin = 0
+    return b"".join(pieces)
 
 
 def _silence(frames: int, write: Callable[[bytes], object]) -> None:

@@ -2,8 +2,9 @@
 
 Everything is measured on the files as a listener's tools see them, with
 ffprobe (format) and one ffmpeg pass per file (astats for RMS and peak;
-silencedetect for the room tone at the head and the tail), then astats on
-the head room tone alone for the noise floor.
+silencedetect for the room tone at the head and the tail), then one decode
+for the noise floor over the whole file: its quietest windows, and the
+longest run of digital silence (see floor.py).
 The profile comes from the manifest; without one, from the sample rate.
 """
 
@@ -19,8 +20,10 @@ from pathlib import Path
 from audiobook.audio.mastering import PROFILES, Profile
 from audiobook.errors import InputError
 from audiobook.fsutil import require_tools
+from audiobook.publish.floor import DIGITAL_ZERO_DB, measure_floor
 
 AUDIO = (".mp3", ".m4b")
+MAX_DIGITAL_SILENCE = 0.05  # seconds of digital zero anywhere: more is dead air, not room tone
 SILENCE_DB = -50.0  # quieter than any speech sound, louder than the room tone
 MIN_SILENCE = 0.15
 
@@ -59,9 +62,11 @@ class Measures:
     cbr: bool | None  # MP3 only: every frame at one bit rate
     rms_db: float
     peak_db: float
-    noise_floor_db: float
+    noise_floor_db: float  # level of the quietest windows anywhere in the file
     head: float  # seconds of silence at the start
     tail: float
+    digital_silence: float = 0.0  # seconds: the longest run of digital zero
+    silences: int = 0  # runs of digital zero of 50 ms or more
 
 
 def measure(path: Path) -> Measures:
@@ -110,6 +115,7 @@ def measure(path: Path) -> Measures:
     if starts and len(starts) == len(ends) and ends[-1] >= duration - 0.25:
         tail = duration - starts[-1]  # ffmpeg closes a silence that runs to the end
     cbr = _mp3_cbr(path) if stream.get("codec_name") == "mp3" else None
+    floor = measure_floor(path, int(stream.get("sample_rate") or 0) or 44100)
     return Measures(
         int(stream.get("sample_rate", 0)),
         int(stream.get("channels", 0)),
@@ -119,43 +125,12 @@ def measure(path: Path) -> Measures:
         cbr,
         _stat(overall, "RMS level dB"),
         _stat(overall, "Peak level dB"),
-        _noise_floor(path, head, overall),
+        floor.floor_db,
         head,
         max(tail, 0.0),
+        floor.longest_silence,
+        floor.silences,
     )
-
-
-def _noise_floor(path: Path, head: float, overall: str) -> float:
-    """RMS of the head room tone, as ACX measures a noise floor.
-
-    astats' own "Noise floor" is the quietest window anywhere, and an MP3's
-    encoder padding makes that digital zero (-inf) whatever the room tone is.
-    """
-    if head < 0.2:
-        return _stat(overall, "Noise floor dB")
-    log = _run(
-        path,
-        [
-            "ffmpeg",
-            "-hide_banner",
-            "-nostats",
-            "-nostdin",
-            "-ss",
-            "0.05",
-            "-t",
-            f"{head - 0.1:.3f}",
-            "-i",
-            str(path),
-            "-map",
-            "0:a:0",
-            "-af",
-            "astats=metadata=0",
-            "-f",
-            "null",
-            "-",
-        ],
-    ).stderr
-    return _stat(log[log.rfind("Overall") :] if "Overall" in log else log, "RMS level dB")
 
 
 def _run(path: Path, args: list[str]) -> subprocess.CompletedProcess:
@@ -249,9 +224,18 @@ def rows_for(file: Path, m: Measures, profile: Profile) -> list[Row]:
         Row(
             name,
             "noise floor",
-            f"{m.noise_floor_db:.1f} dB",
-            f"<= {profile.noise_floor_db:.0f} dB",
-            m.noise_floor_db <= profile.noise_floor_db,
+            "digital silence"
+            if m.noise_floor_db <= DIGITAL_ZERO_DB
+            else f"{m.noise_floor_db:.1f} dB",
+            f"room tone <= {profile.noise_floor_db:.0f} dB",
+            DIGITAL_ZERO_DB < m.noise_floor_db <= profile.noise_floor_db,
+        ),
+        Row(
+            name,
+            "digital silence",
+            f"{m.digital_silence * 1000:.0f} ms longest, {m.silences} of 50+ ms",
+            f"< {MAX_DIGITAL_SILENCE * 1000:.0f} ms",
+            m.digital_silence < MAX_DIGITAL_SILENCE,
         ),
         Row(
             name,
