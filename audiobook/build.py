@@ -394,7 +394,13 @@ def _write_mp3s(
             temps[fp] = tmp
             lv = b["levels"]
             encode_pcm(
-                lambda write: stream_part(out.part, audio, lv.clip_gains, write, b["block"]),
+                lambda write: stream_part(
+                    out.part,
+                    audio,
+                    lv.clip_gains,
+                    _counted(write, out.part.rate, progress),
+                    b["block"],
+                ),
                 out.part.rate,
                 lv.encoder_gain,
                 profile,
@@ -402,6 +408,9 @@ def _write_mp3s(
                 tmp,
             )
 
+        progress.encoding_total(
+            sum((b["block"].end - b["block"].start) / out.part.rate for out, b in fresh.values())
+        )
         longest_first = sorted(
             fresh.items(), key=lambda i: i[1][1]["block"].start - i[1][1]["block"].end
         )
@@ -445,6 +454,16 @@ def _seconds(out: _Output, profile: Profile) -> float:
     return (sum(b["samples"] for b in out.blocks) / profile.sample_rate) if out.blocks else 0.0
 
 
+def _counted(write, rate: int, progress: Progress):
+    """``write`` that also tells the progress display how much audio went to the encoder."""
+
+    def counted(data: bytes) -> None:
+        write(data)
+        progress.encoded(len(data) / (2 * rate))  # 16-bit mono
+
+    return counted
+
+
 def _run_parallel(fn, items, jobs):
     results = [None] * len(items)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
@@ -478,13 +497,13 @@ def _write_m4b(
     with output_errors(pieces_dir):
         pieces_dir.mkdir(parents=True, exist_ok=True)
 
-    def one(out):
+    def plan(out):
         gain = file_gain(part_rms(out.part, audio, voice_of, gains), profile)
         lv = block_levels(out.part, None, voice_of, gains, audio, gain)
         out.fingerprint = _digest(
             ENCODING_VERSION,
             profile.name,
-            "aac",
+            "aac-fast",  # the coder: pieces encoded with the slower default are not reused
             out.part.rate,
             [(p.key, p.start, p.frames) for p in out.part.pieces],
             out.part.frames,
@@ -492,11 +511,16 @@ def _write_m4b(
             lv.encoder_gain,
         )
         piece = pieces_dir / f"{out.fingerprint}.m4a"
-        reused = sealed(piece)  # a truncated or damaged piece is encoded again
+        return out, lv, piece, sealed(piece)  # a truncated or damaged piece is encoded again
+
+    def one(planned):
+        out, lv, piece, reused = planned
         if not reused:
             with atomic_path(piece) as tmp:
                 encode_pcm(
-                    lambda write: stream_part(out.part, audio, lv.clip_gains, write),
+                    lambda write: stream_part(
+                        out.part, audio, lv.clip_gains, _counted(write, out.part.rate, progress)
+                    ),
                     out.part.rate,
                     lv.encoder_gain,
                     profile,
@@ -507,7 +531,9 @@ def _write_m4b(
         progress.chapter_done(out.title, reused)
         return FileResult(out.name, out.title, out.part.seconds, reused)
 
-    done = _run_parallel(one, outputs, options.jobs)
+    planned = [plan(out) for out in outputs]
+    progress.encoding_total(sum(p[0].part.seconds for p in planned if not p[3]))
+    done = _run_parallel(one, planned, options.jobs)
     name = f"{safe_stem(title) or 'audiobook'}.m4b"
     marks, pos = [], 0
     for out in outputs:

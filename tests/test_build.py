@@ -15,6 +15,7 @@ import pytest
 from audio_utils import pcm, probe, rms_db
 
 from audiobook.build import BuildOptions, build_book
+from audiobook.cli.build_cmd import summary
 from audiobook.errors import OutputError
 from audiobook.fsutil import build_lock
 from audiobook.model import (
@@ -224,6 +225,7 @@ def test_m4b_has_chapter_marks_tags_cover_and_audiobook_type(tmp_path):
     )
     result = build_book(make_book(tmp_path), options(tmp_path, format="m4b", cover=cover))
     assert len({f.name for f in result.files}) == 1
+    assert summary(result).startswith("Wrote 1 file (2 chapters): ")  # one file, not two
     path = result.outdir / result.files[0].name
     info = json.loads(
         subprocess.run(
@@ -336,10 +338,38 @@ def test_plain_progress_reports_each_step(tmp_path):
     from audiobook.progress import PlainProgress
 
     sink = io.StringIO()
-    build_book(make_book(tmp_path), options(tmp_path), PlainProgress(sink, every=0))
+    book = make_book(tmp_path)
+    result = build_book(book, options(tmp_path), PlainProgress(sink, every=0))
     text = sink.getvalue()
     assert "rendering..." in text and "clips, 0 from the cache" in text
     assert "wrote 01 - The Door.mp3" in text and "wrote 02 - The Letters.mp3" in text
+    assert re.search(r"^encoding 0:\d\d of audio$", text, re.M)
+    assert re.search(r"^encoded \d+%, about 0:\d\d left$", text, re.M)  # time remaining
+    assert summary(result).startswith("Wrote 2 files: ")
+
+    again = io.StringIO()
+    result = build_book(book, options(tmp_path), PlainProgress(again, every=0))
+    assert "kept 01 - The Door.mp3" in again.getvalue() and "encoded" not in again.getvalue()
+    assert summary(result).startswith("Nothing to write, kept 2 files: ")
+
+
+def test_terminal_progress_names_chapters_and_no_source_locations(tmp_path):
+    import io
+
+    from rich.console import Console
+
+    from audiobook.progress import RichProgress
+
+    screen = io.StringIO()
+    progress = RichProgress(Console(file=screen, force_terminal=True, width=100))
+    try:
+        build_book(make_book(tmp_path), options(tmp_path), progress)
+    finally:
+        progress.close()
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.getvalue())  # colours, cursor moves
+    assert "wrote 01 - The Door.mp3" in text and "wrote 02 - The Letters.mp3" in text
+    assert re.search(r"encoding .*0:\d\d/0:\d\d of audio", text) and "clips" in text
+    assert ".py:" not in text  # rich's log() put "progress.py:82" on every line
 
 
 @pytest.mark.parametrize("case", ["no ffmpeg", "output is a file", "bad format"])

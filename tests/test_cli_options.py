@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -131,3 +132,19 @@ def test_an_option_shared_by_commands_reads_the_same_everywhere():
     assert drifted == {}
     shared = {k for k, v in users.items() if len(v) > 1}
     assert {"--cast", "--engine", "--encoding", "--json"} <= shared
+
+
+def test_dry_run_plans_without_writing(tmp_path):
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    done = audiobook("build", ROOT / "seeds", "-o", out, "--cache-dir", cache, "--dry-run")
+    assert done.returncode == 0, done.stderr
+    text = done.stdout
+    assert text.startswith("Dry run: nothing rendered")
+    assert "2 chapters:" in text and "002_ae557fbbbf91644b.txt" in text
+    assert "Mila" in text and "narrator:" in text  # speakers with their line counts
+    estimate = re.search(r"Estimated: 0:0(\d):\d\d of audio, ([\d.]+) MB .*build ~", text)
+    assert estimate, text
+    # about five minutes at 192 kbps: 4 to 6 minutes, and the size that goes with it
+    assert 4 <= int(estimate.group(1)) <= 6 and 5 < float(estimate.group(2)) < 9
+    assert "28 of 28 clips to render" in text
+    assert not out.exists() and not cache.exists()  # nothing written, not even the cache

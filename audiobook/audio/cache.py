@@ -195,11 +195,16 @@ def sealed(path: Path) -> bool:
 
 
 class ClipCache:
-    def __init__(self, root: Path, engine: str, engine_version: str):
+    def __init__(self, root: Path, engine: str, engine_version: str, create: bool = True):
         self.root = root / "clips"
         self.engine = engine
         self.engine_version = engine_version
-        self.root.mkdir(parents=True, exist_ok=True)
+        if create:  # a dry run only looks
+            self.root.mkdir(parents=True, exist_ok=True)
+
+    def contains(self, key: str) -> bool:
+        """An entry is there (not verified: for estimates, not for use)."""
+        return self.wav_path(key).is_file()
 
     def key(self, clip: Clip) -> str:
         return clip_key(clip, self.engine, self.engine_version)

@@ -30,6 +30,7 @@ def build(
     encoding: options.Encoding = None,
     engine: options.Engine = DEFAULT_ENGINE,
     voices_dir: options.VoicesDir = None,
+    dry_run: options.DryRun = False,
 ) -> None:
     """Render the book into chapter files (or one M4B) and OUTDIR/manifest.json."""
     from audiobook.build import BuildOptions, build_book
@@ -55,6 +56,13 @@ def build(
     if jobs is not None:
         options.jobs = jobs
     quiet = GlobalFlags.quiet
+    if dry_run:
+        from audiobook.estimate import estimate_build
+
+        prepared = prepare(inputs, cast_file, encoding, engine)
+        estimate = estimate_build(prepared, options.format, options.profile, cache_dir, jobs)
+        _print_estimate(estimate, outdir)
+        return
     progress = for_terminal(quiet)
     try:
         prepared = prepare(inputs, cast_file, encoding, engine)
@@ -64,14 +72,65 @@ def build(
     finally:
         progress.close()
     if not quiet:
-        hours = result.audio_seconds / 3600
-        kept = sum(f.reused for f in result.files)
-        typer.echo(
-            f"Wrote {len(result.files) - kept} file(s), kept {kept}, {hours:.2f} h of audio, "
-            f"in {result.seconds:.0f} s ({result.cache_misses} clips rendered, "
-            f"{result.cache_hits} from the cache) -> {result.outdir}",
-            err=True,
+        typer.echo(summary(result), err=True)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
+def summary(result) -> str:
+    """One line: what was written and kept (files, not chapters: an M4B is one file)."""
+    files: dict[str, bool] = {}
+    for f in result.files:
+        files[f.name] = files.get(f.name, True) and f.reused
+    wrote = sum(not kept for kept in files.values())
+    kept = len(files) - wrote
+    done = f"Wrote {_count(wrote, 'file')}" if wrote or not kept else "Nothing to write"
+    if kept:
+        done += f", kept {kept}" if wrote else f", kept {_count(kept, 'file')}"
+    if len(files) == 1 and len(result.files) > 1:
+        done += f" ({_count(len(result.files), 'chapter')})"
+    return (
+        f"{done}: {result.audio_seconds / 3600:.2f} h of audio in {result.seconds:.0f} s "
+        f"({_count(result.cache_misses, 'clip')} rendered, {result.cache_hits} from the cache)"
+        f" -> {result.outdir}"
+    )
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02}:{secs:02}"
+
+
+def _print_estimate(estimate, outdir) -> None:
+    """The plan on stdout, so it can be saved or piped; nothing is written."""
+    echo = typer.echo
+    echo(f"Dry run: nothing rendered, nothing written to {outdir}.")
+    echo("")
+    echo(f"{_count(len(estimate.chapters), 'chapter')}:")
+    for n, ch in enumerate(estimate.chapters, 1):
+        who = ", ".join(ch.speakers[:5]) + (" ..." if len(ch.speakers) > 5 else "")
+        echo(
+            f"  {n:>3}  {ch.title}  ({ch.source}; {ch.words:,} words, ~{_clock(ch.seconds)})"
+            + (f"  {who}" if who else "")
         )
+    echo("")
+    echo(f"{_count(len(estimate.lines), 'speaker')} (segments each):")
+    for name, count in estimate.lines.items():
+        echo(f"  {name}: {count:,}")
+    echo("")
+    mb = estimate.bytes / 1e6
+    echo(
+        f"Estimated: {_clock(estimate.seconds)} of audio, {mb:,.1f} MB "
+        f"({estimate.format}, {estimate.profile} profile, {estimate.bitrate_k} kbps); "
+        f"build ~{_clock(estimate.build_seconds)} on {_count(estimate.jobs, 'core')} "
+        f"({estimate.clips - estimate.cached:,} of {_count(estimate.clips, 'clip')} to render"
+        + (f", {estimate.cached:,} in the cache)" if estimate.cached else ")")
+    )
+    for warning in estimate.warnings:
+        typer.echo(f"Warning: {warning}", err=True)
 
 
 def check(outdir: options.Outdir) -> None:

@@ -66,7 +66,9 @@ def _codec_args(codec: str, profile: Profile) -> list[str]:
             "-f",
             "mp3",
         ]
-    return ["-c:a", "aac", "-b:a", f"{profile.aac_bitrate_k}k", "-f", "ipod"]
+    # ffmpeg's AAC encoder with its default "twoloop" search runs at about a fifth of LAME's
+    # speed; the "fast" coder halves that gap, at no audible cost for speech at these rates.
+    return ["-c:a", "aac", "-aac_coder", "fast", "-b:a", f"{profile.aac_bitrate_k}k", "-f", "ipod"]
 
 
 @dataclass(frozen=True)
