@@ -49,6 +49,7 @@ from audiobook.publish.export import (
     Tags,
     book_metadata,
     check_cover,
+    cover_bytes,
     encode_pcm,
     ffmetadata,
     id3_size,
@@ -165,7 +166,7 @@ def _build(prepared, options, profile, outdir, cache_root, title, author, progre
         version = engine.version()
     finally:
         engine.close()
-    with output_errors(cache_root):
+    with output_errors(cache_root, "choose another --cache-dir"):
         cache = ClipCache(cache_root, options.engine, version)
         cache.clean()
     old = manifest_io.load(outdir)
@@ -198,7 +199,7 @@ def _build(prepared, options, profile, outdir, cache_root, title, author, progre
             jobs[key] = Job(key, clip.text, clip.settings, where)
     hits = len(audio)
     progress.clips_total(hits + len(jobs), hits)
-    with output_errors(cache_root):
+    with output_errors(cache_root, "choose another --cache-dir"):
         audio.update(
             render_jobs(
                 list(jobs.values()), cache, options.engine, options.jobs, progress.clips_done
@@ -229,7 +230,9 @@ def _build(prepared, options, profile, outdir, cache_root, title, author, progre
     progress.stage("encoding")
     progress.chapters_total(len(outputs))
     cover_id = (
-        _digest(hashlib.sha256(options.cover.read_bytes()).hexdigest()) if options.cover else None
+        _digest(hashlib.sha256(cover_bytes(options.cover)[0]).hexdigest())
+        if options.cover
+        else None
     )
     if options.format == "mp3":
         files = _write_mp3s(
@@ -494,7 +497,7 @@ def _write_m4b(
     progress,
 ):
     pieces_dir = cache_root / "m4b"
-    with output_errors(pieces_dir):
+    with output_errors(pieces_dir, "choose another --cache-dir"):
         pieces_dir.mkdir(parents=True, exist_ok=True)
 
     def plan(out):

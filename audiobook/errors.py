@@ -30,3 +30,17 @@ class OutputError(AudiobookError):
 
 class ClusterError(AudiobookError):
     """The cluster that was to do the work cannot be reached, or was lost mid-build."""
+
+
+class BookWarning(UserWarning):
+    """Something the user should know that does not stop the book (a skipped file, an odd clip).
+
+    The library raises it with :func:`warn`; the CLI collects every one and prints them once,
+    after the command's result, each on its own ``Warning: ...`` line.
+    """
+
+
+def warn(message: str) -> None:
+    import warnings
+
+    warnings.warn(BookWarning(message), stacklevel=2)

@@ -13,11 +13,12 @@ import fcntl
 import os
 import re
 import shutil
+import stat
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
-from audiobook.errors import OutputError, ToolMissingError
+from audiobook.errors import InputError, OutputError, ToolMissingError
 
 MAX_NAME = 120  # characters of a file name, extension included; fits every filesystem
 PARTIAL = ".partial-"  # marks a temporary file of ours that is not finished yet
@@ -108,7 +109,7 @@ def _alive(pid: int) -> bool:
 
 
 @contextlib.contextmanager
-def output_errors(path: Path) -> Iterator[None]:
+def output_errors(path: Path, fix: str = "choose another -o") -> Iterator[None]:
     """Turn the OS errors of writing into one line that says what to fix."""
     try:
         yield
@@ -119,8 +120,50 @@ def output_errors(path: Path) -> Iterator[None]:
                 "(finished clips are kept in the cache)"
             ) from exc
         if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-            raise OutputError(f"cannot write {path}: permission denied; choose another -o") from exc
+            raise OutputError(f"cannot write {path}: permission denied; {fix}") from exc
+        if exc.errno == errno.ENAMETOOLONG:
+            raise OutputError(f"cannot write {path}: the path is too long; {fix}") from exc
+        if exc.errno in (errno.ENOTDIR, errno.EEXIST, errno.ENOENT, errno.ELOOP, errno.EISDIR):
+            raise OutputError(
+                f"cannot write {path}: {exc.filename or path} {exc.strerror.lower()}; {fix}"
+                if exc.strerror
+                else f"cannot write {path}; {fix}"
+            ) from exc
         raise
+
+
+def read_regular(path: Path, what: str, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, else InputError saying why.
+
+    Opened without blocking (a FIFO would wait for a writer forever) and checked with fstat
+    on the open file, so a device (/dev/zero) or a huge file is refused before any read.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise InputError(f"cannot read {what} {path} ({exc.strerror})") from exc
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise InputError(f"{what} {path} is a folder; give a file")
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(f"{what} {path} is not a regular file (a pipe or device); give a file")
+        if st.st_size > limit:
+            raise InputError(
+                f"{what} {path} is {st.st_size / 2**20:.0f} MB, more than the "
+                f"{limit / 2**20:.0f} MB allowed; give a smaller file"
+            )
+        chunks, size = [], 0
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:  # grew while we read
+                raise InputError(f"{what} {path} is more than {limit / 2**20:.0f} MB")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise InputError(f"cannot read {what} {path} ({exc.strerror})") from exc
+    finally:
+        os.close(fd)
 
 
 def prepare_outdir(outdir: Path) -> None:

@@ -8,10 +8,13 @@ its result. `main()` is the one error boundary: a library error becomes one
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import errno
 import json
 import os
 import re
+import signal
 import sys
 import traceback
 import warnings
@@ -25,7 +28,7 @@ from audiobook import __version__
 from audiobook.audio.engines import DEFAULT_ENGINE
 from audiobook.cli import options
 from audiobook.cli.options import GlobalFlags
-from audiobook.errors import AudiobookError, InputError
+from audiobook.errors import AudiobookError, BookWarning, InputError
 from audiobook.model import LOW_CONFIDENCE, NARRATOR
 
 app = typer.Typer(
@@ -376,18 +379,50 @@ def _hoist_global_flags(argv: list[str]) -> list[str]:
     return flags + rest + argv[stop:]
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (systemd stop, CI cancel): stopped exactly like Ctrl-C, then said so."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Terminated()
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; the exit status is returned (the console script exits with it)."""
+    """Run the CLI; the exit status is returned (the console script exits with it).
+
+    Warnings the library raises (:class:`BookWarning`) are collected and printed once, after
+    the command's own output, one ``Warning: ...`` line each, in order, without repeats.
+    """
     _debug["on"] = os.environ.get(DEBUG_ENV, "") not in ("", "0")
     GlobalFlags.debug, GlobalFlags.quiet = _debug["on"], False
-    if not _debug["on"]:
-        # A library's warning on stderr (pydub looking for ffmpeg at import)
-        # would break the promise of one line per error.
-        warnings.simplefilter("ignore")
-    args = _hoist_global_flags(list(sys.argv[1:] if argv is None else argv))
+    with contextlib.suppress(ValueError):  # not the main thread (an embedding program)
+        signal.signal(signal.SIGTERM, _on_sigterm)
+    with warnings.catch_warnings(record=True) as caught:
+        if not _debug["on"]:
+            # A library's warning on stderr (pydub looking for ffmpeg at import)
+            # would break the promise of one line per error.
+            warnings.simplefilter("ignore")
+        warnings.simplefilter("always", BookWarning)
+        status = _run(_hoist_global_flags(list(sys.argv[1:] if argv is None else argv)))
+    if status == 0:
+        seen = dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, BookWarning))
+        for message in seen:
+            typer.echo("Warning: " + " ".join(message.split()), err=True)
+    return status
+
+
+def _run(args: list[str]) -> int:
     command = typer.main.get_command(app)
     try:
         result = command.main(args=args, prog_name="audiobook", standalone_mode=False)
+        if sys.stdout is not None:
+            sys.stdout.flush()  # a full disk or closed pipe is reported here, not at exit
+    except Terminated:
+        _error(
+            "stopped by SIGTERM; nothing half-written was left, finished clips are kept in "
+            "the cache: run the same command again to resume"
+        )
+        return 143
     except AudiobookError as exc:
         _error(str(exc) or type(exc).__name__)
         return 1
@@ -395,6 +430,8 @@ def main(argv: list[str] | None = None) -> int:
         return 130  # the user pressed Ctrl-C (or EOF at a prompt): they know, say nothing
     except _ClickException as exc:
         return _usage_error(exc)  # status 2 for usage errors
+    except OSError as exc:
+        return _os_error(exc)
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if _debug["on"]:
             traceback.print_exc()
@@ -404,6 +441,27 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     return result if isinstance(result, int) else 0
+
+
+def _os_error(exc: OSError) -> int:
+    """An OS error no library layer turned into advice: say which path and why, in one line."""
+    if exc.filename is None:  # writing our own output (stdout) failed
+        with contextlib.suppress(OSError, AttributeError, ValueError):
+            # Nothing more may reach the broken stream, not even the flush at exit.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        if exc.errno == errno.EPIPE:
+            return 141  # the reader went away (`| head`): as any Unix tool, say nothing
+        _error(f"cannot write the output: {exc.strerror or exc}; send it somewhere with room")
+        return 1
+    where = exc.filename if exc.filename2 is None else f"{exc.filename} -> {exc.filename2}"
+    advice = {
+        errno.ENAMETOOLONG: "use a shorter path",
+        errno.ENOSPC: "free some space and run again",
+        errno.ENOTDIR: "a part of that path is a file, not a folder",
+        errno.EISDIR: "it is a folder, give a file",
+    }.get(exc.errno or 0, "check the path and its permissions")
+    _error(f"cannot use {where}: {exc.strerror or exc}; {advice}")
+    return 1
 
 
 if __name__ == "__main__":

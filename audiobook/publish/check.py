@@ -87,7 +87,10 @@ def measure(path: Path) -> Measures:
             ],
         ).stdout
     )
-    stream, fmt = info["streams"][0], info["format"]
+    streams = info.get("streams") or []
+    if not streams:
+        raise InputError(f"{path.name} has no audio stream; is it an audio file?")
+    stream, fmt = streams[0], info.get("format", {})
     duration = float(fmt.get("duration") or stream.get("duration") or 0)
     log = _run(
         path,
@@ -134,7 +137,9 @@ def measure(path: Path) -> Measures:
 
 
 def _run(path: Path, args: list[str]) -> subprocess.CompletedProcess:
-    done = subprocess.run(args, capture_output=True, text=True, errors="replace")
+    done = subprocess.run(
+        args, capture_output=True, text=True, errors="replace", stdin=subprocess.DEVNULL
+    )
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["no message"])[-1]
         raise InputError(f"cannot read {path}: {last}; is it a complete audio file?")
@@ -159,7 +164,7 @@ def _profile_for(folder: Path, files: list[Path]) -> Profile:
         name = json.loads((folder / "manifest.json").read_text(encoding="utf-8")).get("profile")
         if name in PROFILES:
             return PROFILES[name]
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, TypeError):  # absent or of another shape
         pass
     return PROFILES["acx"]
 
@@ -177,7 +182,14 @@ def check_outdir(path: Path) -> CheckReport:
     profile = _profile_for(path, files)
     report = CheckReport(path, profile.name)
     for file in files:
-        report.rows.extend(rows_for(file, measure(file), profile))
+        # One unreadable file fails its own row; the others are still measured and shown.
+        try:
+            if not file.is_file():  # a FIFO would hang ffprobe, a folder cannot be measured
+                raise InputError("not a regular file")
+            report.rows.extend(rows_for(file, measure(file), profile))
+        except InputError as exc:
+            reason = str(exc).removeprefix(f"cannot read {file}: ")
+            report.rows.append(Row(file.name, "readable", reason, "an audio file", False))
     return report
 
 

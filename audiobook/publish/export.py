@@ -20,7 +20,7 @@ from pathlib import Path
 
 from audiobook.audio.mastering import Profile, filter_chain
 from audiobook.errors import InputError, OutputError, ToolMissingError
-from audiobook.fsutil import output_errors
+from audiobook.fsutil import output_errors, read_regular
 
 PIPE_BUFFER = 1 << 20
 
@@ -174,22 +174,23 @@ def encode_pcm(
         raise OutputError(f"ffmpeg could not encode {out.name}: {last}")
 
 
-def _cover_data(cover: Path) -> tuple[bytes, str]:
-    data = cover.read_bytes()
+# A 3000x3000 JPEG, the largest size stores ask for, is a few MB; more is not a cover.
+MAX_COVER_BYTES = 20 * 2**20
+
+
+def cover_bytes(cover: Path) -> tuple[bytes, str]:
+    data = read_regular(cover, "cover image", MAX_COVER_BYTES)
     mime = "image/png" if data[:8] == b"\x89PNG\r\n\x1a\n" else "image/jpeg"
     return data, mime
 
 
 def check_cover(cover: Path | None) -> None:
-    """A cover must be a readable JPEG or PNG (what players show)."""
+    """A cover must be a regular file holding a JPEG or PNG (what players show), not too big."""
     from audiobook.errors import InputError
 
     if cover is None:
         return
-    try:
-        head = cover.read_bytes()[:8]
-    except OSError as exc:
-        raise InputError(f"cannot read cover image {cover} ({exc.strerror})") from exc
+    head = cover_bytes(cover)[0][:8]
     if not (head.startswith(b"\xff\xd8") or head == b"\x89PNG\r\n\x1a\n"):
         raise InputError(f"cover {cover} is not a JPEG or PNG image")
 
@@ -208,7 +209,7 @@ def id3_tag(tags: Tags) -> bytes:
     id3.add(TRCK(encoding=3, text=f"{tags.track}/{tags.tracks}"))
     id3.add(TCON(encoding=3, text=tags.genre))
     if tags.cover:
-        data, mime = _cover_data(tags.cover)
+        data, mime = cover_bytes(tags.cover)
         id3.add(APIC(encoding=3, mime=mime, type=3, desc="Cover", data=data))
     out = io.BytesIO()
     id3.save(out, v2_version=3)
@@ -228,7 +229,7 @@ def tag_m4b(path: Path, tags: Tags) -> None:
         mp4["trkn"] = [(tags.track, tags.tracks)]
         mp4["stik"] = [2]  # media type: audiobook
         if tags.cover:
-            data, mime = _cover_data(tags.cover)
+            data, mime = cover_bytes(tags.cover)
             kind = MP4Cover.FORMAT_PNG if mime == "image/png" else MP4Cover.FORMAT_JPEG
             mp4["covr"] = [MP4Cover(data, imageformat=kind)]
         mp4.save()

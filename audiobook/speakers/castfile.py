@@ -16,7 +16,8 @@ from typing import Any
 
 import tomli_w
 
-from audiobook.errors import CastFileError, OutputError
+from audiobook.errors import CastFileError, InputError, OutputError
+from audiobook.fsutil import read_regular
 from audiobook.model import NARRATOR, Cast, CastEntry
 
 HEADER = """\
@@ -35,17 +36,20 @@ TOP_KEYS = {"narrator", "characters", "lexicon", "lines", "voices_dir"}
 GENDERS = ("female", "male")
 RATE_RANGE = (80, 450)
 PITCH_RANGE = (0, 100)
+MAX_TOML_BYTES = 16 * 2**20  # a cast of thousands is well under 1 MB
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
 
 
 def read_toml(path: Path, what: str) -> tuple[dict[str, Any], str]:
     """The parsed document and its text, or a CastFileError naming file and line."""
+    if not Path(path).exists():
+        raise CastFileError(f"{what} {path} does not exist")
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CastFileError(f"{what} {path} does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CastFileError(f"cannot read {what} {path}: {exc}") from None
+        text = read_regular(path, what, MAX_TOML_BYTES).decode("utf-8")
+    except InputError as exc:
+        raise CastFileError(str(exc)) from None
+    except UnicodeDecodeError as exc:
+        raise CastFileError(f"cannot read {what} {path}: not UTF-8 text ({exc.reason})") from None
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:

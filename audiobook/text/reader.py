@@ -17,7 +17,7 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
-from audiobook.errors import InputError
+from audiobook.errors import InputError, warn
 from audiobook.model import Document
 
 # Share of bytes that are control codes above which a file is not text.
@@ -49,6 +49,11 @@ def _check_encoding(encoding: str) -> None:
             f"unknown encoding {encoding!r}: use a Python codec name such as utf-8, cp1252 or "
             "latin-1"
         ) from None
+    # rot13, base64, zlib... are codecs Python knows, but not for text.
+    if not getattr(codecs.lookup(encoding), "_is_text_encoding", True):
+        raise InputError(
+            f"{encoding!r} is not a text encoding: use one such as utf-8, cp1252 or latin-1"
+        )
 
 
 def _expand(path: Path) -> list[Path]:
@@ -60,9 +65,14 @@ def _expand(path: Path) -> list[Path]:
             raise InputError(f"{path} is not a regular file: give a .txt file or a folder of them")
         return [path]
     try:
-        files = [p for p in path.iterdir() if p.suffix.lower() == ".txt" and p.is_file()]
+        named = [p for p in path.iterdir() if p.suffix.lower() == ".txt"]
     except OSError as exc:
         raise InputError(f"cannot list folder {path}: {exc.strerror or exc}") from None
+    files = [p for p in named if p.is_file()]
+    for skipped in sorted(set(named) - set(files)):
+        broken = skipped.is_symlink() and not skipped.exists()
+        what = "a broken symbolic link" if broken else "not a regular file"
+        warn(f"{skipped} is {what}; left out of the book")
     if not files:
         raise InputError(f"folder {path} has no .txt files: put the manuscript there as .txt files")
     return sorted(files, key=lambda p: p.name)
@@ -93,6 +103,10 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> str:
         except UnicodeDecodeError as exc:
             raise InputError(
                 f"{path} is not valid {encoding} (byte {exc.start}): check the --encoding value"
+            ) from None
+        except (UnicodeError, ValueError) as exc:  # codecs such as punycode, undefined
+            raise InputError(
+                f"{path} cannot be decoded as {encoding} ({exc}): check the --encoding value"
             ) from None
         # A BOM of the named encoding is not part of the text.
         return (
