@@ -69,7 +69,7 @@ def _expand(path: Path) -> list[Path]:
     except OSError as exc:
         raise InputError(f"cannot list folder {path}: {exc.strerror or exc}") from None
     files = [p for p in named if p.is_file()]
-    for skipped in sorted(set(named) - set(files)):
+    for skipped in sorted(p for p in set(named) - set(files) if not p.is_dir()):
         broken = skipped.is_symlink() and not skipped.exists()
         what = "a broken symbolic link" if broken else "not a regular file"
         warn(f"{skipped} is {what}; left out of the book")
