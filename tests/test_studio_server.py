@@ -9,6 +9,7 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 import tomllib
 from pathlib import Path
 
@@ -135,3 +136,36 @@ def test_a_missing_manuscript_is_one_error_line(tmp_path):
     )
     assert done.returncode == 1
     assert done.stderr.startswith("Error:") and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_ctrl_c_during_a_build_stops_it_and_keeps_no_half_file(tmp_path):
+    # A longer book and a cold cache: the build is still rendering when Ctrl-C comes.
+    text = BOOK.read_text(encoding="utf-8")
+    book = tmp_path / "long.txt"
+    book.write_text(
+        "\n\n".join(
+            text.replace("Chapter 1", f"Chapter {2 * n + 1}").replace(
+                "Chapter 2", f"Chapter {2 * n + 2}"
+            )
+            for n in range(4)
+        ),
+        encoding="utf-8",
+    )
+    studio = Studio(book, tmp_path / "cast.toml", tmp_path).start()
+    good = {"X-Studio-Token": token(studio)}
+    assert request(studio, "POST", "/api/build", {}, **good)[0] == 200
+    deadline = time.monotonic() + 60
+    state: dict = {}
+    while time.monotonic() < deadline:
+        state = json.loads(request(studio, "GET", "/api/build")[1])
+        if state["stage"] == "rendering" or not state["running"]:
+            break
+        time.sleep(0.05)
+    assert state["running"] and state["stage"] == "rendering"
+    started = time.monotonic()
+    assert studio.interrupt(timeout=60) == 130
+    assert time.monotonic() - started < 30
+    assert "Traceback" not in studio.stderr()
+    out = tmp_path / "out"
+    assert not (out / "manifest.json").exists()  # the build did not finish...
+    assert not [p for p in out.glob("*") if p.suffix == ".mp3"]  # ...and left no half file

@@ -2,10 +2,8 @@
 
 One Session serves one book and one cast file. Every change is written to the
 cast file at once (castedit: comments and layout kept, atomic), then the book is
-prepared again, so the page always shows what `script` and `build` would do.
-Speech is made in one place only: a single worker thread renders every line,
-audition and build in turn (pyttsx3 and espeak are not thread-safe), through
-the clip cache, so hearing a line twice costs nothing and a build reuses it.
+brought up to date (in place for a line fix, else prepared again), so the page
+always shows what `script` and `build` would do. Audio is made by studio.speech.
 """
 
 from __future__ import annotations
@@ -13,19 +11,13 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import shutil
-import tempfile
 import threading
-import wave
 from collections import Counter
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from audiobook.errors import AudiobookError, CastFileError, InputError
+from audiobook.errors import CastFileError, InputError
 from audiobook.model import LOW_CONFIDENCE, NARRATOR, ChapterScript, Script, Segment, VoiceSettings
-from audiobook.progress import Progress
+from audiobook.studio.speech import BuildState, Speech
 
 UNSURE = LOW_CONFIDENCE  # the same bar as `cast` and `script --explain` use
 AUDITION_WORDS = 30
@@ -67,59 +59,6 @@ def studio_lock(cast_path: Path):
         os.close(fd)  # closing releases the lock (also when the process dies)
 
 
-@dataclass
-class BuildState:
-    """What the page shows of the current (or last) build."""
-
-    running: bool = False
-    stage: str = ""
-    clips_total: int = 0
-    clips_cached: int = 0
-    clips_done: int = 0
-    files_total: int = 0
-    files_done: int = 0
-    files_written: list[str] = field(default_factory=list)
-    files_kept: list[str] = field(default_factory=list)
-    error: str | None = None
-    summary: str = ""
-    stop: bool = False  # set when the studio closes: the build stops at its next step
-
-
-class _Stopped(AudiobookError):
-    """The studio is closing: the build stops; finished clips stay in the cache."""
-
-
-class _PageProgress(Progress):
-    """Build events into the BuildState the page polls (and the place a build is stopped)."""
-
-    def __init__(self, state: BuildState) -> None:
-        self.state = state
-
-    def _check(self) -> None:
-        if self.state.stop:
-            raise _Stopped("the studio was closed during the build; build again to finish")
-
-    def stage(self, name: str) -> None:
-        self._check()
-        self.state.stage = name
-
-    def clips_total(self, total: int, cached: int) -> None:
-        self.state.clips_total, self.state.clips_cached = total, cached
-        self.state.clips_done = cached
-
-    def clips_done(self, count: int) -> None:
-        self.state.clips_done += count
-        self._check()
-
-    def chapters_total(self, total: int) -> None:
-        self.state.files_total = total
-
-    def chapter_done(self, name: str, reused: bool) -> None:
-        self.state.files_done += 1
-        (self.state.files_kept if reused else self.state.files_written).append(name)
-        self._check()
-
-
 class Session:
     def __init__(
         self,
@@ -138,11 +77,9 @@ class Session:
         self.encoding = encoding
         self.engine_name = engine or DEFAULT_ENGINE
         self.cache_dir = cache_dir
-        self.build = BuildState()
         self._lock = threading.RLock()  # one change at a time; readers see whole states
-        # The one place speech is made: lines, auditions and builds queue here.
-        self._speech = ThreadPoolExecutor(max_workers=1, thread_name_prefix="studio-speech")
-        self._cache: Any = None  # the ClipCache, made on first use
+        # The one place speech is made: lines, auditions and builds queue there.
+        self.speech = Speech(self.engine_name, self.outdir, cache_dir)
         self._voices: list[tuple[str, str, str]] | None = None
         self.prepared = self._prepare()
 
@@ -253,7 +190,12 @@ class Session:
         return found
 
     # -- changes -----------------------------------------------------------------
-    def _edit(self, change) -> None:
+    def _edit(self, change, refresh=None) -> None:
+        """Write ``change`` to the cast file, then bring the book up to date.
+
+        ``refresh`` updates the prepared book in place and returns True when it
+        could (a fix that leaves the cast as it is); else the book is prepared again.
+        """
         from audiobook.speakers.castedit import CastDocument
 
         with self._lock:
@@ -267,14 +209,37 @@ class Session:
                 document.update_from(self.prepared.cast, {r.name: f"{r.lines} lines" for r in rows})
             change(document)
             document.save(self.prepared.tts)
-            self.prepared = self._prepare()
+            if fresh or refresh is None or not refresh():
+                self.prepared = self._prepare()
 
     def assign(self, line: str, speaker: str | None) -> None:
         """Quotation ``line`` is spoken by ``speaker`` (None: as attributed again)."""
-        self.segments_of(line)
+        segments = [seg for _, _, seg in self.segments_of(line)]
         if speaker is not None and not speaker.strip():
             raise InputError("name the speaker")
-        self._edit(lambda doc: doc.set_line(line, speaker.strip() if speaker else None))
+        wanted = speaker.strip() if speaker else None
+
+        def refresh() -> bool:
+            # Casting reads the book as attributed, so a fix never moves a voice: when
+            # the speaker already has one, only these segments change (a novel is not
+            # read again). What `prepare` would do, done to the one line.
+            from audiobook.speakers.casting import assign_voices
+            from audiobook.speakers.lines import OVERRIDE, resolve_speaker
+
+            prepared = self.prepared
+            if wanted is None or prepared.file_cast is None:
+                return False
+            who = resolve_speaker(wanted, prepared.file_cast, self.script.roster)
+            entry = prepared.cast.narrator if who == NARRATOR else prepared.cast.characters.get(who)
+            if entry is None or not entry.voice:
+                return False  # a new speaker: the cast grows
+            for seg in segments:
+                seg.speaker, seg.rule, seg.confidence = who, OVERRIDE, 1.0
+            assign_voices(self.script, prepared.cast, prepared.tts)
+            prepared.file_cast.lines[line] = wanted
+            return True
+
+        self._edit(lambda doc: doc.set_line(line, wanted), refresh)
 
     def merge(self, source: str, into: str) -> None:
         """Every line of ``source`` is ``into``'s: ``source`` becomes an alias."""
@@ -298,20 +263,6 @@ class Session:
         self._edit(lambda doc: doc.rename(old, new))
 
     # -- audio -------------------------------------------------------------------
-    def _clip_cache(self):
-        from audiobook.audio.cache import ClipCache, default_cache_dir
-        from audiobook.audio.engines import get_engine
-
-        if self._cache is None:
-            engine = get_engine(self.engine_name)
-            try:
-                version = engine.version()
-            finally:
-                engine.close()
-            root = Path(self.cache_dir) if self.cache_dir else default_cache_dir()
-            self._cache = ClipCache(root, self.engine_name, version)
-        return self._cache
-
     def line_audio(self, line: str) -> bytes:
         """The quotation as the build will say it: an MP3, made through the clip cache."""
         with self._lock:
@@ -322,7 +273,7 @@ class Session:
         from audiobook.audio.clips import make_clips
 
         clips = [(c.text, c.settings) for c in make_clips(mini, cast, lexicon)]
-        return self._speak(clips)
+        return self.speech.mp3(clips)
 
     def audition(self, name: str, voice: str) -> bytes:
         """``voice`` saying a few of ``name``'s own lines (a stock line when they have none)."""
@@ -343,79 +294,18 @@ class Session:
         text = clip_words(own, AUDITION_WORDS) or STOCK_LINE.format(name=entry.name)
         language = self.script.main_language
         settings = VoiceSettings(voice or entry.voice, entry.rate, entry.pitch)
-        return self._speak([(spoken_text(text, language), settings)])
+        return self.speech.mp3([(spoken_text(text, language), settings)])
 
-    def _speak(self, clips: list[tuple[str, VoiceSettings]]) -> bytes:
-        future: Future[bytes] = self._speech.submit(self._render_mp3, clips)
-        return future.result()
+    @property
+    def build(self) -> BuildState:
+        return self.speech.build
 
-    def _render_mp3(self, clips: list[tuple[str, VoiceSettings]]) -> bytes:
-        """In the speech thread: render what the cache lacks, join, encode."""
-        from audiobook.audio.cache import read_pcm
-        from audiobook.audio.clips import speakable
-        from audiobook.audio.preview import to_mp3
-        from audiobook.audio.render import Job, render_jobs
-        from audiobook.model import Clip
-
-        cache = self._clip_cache()
-        keyed = []
-        for text, settings in clips:
-            clip = Clip(text, settings, 0, 0)
-            if speakable(clip):
-                keyed.append((cache.key(clip), clip))
-        if not keyed:
-            raise InputError("this line has no words to speak")
-        audio = {key: hit for key, _ in keyed if (hit := cache.get(key)) is not None}
-        jobs = {k: Job(k, c.text, c.settings, "the studio") for k, c in keyed if k not in audio}
-        audio.update(render_jobs(list(jobs.values()), cache, self.engine_name, 1))
-        rate = audio[keyed[0][0]].rate
-        gap = b"\0\0" * int(rate * 0.25)
-        pcm = gap.join(read_pcm(audio[key]) for key, _ in keyed)
-        with tempfile.TemporaryDirectory(prefix="audiobook-studio-") as tmp:
-            wav = Path(tmp) / "line.wav"
-            with wave.open(str(wav), "wb") as out:
-                out.setnchannels(1)
-                out.setsampwidth(2)
-                out.setframerate(rate)
-                out.writeframes(pcm)
-            return to_mp3(shutil.which("ffmpeg") or "ffmpeg", wav)
-
-    # -- build -------------------------------------------------------------------
     def start_build(self) -> bool:
-        """Start a build in the speech thread; False when one is already running."""
-        with self._lock:
-            if self.build.running:
-                return False
-            self.build = BuildState(running=True, stage="starting")
-            self._speech.submit(self._build, self.prepared, self.build)
-            return True
-
-    def _build(self, prepared, state: BuildState) -> None:
-        from audiobook.build import BuildOptions, build_book
-
-        options = BuildOptions(outdir=self.outdir, engine=self.engine_name)
-        if self.cache_dir:
-            options.cache_dir = self.cache_dir
-        try:
-            result = build_book(prepared, options, _PageProgress(state))
-            state.summary = (
-                f"Wrote {len(state.files_written)} file(s), kept {len(state.files_kept)}; "
-                f"{result.cache_misses} clips rendered, {result.cache_hits} from the cache "
-                f"-> {result.outdir}"
-            )
-            state.stage = "done"
-        except AudiobookError as exc:
-            state.error = str(exc)
-            state.stage = "failed"
-        except Exception as exc:  # noqa: BLE001 - the page shows it instead of a dead thread
-            state.error = f"unexpected {type(exc).__name__}: {exc}"
-            state.stage = "failed"
-        finally:
-            state.running = False
+        """Build the book as it is now; False when a build is already running."""
+        return self.speech.start_build(self.prepared)
 
     def close(self) -> None:
-        self.build.stop = True
-        self._speech.shutdown(wait=True, cancel_futures=True)
+        self.speech.close()
         if self.prepared.tts is not None:
             self.prepared.tts.close()
 
