@@ -12,6 +12,7 @@ from pathlib import Path
 
 from audiobook.audio.engines import DEFAULT_ENGINE, Engine, get_engine
 from audiobook.errors import InputError
+from audiobook.frontcache import FrontCache
 from audiobook.model import Cast, ChapterScript, Character, Document, Roster, Script
 
 
@@ -32,10 +33,12 @@ def prepare(
     cast_file: Path | None = None,
     encoding: str | None = None,
     engine: str = DEFAULT_ENGINE,
+    memo: FrontCache | None = None,
 ) -> Prepared:
-    # Stage modules load here, not at import: `audiobook --help` stays instant.
-    from audiobook.speakers import attribution, castfile, lines, roster
-    from audiobook.text import chapters, language, quotes, reader, segments
+    """The cast script of ``inputs``; with ``memo``, results of an identical earlier run
+    (and the languages of spans seen before) are reused instead of computed again."""
+    from audiobook.speakers import castfile
+    from audiobook.text import reader
 
     tts = get_engine(engine)
     file_cast = castfile.load_cast_file(cast_file, tts) if cast_file else None
@@ -43,6 +46,27 @@ def prepare(
     if not any(doc.text.strip() for doc in documents):
         names = ", ".join(doc.path for doc in documents)
         raise InputError(f"no text to read in {names}: the input is empty")
+    if memo is None:
+        return _prepare(documents, cast_file, file_cast, tts, engine, None)
+    cast_bytes = cast_file.read_bytes() if cast_file else None
+    key = memo.key(documents, cast_bytes, encoding, engine, tts.version())
+    hit = memo.load(key)
+    if hit is not None:
+        script, cast, warnings = hit
+        return Prepared(
+            script, cast, documents, _lexicon(cast), engine, tts, warnings, file_cast=file_cast
+        )
+    prepared = _prepare(documents, cast_file, file_cast, tts, engine, memo)
+    memo.store(key, (prepared.script, prepared.cast, prepared.warnings))
+    memo.save()
+    return prepared
+
+
+def _prepare(documents, cast_file, file_cast, tts, engine, memo) -> Prepared:
+    # Stage modules load here, not at import: `audiobook --help` stays instant.
+    from audiobook.speakers import attribution, lines, roster
+    from audiobook.text import chapters, language, quotes, segments
+
     chapter_scripts: list[ChapterScript] = []
     overrides = lines.Overrides(file_cast.lines if file_cast else {})
     found_quotes = [quotes.find_quotes(doc.text) for doc in documents]
@@ -66,7 +90,7 @@ def prepare(
     all_text = "\n\n".join(d.text for d in documents)
     main = language.main_language(all_text)
     every_segment = [s for c in chapter_scripts for s in c.segments]
-    language.detect_languages(every_segment, main, tts.supported_languages())
+    language.detect_languages(every_segment, main, tts.supported_languages(), memo)
     script = Script(chapter_scripts, cast_roster, main)
     # Voices are cast from the script as attributed: fixing a line moves that line
     # to another voice, never the rest of the cast around (only its clips re-render).
@@ -114,9 +138,12 @@ def _finish(
 
     cast = casting.make_cast(cast_from or script, tts, file_cast, voice_silent, also)
     casting.assign_voices(script, cast, tts)
-    lex = None
-    if cast.lexicon:
-        from audiobook.text.lexicon import Lexicon
+    return Prepared(script, cast, documents, _lexicon(cast), engine, tts, file_cast=file_cast)
 
-        lex = Lexicon.load(Path(cast.lexicon))
-    return Prepared(script, cast, documents, lex, engine, tts, file_cast=file_cast)
+
+def _lexicon(cast: Cast):
+    if not cast.lexicon:
+        return None
+    from audiobook.text.lexicon import Lexicon
+
+    return Lexicon.load(Path(cast.lexicon))

@@ -63,9 +63,13 @@ def build(
         estimate = estimate_build(prepared, options.format, options.profile, cache_dir, jobs)
         _print_estimate(estimate, outdir)
         return
+    from audiobook.audio.cache import default_cache_dir
+    from audiobook.frontcache import FrontCache
+
+    memo = FrontCache(cache_dir or default_cache_dir())  # beside the clips it leads to
     progress = for_terminal(quiet)
     try:
-        prepared = prepare(inputs, cast_file, encoding, engine)
+        prepared = prepare(inputs, cast_file, encoding, engine, memo)
         for warning in prepared.warnings:
             typer.echo(f"Warning: {warning}", err=True)
         result = build_book(prepared, options, progress)

@@ -14,8 +14,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import cache
+from typing import TYPE_CHECKING
 
 from audiobook.model import Segment
+
+if TYPE_CHECKING:
+    from audiobook.frontcache import FrontCache
 
 # Function words and everyday words: frequent enough to appear in almost any
 # sentence, specific enough that a run of them says which language it is.
@@ -142,10 +146,13 @@ def main_language(text: str) -> str:
     return found.iso_code_639_1.name.lower() if found else best if hits else DEFAULT_LANGUAGE
 
 
-def detect_languages(segments: list[Segment], main: str, supported: set[str]) -> None:
+def detect_languages(
+    segments: list[Segment], main: str, supported: set[str], memo: FrontCache | None = None
+) -> None:
     """Set ``seg.language`` for every segment: ``main`` unless clearly another language.
 
-    Only languages in ``supported`` (what the engine speaks) are ever chosen.
+    Only languages in ``supported`` (what the engine speaks) are ever chosen. ``memo``
+    remembers the spans weighed again, so lingua loads only for spans it has not seen.
     """
     candidates = candidate_languages(main, supported)
     # lingua's models cost ~20 MB a language (~200 MB for all candidates), so
@@ -163,7 +170,15 @@ def detect_languages(segments: list[Segment], main: str, supported: set[str]) ->
             hinted |= hints & candidates
             others.append(seg)
     for seg in others:
-        seg.language = segment_language(seg.text, main, candidates, hinted)
+        if memo is None:
+            seg.language = segment_language(seg.text, main, candidates, hinted)
+            continue
+        key = memo.span_key(seg.text, main, hinted, candidates)
+        known = memo.languages().get(key)
+        if known is None:
+            known = segment_language(seg.text, main, candidates, hinted)
+            memo.remember_language(key, known)
+        seg.language = known
 
 
 def candidate_languages(main: str, supported: set[str]) -> set[str]:
