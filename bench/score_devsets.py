@@ -21,6 +21,11 @@ rule, accuracy per confidence band, and the listener figures:
   has that same gender in the roster (an unknown gender counts as wrong: the voice is a
   neutral guess). A first-person narrator's own lines predicted as `narrator` count right.
 
+A prediction of `narrator` is right for the first-person narrator's quotes: the gold
+file's `narrator`, else the gold speaker of the quotes the text tags '"...," said I'
+(LitBank names narrators by name). `--strict` counts `narrator` as wrong there, as
+bench/score_attribution.py does.
+
 `--split even|odd` keeps only every other file of a folder (by sorted name), so a rule
 can be tuned on one half and confirmed on the other.
 """
@@ -29,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from collections import Counter, defaultdict
@@ -43,6 +49,7 @@ from score_attribution import _match, cast_from, gold_quotes, is_right, load_gol
 
 from audiobook.model import NARRATOR  # noqa: E402
 from audiobook.speakers import attribution, roster  # noqa: E402
+from audiobook.speakers.tags import VERB  # noqa: E402
 from audiobook.text import quotes as quote_finder  # noqa: E402
 
 BANDS = [(0.9, 1.01), (0.75, 0.9), (0.5, 0.75), (0.0, 0.5)]
@@ -88,11 +95,25 @@ def books(path: Path, gold_dir: Path, split: str | None) -> list[tuple[Path, Pat
     return out
 
 
-def narrator_of(gold: list[dict], narrator: str | None) -> str | None:
-    """The gold name a prediction of `narrator` stands for."""
+_SAID_I = re.compile(rf"^[\s,;—–-]*(?:I\s+(?:\w+ly\s+)?{VERB}|{VERB}\s+I\b)")
+
+
+def narrator_of(text: str, gold: list[dict], narrator: str | None) -> str | None:
+    """The gold name a prediction of `narrator` stands for: the gold file's narrator,
+    else the speaker of the gold quotes the text itself tags '"...," said I' (LitBank
+    names a first-person narrator by name: Pip, Watson, Jane)."""
     if narrator:
         return narrator
     names = {g["speaker"] for g in gold if g["speaker"]}
+    said_i = Counter(
+        g["speaker"]
+        for g, q in zip(gold, gold_quotes(text, gold), strict=True)
+        if g["speaker"] and _SAID_I.match(text[q.outer_end : q.outer_end + 60])
+    )
+    if said_i:
+        who, n = said_i.most_common(1)[0]
+        if n * 2 > sum(said_i.values()):
+            return who
     return next((n for n in ("I", "narrator") if n in names), None)
 
 
@@ -128,13 +149,14 @@ def run(text: str, gold: list[dict], narrator: str | None, cast, spans: bool, s:
         s.voice_total += sum(counts.values())
 
 
-def score_set(path: Path, gold_dir: Path, split: str | None) -> SetScore:
+def score_set(path: Path, gold_dir: Path, split: str | None, strict: bool = False) -> SetScore:
     s = SetScore()
     start = time.perf_counter()
     for text_path, gold_path, chars in books(path, gold_dir, split):
         text = text_path.read_text(encoding="utf-8")
         gold, narrator = load_gold(gold_path)
-        narrator = narrator_of(gold, narrator)
+        if not strict:
+            narrator = narrator_of(text, gold, narrator)
         cast = cast_from(json.loads(chars.read_text(encoding="utf-8"))) if chars else None
         for spans in (False, True):
             where = "gold spans" if spans else "end to end"
@@ -173,12 +195,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("paths", type=Path, nargs="+", help="texts or folders of texts")
     ap.add_argument("--gold-dir", type=Path, default=HERE / "gold")
     ap.add_argument("--split", choices=["even", "odd"], help="every other file of a folder")
+    ap.add_argument("--strict", action="store_true", help="`narrator` only right if gold says so")
     args = ap.parse_args(argv)
     for path in args.paths:
         if not books(path, args.gold_dir, args.split):
             print(f"{path}: no gold file found", file=sys.stderr)
             return 1
-        report(path.name or str(path), score_set(path, args.gold_dir, args.split))
+        report(path.name or str(path), score_set(path, args.gold_dir, args.split, args.strict))
     return 0
 
 

@@ -177,3 +177,43 @@ def test_book_pronouns_outvote_the_first_name_table():
         "Andrea left. He did not pay."
     )
     assert who(build(text), "Andrea").gender == "male"
+
+
+# (passage, described or titled speaker, gender a listener expects)
+ROLE_GENDERS = [
+    (  # a rank names a man
+        '"Halt!" said the sergeant. "Who goes there?"\n\n"A friend," said the boy.\n\n'
+        '"Advance," said the sergeant.',
+        "the sergeant",
+        "male",
+    ),
+    (  # a title of the nobility
+        '"You are late," said the duchess.\n\n"Forgive me," said the boy.\n\n'
+        '"Never again," said the duchess.',
+        "the duchess",
+        "female",
+    ),
+    (  # an unmarked role takes the book's own pronouns
+        "The doctor came in. He put down his bag.\n\n"
+        '"Where is the patient?" asked the doctor.\n\n"Upstairs," said the girl.\n\n'
+        "The doctor nodded, and he went up.\n\n"
+        '"Bring hot water," said the doctor.',
+        "the doctor",
+        "male",
+    ),
+    (  # ... even when the role's usual gender is the other one
+        "The general rose. She was tall, and her voice was hard.\n\n"
+        '"Sit down," said the general.\n\n"Yes, ma\'am," said the boy.\n\n'
+        "The general smiled; she had won.\n\n"
+        '"Good," said the general.',
+        "the general",
+        "female",
+    ),
+]
+
+
+def test_role_nouns_and_pronouns_give_described_speakers_a_gender():
+    for text, name, gender in ROLE_GENDERS:
+        person = who(build(text), name)
+        assert person is not None, name
+        assert person.gender == gender, (name, person.gender)

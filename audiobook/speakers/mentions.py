@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from audiobook.model import Character, Quote, Roster
+from audiobook.model import Character, Gender, Quote, Roster
 from audiobook.speakers.names import HONORIFICS, NOUN_GENDER, honorific_key
 from audiobook.speakers.tags import (
     TagReader,
@@ -47,7 +47,7 @@ def descriptors(text: str, roster: Roster) -> dict[str, set[str]]:
 
 
 def described_speakers(
-    text: str, quotes: list[Quote], characters: list[Character]
+    text: str, quotes: list[Quote], characters: list[Character], narration: str = ""
 ) -> list[Character]:
     """Unnamed people who speak more than once ('the old woman said') become characters."""
     reader = TagReader(compile_names([a for c in characters for a in c.aliases]))
@@ -88,8 +88,39 @@ def described_speakers(
         if len(phrase.split()) == 2 and len(title) == 1:
             title[0].aliases.append(phrase)
             continue
-        out.append(Character(phrase, [phrase], description_gender(phrase), n))
+        gender = pronoun_gender(narration or text, phrase) or description_gender(phrase)
+        out.append(Character(phrase, [phrase], gender, n))
     return out
+
+
+# Someone else named before the pronoun: the pronoun may be theirs.
+_OTHER_PERSON = re.compile(
+    rf"(?<![.!?]\s)(?<!\A)\b{_TOKEN}|\b(?:the|a|an)\s+(?:(?:{'|'.join(sorted(NOUN_GENDER))})\b)"
+)
+_HE = re.compile(r"\b(?:he|him|his|himself)\b", re.I)
+_SHE = re.compile(r"\b(?:she|her|hers|herself)\b", re.I)
+
+
+def pronoun_gender(narration: str, phrase: str) -> Gender | None:
+    """The gender the book's own pronouns give a description ('the doctor ... he'):
+    the first he/she in this sentence or the next after each mention, when no other
+    person comes between; clear only with two votes and a 2:1 majority."""
+    votes: Counter = Counter()
+    for m in re.finditer(rf"\b{re.escape(phrase)}\b", narration, re.I):
+        window = narration[m.end() : m.end() + 240].split("\n\n")[0]
+        window = "".join(re.split(r"([.!?]\s)", window)[:4])  # this sentence and the next
+        other = _OTHER_PERSON.search(window)
+        if other:
+            window = window[: other.start()]
+        he, she = _HE.search(window), _SHE.search(window)
+        if he and (not she or he.start() < she.start()):
+            votes["male"] += 1
+        elif she:
+            votes["female"] += 1
+    (best, n), *rest = votes.most_common() + [(None, 0), (None, 0)]
+    if best is not None and n >= 2 and n >= 2 * rest[0][1]:
+        return best
+    return None
 
 
 GENERIC_NOUNS = set(

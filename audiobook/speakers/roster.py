@@ -165,7 +165,7 @@ def build_roster(text: str, quotes: list[Quote], cast: Cast | None = None) -> Ro
     clusters = _cluster(people)
     characters = [_character(c) for c in clusters]
     _apply_appositions(narration, characters, clusters)
-    characters += described_speakers(text, quotes, characters)
+    characters += described_speakers(text, quotes, characters, narration)
     _count_vocatives(text, quotes, characters)
     if cast is not None:
         characters = with_cast(cast, characters)
@@ -459,7 +459,11 @@ def _cluster_gender(cluster: list[_Form]) -> Gender | None:
         g = _gender_of_hon(f)
         if g:
             votes[g] += 3 * f.count
-        elif not f.hon and len(f.tokens) >= 1:
+        elif f.hon:
+            g = NOUN_GENDER.get(honorific_key(f.hon))
+            if g:
+                votes[g] += 2  # "General Tilney": a hint the book's pronouns may outvote
+        elif len(f.tokens) >= 1:
             g = name_gender(f.tokens[0]) or NOUN_GENDER.get(f.tokens[0].lower())
             if g:
                 votes[g] += 2  # a hint: the book's own pronouns outvote it ("Andrea", a man)
