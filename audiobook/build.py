@@ -18,9 +18,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from audiobook.audio.assemble import Part, Pauses, plan_chapter, stream_part, working_rate
+from audiobook.audio.assemble import Part, Pauses, plan_chapter, working_rate
 from audiobook.audio.cache import ClipAudio, ClipCache, default_cache_dir, file_sha256, seal, sealed
 from audiobook.audio.clips import make_clips, speakable
+from audiobook.audio.encode import encode_task, run_encode
+from audiobook.audio.executor import Executor
 from audiobook.audio.mastering import (
     Profile,
     block_levels,
@@ -50,7 +52,6 @@ from audiobook.publish.export import (
     book_metadata,
     check_cover,
     cover_bytes,
-    encode_pcm,
     ffmetadata,
     id3_size,
     id3_tag,
@@ -78,6 +79,7 @@ class BuildOptions:
     title: str | None = None  # None: book.toml beside the manuscript, else the file name
     author: str | None = None
     pauses: Pauses = field(default_factory=Pauses)
+    executor: Executor | None = None  # where clips and encodes run; None: ``jobs`` processes here
 
 
 @dataclass
@@ -132,6 +134,10 @@ def validate_options(options: BuildOptions) -> Profile:
     check_cover(options.cover)
     require_tools("ffmpeg")
     return get_profile(options.profile)
+
+
+def _executor(options: BuildOptions) -> Executor:
+    return options.executor or Executor(options.jobs)
 
 
 def _digest(*parts) -> str:
@@ -202,7 +208,11 @@ def _build(prepared, options, profile, outdir, cache_root, title, author, progre
     with output_errors(cache_root, "choose another --cache-dir"):
         audio.update(
             render_jobs(
-                list(jobs.values()), cache, options.engine, options.jobs, progress.clips_done
+                list(jobs.values()),
+                cache,
+                options.engine,
+                _executor(options),
+                progress.clips_done,
             )
         )
 
@@ -396,20 +406,10 @@ def _write_mp3s(
             tmp = outdir / f".block-{fp}.mp3{PARTIAL}{os.getpid()}"
             temps[fp] = tmp
             lv = b["levels"]
-            encode_pcm(
-                lambda write: stream_part(
-                    out.part,
-                    audio,
-                    lv.clip_gains,
-                    _counted(write, out.part.rate, progress),
-                    b["block"],
-                ),
-                out.part.rate,
-                lv.encoder_gain,
-                profile,
-                "mp3",
-                tmp,
+            task = encode_task(
+                out.part, audio, lv.clip_gains, b["block"], lv.encoder_gain, profile, "mp3"
             )
+            _executor(options).to_file(run_encode, task, tmp, progress.encoded)
 
         progress.encoding_total(
             sum((b["block"].end - b["block"].start) / out.part.rate for out, b in fresh.values())
@@ -417,7 +417,7 @@ def _write_mp3s(
         longest_first = sorted(
             fresh.items(), key=lambda i: i[1][1]["block"].start - i[1][1]["block"].end
         )
-        _run_parallel(encode, longest_first, options.jobs)
+        _run_parallel(encode, longest_first, _executor(options).workers)
         for n, out in todo:
             with atomic_path(outdir / out.name) as tmp, open(tmp, "wb") as fh:
                 tag = id3_tag(Tags(out.title, title, author, n, len(outputs), options.cover))
@@ -455,16 +455,6 @@ def _block_bytes(fp: str, temps: dict[str, Path], sources: dict, fds: dict[Path,
 
 def _seconds(out: _Output, profile: Profile) -> float:
     return (sum(b["samples"] for b in out.blocks) / profile.sample_rate) if out.blocks else 0.0
-
-
-def _counted(write, rate: int, progress: Progress):
-    """``write`` that also tells the progress display how much audio went to the encoder."""
-
-    def counted(data: bytes) -> None:
-        write(data)
-        progress.encoded(len(data) / (2 * rate))  # 16-bit mono
-
-    return counted
 
 
 def _run_parallel(fn, items, jobs):
@@ -520,23 +510,17 @@ def _write_m4b(
         out, lv, piece, reused = planned
         if not reused:
             with atomic_path(piece) as tmp:
-                encode_pcm(
-                    lambda write: stream_part(
-                        out.part, audio, lv.clip_gains, _counted(write, out.part.rate, progress)
-                    ),
-                    out.part.rate,
-                    lv.encoder_gain,
-                    profile,
-                    "aac",
-                    tmp,
+                task = encode_task(
+                    out.part, audio, lv.clip_gains, None, lv.encoder_gain, profile, "aac"
                 )
+                _executor(options).to_file(run_encode, task, tmp, progress.encoded)
             seal(piece)
         progress.chapter_done(out.title, reused)
         return FileResult(out.name, out.title, out.part.seconds, reused)
 
     planned = [plan(out) for out in outputs]
     progress.encoding_total(sum(p[0].part.seconds for p in planned if not p[3]))
-    done = _run_parallel(one, planned, options.jobs)
+    done = _run_parallel(one, planned, _executor(options).workers)
     name = f"{safe_stem(title) or 'audiobook'}.m4b"
     marks, pos = [], 0
     for out in outputs:

@@ -1,25 +1,27 @@
-"""Render clips in parallel worker processes, through the clip cache.
+"""Render clips in parallel workers, through the clip cache.
 
-Each worker is a *spawned* process (never forked from a parent that may hold
-threads or an engine) that creates its own engine on start and keeps it for
-every clip it renders: engines are neither fork- nor thread-safe. Workers
-ignore Ctrl-C; the parent stops handing out work and lets the clips in hand
-finish into the cache, so an interrupted build resumes where it stopped.
+Workers come from an executor (``audio/executor.py``): spawned processes of this
+machine (never forked from a parent that may hold threads or an engine), or the
+processes of a Dask cluster. Each worker thread creates its own engine on first use
+and keeps it for every clip it renders: engines are neither fork- nor thread-safe.
+A worker stores each clip it finishes straight into the content-addressed cache, so
+a clip is kept whatever happens to the build afterwards. Local workers ignore Ctrl-C;
+the parent stops handing out work and lets the clips in hand finish into the cache,
+so an interrupted build resumes where it stopped.
 """
 
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import signal
-import wave
+import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 
 from audiobook.audio.cache import CacheFault, ClipAudio, ClipCache
+from audiobook.audio.executor import Executor
 from audiobook.errors import AudiobookError, EngineError
 from audiobook.model import VoiceSettings
 
@@ -35,19 +37,25 @@ class Job:
     where: str  # "chapter 3 'Title', line 'It was the best…'", for the error message
 
 
-_engine = None  # the worker's own engine, created in the worker
-
 # Spawning a worker costs ~0.5 s (a fresh interpreter, imports, espeak set-up):
 # more than rendering a few dozen clips here. An edited paragraph is a few clips.
 IN_PROCESS_MAX = 24
 
+_local = threading.local()  # a worker thread's own engines, by name
+
+
+def _engine_for(name: str):
+    engines = _local.__dict__.setdefault("engines", {})
+    if name not in engines:
+        from audiobook.audio.engines import get_engine
+
+        engines[name] = get_engine(name)
+    return engines[name]
+
 
 def _init_worker(engine_name: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    global _engine
-    from audiobook.audio.engines import get_engine
-
-    _engine = get_engine(engine_name)
+    _engine_for(engine_name)  # the engine's start-up before the first clip, not during it
 
 
 def _render_one(engine, text: str, settings: VoiceSettings, path: Path) -> str | None:
@@ -64,78 +72,84 @@ def _render_one(engine, text: str, settings: VoiceSettings, path: Path) -> str |
     return error
 
 
-def _render_batch(batch: list[tuple[str, str, VoiceSettings, str]]) -> list[tuple[str, str | None]]:
-    """In a worker: render each (key, text, settings, scratch path); report errors by key."""
-    return [
-        (key, _render_one(_engine, text, settings, Path(scratch)))
-        for key, text, settings, scratch in batch
-    ]
+Result = tuple[str, str | None, ClipAudio | None]  # key, error, the stored clip
+
+
+def _render_with(engine, cache: ClipCache, batch: list[tuple[str, str, VoiceSettings]]):
+    """Render each (key, text, settings) and store it in the cache; report errors by key."""
+    results: list[Result] = []
+    for key, text, settings in batch:
+        scratch = cache.scratch(key)
+        error, audio = _render_one(engine, text, settings, scratch), None
+        if error is None:
+            try:
+                audio = cache.store(key, scratch)
+            except CacheFault as exc:
+                error = str(exc)
+        if error is not None:
+            with contextlib.suppress(OSError):
+                scratch.unlink()
+        results.append((key, error, audio))
+    return results
+
+
+def _render_batch(engine_name: str, cache: ClipCache, batch) -> list[Result]:
+    """In a worker (a local process or a cluster's): the batch, with the worker's engine."""
+    return _render_with(_engine_for(engine_name), cache, batch)
 
 
 def render_jobs(
     jobs: Sequence[Job],
     cache: ClipCache,
     engine_name: str,
-    workers: int,
+    workers: int | Executor,
     on_done: Callable[[int], None] | None = None,
 ) -> dict[str, ClipAudio]:
     """Render every job into the cache; return the rendered clips by key.
 
-    ``on_done(n)`` is called as clips finish. A clip that fails every attempt
-    raises EngineError naming its place in the book.
+    ``workers`` is a number of local processes or an executor. ``on_done(n)`` is
+    called as clips finish. A clip that fails every attempt raises EngineError
+    naming its place in the book.
     """
     if not jobs:
         return {}
+    executor = workers if isinstance(workers, Executor) else Executor(workers)
     # Clips of one voice side by side: a stable order, so batches and logs repeat.
     ordered = sorted(jobs, key=lambda j: (j.settings.voice.split("+")[0], j.settings.voice))
     by_key = {j.key: j for j in ordered}
-    if workers <= 1 or len(ordered) <= IN_PROCESS_MAX:
+    count = executor.workers
+    if not executor.remote and (count <= 1 or len(ordered) <= IN_PROCESS_MAX):
         return _render_here(ordered, cache, engine_name, on_done)
-    size = max(1, min(BATCH_SECONDS_HINT, len(ordered) // (workers * 4)))
+    size = max(1, min(BATCH_SECONDS_HINT, len(ordered) // (count * 4)))
     batches = [ordered[i : i + size] for i in range(0, len(ordered), size)]
     out: dict[str, ClipAudio] = {}
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(
-        max_workers=min(workers, len(batches)),
-        mp_context=context,
-        initializer=_init_worker,
-        initargs=(engine_name,),
-    )
     pending: set[Future] = set()
-    submitted: list[Future] = []
+    with executor.errors(), executor.pool(_init_worker, (engine_name,)) as pool:
 
-    def submit(batch: list[Job]) -> None:
-        future = pool.submit(_render_batch, _payload(batch, cache))
-        pending.add(future)
-        submitted.append(future)
+        def submit(batch: list[Job]) -> None:
+            payload = [(j.key, j.text, j.settings) for j in batch]
+            pending.add(pool.submit(_render_batch, engine_name, cache, payload))
 
-    try:
-        queue = iter(batches)
-        # A bounded window of work in flight: Ctrl-C then waits for little.
-        with _sigint_ignored():  # workers start inside: they inherit the ignore from birth
-            for batch in queue:
-                submit(batch)
-                if len(pending) >= workers * 2:
-                    break
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                finished = _collect(future.result(), by_key, cache, out)
-                if on_done:
-                    on_done(finished)
-                nxt = next(queue, None)
-                if nxt is not None:
-                    submit(nxt)
-    except BrokenProcessPool as exc:
-        raise EngineError(
-            "a speech worker process died (out of memory or killed); run the "
-            "build again: finished clips are kept in the cache"
-        ) from exc
-    finally:
-        for future in pending:
-            future.cancel()
-        pool.shutdown(wait=True, cancel_futures=True)
-        _keep_finished(submitted, cache, out)
+        try:
+            queue = iter(batches)
+            # A bounded window of work in flight: Ctrl-C then waits for little.
+            with _sigint_ignored():  # local workers start inside: they ignore it from birth
+                for batch in queue:
+                    submit(batch)
+                    if len(pending) >= count * 2:
+                        break
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    finished = _collect(future.result(), by_key, out)
+                    if on_done:
+                        on_done(finished)
+                    nxt = next(queue, None)
+                    if nxt is not None:
+                        submit(nxt)
+        finally:
+            for future in pending:
+                future.cancel()
     return out
 
 
@@ -153,37 +167,11 @@ def _sigint_ignored():
         signal.signal(signal.SIGINT, previous)
 
 
-def _keep_finished(futures: list[Future], cache: ClipCache, out: dict[str, ClipAudio]) -> None:
-    """After a stop: store what workers finished anyway, drop their unfinished scratch."""
-    for future in futures:
-        if future.cancelled() or not future.done() or future.exception() is not None:
-            continue
-        for key, error in future.result():
-            scratch = cache.scratch(key)
-            if error is None and key not in out and scratch.exists():
-                with contextlib.suppress(OSError, ValueError, EOFError, wave.Error):
-                    out[key] = cache.store(key, scratch)
-            with contextlib.suppress(OSError):
-                scratch.unlink()
-
-
-def _payload(batch: list[Job], cache: ClipCache) -> list[tuple[str, str, VoiceSettings, str]]:
-    return [(j.key, j.text, j.settings, str(cache.scratch(j.key))) for j in batch]
-
-
-def _collect(results, by_key: dict[str, Job], cache: ClipCache, out: dict[str, ClipAudio]) -> int:
-    for key, error in results:
-        scratch = cache.scratch(key)
-        if error is not None:
-            with contextlib.suppress(OSError):
-                scratch.unlink()
+def _collect(results: list[Result], by_key: dict[str, Job], out: dict[str, ClipAudio]) -> int:
+    for key, error, audio in results:
+        if error is not None or audio is None:
             raise EngineError(f"could not render {by_key[key].where}: {error}")
-        try:
-            out[key] = cache.store(key, scratch)
-        except CacheFault as exc:
-            with contextlib.suppress(OSError):
-                scratch.unlink()
-            raise EngineError(f"could not render {by_key[key].where}: {exc}") from exc
+        out[key] = audio
     return len(results)
 
 
@@ -197,9 +185,7 @@ def _render_here(
     by_key = {j.key: j for j in jobs}
     try:
         for job in jobs:
-            scratch = cache.scratch(job.key)
-            error = _render_one(engine, job.text, job.settings, scratch)
-            _collect([(job.key, error)], by_key, cache, out)
+            _collect(_render_with(engine, cache, [(job.key, job.text, job.settings)]), by_key, out)
             if on_done:
                 on_done(1)
     finally:

@@ -58,7 +58,10 @@ def build_catalogue(
     library = options.library
     with output_errors(library):
         library.mkdir(parents=True, exist_ok=True)
-    report = CatalogueReport(str(shelf), str(library))
+    executor = options.build.executor
+    report = CatalogueReport(
+        str(shelf), str(library), executor=executor.name if executor else "local"
+    )
     with build_lock(library):
         old = report_io.load(library)
         settings = _settings(options)

@@ -31,8 +31,10 @@ def build(
     engine: options.Engine = DEFAULT_ENGINE,
     voices_dir: options.VoicesDir = None,
     dry_run: options.DryRun = False,
+    executor: options.ExecutorUrl = None,
 ) -> None:
     """Render the book into chapter files (or one M4B) and OUTDIR/manifest.json."""
+    from audiobook.audio.executor import open_executor
     from audiobook.build import BuildOptions, build_book
     from audiobook.cli.options import use_voices_dir
     from audiobook.fsutil import require_tools
@@ -72,9 +74,12 @@ def build(
         prepared = prepare(inputs, cast_file, encoding, engine, memo)
         for warning in prepared.warnings:
             typer.echo(f"Warning: {warning}", err=True)
+        options.executor = open_executor(executor, options.jobs)
         result = build_book(prepared, options, progress)
     finally:
         progress.close()
+        if options.executor:
+            options.executor.close()
     if not quiet:
         typer.echo(summary(result), err=True)
 

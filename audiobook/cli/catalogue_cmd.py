@@ -26,8 +26,10 @@ def catalogue(
     subtitles: options.Subtitles = None,
     check: options.CheckBooks = True,
     engine: options.Engine = DEFAULT_ENGINE,
+    executor: options.ExecutorUrl = None,
 ) -> None:
     """Build every book of SHELF into LIBRARY; a re-run builds only what changed."""
+    from audiobook.audio.executor import open_executor
     from audiobook.build import BuildOptions
     from audiobook.catalogue.run import CatalogueOptions, build_catalogue
     from audiobook.errors import AudiobookError
@@ -44,8 +46,13 @@ def catalogue(
     )
     if jobs is not None:
         build.jobs = jobs
-    options = CatalogueOptions(library, build, check)
-    report = build_catalogue(shelf, options, None if GlobalFlags.quiet else _Lines())
+    build.executor = open_executor(executor, build.jobs)
+    try:
+        report = build_catalogue(
+            shelf, CatalogueOptions(library, build, check), None if GlobalFlags.quiet else _Lines()
+        )
+    finally:
+        build.executor.close()
     _print(report.books)
     hours = report.audio_seconds / 3600
     typer.echo(

@@ -145,6 +145,16 @@ CacheDir = Annotated[
         show_default=False,
     ),
 ]
+ExecutorUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--executor",
+        metavar="URL",
+        help="Where clips are spoken and chapters encoded: local (default) or "
+        "dask://HOST:PORT, a Dask scheduler whose workers all reach --cache-dir.",
+        show_default=False,
+    ),
+]
 Profile = Annotated[
     ProfileName,
     typer.Option(
