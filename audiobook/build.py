@@ -44,6 +44,7 @@ from audiobook.fsutil import (
     require_tools,
     safe_stem,
 )
+from audiobook.model import BookInfo
 from audiobook.progress import Progress
 from audiobook.publish import manifest as manifest_io
 from audiobook.publish.export import (
@@ -78,6 +79,7 @@ class BuildOptions:
     cover: Path | None = None
     title: str | None = None  # None: book.toml beside the manuscript, else the file name
     author: str | None = None
+    info: BookInfo | None = None  # narrator, series... for the tags (default: the book's)
     pauses: Pauses = field(default_factory=Pauses)
     executor: Executor | None = None  # where clips and encodes run; None: ``jobs`` processes here
 
@@ -152,9 +154,8 @@ def build_book(prepared, options: BuildOptions, progress: Progress | None = None
     profile = validate_options(options)
     outdir = Path(options.outdir)
     cache_root = Path(options.cache_dir) if options.cache_dir else default_cache_dir()
-    title, author = book_metadata(
-        [d.path for d in prepared.documents], options.title, options.author
-    )
+    options.info = options.info or getattr(prepared, "info", None)
+    title, author = book_metadata(options.info, options.title, options.author)
     prepare_outdir(outdir)
     with build_lock(outdir):
         remove_partials(outdir)
@@ -420,7 +421,9 @@ def _write_mp3s(
         _run_parallel(encode, longest_first, _executor(options).workers)
         for n, out in todo:
             with atomic_path(outdir / out.name) as tmp, open(tmp, "wb") as fh:
-                tag = id3_tag(Tags(out.title, title, author, n, len(outputs), options.cover))
+                tag = id3_tag(
+                    Tags(out.title, title, author, n, len(outputs), options.cover, options.info)
+                )
                 fh.write(tag)
                 for b in out.blocks:
                     data = _block_bytes(b["fingerprint"], temps, sources, fds)
@@ -544,7 +547,7 @@ def _write_m4b(
                 tmp,
                 outdir,
             )
-            tag_m4b(tmp, Tags(title, title, author, 1, 1, options.cover))
+            tag_m4b(tmp, Tags(title, title, author, 1, 1, options.cover, options.info))
     files = [
         FileResult(name, o.title, f.seconds, reused) for o, f in zip(outputs, done, strict=False)
     ]

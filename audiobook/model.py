@@ -37,6 +37,54 @@ class Chapter:
 
 
 @dataclass(frozen=True)
+class Skipped:
+    """Front or back matter left out of the reading (put back with ``--include``)."""
+
+    title: str
+    source: str
+    start: int
+    end: int
+    kind: str  # "front" | "back"
+    reason: str  # "contents", "Project Gutenberg licence", "title page", ...
+
+
+@dataclass
+class BookInfo:
+    """What the book says about itself (EPUB metadata, a title page, book.toml)."""
+
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    narrator: str | None = None
+    language: str | None = None
+    series: str | None = None
+    series_index: str | None = None
+    description: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+    cover: bytes | None = None  # JPEG or PNG data
+
+    @property
+    def author(self) -> str | None:
+        return " & ".join(self.authors) or None
+
+
+@dataclass
+class Manuscript:
+    """Everything read from the input: documents, chapters in reading order, matter left out.
+
+    A chapter is one piece per document it spans (an EPUB chapter may run over
+    several files); plain text chapters are one piece each.
+    """
+
+    documents: list[Document]
+    chapters: list[list[Chapter]]
+    skipped: list[Skipped] = field(default_factory=list)
+    info: BookInfo = field(default_factory=BookInfo)
+    # Spans an element's own ``lang`` names: document path -> (start, end, ISO 639-1).
+    languages: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Quote:
     """A quoted span of the document.
 
@@ -105,6 +153,9 @@ class Segment:
     rule: str | None = None  # attribution rule, dialogue only
     line: str | None = None  # stable id of the quotation, dialogue only
     confidence: float | None = None  # how sure the attribution is, dialogue only
+    # The document the offsets index when it is not the chapter's own (the rest of an
+    # EPUB chapter that runs over several files, or generated credits).
+    source: str | None = None
 
 
 @dataclass
@@ -118,6 +169,7 @@ class Script:
     chapters: list[ChapterScript]
     roster: Roster
     main_language: str = "en"
+    skipped: list[Skipped] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,17 @@ from pathlib import Path
 from audiobook.audio.engines import DEFAULT_ENGINE, Engine, get_engine
 from audiobook.errors import InputError
 from audiobook.frontcache import FrontCache
-from audiobook.model import Cast, ChapterScript, Character, Document, Roster, Script
+from audiobook.model import (
+    BookInfo,
+    Cast,
+    ChapterScript,
+    Character,
+    Document,
+    Manuscript,
+    Roster,
+    Script,
+    Segment,
+)
 
 
 @dataclass
@@ -26,6 +36,7 @@ class Prepared:
     tts: Engine | None = None  # the checked engine instance the cast was made for
     warnings: list[str] = field(default_factory=list)  # for the CLI to show; never fatal
     file_cast: Cast | None = None  # the cast file as written, before automatic choices
+    info: BookInfo = field(default_factory=BookInfo)  # title, author, cover... for the tags
 
 
 def prepare(
@@ -34,74 +45,141 @@ def prepare(
     encoding: str | None = None,
     engine: str = DEFAULT_ENGINE,
     memo: FrontCache | None = None,
+    include: frozenset[str] = frozenset(),
+    credits: bool = True,
+    info_overrides: BookInfo | None = None,
 ) -> Prepared:
     """The cast script of ``inputs``; with ``memo``, results of an identical earlier run
-    (and the languages of spans seen before) are reused instead of computed again."""
+    (and the languages of spans seen before) are reused instead of computed again.
+
+    ``include`` puts front and/or back matter back in; ``credits`` adds the opening
+    and closing credits; ``info_overrides`` (options such as --title) win over
+    book.toml, which wins over what the book says of itself (EPUB metadata, title page).
+    """
     from audiobook.speakers import castfile
-    from audiobook.text import reader
+    from audiobook.text import bookinfo, sources
 
     tts = get_engine(engine)
     file_cast = castfile.load_cast_file(cast_file, tts) if cast_file else None
-    documents = reader.read_inputs(inputs, encoding)
+    book = sources.read_manuscript(inputs, encoding, include)
+    documents = book.documents
     if not any(doc.text.strip() for doc in documents):
         names = ", ".join(doc.path for doc in documents)
         raise InputError(f"no text to read in {names}: the input is empty")
+    info = bookinfo.resolve(inputs, book.info, info_overrides)
     if memo is None:
-        return _prepare(documents, cast_file, file_cast, tts, engine, None)
+        return _prepare(book, info, credits, cast_file, file_cast, tts, engine, None)
     cast_bytes = cast_file.read_bytes() if cast_file else None
-    key = memo.key(documents, cast_bytes, encoding, engine, tts.version())
+    # What is read and what the credits say are part of the result too.
+    variant = (engine, sorted(include), credits, repr(replace(info, cover=None)))
+    key = memo.key(documents, cast_bytes, encoding, repr(variant), tts.version())
     hit = memo.load(key)
     if hit is not None:
         script, cast, warnings = hit
         return Prepared(
-            script, cast, documents, _lexicon(cast), engine, tts, warnings, file_cast=file_cast
+            script,
+            cast,
+            documents,
+            _lexicon(cast),
+            engine,
+            tts,
+            warnings,
+            file_cast=file_cast,
+            info=info,
         )
-    prepared = _prepare(documents, cast_file, file_cast, tts, engine, memo)
+    prepared = _prepare(book, info, credits, cast_file, file_cast, tts, engine, memo)
     memo.store(key, (prepared.script, prepared.cast, prepared.warnings))
     memo.save()
     return prepared
 
 
-def _prepare(documents, cast_file, file_cast, tts, engine, memo) -> Prepared:
+def _prepare(
+    book: Manuscript, info: BookInfo, credits: bool, cast_file, file_cast, tts, engine, memo
+) -> Prepared:
     # Stage modules load here, not at import: `audiobook --help` stays instant.
     from audiobook.speakers import attribution, lines, roster
-    from audiobook.text import chapters, language, quotes, segments
+    from audiobook.text import bookinfo, language, quotes, segments
 
-    chapter_scripts: list[ChapterScript] = []
+    documents = book.documents
+    by_path = {doc.path: doc for doc in documents}
+    # Only documents with chapters are read: no names from a licence or a skipped page.
+    read_docs = [
+        by_path[path]
+        for path in dict.fromkeys(p.source for pieces in book.chapters for p in pieces)
+    ]
+    read: dict[str, tuple[list, dict, dict]] = {}
     overrides = lines.Overrides(file_cast.lines if file_cast else {})
-    found_quotes = [quotes.find_quotes(doc.text) for doc in documents]
-    line_ids = lines.line_ids([(d.text, q) for d, q in zip(documents, found_quotes, strict=True)])
+    found_quotes = [quotes.find_quotes(doc.text) for doc in read_docs]
+    line_ids = lines.line_ids([(d.text, q) for d, q in zip(read_docs, found_quotes, strict=True)])
     attributed: dict[str, str | None] = {}  # line id -> speaker before any override
     # One roster for the whole book, however many files it comes in.
     cast_roster = roster.build_book_roster(
-        [(d.text, q) for d, q in zip(documents, found_quotes, strict=True)], file_cast
+        [(d.text, q) for d, q in zip(read_docs, found_quotes, strict=True)], file_cast
     )
-    for doc, found, ids in zip(documents, found_quotes, line_ids, strict=True):
+    for doc, found, ids in zip(read_docs, found_quotes, line_ids, strict=True):
         said = attribution.attribute(doc.text, found, cast_roster)
         for index, line in ids.items():
             attributed.setdefault(line, said[index].speaker)
         said = lines.apply_overrides(said, ids, overrides, file_cast, cast_roster)
-        speakers = dict(enumerate(said))
-        for chapter in chapters.split_chapters(doc):
-            if not chapter.title:
-                chapter = replace(chapter, title=f"Chapter {len(chapter_scripts) + 1}")
-            segs = segments.segment_chapter(doc, chapter, found, speakers, ids)
-            chapter_scripts.append(ChapterScript(chapter, segs))
-    all_text = "\n\n".join(d.text for d in documents)
-    main = language.main_language(all_text)
+        read[doc.path] = (found, dict(enumerate(said)), ids)
+    chapter_scripts = [_chapter_script(pieces, by_path, read, segments) for pieces in book.chapters]
+    for n, chapter_script in enumerate(chapter_scripts, 1):
+        if not chapter_script.chapter.title:
+            chapter_script.chapter = replace(chapter_script.chapter, title=f"Chapter {n}")
+    all_text = "\n\n".join(d.text for d in read_docs)
+    main = language.main_language(all_text or documents[0].text)
     every_segment = [s for c in chapter_scripts for s in c.segments]
-    language.detect_languages(every_segment, main, tts.supported_languages(), memo)
-    script = Script(chapter_scripts, cast_roster, main)
+    supported = tts.supported_languages()
+    language.detect_languages(every_segment, main, supported, memo)
+    _language_hints(chapter_scripts, book.languages, supported)
+    if credits and chapter_scripts:
+        bookinfo.add_credits(chapter_scripts, info, main)
+    script = Script(chapter_scripts, cast_roster, main, book.skipped)
     # Voices are cast from the script as attributed: fixing a line moves that line
     # to another voice, never the rest of the cast around (only its clips re-render).
     view, also = lines.casting_view(script, attributed)
     prepared = _finish(script, file_cast, documents, tts, engine, cast_from=view, also=also)
+    prepared.info = info
     prepared.warnings += [
         f"{cast_file}: [lines] {line!r} names no line of this book (the text around it "
         "changed?); remove it or fix it with `audiobook studio`"
         for line in overrides.stale()
     ]
     return prepared
+
+
+def _chapter_script(pieces, by_path, read, segments) -> ChapterScript:
+    """One chapter from its pieces: an EPUB chapter may run over several files."""
+    segs: list[Segment] = []
+    for k, piece in enumerate(pieces):
+        doc = by_path[piece.source]
+        found, speakers, ids = read[doc.path]
+        part = segments.segment_chapter(doc, piece, found, speakers, ids)
+        if k and part:
+            part[0].boundary = "paragraph"  # the same chapter, in the next file
+            for seg in part:
+                seg.source = piece.source
+        segs.extend(part)
+    chapter = pieces[0]
+    if chapter.heading and segs and segs[0].start == chapter.heading[0] and "#" in chapter.source:
+        segs[0].text = chapter.title  # an EPUB chapter is announced as its TOC names it
+    return ChapterScript(chapter, segs)
+
+
+def _language_hints(
+    chapters: list[ChapterScript], spans: dict[str, list[tuple[int, int, str]]], supported: set[str]
+) -> None:
+    """An element's own ``lang`` (an EPUB's <i lang="fr">) is the language of what it holds."""
+    if not any(spans.values()):
+        return
+    for chapter in chapters:
+        for seg in chapter.segments:
+            found = spans.get(seg.source or chapter.chapter.source)
+            for start, end, lang in found or ():
+                inside = min(end, seg.end) - max(start, seg.start)
+                if inside * 2 >= seg.end - seg.start and lang in supported:
+                    seg.language = lang
+                    break
 
 
 def prepare_from_cast(

@@ -134,13 +134,18 @@ def test_cast_table_shows_every_character(capsys):
 
 
 def test_cast_write_round_trips_through_the_cli(capsys, tmp_path):
+    import shutil
+
+    seeds = tmp_path / "seeds"  # cast --write also writes book.toml beside the manuscript
+    shutil.copytree(SEEDS, seeds)
     target = tmp_path / "my-cast.toml"
-    code, first, err = run(capsys, "cast", SEEDS, "--json", "--write", target)
+    code, first, err = run(capsys, "cast", seeds, "--json", "--write", target)
     assert code == 0 and str(target) in err
+    assert (seeds / "book.toml").is_file() and not (SEEDS / "book.toml").exists()
     written = target.read_text(encoding="utf-8")
     assert written.startswith("#")
     assert "# 3 lines; languages: en, es\n[characters.Mila]" in written  # how much each speaks
-    code, second, _ = run(capsys, "cast", SEEDS, "--json", "--cast", target)
+    code, second, _ = run(capsys, "cast", seeds, "--json", "--cast", target)
     assert code == 0
     voices = lambda out: {r["name"]: r["voice"] for r in json.loads(out)["cast"]}  # noqa: E731
     assert voices(second) == voices(first)

@@ -305,6 +305,9 @@ def test_three_hundred_chapters(tmp_path):
     assert len(segments(data, "dialogue")) == 300
 
 
+ROADS = ["Long", "Short", "Green", "Dark", "Old", "New"]
+
+
 def test_contents_list_in_opening_reads_as_lines_not_words(tmp_path):
     contents = "\n".join(
         f"Chapter {n}   The {w} Road"
@@ -317,7 +320,11 @@ def test_contents_list_in_opening_reads_as_lines_not_words(tmp_path):
     path = write(
         tmp_path, "book.txt", f"THE ROADS\n\nby A. Writer\n\nCONTENTS\n\n{contents}\n\n{chapters}"
     )
-    data = script_json(path)
+    # Front matter (title and contents) is skipped by default...
+    default = [c["title"] for c in script_json(path)["chapters"]]
+    assert default == [f"Chapter {n}. The {w} Road" for n, w in enumerate(ROADS, 1)]
+    # ...and read, one contents entry per sentence, when asked for.
+    data = script_json(path, "--include", "front")
     titles = [c["title"] for c in data["chapters"]]
     assert titles[0] == "Opening" and len(titles) == 7
     opening = [s["text"] for s in data["chapters"][0]["segments"]]
@@ -491,7 +498,7 @@ def test_french_tag_after_guillemets_names_the_speaker(tmp_path):
 
 
 def test_folder_without_txt_files(tmp_path):
-    (tmp_path / "notes.md").write_text("# not a manuscript\n", encoding="utf-8")
+    (tmp_path / "notes.rtf").write_text("{\\rtf1 not a manuscript}\n", encoding="utf-8")
     line = error_line(tmp_path)
     assert str(tmp_path) in line and ".txt" in line
 

@@ -99,17 +99,18 @@ def test_missing_path(tmp_path):
 
 
 def test_folder_is_read_in_name_order_and_ignores_other_files(tmp_path):
+    # The contract: a folder may hold .txt and .md files; nothing else is read.
     for name in ["b.txt", "a.txt", "c.TXT", "notes.md", "image.png"]:
         write(tmp_path, name, f"Text of {name}.".encode())
     (tmp_path / "sub.txt").mkdir()
     docs = read_inputs([tmp_path])
-    assert [Path(d.path).name for d in docs] == ["a.txt", "b.txt", "c.TXT"]
+    assert [Path(d.path).name for d in docs] == ["a.txt", "b.txt", "c.TXT", "notes.md"]
     assert docs[0].text == "Text of a.txt."
 
 
 def test_folder_without_txt(tmp_path):
-    write(tmp_path, "notes.md", b"hello")
-    with pytest.raises(InputError, match="no .txt files"):
+    write(tmp_path, "notes.rtf", b"hello")
+    with pytest.raises(InputError, match="no .txt or .md files"):
         read_inputs([tmp_path])
 
 

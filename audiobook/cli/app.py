@@ -65,10 +65,24 @@ def _root(
     GlobalFlags.quiet = quiet
 
 
-def _prepare(inputs: list[Path], cast_file: Path | None, encoding: str | None, engine: str):
+def _prepare(
+    inputs: list[Path],
+    cast_file: Path | None,
+    encoding: str | None,
+    engine: str,
+    include: str = "",
+    credits: bool = True,
+):
     from audiobook.pipeline import prepare
 
-    prepared = prepare(inputs, cast_file, encoding, engine)
+    prepared = prepare(
+        inputs,
+        cast_file,
+        encoding,
+        engine,
+        include=options.include_set(include),
+        credits=credits,
+    )
     for warning in prepared.warnings:
         _note(f"Warning: {warning}")
     return prepared
@@ -82,10 +96,12 @@ def script(
     encoding: options.Encoding = None,
     engine: options.Engine = DEFAULT_ENGINE,
     voices_dir: options.VoicesDir = None,
+    include: options.Include = "",
+    credits: options.Credits = True,
 ) -> None:
     """The segmented script: narration and dialogue, speaker, language, voice."""
     options.use_voices_dir(voices_dir)
-    prepared = _prepare(inputs, cast_file, encoding, engine)
+    prepared = _prepare(inputs, cast_file, encoding, engine, include, credits)
     if as_json:
         _echo_json(script_json(prepared.script))
     else:
@@ -100,13 +116,14 @@ def cast(
     encoding: options.Encoding = None,
     engine: options.Engine = DEFAULT_ENGINE,
     voices_dir: options.VoicesDir = None,
+    include: options.Include = "",
 ) -> None:
     """Who speaks, how much, in which languages and voices: one row per character."""
     from audiobook.speakers.castcheck import check_cast
     from audiobook.speakers.casting import describe_cast
 
     options.use_voices_dir(voices_dir)
-    prepared = _prepare(inputs, cast_file, encoding, engine)
+    prepared = _prepare(inputs, cast_file, encoding, engine, include)
     for warning in check_cast(prepared):
         _note(f"Warning: {cast_file}: {warning}")
     rows = describe_cast(prepared.script, prepared.cast, prepared.tts)
@@ -129,6 +146,12 @@ def cast(
             )
     if write is not None:
         _note(f"Wrote the cast to {write}; edit it, then use it with --cast {write}")
+        if not any(str(p).lower().endswith(".epub") for p in inputs):
+            from audiobook.text.bookinfo import write_book_toml
+
+            book = write_book_toml(inputs, prepared.info)
+            if book is not None:
+                _note(f"Wrote {book}: the title, author and narrator for the tags and credits")
 
 
 def preview(
@@ -149,7 +172,7 @@ def preview(
     if not inputs and text is None and voice is not None:
         text = STOCK_LINE.format(name=f"the voice {voice}")
     if inputs:
-        prepared = _prepare(inputs, cast_file, encoding, engine)
+        prepared = _prepare(inputs, cast_file, encoding, engine, credits=False)
     elif text is not None:
         from audiobook.pipeline import prepare_from_cast
 

@@ -7,12 +7,14 @@ Library errors propagate to cli.main, which prints the one `Error: ...` line.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import typer
 
 from audiobook.audio.engines import DEFAULT_ENGINE
 from audiobook.cli import options
-from audiobook.cli.options import GlobalFlags
+from audiobook.cli.options import GlobalFlags, include_set
+from audiobook.model import BookInfo
 
 
 def build(
@@ -32,6 +34,9 @@ def build(
     voices_dir: options.VoicesDir = None,
     dry_run: options.DryRun = False,
     executor: options.ExecutorUrl = None,
+    include: options.Include = "",
+    credits: options.Credits = True,
+    narrator: options.Narrator = None,
 ) -> None:
     """Render the book into chapter files (or one M4B) and OUTDIR/manifest.json."""
     from audiobook.audio.executor import open_executor
@@ -42,6 +47,7 @@ def build(
     from audiobook.progress import for_terminal
 
     require_tools("ffmpeg", "ffprobe")  # before minutes of work, not after
+    parts = include_set(include)
     use_voices_dir(voices_dir)
 
     options = BuildOptions(
@@ -61,7 +67,7 @@ def build(
     if dry_run:
         from audiobook.estimate import estimate_build
 
-        prepared = prepare(inputs, cast_file, encoding, engine)
+        prepared = prepare(inputs, cast_file, encoding, engine, include=parts, credits=credits)
         estimate = estimate_build(prepared, options.format, options.profile, cache_dir, jobs)
         _print_estimate(estimate, outdir)
         return
@@ -70,11 +76,23 @@ def build(
 
     memo = FrontCache(cache_dir or default_cache_dir())  # beside the clips it leads to
     progress = for_terminal(quiet)
+    overrides = BookInfo(title=title, authors=[author] if author else [], narrator=narrator)
     try:
-        prepared = prepare(inputs, cast_file, encoding, engine, memo)
+        prepared = prepare(
+            inputs,
+            cast_file,
+            encoding,
+            engine,
+            memo,
+            include=parts,
+            credits=credits,
+            info_overrides=overrides,
+        )
         for warning in prepared.warnings:
             typer.echo(f"Warning: {warning}", err=True)
         options.executor = open_executor(executor, options.jobs)
+        if options.cover is None and prepared.info.cover:
+            options.cover = _cover_file(prepared.info.cover, cache_dir)
         result = build_book(prepared, options, progress)
     finally:
         progress.close()
@@ -140,6 +158,22 @@ def _print_estimate(estimate, outdir) -> None:
     )
     for warning in estimate.warnings:
         typer.echo(f"Warning: {warning}", err=True)
+
+
+def _cover_file(data: bytes, cache_dir: Path | None) -> Path:
+    """The book's own cover (an EPUB's) as a file in the cache, for the tags."""
+    import hashlib
+
+    from audiobook.audio.cache import default_cache_dir
+    from audiobook.fsutil import atomic_write
+
+    folder = (cache_dir or default_cache_dir()) / "covers"
+    folder.mkdir(parents=True, exist_ok=True)
+    suffix = ".png" if data.startswith(b"\x89PNG") else ".jpg"
+    path = folder / (hashlib.sha256(data).hexdigest()[:32] + suffix)
+    if not path.is_file():
+        atomic_write(path, data)
+    return path
 
 
 def check(outdir: options.Outdir) -> None:

@@ -50,7 +50,8 @@ Inputs = Annotated[
     list[Path],
     typer.Argument(
         metavar="INPUTS...",
-        help="Manuscript: a .txt file, or a folder of .txt files read in name order.",
+        help="Manuscript: a .txt, .md or .epub file, a folder of .txt/.md files read in name "
+        "order, or - for standard input.",
         show_default=False,
     ),
 ]
@@ -58,7 +59,7 @@ OptionalInputs = Annotated[
     list[Path] | None,
     typer.Argument(
         metavar="[INPUTS]...",
-        help="Manuscript: a .txt file or a folder. Optional with --text and --cast.",
+        help="Manuscript: a .txt, .md or .epub file or a folder. Optional with --text and --cast.",
         show_default=False,
     ),
 ]
@@ -192,6 +193,39 @@ Author = Annotated[
         show_default=False,
     ),
 ]
+Narrator = Annotated[
+    str | None,
+    typer.Option(
+        "--narrator",
+        metavar="NAME",
+        help="Narrator for the tags and the credits (default: book.toml, else the EPUB's).",
+        show_default=False,
+    ),
+]
+Include = Annotated[
+    str,
+    typer.Option(
+        "--include",
+        metavar="front,back",
+        help="Read front matter (title page, contents, copyright...) and/or back matter "
+        "(licence, notes, colophon...), which are left out by default.",
+        show_default=False,
+    ),
+]
+Credits = Annotated[
+    bool,
+    typer.Option(
+        "--credits/--no-credits",
+        help="Read an opening credit (title, author, narrator) and a closing credit.",
+    ),
+]
+
+
+def include_set(value: str) -> frozenset[str]:
+    """`--include front,back` as a set (the reader checks the words)."""
+    return frozenset(p.strip().lower() for p in value.split(",") if p.strip())
+
+
 DryRun = Annotated[
     bool,
     typer.Option(

@@ -21,6 +21,7 @@ from pathlib import Path
 from audiobook.audio.mastering import Profile, filter_chain
 from audiobook.errors import InputError, OutputError, ToolMissingError
 from audiobook.fsutil import output_errors, read_regular
+from audiobook.model import BookInfo
 
 PIPE_BUFFER = 1 << 20
 
@@ -33,6 +34,7 @@ class Tags:
     track: int
     tracks: int
     cover: Path | None = None
+    info: BookInfo | None = None  # narrator, series, year... when known
     genre: str = "Audiobook"
 
 
@@ -199,7 +201,23 @@ def id3_tag(tags: Tags) -> bytes:
     """The ID3v2 tag alone, to write before the audio (tagging a finished file rewrites it)."""
     import io
 
-    from mutagen.id3 import APIC, ID3, TALB, TCON, TIT2, TPE1, TPE2, TRCK
+    from mutagen.id3 import (
+        APIC,
+        COMM,
+        ID3,
+        TALB,
+        TCOM,
+        TCON,
+        TDRC,
+        TIT1,
+        TIT2,
+        TLAN,
+        TPE1,
+        TPE2,
+        TPUB,
+        TRCK,
+        TXXX,
+    )
 
     id3 = ID3()
     id3.add(TIT2(encoding=3, text=tags.title))
@@ -208,6 +226,25 @@ def id3_tag(tags: Tags) -> bytes:
     id3.add(TPE2(encoding=3, text=tags.artist))
     id3.add(TRCK(encoding=3, text=f"{tags.track}/{tags.tracks}"))
     id3.add(TCON(encoding=3, text=tags.genre))
+    info = tags.info
+    if info is not None:
+        # What Audiobookshelf reads: composer = narrator, series in TXXX and grouping.
+        if info.narrator:
+            id3.add(TCOM(encoding=3, text=info.narrator))
+        if info.series:
+            series = f"{info.series} #{info.series_index}" if info.series_index else info.series
+            id3.add(TIT1(encoding=3, text=series))
+            id3.add(TXXX(encoding=3, desc="SERIES", text=info.series))
+            if info.series_index:
+                id3.add(TXXX(encoding=3, desc="SERIES-PART", text=info.series_index))
+        if info.publisher:
+            id3.add(TPUB(encoding=3, text=info.publisher))
+        if info.date and info.date[:4].isdigit():
+            id3.add(TDRC(encoding=3, text=info.date[:4]))
+        if info.language:
+            id3.add(TLAN(encoding=3, text=info.language))
+        if info.description:
+            id3.add(COMM(encoding=3, lang="eng", desc="", text=info.description))
     if tags.cover:
         data, mime = cover_bytes(tags.cover)
         id3.add(APIC(encoding=3, mime=mime, type=3, desc="Cover", data=data))
@@ -228,6 +265,17 @@ def tag_m4b(path: Path, tags: Tags) -> None:
         mp4["\xa9gen"] = [tags.genre]
         mp4["trkn"] = [(tags.track, tags.tracks)]
         mp4["stik"] = [2]  # media type: audiobook
+        info = tags.info
+        if info is not None:
+            if info.narrator:
+                mp4["\xa9wrt"] = [info.narrator]  # composer: Audiobookshelf's narrator
+            if info.series:
+                series = f"{info.series} #{info.series_index}" if info.series_index else info.series
+                mp4["\xa9grp"] = [series]
+            if info.date and info.date[:4].isdigit():
+                mp4["\xa9day"] = [info.date[:4]]
+            if info.description:
+                mp4["desc"] = [info.description]
         if tags.cover:
             data, mime = cover_bytes(tags.cover)
             kind = MP4Cover.FORMAT_PNG if mime == "image/png" else MP4Cover.FORMAT_JPEG
@@ -334,24 +382,9 @@ def book_toml(folder: Path) -> dict | None:
     return table
 
 
-def book_metadata(paths: list[str], title: str | None, author: str | None) -> tuple[str, str]:
-    """Title and author: options first, then ``book.toml`` beside the manuscript."""
-    meta: dict = {}
-    for path in paths[:1]:
-        src = Path(path)
-        for folder in (src if src.is_dir() else src.parent, src.parent):
-            found = book_toml(folder)
-            if found is not None:
-                meta = found
-                break
-    default = (
-        Path(paths[0]).parent.name
-        if len(paths) > 1
-        else Path(paths[0]).stem
-        if paths
-        else "Audiobook"
-    )
+def book_metadata(info: BookInfo | None, title: str | None, author: str | None) -> tuple[str, str]:
+    """Title and author for the tags: options first, then the book (book.toml applied)."""
     return (
-        title or str(meta.get("title") or default or "Audiobook"),
-        author or str(meta.get("author") or "Unknown"),
+        title or (info.title if info else None) or "Audiobook",
+        author or (info.author if info else None) or "Unknown",
     )

@@ -88,7 +88,8 @@ class Session:
         from audiobook.pipeline import prepare
 
         cast = self.cast_path if self.cast_path.exists() else None
-        return prepare(self.inputs, cast, self.encoding, self.engine_name)
+        # No credits: the studio reviews the book's own lines, each found in its file.
+        return prepare(self.inputs, cast, self.encoding, self.engine_name, credits=False)
 
     @property
     def script(self) -> Script:

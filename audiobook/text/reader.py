@@ -26,6 +26,7 @@ _SNIFF = 65536
 # The longest novels are a few MB of text; more is a video or a disk image named .txt.
 _MAX_BYTES = 200 * 2**20
 _TEXT_CONTROLS = frozenset(b"\t\n\r\f\v\x1a\x1b")
+_SUFFIXES = (".txt", ".md", ".markdown")
 
 
 def read_inputs(paths: list[Path], encoding: str | None = None) -> list[Document]:
@@ -65,7 +66,7 @@ def _expand(path: Path) -> list[Path]:
             raise InputError(f"{path} is not a regular file: give a .txt file or a folder of them")
         return [path]
     try:
-        named = [p for p in path.iterdir() if p.suffix.lower() == ".txt"]
+        named = [p for p in path.iterdir() if p.suffix.lower() in _SUFFIXES]
     except OSError as exc:
         raise InputError(f"cannot list folder {path}: {exc.strerror or exc}") from None
     files = [p for p in named if p.is_file()]
@@ -74,7 +75,9 @@ def _expand(path: Path) -> list[Path]:
         what = "a broken symbolic link" if broken else "not a regular file"
         warn(f"{skipped} is {what}; left out of the book")
     if not files:
-        raise InputError(f"folder {path} has no .txt files: put the manuscript there as .txt files")
+        raise InputError(
+            f"folder {path} has no .txt or .md files: put the manuscript there as .txt files"
+        )
     return sorted(files, key=lambda p: p.name)
 
 
@@ -89,7 +92,16 @@ def _decode_file(path: Path, encoding: str | None) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
-    text = _decode(path, data, encoding)
+    return decode_bytes(path, data, encoding)
+
+
+def decode_bytes(path: Path | str, data: bytes, encoding: str | None = None) -> str:
+    """The text of a manuscript's bytes (a file, or standard input named `-`)."""
+    if encoding is not None:
+        _check_encoding(encoding)
+    if len(data) > _MAX_BYTES:
+        raise InputError(f"{path} is {len(data) // 2**20} MB, too large for a manuscript")
+    text = _decode(Path(path), data, encoding)
     # U+FEFF is a BOM or a zero-width no-break space: neither is text.
     if not any(ch.isalnum() for ch in text.replace("\ufeff", "")):
         raise InputError(f"{path} has no text: give a file with the manuscript's words in it")
