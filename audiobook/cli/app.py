@@ -246,11 +246,25 @@ _register_commands()
 
 
 def script_json(script) -> dict[str, Any]:
-    """`script --json` exactly as the contract states it."""
+    """`script --json` exactly as the contract states it.
+
+    Offsets index the file named by the chapter's `source`, so a chapter that
+    runs over several files of an EPUB is one entry per file (same title), and
+    the generated credits, which are in no file, are left out.
+    """
+    from audiobook.text.bookinfo import CREDITS
+
     chapters = []
     for chapter_script in script.chapters:
-        segments = []
+        chapter = chapter_script.chapter
+        entry: dict[str, Any] | None = None
         for seg in chapter_script.segments:
+            source = seg.source or chapter.source
+            if source.startswith(f"{CREDITS}:"):
+                continue
+            if entry is None or entry["source"] != source:
+                entry = {"title": chapter.title, "source": source, "segments": []}
+                chapters.append(entry)
             row = {
                 "kind": seg.kind,
                 "text": seg.text,
@@ -263,9 +277,7 @@ def script_json(script) -> dict[str, Any]:
                 "confidence": seg.confidence if seg.kind == "dialogue" else None,
                 "rule": seg.rule if seg.kind == "dialogue" else None,
             }
-            segments.append(row)
-        chapter = chapter_script.chapter
-        chapters.append({"title": chapter.title, "source": chapter.source, "segments": segments})
+            entry["segments"].append(row)
     return {"chapters": chapters}
 
 
@@ -273,6 +285,14 @@ def _print_script(script, explain: bool) -> None:
     # Plain lines, not a rich table: a novel has tens of thousands of rows.
     names = [len(c.name) for c in script.roster.characters] or [8]
     width = min(max(names + [9]), 24)
+    for skipped in script.skipped:
+        words = " ".join(skipped.title.split())[:60]
+        typer.echo(
+            f"-- skipped {skipped.kind} matter ({skipped.reason}): {words}  "
+            f"({skipped.source} {skipped.start}-{skipped.end}; --include {skipped.kind} reads it)"
+        )
+    if script.skipped:
+        typer.echo("")
     for chapter_script in script.chapters:
         chapter = chapter_script.chapter
         typer.echo(f"== {chapter.title}  ({chapter.source})")
