@@ -79,6 +79,8 @@ def plan_previews(
     spoken: dict[tuple[str, str], tuple[str, list[str]]] = {}
     for chapter in script.chapters:
         for seg in chapter.segments:
+            if seg.source and seg.source.startswith("credits:"):
+                continue  # the generated credits are no line of the book
             owner = speaker_entry(cast, seg).name
             if seg.kind == "dialogue" and owner == NARRATOR and seg.speaker != NARRATOR:
                 continue  # unattributed speech is read by the narrator, but is not its voice

@@ -81,12 +81,14 @@ def _apply(info: BookInfo, data: dict, path: Path) -> None:
 
 
 def _default_title(inputs: list[Path]) -> str:
+    """The words of the manuscript's file or folder name ("Audiobook" for an id or a hash)."""
+    from audiobook.text.chapters import title_from_name
+
     if not inputs or str(inputs[0]) == "-":
         return "Audiobook"
-    first = Path(inputs[0])
-    if len(inputs) > 1:
-        return first.resolve().parent.name or "Audiobook"
-    return (first.resolve().name if first.is_dir() else first.stem) or "Audiobook"
+    first = Path(inputs[0]).resolve()
+    named = first.parent if len(inputs) > 1 else first
+    return title_from_name(named.name, "") or "Audiobook"
 
 
 def write_book_toml(inputs: list[Path], info: BookInfo) -> Path | None:
