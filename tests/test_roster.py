@@ -217,3 +217,38 @@ def test_role_nouns_and_pronouns_give_described_speakers_a_gender():
         person = who(build(text), name)
         assert person is not None, name
         assert person.gender == gender, (name, person.gender)
+
+
+# (passage, names the roster must not hold, names it must hold)
+CLEANUP = [
+    (  # an em-dash ends a name; a hyphen before a lower-case word makes no name
+        'Miss Lavish--for she was there too--laughed. "Come," said Miss Lavish.\n\n'
+        '"No," said Lucy. England-he thought--was far away. Lucy smiled at Miss Lavish.',
+        ["Miss Lavish--for", "England-he", "Lavish--for"],
+        ["Miss Lavish", "Lucy"],
+    ),
+    (  # places, institutions and families are no speakers
+        "Matthew Maule walked down Pyncheon Street to the Pyncheon House. The Pyncheon "
+        "Family watched from Pyncheon Street. Matthew Maule said nothing. The Englishmen "
+        'and the Englishmen\'s wives waited.\n\n"Good day," said Matthew Maule.\n\n'
+        "Colonel Pyncheon came out of the Pyncheon House.",
+        ["Pyncheon Street", "Pyncheon House", "Pyncheon Family", "Englishmen"],
+        ["Matthew Maule", "Colonel Pyncheon"],
+    ),
+    (  # a hyphenated description is one description; a tag's phrase ends at its person
+        '"Halt!" said the off-hand sergeant.\n\n"Friend," said the tall soldier half '
+        'asleep.\n\n"Pass," said the off-hand sergeant.\n\n"Thanks," said the tall soldier '
+        "half awake.",
+        ["the off", "the tall soldier half"],
+        ["the off-hand sergeant", "the tall soldier"],
+    ),
+]
+
+
+def test_roster_holds_people_not_fragments_places_or_stray_words():
+    for text, absent, present in CLEANUP:
+        r = build(text)
+        for name in absent:
+            assert who(r, name) is None, (name, [c.name for c in r.characters])
+        for name in present:
+            assert who(r, name) is not None, (name, [c.name for c in r.characters])

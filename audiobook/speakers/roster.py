@@ -161,6 +161,7 @@ def build_roster(text: str, quotes: list[Quote], cast: Cast | None = None) -> Ro
         and len(f.tokens) > 1
         and (f.tokens[0] in known or f.tokens[-1] in known)
         and not _two_people(f, forms)
+        and not (_place_like(f) and not f.tag)
     ]
     clusters = _cluster(people)
     characters = [_character(c) for c in clusters]
@@ -209,6 +210,7 @@ def _find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
         if hon is None:
             while toks and toks[0][1] in _PARTICLES:
                 toks = toks[1:]
+        toks = _cut_at_dash(toks)
         for n, (_, t) in enumerate(toks):
             if t == "of" and (hon is None or n > 0):
                 toks = toks[:n]  # "Beauchamp of Château-Renaud": "of" belongs to titles only
@@ -274,6 +276,76 @@ def _find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
     return forms
 
 
+def _cut_at_dash(toks: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """'Miss Lavish--for', 'England-he', 'Fifteen-year-old Jo': a dash ends a name, and
+    a hyphen before a lower-case word makes a compound, not a name."""
+    out: list[tuple[int, str]] = []
+    for at, t in toks:
+        dash = re.search(r"--|[—–]", t)
+        head = (t[: dash.start()] if dash else t).rstrip("'’")
+        if re.search(r"-[a-z]", head):
+            if out:
+                break
+            continue  # a compound opener ("Fifteen-year-old"): the name may follow
+        if head:
+            out.append((at, head))
+        if dash:
+            break
+    return out
+
+
+# Last words of places and institutions, not people ("Riverside Drive", "Blodgett
+# College", "Wuthering Heights"), and of families ("the Pyncheon Family").
+_PLACE_HEADS = {
+    "street",
+    "drive",
+    "road",
+    "lane",
+    "avenue",
+    "square",
+    "place",
+    "house",
+    "hall",
+    "heights",
+    "hill",
+    "college",
+    "school",
+    "university",
+    "landing",
+    "park",
+    "court",
+    "manor",
+    "abbey",
+    "castle",
+    "church",
+    "chapel",
+    "farm",
+    "inn",
+    "hotel",
+    "bridge",
+    "river",
+    "island",
+    "valley",
+    "station",
+    "elm",
+    "oak",
+    "family",
+    "commonwealth",
+    "company",
+    "club",
+}
+
+
+def _place_like(f: _Form) -> bool:
+    """A form that names a place, a family or a people ('Englishmen', 'Indians')."""
+    last = f.tokens[-1]
+    if len(f.tokens) > 1 and last.lower() in _PLACE_HEADS:
+        return True
+    if last.endswith("shire"):
+        return True
+    return len(f.tokens) == 1 and len(last) > 5 and last.endswith(("men", "ians", "ese"))
+
+
 def _common_word(word: str, lower: Counter) -> bool:
     return lower[word.lower()] > 0 or (
         word.endswith("ly") and name_gender(word) is None and len(word) > 6
@@ -329,6 +401,8 @@ def _pronoun_after(narration: str, end: int, form: _Form, next_sentence: bool = 
 def _is_person(f: _Form) -> bool:
     if f.hon:
         return True
+    if _place_like(f) and not f.tag:
+        return False
     if len(f.tokens) == 1 and f.tokens[0].lower() in NOT_NAMES:
         return False
     if len(f.tokens) == 1 and not f.tag and (f.common and f.common >= f.mid or f.lower >= f.count):

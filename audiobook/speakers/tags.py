@@ -29,7 +29,7 @@ _DETS = r"(?i:" + "|".join(sorted(DETERMINERS)) + r")"
 DESC = _DETS + r"\s+(?:[a-z][\w'-]*\s+){0,3}?[a-z][\w'-]*"
 # After the verb a description runs to a stop: punctuation or a function word.
 _STOP = (
-    r"(?=\s*[,.;:!?—–-]|\s*$|\s+(?:in|with|and|to|as|who|from|at|on|for|of|into|again|then|"
+    r"(?=\s*(?:[,.;:!?—–]|--|-\s)|\s*$|\s+(?:in|with|and|to|as|who|from|at|on|for|of|into|again|then|"
     r"but|while|when|after|before|[a-z]+ly|[a-z]+ing)\b)"
 )
 # A capitalised name not (yet) in the roster, for roster discovery.
@@ -201,9 +201,8 @@ def _mention(m: re.Match) -> Mention:
                 gender = {"he": "male", "she": "female"}.get(text.lower())
                 return Mention("pronoun", text.lower(), start, gender)
             if kind == "desc":
-                return Mention(
-                    "description", " ".join(text.split()), start, description_gender(text)
-                )
+                text = _person_phrase(" ".join(text.split()))
+                return Mention("description", text, start, description_gender(text))
             words = text.split()
             if kind == "cap":
                 # A capitalised sentence opener is not part of the name ("Then Holmes").
@@ -212,6 +211,13 @@ def _mention(m: re.Match) -> Mention:
                     words = words[1:]
             return Mention("name", " ".join(words), start)
     raise ValueError("no subject group matched")
+
+
+def _person_phrase(phrase: str) -> str:
+    """'the tall soldier felt', 'the man a little': the phrase ends at its person noun."""
+    words = phrase.split()
+    heads = [n for n, w in enumerate(words) if n and w.lower() in NOUN_GENDER]
+    return " ".join(words[: heads[-1] + 1]) if heads else phrase
 
 
 def usable(m: Mention) -> bool:
