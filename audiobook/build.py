@@ -32,7 +32,7 @@ from audiobook.audio.mastering import (
     voice_gains,
 )
 from audiobook.audio.render import Job, render_jobs
-from audiobook.errors import InputError, OutputError
+from audiobook.errors import InputError, OutputError, warn
 from audiobook.fsutil import (
     PARTIAL,
     atomic_path,
@@ -64,6 +64,15 @@ from audiobook.publish.subtitles import write_subtitles
 
 ENCODING_VERSION = 2  # bump when the same plan would now encode differently
 FORMATS = ("mp3", "m4b")
+# Each job is a speech worker and its espeak process: more than two per core only adds memory.
+JOBS_PER_CORE = 2
+
+
+def max_jobs() -> int:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return JOBS_PER_CORE * (cores or 1)
+
+
 SUBTITLES = ("srt", "vtt")
 
 
@@ -133,6 +142,12 @@ def validate_options(options: BuildOptions) -> Profile:
         raise InputError(f"unknown subtitle format {options.subtitles!r}; use srt or vtt")
     if options.jobs < 1:
         raise InputError(f"--jobs must be at least 1, not {options.jobs}")
+    if options.jobs > max_jobs():
+        warn(
+            f"--jobs {options.jobs} is more than this machine can use; using {max_jobs()} "
+            f"({JOBS_PER_CORE} per core)"
+        )
+        options.jobs = max_jobs()
     check_cover(options.cover)
     require_tools("ffmpeg")
     return get_profile(options.profile)

@@ -5,7 +5,8 @@ machine (never forked from a parent that may hold threads or an engine), or the
 processes of a Dask cluster. Each worker thread creates its own engine on first use
 and keeps it for every clip it renders: engines are neither fork- nor thread-safe.
 A worker stores each clip it finishes straight into the content-addressed cache, so
-a clip is kept whatever happens to the build afterwards. Local workers ignore Ctrl-C;
+a clip is kept whatever happens to the build afterwards. Local workers ignore Ctrl-C and
+SIGTERM, and die with the build (audiobook/lifeline.py);
 the parent stops handing out work and lets the clips in hand finish into the cache,
 so an interrupted build resumes where it stopped.
 """
@@ -13,7 +14,7 @@ so an interrupted build resumes where it stopped.
 from __future__ import annotations
 
 import contextlib
-import signal
+import os
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -23,6 +24,7 @@ from pathlib import Path
 from audiobook.audio.cache import CacheFault, ClipAudio, ClipCache
 from audiobook.audio.executor import Executor
 from audiobook.errors import AudiobookError, EngineError
+from audiobook.lifeline import die_with_parent, ignore_stop_signals, stop_signals_blocked
 from audiobook.model import VoiceSettings
 
 ATTEMPTS = 2  # a clip the engine fails once is tried again before giving up
@@ -53,8 +55,9 @@ def _engine_for(name: str):
     return engines[name]
 
 
-def _init_worker(engine_name: str) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _init_worker(engine_name: str, parent: int) -> None:
+    die_with_parent(parent)  # kill -9 of the build must not leave workers behind
+    ignore_stop_signals()
     _engine_for(engine_name)  # the engine's start-up before the first clip, not during it
 
 
@@ -124,7 +127,7 @@ def render_jobs(
     batches = [ordered[i : i + size] for i in range(0, len(ordered), size)]
     out: dict[str, ClipAudio] = {}
     pending: set[Future] = set()
-    with executor.errors(), executor.pool(_init_worker, (engine_name,)) as pool:
+    with executor.errors(), executor.pool(_init_worker, (engine_name, os.getpid())) as pool:
 
         def submit(batch: list[Job]) -> None:
             payload = [(j.key, j.text, j.settings) for j in batch]
@@ -133,7 +136,9 @@ def render_jobs(
         try:
             queue = iter(batches)
             # A bounded window of work in flight: Ctrl-C then waits for little.
-            with _sigint_ignored():  # local workers start inside: they ignore it from birth
+            with (
+                stop_signals_blocked()
+            ):  # local workers start inside: no signal kills them half-born
                 for batch in queue:
                     submit(batch)
                     if len(pending) >= count * 2:
@@ -151,20 +156,6 @@ def render_jobs(
             for future in pending:
                 future.cancel()
     return out
-
-
-@contextlib.contextmanager
-def _sigint_ignored():
-    """Ctrl-C during a spawned worker's start-up would print its traceback; keep it away."""
-    try:
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    except ValueError:  # not the main thread: nothing to shield
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def _collect(results: list[Result], by_key: dict[str, Job], out: dict[str, ClipAudio]) -> int:

@@ -422,8 +422,9 @@ def _hoist_global_flags(argv: list[str]) -> list[str]:
     return flags + rest + argv[stop:]
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM (systemd stop, CI cancel): stopped exactly like Ctrl-C, then said so."""
+class Terminated(BaseException):
+    """SIGTERM (systemd stop, CI cancel): unwinds like Ctrl-C (every ``finally`` runs, nothing
+    half-written stays), then says so. Not a KeyboardInterrupt: click would swallow that."""
 
 
 def _on_sigterm(signum, frame) -> None:

@@ -17,6 +17,7 @@ pyttsx3 2.99 has traps this module (and its worker) work around:
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -37,6 +38,7 @@ from audiobook.audio.engines.espeak_catalog import (
     variants,
 )
 from audiobook.errors import EngineError
+from audiobook.lifeline import stop_signals_blocked
 from audiobook.model import Gender, VoiceInfo, VoiceSettings
 
 DEFAULT_RATE = 175  # words per minute
@@ -192,13 +194,14 @@ class _VoiceWorker:
     """
 
     def __init__(self) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "audiobook.audio.engines.pyttsx3_worker"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            bufsize=1,
-        )
+        with stop_signals_blocked():  # it ignores them itself once started
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "audiobook.audio.engines.pyttsx3_worker", str(os.getpid())],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+                bufsize=1,
+            )
         stdin, stdout = self.proc.stdin, self.proc.stdout
         assert stdin is not None and stdout is not None  # both opened as pipes above
         self.stdin, self.stdout = stdin, stdout

@@ -23,9 +23,10 @@ from __future__ import annotations
 import ctypes
 import json
 import os
-import signal
 import sys
 import wave
+
+from audiobook.lifeline import die_with_parent, ignore_stop_signals
 
 SAMPLE_RATE = 22050
 _chunks: list[bytes] = []
@@ -70,8 +71,10 @@ def render(espeak, request: dict) -> None:
 
 def _render_in_fork(espeak, request: dict) -> None:
     read_end, write_end = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - runs in the forked child
+        die_with_parent(parent)
         os.close(read_end)
         code = 0
         try:
@@ -103,8 +106,11 @@ def serve(lines, reply) -> None:
 
 
 if __name__ == "__main__":
-    # Ctrl-C goes to the whole process group; the parent decides what to do.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Ctrl-C and SIGTERM go to the whole process group; the parent decides what to do,
+    # and this process goes when its parent does (even after kill -9).
+    if len(sys.argv) > 1 and sys.argv[1].isdigit():
+        die_with_parent(int(sys.argv[1]))
+    ignore_stop_signals()
     out = sys.stdout
     sys.stdout = sys.stderr  # nothing but replies may reach the parent's pipe
 
