@@ -22,7 +22,7 @@ from audiobook.audio.assemble import Part, Pauses, plan_chapter, working_rate
 from audiobook.audio.cache import ClipAudio, ClipCache, default_cache_dir, file_sha256, seal, sealed
 from audiobook.audio.clips import make_clips, speakable
 from audiobook.audio.encode import encode_task, run_encode
-from audiobook.audio.executor import Executor
+from audiobook.audio.executor import JOBS_PER_CORE, Executor, max_jobs
 from audiobook.audio.mastering import (
     Profile,
     block_levels,
@@ -64,13 +64,6 @@ from audiobook.publish.subtitles import write_subtitles
 
 ENCODING_VERSION = 2  # bump when the same plan would now encode differently
 FORMATS = ("mp3", "m4b")
-# Each job is a speech worker and its espeak process: more than two per core only adds memory.
-JOBS_PER_CORE = 2
-
-
-def max_jobs() -> int:
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return JOBS_PER_CORE * (cores or 1)
 
 
 SUBTITLES = ("srt", "vtt")

@@ -78,9 +78,12 @@ class FrontCache:
 
     def store(self, key: str, value: Any) -> None:
         self._write(self.dir / f"prepared-{key}.pickle", {"key": key, "value": value})
-        entries = sorted(
-            self.dir.glob("prepared-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True
-        )
+        try:  # a cache folder that cannot be listed is the clip cache's error to report
+            entries = sorted(
+                self.dir.glob("prepared-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True
+            )
+        except OSError:
+            return
         for old in entries[KEEP_RESULTS:]:
             with contextlib.suppress(OSError):
                 old.unlink()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from audiobook.build import max_jobs
+from audiobook.audio.executor import max_jobs
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
 

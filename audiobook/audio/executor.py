@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import CancelledError, ProcessPoolExecutor, ThreadPoolExecutor
@@ -32,6 +33,16 @@ from typing import Any
 from audiobook.errors import ClusterError, EngineError, InputError
 
 SCHEME = "dask://"
+# Each job is a speech worker and its espeak process: more than two per core only adds memory.
+JOBS_PER_CORE = 2
+
+
+def max_jobs() -> int:
+    """The most local jobs worth running: two per core this process may use."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return JOBS_PER_CORE * (cores or 1)
+
+
 CONNECT_SECONDS = 10.0  # reaching the scheduler, and waiting for its first worker
 
 
@@ -42,7 +53,7 @@ class Executor:
     remote = False  # tasks run elsewhere: only picklable functions and shared paths
 
     def __init__(self, jobs: int) -> None:
-        self.jobs = max(1, jobs)
+        self.jobs = min(max(1, jobs), max_jobs())  # build_book warns when it caps
 
     @property
     def workers(self) -> int:
