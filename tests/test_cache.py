@@ -164,3 +164,36 @@ def test_a_silent_render_is_not_stored(tmp_path):
     with pytest.raises(CacheFault):
         cache.store("ab" * 20, scratch)
     assert cache.get("ab" * 20) is None
+
+
+def test_damage_that_keeps_size_and_time_is_caught_when_the_audio_is_used(filled):
+    # `get` trusts a record whose file has its recorded size and time (no audio read, so
+    # a rebuild that encodes nothing is quick); the samples' checksum is checked on use,
+    # and the damaged entry is removed so that the next build renders it again.
+    import os
+
+    cache, key = filled
+    wav = cache.wav_path(key)
+    before = wav.stat()
+    _rewrite_wav(wav, frames=_flip_one_bit)
+    os.utime(wav, ns=(before.st_atime_ns, before.st_mtime_ns))
+    hit = cache.get(key)
+    assert hit is not None
+    with pytest.raises(OutputError, match="damaged"):
+        read_pcm(hit)
+    assert cache.get(key) is None and not wav.exists()
+
+
+def test_an_entry_from_an_older_cache_is_checked_in_full_and_kept(filled):
+    cache, key = filled
+    meta = cache.wav_path(key).with_suffix(".json")
+    old = {
+        k: v for k, v in json.loads(meta.read_text()).items() if k not in ("file", "record_sha256")
+    }
+    meta.write_text(json.dumps(old))
+    hit = cache.get(key)
+    assert hit is not None and hit.sha256 == old["sha256"]
+    assert "record_sha256" in json.loads(meta.read_text())  # upgraded in place
+    meta.write_text(json.dumps(old))
+    _rewrite_wav(cache.wav_path(key), frames=_flip_one_bit)
+    assert cache.get(key) is None  # an old entry whose audio changed is not trusted

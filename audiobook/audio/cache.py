@@ -11,6 +11,13 @@ so zeroed or bit-flipped PCM, another clip's audio under this key, a stereo or
 wrong-rate WAV or a NaN in the statistics count as missing and are rendered
 again. The audio is checked once more as it is streamed into a chapter
 (``read_pcm``), so a file changed during a build is never encoded silently.
+
+Checking cheaply first: the record also holds the WAV's size and modification time and a
+checksum of the record itself. ``get`` checks those (a rewritten, truncated or swapped WAV
+has another size or time; an edited record fails its own checksum) and trusts the audio
+only then, without reading it; the samples' SHA-256 is checked when the audio is used
+(``read_pcm``), and an entry failing there is removed so the next build renders it
+again. A rebuild that encodes nothing reads no audio at all.
 """
 
 from __future__ import annotations
@@ -31,7 +38,6 @@ from audiobook.model import Clip
 FORMAT = 2  # bump when the stored audio or statistics change meaning
 CHANNELS, WIDTH = 1, 2  # every clip is mono 16-bit PCM
 RATES = range(8000, 192001)  # a sample rate outside this is a damaged header
-_STAT_TOLERANCE = 1e-6  # stored vs re-measured statistics (float round trip)
 
 
 @dataclass(frozen=True)
@@ -107,12 +113,18 @@ def measure_wav(path: Path) -> ClipAudio:
 
 
 def read_pcm(clip: ClipAudio) -> bytes:
-    """The clip's PCM, checked against the checksum it was verified with."""
-    rate, data = _read_wav(clip.path)
+    """The clip's PCM, checked against its checksum; a damaged entry is removed."""
+    try:
+        rate, data = _read_wav(clip.path)
+    except (CacheFault, OSError):
+        rate, data = 0, b""
     if clip.sha256 and (rate != clip.rate or hashlib.sha256(data).hexdigest() != clip.sha256):
+        for path in (clip.path.with_suffix(".json"), clip.path):
+            with contextlib.suppress(OSError):
+                path.unlink()  # the next build renders it again
         raise OutputError(
-            f"cached clip {clip.path} changed during the build; run the build again "
-            "(the damaged clip will be rendered again)"
+            f"cached clip {clip.path} is damaged or changed during the build; run the build "
+            "again (the damaged clip will be rendered again)"
         )
     return data
 
@@ -125,34 +137,41 @@ def _finite(value, low: float, high: float) -> float:
     return float(value)
 
 
-def _close(a: float, b: float) -> bool:
-    return abs(a - b) <= _STAT_TOLERANCE * max(1.0, abs(a), abs(b))
+def _record_sum(meta: dict) -> str:
+    body = {k: v for k, v in meta.items() if k != "record_sha256"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
-def verify_entry(key: str, meta: dict, wav: Path) -> ClipAudio:
-    """The clip at ``wav`` if it is exactly what ``meta`` (its record) says; else CacheFault."""
+def _file_stamp(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns]
+
+
+def check_record(key: str, meta: dict, wav: Path) -> ClipAudio:
+    """The clip ``meta`` describes, if the record is whole and ``wav`` is the file it was
+    written with (size and time); the samples themselves are checked by ``read_pcm``."""
     if not isinstance(meta, dict) or meta.get("key") != key or meta.get("format") != FORMAT:
         raise CacheFault(f"{wav}: record is for another clip or cache format")
+    if meta.get("record_sha256") != _record_sum(meta):
+        raise CacheFault(f"{wav}: record was changed after it was written")
     frames = meta.get("frames")
     if not isinstance(frames, int) or isinstance(frames, bool) or frames <= 0:
         raise CacheFault(f"{wav}: bad frame count {frames!r}")
     sumsq = _finite(meta.get("sumsq"), 0.0, float(frames))
     peak = _finite(meta.get("peak"), 0.0, 1.0)
-    rate, data = _read_wav(wav)
-    measured = measure_pcm(wav, rate, data)
-    if (
-        measured.sha256 != meta.get("sha256")
-        or measured.frames != frames
-        or measured.rate != meta.get("rate")
-    ):
-        raise CacheFault(f"{wav}: audio does not match its checksum")
-    if not (_close(measured.sumsq, sumsq) and _close(measured.peak, peak)):
-        raise CacheFault(f"{wav}: statistics do not match the audio")
-    return measured
+    rate = meta.get("rate")
+    if not isinstance(rate, int) or rate not in RATES or not isinstance(meta.get("sha256"), str):
+        raise CacheFault(f"{wav}: bad rate or checksum in its record")
+    try:
+        if meta.get("file") != _file_stamp(wav):
+            raise CacheFault(f"{wav}: not the file its record was written with")
+    except OSError as exc:
+        raise CacheFault(f"{wav}: missing") from exc
+    return ClipAudio(wav, frames, rate, sumsq, peak, meta["sha256"])
 
 
-def _record(key: str, audio: ClipAudio) -> dict:
-    return {
+def _record(key: str, audio: ClipAudio, stamp: list[int]) -> dict:
+    record = {
         "key": key,
         "format": FORMAT,
         "channels": CHANNELS,
@@ -162,7 +181,10 @@ def _record(key: str, audio: ClipAudio) -> dict:
         "sumsq": audio.sumsq,
         "peak": audio.peak,
         "sha256": audio.sha256,
+        "file": stamp,  # size and modification time of the WAV as stored
     }
+    record["record_sha256"] = _record_sum(record)
+    return record
 
 
 def file_sha256(path: Path) -> str:
@@ -217,9 +239,29 @@ class ClipCache:
         wav = self.wav_path(key)
         try:
             meta = json.loads(wav.with_suffix(".json").read_text(encoding="utf-8"))
-            return verify_entry(key, meta, wav)
+            if isinstance(meta, dict) and "record_sha256" not in meta:
+                return self._upgrade(key, meta, wav)
+            return check_record(key, meta, wav)
         except (OSError, ValueError, UnicodeDecodeError):  # CacheFault is a ValueError
             return None
+
+    def _upgrade(self, key: str, meta: dict, wav: Path) -> ClipAudio:
+        """An entry from before records checked themselves: verify its audio in full once,
+        then write the record anew (so an existing cache is not rendered again)."""
+        audio = measure_wav(wav)
+        same = (audio.sha256, audio.frames, audio.rate) == (
+            meta.get("sha256"),
+            meta.get("frames"),
+            meta.get("rate"),
+        )
+        if meta.get("key") != key or meta.get("format") != FORMAT or not same:
+            raise CacheFault(f"{wav}: audio does not match its record")
+        record = json.dumps(_record(key, audio, _file_stamp(wav)))
+        meta_path = wav.with_suffix(".json")
+        tmp = meta_path.with_name(f".{meta_path.name}{PARTIAL}{os.getpid()}")
+        tmp.write_text(record, encoding="utf-8")
+        os.replace(tmp, meta_path)
+        return audio
 
     def store(self, key: str, rendered: Path) -> ClipAudio:
         """Move a finished WAV into the cache (record first: the WAV marks the entry whole).
@@ -234,7 +276,8 @@ class ClipCache:
         wav.parent.mkdir(parents=True, exist_ok=True)
         meta = wav.with_suffix(".json")
         tmp = meta.with_name(f".{meta.name}{PARTIAL}{os.getpid()}")
-        tmp.write_text(json.dumps(_record(key, audio)), encoding="utf-8")
+        # os.replace keeps the size and time, so the record can name them before the move
+        tmp.write_text(json.dumps(_record(key, audio, _file_stamp(rendered))), encoding="utf-8")
         os.replace(tmp, meta)
         os.replace(rendered, wav)
         return ClipAudio(wav, audio.frames, audio.rate, audio.sumsq, audio.peak, audio.sha256)
