@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from audiobook.audio.assemble import Part, Pauses, plan_chapter, working_rate
 from audiobook.audio.cache import ClipAudio, ClipCache, default_cache_dir, file_sha256, seal, sealed
+from audiobook.audio.cachedir import max_bytes, prune, record_build, touch
 from audiobook.audio.clips import make_clips, speakable
 from audiobook.audio.encode import encode_task, run_encode
 from audiobook.audio.executor import JOBS_PER_CORE, Executor, max_jobs
@@ -84,6 +86,7 @@ class BuildOptions:
     info: BookInfo | None = None  # narrator, series... for the tags (default: the book's)
     pauses: Pauses = field(default_factory=Pauses)
     executor: Executor | None = None  # where clips and encodes run; None: ``jobs`` processes here
+    cache_max: int | None = None  # bytes; None: $AUDIOBOOK_CACHE_MAX or 5 GB
 
 
 @dataclass
@@ -303,6 +306,12 @@ def _build(prepared, options, profile, outdir, cache_root, title, author, progre
         "chapters": entries,
     }
     path = manifest_io.write(outdir, manifest)
+    record_build(cache_root, title, hits, len(jobs))
+    used = {a.path for a in audio.values()} | {
+        cache_root / "m4b" / f"{o.fingerprint}.m4a" for o in outputs
+    }
+    with output_errors(cache_root):
+        prune(cache_root, max_bytes(options.cache_max), keep=used)
     return BuildResult(
         outdir, files, path, hits + len(jobs), hits, len(jobs), time.monotonic() - started, subs
     )
@@ -515,7 +524,10 @@ def _write_m4b(
             lv.encoder_gain,
         )
         piece = pieces_dir / f"{out.fingerprint}.m4a"
-        return out, lv, piece, sealed(piece)  # a truncated or damaged piece is encoded again
+        reused = sealed(piece)  # a truncated or damaged piece is encoded again
+        if reused:
+            touch(piece)
+        return out, lv, piece, reused
 
     def one(planned):
         out, lv, piece, reused = planned
@@ -556,6 +568,15 @@ def _write_m4b(
                 outdir,
             )
             tag_m4b(tmp, Tags(title, title, author, 1, 1, options.cover, options.info))
+    # The previous build's piece of a chapter that changed is no use to the next edit:
+    # one AAC copy per chapter, not one per version of it.
+    current = {o.fingerprint for o in outputs}
+    for entry in old.get("chapters", []):
+        fp = entry.get("fingerprint") if isinstance(entry, dict) else None
+        if isinstance(fp, str) and re.fullmatch(r"[0-9a-f]{32}", fp) and fp not in current:
+            for stale in (pieces_dir / f"{fp}.json", pieces_dir / f"{fp}.m4a"):
+                with contextlib.suppress(OSError):
+                    stale.unlink()
     files = [
         FileResult(name, o.title, f.seconds, reused) for o, f in zip(outputs, done, strict=False)
     ]

@@ -480,3 +480,14 @@ def test_damaged_m4b_pieces_and_books_are_made_again(tmp_path, damage):
         ).stderr
         == b""
     )
+
+
+def test_an_m4b_rebuild_keeps_one_aac_piece_per_chapter(tmp_path):
+    first = build_book(make_book(tmp_path), options(tmp_path, format="m4b"))
+    pieces = tmp_path / "cache" / "m4b"
+    assert len(list(pieces.glob("*.m4a"))) == 2
+    edited = [STORY[0], (STORY[1][0], [*STORY[1][1][:-1], (None, "The fire went out.", "scene")])]
+    again = build_book(make_book(tmp_path, edited), options(tmp_path, format="m4b"))
+    assert [f.reused for f in again.files] == [False, False]  # the book file is written again
+    assert len(list(pieces.glob("*.m4a"))) == 2  # the edited chapter's old piece is gone
+    assert len(list(pieces.glob("*.json"))) == 2 and first.files[0].name == again.files[0].name

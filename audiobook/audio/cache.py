@@ -31,6 +31,7 @@ import wave
 from dataclasses import dataclass
 from pathlib import Path
 
+from audiobook.audio.cachedir import touch
 from audiobook.errors import OutputError
 from audiobook.fsutil import PARTIAL, remove_partials
 from audiobook.model import Clip
@@ -240,10 +241,13 @@ class ClipCache:
         try:
             meta = json.loads(wav.with_suffix(".json").read_text(encoding="utf-8"))
             if isinstance(meta, dict) and "record_sha256" not in meta:
-                return self._upgrade(key, meta, wav)
-            return check_record(key, meta, wav)
+                found = self._upgrade(key, meta, wav)
+            else:
+                found = check_record(key, meta, wav)
         except (OSError, ValueError, UnicodeDecodeError):  # CacheFault is a ValueError
             return None
+        touch(wav)  # used: the last to go when the cache is pruned
+        return found
 
     def _upgrade(self, key: str, meta: dict, wav: Path) -> ClipAudio:
         """An entry from before records checked themselves: verify its audio in full once,

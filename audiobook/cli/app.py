@@ -240,6 +240,9 @@ def _register_commands() -> None:
 
     for command in (build, catalogue, script, cast, studio, preview, voices, check):
         app.command()(command)
+    from audiobook.cli.cache_cmd import cache_app
+
+    app.add_typer(cache_app, name="cache")
 
 
 _register_commands()

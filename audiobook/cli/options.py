@@ -156,6 +156,15 @@ ExecutorUrl = Annotated[
         show_default=False,
     ),
 ]
+MaxSize = Annotated[
+    str | None,
+    typer.Option(
+        "--max-size",
+        metavar="SIZE",
+        help="Cap for the cache, e.g. 500M or 2G (default: $AUDIOBOOK_CACHE_MAX, else 5G).",
+        show_default=False,
+    ),
+]
 Profile = Annotated[
     ProfileName,
     typer.Option(
