@@ -191,6 +191,11 @@ def _build(prepared, options, profile, outdir, cache_root, title, author, progre
 
     progress.stage("rendering")
     clips = make_clips(script, prepared.cast, prepared.lexicon)
+    texts = {d.path: d.text for d in prepared.documents}
+
+    def line_of(source: str, offset: int) -> int:
+        return texts.get(source, "").count("\n", 0, offset) + 1
+
     keys: list[list[str | None]] = [[None] * len(c.segments) for c in script.chapters]
     audio: dict[str, ClipAudio] = {}
     voice_of: dict[str, str] = {}
@@ -212,7 +217,8 @@ def _build(prepared, options, profile, outdir, cache_root, title, author, progre
             seg = chapter.segments[clip.segment]
             where = (
                 f"chapter {clip.chapter + 1} ({chapter.chapter.title!r}), "
-                f"{chapter.chapter.source} at offset {seg.start}: {seg.text[:50]!r}"
+                f"{chapter.chapter.source} line {line_of(chapter.chapter.source, seg.start)}: "
+                f"{seg.text[:50]!r}"
             )
             jobs[key] = Job(key, clip.text, clip.settings, where)
     hits = len(audio)

@@ -20,6 +20,14 @@ class EngineError(AudiobookError):
     """A TTS engine that is missing, misconfigured, or failed to render."""
 
 
+class ImplausibleClip(EngineError):
+    """A clip was written but lasts implausibly long or short for its text.
+
+    Raised after the WAV is complete: the renderer tries once more, then keeps the clip and
+    warns, naming the line, rather than stopping a whole book on one odd line.
+    """
+
+
 class ToolMissingError(AudiobookError):
     """A required external program (ffmpeg, espeak-ng) is not installed."""
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from audiobook.audio.cache import CacheFault, ClipAudio, ClipCache
 from audiobook.audio.executor import Executor
-from audiobook.errors import AudiobookError, EngineError
+from audiobook.errors import AudiobookError, EngineError, ImplausibleClip, warn
 from audiobook.lifeline import die_with_parent, ignore_stop_signals, stop_signals_blocked
 from audiobook.model import VoiceSettings
 
@@ -61,21 +61,28 @@ def _init_worker(engine_name: str, parent: int) -> None:
     _engine_for(engine_name)  # the engine's start-up before the first clip, not during it
 
 
-def _render_one(engine, text: str, settings: VoiceSettings, path: Path) -> str | None:
-    """Render with retries; None on success, else the last error."""
-    error = None
+def _render_one(
+    engine, text: str, settings: VoiceSettings, path: Path
+) -> tuple[str | None, str | None]:
+    """Render with retries: (None, None) on success, (error, None) when every attempt failed,
+    (None, doubt) when the clip came out implausible every time and is kept anyway."""
+    error = doubt = None
     for _ in range(ATTEMPTS):
         try:
             engine.render(text, settings, path)
-            return None
+            return None, None
+        except ImplausibleClip as exc:
+            doubt, error = str(exc), None
         except AudiobookError as exc:
             error = str(exc)
         except Exception as exc:  # noqa: BLE001 - an engine plugin's own failure
             error = f"{type(exc).__name__}: {exc}"
-    return error
+    if error is None and doubt is not None and path.exists():
+        return None, doubt  # one odd line must not stop the book: kept, and the user told
+    return error or doubt, None
 
 
-Result = tuple[str, str | None, ClipAudio | None]  # key, error, the stored clip
+Result = tuple[str, str | None, ClipAudio | None, str | None]  # key, error, clip, doubt
 
 
 def _render_with(engine, cache: ClipCache, batch: list[tuple[str, str, VoiceSettings]]):
@@ -83,7 +90,7 @@ def _render_with(engine, cache: ClipCache, batch: list[tuple[str, str, VoiceSett
     results: list[Result] = []
     for key, text, settings in batch:
         scratch = cache.scratch(key)
-        error, audio = _render_one(engine, text, settings, scratch), None
+        (error, doubt), audio = _render_one(engine, text, settings, scratch), None
         if error is None:
             try:
                 audio = cache.store(key, scratch)
@@ -92,7 +99,7 @@ def _render_with(engine, cache: ClipCache, batch: list[tuple[str, str, VoiceSett
         if error is not None:
             with contextlib.suppress(OSError):
                 scratch.unlink()
-        results.append((key, error, audio))
+        results.append((key, error, audio, doubt))
     return results
 
 
@@ -159,9 +166,11 @@ def render_jobs(
 
 
 def _collect(results: list[Result], by_key: dict[str, Job], out: dict[str, ClipAudio]) -> int:
-    for key, error, audio in results:
+    for key, error, audio, doubt in results:
         if error is not None or audio is None:
             raise EngineError(f"could not render {by_key[key].where}: {error}")
+        if doubt is not None:
+            warn(f"{by_key[key].where}: kept a clip that sounds odd ({doubt}); listen to it")
         out[key] = audio
     return len(results)
 

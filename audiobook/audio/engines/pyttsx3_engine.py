@@ -37,7 +37,7 @@ from audiobook.audio.engines.espeak_catalog import (
     variant_pitch_hz,
     variants,
 )
-from audiobook.errors import EngineError
+from audiobook.errors import EngineError, ImplausibleClip
 from audiobook.lifeline import stop_signals_blocked
 from audiobook.model import Gender, VoiceInfo, VoiceSettings
 
@@ -70,11 +70,36 @@ def split_text(text: str, limit: int = MAX_PIECE) -> list[str]:
     return [p for p in pieces if p.strip()]
 
 
+_TOKEN = re.compile(r"\w+")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def spoken_units(text: str) -> tuple[int, int]:
+    """Fewest and most words espeak may say for ``text``: measured by what it will say.
+
+    A word of letters is a word (a very long one a few); a run of digits may be read digit by
+    digit, a mix of letters and digits (a hash) character by character, and each CJK
+    character is a syllable or, in a voice without that script, a spoken character name.
+    """
+    fewest = most = 0
+    for token in _TOKEN.findall(text):
+        cjk = len(_CJK.findall(token))
+        rest = len(token) - cjk
+        fewest += 1
+        if cjk:
+            most += cjk * 3 + (rest + 3) // 4
+        elif any(ch.isdigit() for ch in token):
+            most += len(token)  # digits, or letters and digits spelled one by one
+        else:
+            most += max(1, (len(token) + 3) // 4)  # about a syllable per four letters
+    return max(1, fewest), max(1, most)
+
+
 def plausible_seconds(text: str, rate: int) -> tuple[float, float]:
     """Bounds on how long espeak takes to say ``text`` at ``rate`` wpm."""
-    words = max(1, len(re.findall(r"\w+", text)))
-    expected = words * 60.0 / rate
-    return expected * 0.25, expected * 4.0 + 1.5
+    fewest, most = spoken_units(text)
+    word = 60.0 / rate
+    return fewest * word * 0.25, most * word * 4.0 + 1.5
 
 
 class Pyttsx3Engine(Engine):
@@ -176,8 +201,8 @@ class Pyttsx3Engine(Engine):
             seconds = w.getnframes() / w.getframerate()
         low, high = plausible_seconds(text, rate)
         if not low <= seconds <= high:
-            raise EngineError(
-                f"clip for {text[:60]!r} lasts {seconds:.2f} s, expected {low:.2f}-{high:.2f} s"
+            raise ImplausibleClip(
+                f"it lasts {seconds:.2f} s where {low:.2f}-{high:.2f} s was expected"
             )
 
     def close(self) -> None:
