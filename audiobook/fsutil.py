@@ -1,4 +1,4 @@
-"""Output safety: portable file names, atomic writes, the build lock, tool checks.
+"""Output safety: portable file names, atomic writes, the build lock.
 
 A chapter title comes from the manuscript, so it must never steer a path;
 a final path only ever appears through ``os.replace`` of a finished file in
@@ -12,13 +12,12 @@ import errno
 import fcntl
 import os
 import re
-import shutil
 import stat
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
-from audiobook.errors import InputError, OutputError, ToolMissingError
+from audiobook.errors import InputError, OutputError
 
 MAX_NAME = 120  # characters of a file name, extension included; fits every filesystem
 PARTIAL = ".partial-"  # marks a temporary file of ours that is not finished yet
@@ -80,13 +79,22 @@ def atomic_path(final: Path) -> Iterator[Path]:
 
 
 def atomic_write(final: Path, data: bytes | str) -> None:
-    with atomic_path(final) as tmp:
-        if isinstance(data, str):
-            data = data.encode("utf-8")
-        with open(tmp, "wb") as fh:
-            fh.write(data)
+    """Write ``data`` (text as UTF-8) to ``final`` whole or not at all.
+
+    The one writer of every small file this tool makes (manifest, subtitles,
+    cast file, previews); any failure is one OutputError saying what to fix.
+    """
+    folder = final.parent
+    if not folder.is_dir():
+        raise OutputError(f"cannot write {final}: folder {folder} does not exist")
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        with atomic_path(final) as tmp, open(tmp, "wb") as fh:
+            fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
+    except OSError as exc:
+        raise OutputError(f"cannot write {final}: {exc.strerror or exc}") from None
 
 
 def remove_partials(folder: Path) -> None:
@@ -198,13 +206,3 @@ def build_lock(outdir: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing releases the lock; the file stays (removing it would race)
-
-
-def require_tools(*names: str) -> None:
-    """Fail up front, before any work, when an external program is missing."""
-    missing = [n for n in names if shutil.which(n) is None]
-    if missing:
-        package = "ffmpeg" if {"ffmpeg", "ffprobe"} & set(missing) else missing[0]
-        raise ToolMissingError(
-            f"{', '.join(missing)} not found; install it with `apt-get install {package}`"
-        )

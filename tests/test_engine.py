@@ -6,9 +6,10 @@ from pathlib import Path
 import pytest
 
 from audiobook.audio.engines import engine_names, get_engine
-from audiobook.audio.engines.pyttsx3_engine import plausible_seconds, split_text
+from audiobook.audio.engines.pyttsx3_engine import MAX_PIECE, plausible_seconds
 from audiobook.errors import EngineError
 from audiobook.model import VoiceSettings
+from audiobook.text.pieces import split_text
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +88,7 @@ def test_clip_sounds_the_same_whatever_was_spoken_before(engine, tmp_path):
 
 def test_long_text_is_rendered_in_pieces(engine, tmp_path):
     text = "This sentence is part of a very long quote. " * 120  # ~5,300 characters
-    assert all(len(p) <= 400 for p in split_text(text))
+    assert all(len(p) <= 400 for p in split_text(text, MAX_PIECE))
     engine.render(text, VoiceSettings("en-us+f2"), tmp_path / "long.wav")
     low, high = plausible_seconds(text, 175)
     assert low <= seconds(tmp_path / "long.wav") <= high

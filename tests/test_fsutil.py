@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from audiobook.errors import OutputError, ToolMissingError
+from audiobook.ffmpeg import require_ffmpeg
 from audiobook.fsutil import (
     MAX_NAME,
     atomic_path,
@@ -22,7 +23,6 @@ from audiobook.fsutil import (
     output_errors,
     prepare_outdir,
     remove_partials,
-    require_tools,
 )
 
 
@@ -133,4 +133,4 @@ def test_real_disk_full_through_dev_full():
 def test_missing_tool_says_how_to_install_it(monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(ToolMissingError, match="apt-get install ffmpeg"):
-        require_tools("ffmpeg", "ffprobe")
+        require_ffmpeg("mp3")

@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import re
 
-from audiobook.model import Cast, Clip, Script, VoiceSettings
-
-try:
-    from audiobook.text.normalize import spoken_text
-except ImportError:  # pragma: no cover - normalisation is another module, optional here
-
-    def spoken_text(text: str, language: str) -> str:
-        return " ".join(text.split())
-
+from audiobook.model import Cast, Clip, Script
+from audiobook.speakers.casting import voice_settings
+from audiobook.text.normalize import spoken_text
 
 _WORD = re.compile(r"\w")
 
@@ -23,9 +17,7 @@ def make_clips(script: Script, cast: Cast, lexicon) -> list[Clip]:
     for c, chapter in enumerate(script.chapters):
         for s, seg in enumerate(chapter.segments):
             text = lexicon.apply(seg.text, seg.language) if lexicon is not None else seg.text
-            entry = cast.entry(seg.speaker)
-            settings = VoiceSettings(seg.voice or entry.voice, entry.rate, entry.pitch)
-            out.append(Clip(spoken_text(text, seg.language), settings, c, s))
+            out.append(Clip(spoken_text(text, seg.language), voice_settings(cast, seg), c, s))
     return out
 
 

@@ -8,15 +8,15 @@ through the lexicon, exactly as the build will say them.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from audiobook.errors import InputError, OutputError, ToolMissingError
+from audiobook.errors import InputError, OutputError
+from audiobook.ffmpeg import require_ffmpeg
+from audiobook.fsutil import atomic_write
 from audiobook.model import NARRATOR, Cast, CastEntry, VoiceSettings
-from audiobook.speakers.castfile import write_atomically
 from audiobook.speakers.casting import speaker_entry
 
 PREVIEW_WORDS = 55  # about 20 s at the default 175 words per minute
@@ -124,12 +124,7 @@ def render_previews(
 
         engine = get_engine(engine or prepared.engine_name)
     samples = plan_previews(prepared, character, text, engine)
-    ffmpeg = shutil.which("ffmpeg")
-    if ffmpeg is None:
-        raise ToolMissingError(
-            "ffmpeg is not installed; install it with `apt-get install ffmpeg` "
-            "(or run `make setup`)"
-        )
+    ffmpeg = require_ffmpeg("mp3").ffmpeg
     outdir = Path(outdir)
     try:
         outdir.mkdir(parents=True, exist_ok=True)
@@ -143,7 +138,7 @@ def render_previews(
             wav = Path(tmp) / f"{i}.wav"
             engine.render(spoken, sample.settings, wav)
             target = outdir / sample.file
-            write_atomically(target, to_mp3(ffmpeg, wav))
+            atomic_write(target, to_mp3(ffmpeg, wav))
             written.append(target)
     return written
 
@@ -212,8 +207,7 @@ def to_mp3(ffmpeg: str, wav: Path) -> bytes:
     )
     if done.returncode != 0 or not done.stdout:
         problem = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise ToolMissingError(
-            f"ffmpeg could not encode a preview ({problem[-1] if problem else 'no output'}); "
-            "check that ffmpeg has libmp3lame"
+        raise OutputError(
+            f"ffmpeg could not encode a preview ({problem[-1] if problem else 'no output'})"
         )
     return done.stdout

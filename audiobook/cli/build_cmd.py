@@ -40,13 +40,11 @@ def build(
 ) -> None:
     """Render the book into chapter files (or one M4B) and OUTDIR/manifest.json."""
     from audiobook.audio.executor import open_executor
-    from audiobook.build import BuildOptions, build_book
+    from audiobook.build import BuildOptions, build_book, validate_options
     from audiobook.cli.options import use_voices_dir
-    from audiobook.fsutil import require_tools
     from audiobook.pipeline import prepare
     from audiobook.progress import for_terminal
 
-    require_tools("ffmpeg", "ffprobe")  # before minutes of work, not after
     parts = include_set(include)
     use_voices_dir(voices_dir)
 
@@ -63,6 +61,7 @@ def build(
     )
     if jobs is not None:
         options.jobs = jobs
+    validate_options(options)  # options and ffmpeg's encoders, before minutes of work
     quiet = GlobalFlags.quiet
     if dry_run:
         from audiobook.estimate import estimate_build

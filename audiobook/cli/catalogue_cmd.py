@@ -33,9 +33,7 @@ def catalogue(
     from audiobook.build import BuildOptions
     from audiobook.catalogue.run import CatalogueOptions, build_catalogue
     from audiobook.errors import AudiobookError
-    from audiobook.fsutil import require_tools
 
-    require_tools("ffmpeg", "ffprobe")
     build = BuildOptions(
         outdir=library,
         format=fmt.value,

@@ -23,7 +23,7 @@ def studio(
     engine: options.Engine = DEFAULT_ENGINE,
 ) -> None:
     """Review the script in a browser, hear any line, fix speakers and voices, build."""
-    from audiobook.fsutil import require_tools
+    from audiobook.ffmpeg import require_ffmpeg
     from audiobook.studio.server import bind, serve
     from audiobook.studio.session import (
         Session,
@@ -32,7 +32,7 @@ def studio(
         studio_lock,
     )
 
-    require_tools("ffmpeg", "ffprobe")
+    require_ffmpeg("mp3")  # line previews are MP3: checked before the page opens
     cast_path = cast_file or default_cast_path(inputs)
     outdir = output or default_book_outdir(inputs)
     with studio_lock(cast_path):

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from audiobook.audio.mastering import PROFILES, Profile
 from audiobook.errors import InputError
-from audiobook.fsutil import require_tools
+from audiobook.ffmpeg import require_ffmpeg
+from audiobook.publish import manifest
 from audiobook.publish.floor import DIGITAL_ZERO_DB, measure_floor
 
 AUDIO = (".mp3", ".m4b")
@@ -160,18 +161,13 @@ def _mp3_cbr(path: Path) -> bool:
 
 
 def _profile_for(folder: Path, files: list[Path]) -> Profile:
-    try:
-        name = json.loads((folder / "manifest.json").read_text(encoding="utf-8")).get("profile")
-        if name in PROFILES:
-            return PROFILES[name]
-    except (OSError, ValueError, AttributeError, TypeError):  # absent or of another shape
-        pass
-    return PROFILES["acx"]
+    name = manifest.load(folder).profile  # absent or unreadable: no profile
+    return PROFILES.get(name, PROFILES["acx"])
 
 
 def check_outdir(path: Path) -> CheckReport:
     """Every audio file of ``path`` measured; a row per (file, metric)."""
-    require_tools("ffmpeg", "ffprobe")
+    require_ffmpeg()
     if not path.is_dir():
         raise InputError(f"{path} is not a folder; give the -o folder of a build")
     files = sorted(

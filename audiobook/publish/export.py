@@ -20,6 +20,7 @@ from pathlib import Path
 
 from audiobook.audio.mastering import Profile, filter_chain
 from audiobook.errors import InputError, OutputError, ToolMissingError
+from audiobook.ffmpeg import INSTALL
 from audiobook.fsutil import output_errors, read_regular
 from audiobook.model import BookInfo
 
@@ -149,9 +150,7 @@ def encode_pcm(
             args, stdin=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=PIPE_BUFFER
         )
     except FileNotFoundError as exc:
-        raise ToolMissingError(
-            "ffmpeg not found; install it with `apt-get install ffmpeg`"
-        ) from exc
+        raise ToolMissingError(f"ffmpeg not found; {INSTALL}") from exc
     stdin, stderr = proc.stdin, proc.stderr
     assert stdin is not None and stderr is not None  # both opened as pipes above
     try:

@@ -1,13 +1,17 @@
 """OUTDIR/manifest.json: what was built, where every segment sits in which file.
 
-Besides the contract fields, each entry keeps the fingerprint of its audio
-and of its tags, and the book keeps its voice gains: the next build compares
-them to skip chapters that did not change.
+The one place the manifest is written and read, as a typed model. Besides
+the contract fields, each entry keeps the fingerprint of its audio and of
+its tags, and the book keeps its voice gains: the next build compares them
+to skip chapters that did not change. Reading is forgiving: a manifest that
+is missing, unreadable or from another version is an empty one, and an
+entry that does not parse is dropped (its file is then simply rebuilt).
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +23,67 @@ NAME = "manifest.json"
 VERSION = 1
 
 
-def segment_rows(
-    part: Part, chapter: ChapterScript, block_starts: list[float]
-) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class SegmentRow:
+    """One segment of the script, placed in its file (the contract's row)."""
+
+    start_ms: int
+    end_ms: int
+    kind: str
+    speaker: str | None
+    language: str
+    voice: str | None
+    text: str
+    source: str
+    start: int  # offsets in the source file, as decoded
+    end: int
+
+
+@dataclass(frozen=True)
+class BlockEntry:
+    """An MP3 block as written: where its frames sit in the file, after the ID3 tag."""
+
+    fingerprint: str
+    offset: int
+    bytes: int
+    samples: int
+
+
+@dataclass
+class ChapterEntry:
+    file: str
+    title: str
+    duration: float
+    segments: list[SegmentRow]
+    fingerprint: str
+    start_ms: int | None = None  # M4B: where the chapter starts in the book
+    # MP3 only: what the next build needs to keep the file or copy its blocks.
+    tags_fingerprint: str | None = None
+    gain: float | None = None
+    stat: list[int] | None = None  # size and mtime (ns) of the file as written
+    blocks: list[BlockEntry] | None = None
+
+
+@dataclass
+class Manifest:
+    title: str = ""
+    author: str = ""
+    format: str = ""
+    profile: str = ""
+    engine: str = ""
+    engine_version: str = ""
+    voice_gains: dict[str, float] = field(default_factory=dict)
+    chapters: list[ChapterEntry] = field(default_factory=list)
+    # M4B only: the one book file and what it was made of.
+    book_file: str | None = None
+    book_fingerprint: str | None = None
+    book_sha256: str | None = None
+
+    def entry(self, name: str) -> ChapterEntry | None:
+        return next((e for e in self.chapters if e.file == name), None)
+
+
+def segment_rows(part: Part, chapter: ChapterScript, block_starts: list[float]) -> list[SegmentRow]:
     """The contract's segment rows for one part.
 
     ``block_starts[k]`` is the time in its file (seconds) at which block k's
@@ -34,49 +96,150 @@ def segment_rows(
             start = round((begins + (piece.start - block.start) / part.rate) * 1000)
             end = round((begins + (piece.start + piece.frames - block.start) / part.rate) * 1000)
             rows.append(
-                {
-                    "start_ms": start,
-                    "end_ms": max(end, start + (1 if piece.frames else 0)),
-                    "kind": seg.kind,
-                    "speaker": seg.speaker,
-                    "language": seg.language,
-                    "voice": seg.voice,
-                    "text": seg.text,
-                    "source": chapter.chapter.source,
-                    "start": seg.start,
-                    "end": seg.end,
-                }
+                SegmentRow(
+                    start,
+                    max(end, start + (1 if piece.frames else 0)),
+                    seg.kind,
+                    seg.speaker,
+                    seg.language,
+                    seg.voice,
+                    seg.text,
+                    chapter.chapter.source,
+                    seg.start,
+                    seg.end,
+                )
             )
     return rows
 
 
-def load(outdir: Path) -> dict[str, Any]:
+def to_json(manifest: Manifest) -> dict[str, Any]:
+    """The manifest as written: contract fields first, book fields only for an M4B."""
+    book = {
+        k: v
+        for k, v in (
+            ("book_file", manifest.book_file),
+            ("book_fingerprint", manifest.book_fingerprint),
+            ("book_sha256", manifest.book_sha256),
+        )
+        if v is not None
+    }
+    return {
+        "version": VERSION,
+        "title": manifest.title,
+        "author": manifest.author,
+        "format": manifest.format,
+        "profile": manifest.profile,
+        "engine": manifest.engine,
+        "engine_version": manifest.engine_version,
+        "voice_gains": manifest.voice_gains,
+        **book,
+        "chapters": [_entry_json(e) for e in manifest.chapters],
+    }
+
+
+def _entry_json(entry: ChapterEntry) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "file": entry.file,
+        "title": entry.title,
+        "duration": entry.duration,
+        "segments": [vars(row) for row in entry.segments],
+        "fingerprint": entry.fingerprint,
+    }
+    if entry.start_ms is not None:
+        out["start_ms"] = entry.start_ms
+    if entry.blocks is not None:
+        out.update(
+            tags_fingerprint=entry.tags_fingerprint,
+            gain=entry.gain,
+            stat=entry.stat,
+            blocks=[vars(b) for b in entry.blocks],
+        )
+    return out
+
+
+def from_json(data: object) -> Manifest:
+    """A manifest from its JSON; anything unusable in it is left out."""
+    if not isinstance(data, dict) or not isinstance(data.get("chapters"), list):
+        return Manifest()
+    gains = data.get("voice_gains")
+    return Manifest(
+        title=_str(data.get("title")),
+        author=_str(data.get("author")),
+        format=_str(data.get("format")),
+        profile=_str(data.get("profile")),
+        engine=_str(data.get("engine")),
+        engine_version=_str(data.get("engine_version")),
+        voice_gains={
+            k: float(v)
+            for k, v in (gains.items() if isinstance(gains, dict) else ())
+            if isinstance(v, int | float) and not isinstance(v, bool)
+        },
+        chapters=[e for e in map(_entry, data["chapters"]) if e is not None],
+        book_file=_opt_str(data.get("book_file")),
+        book_fingerprint=_opt_str(data.get("book_fingerprint")),
+        book_sha256=_opt_str(data.get("book_sha256")),
+    )
+
+
+def _str(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _opt_str(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _entry(raw: object) -> ChapterEntry | None:
+    """One chapter entry; None when it does not parse, or names anything but a plain file."""
+    if not isinstance(raw, dict):
+        return None
+    name = raw.get("file")
+    if not isinstance(name, str) or not name or name != Path(name).name:
+        return None  # a manifest never steers a path outside its folder
+    try:
+        blocks = raw.get("blocks")
+        stat = raw.get("stat")
+        return ChapterEntry(
+            file=name,
+            title=_str(raw.get("title")),
+            duration=float(raw.get("duration") or 0.0),
+            segments=[SegmentRow(**row) for row in raw.get("segments") or []],
+            fingerprint=_str(raw.get("fingerprint")),
+            start_ms=raw.get("start_ms"),
+            tags_fingerprint=_opt_str(raw.get("tags_fingerprint")),
+            gain=float(raw["gain"]) if isinstance(raw.get("gain"), int | float) else None,
+            stat=[int(v) for v in stat] if isinstance(stat, list) else None,
+            blocks=[
+                BlockEntry(
+                    str(b["fingerprint"]), int(b["offset"]), int(b["bytes"]), int(b["samples"])
+                )
+                for b in blocks
+            ]
+            if isinstance(blocks, list)
+            else None,
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def load(outdir: Path) -> Manifest:
     """The previous build's manifest, or an empty one when absent or unreadable."""
     try:
-        data = json.loads((outdir / NAME).read_text(encoding="utf-8"))
+        return from_json(json.loads((outdir / NAME).read_text(encoding="utf-8")))
     except (OSError, ValueError):
-        return {"chapters": []}
-    if not isinstance(data, dict) or not isinstance(data.get("chapters"), list):
-        return {"chapters": []}
-    return data
+        return Manifest()
 
 
-def write(outdir: Path, manifest: dict[str, Any]) -> Path:
+def write(outdir: Path, manifest: Manifest) -> Path:
     path = outdir / NAME
-    atomic_write(path, json.dumps({"version": VERSION, **manifest}, ensure_ascii=False, indent=1))
+    atomic_write(path, json.dumps(to_json(manifest), ensure_ascii=False, indent=1))
     return path
 
 
-def remove_stale(outdir: Path, old: dict, keep: set[str]) -> None:
+def remove_stale(outdir: Path, old: Manifest, keep: set[str]) -> None:
     """Files the previous build wrote and this one does not: removed, nothing else is."""
-    names = {e.get("file") for e in old.get("chapters", [])}
-    for name in names:
-        if (
-            isinstance(name, str)
-            and name == Path(name).name
-            and name not in keep
-            and not name.startswith(".")
-        ):
+    for name in {e.file for e in old.chapters}:
+        if name not in keep and not name.startswith("."):
             for path in (
                 outdir / name,
                 *(outdir / f"{Path(name).stem}.{k}" for k in ("srt", "vtt")),

@@ -8,21 +8,21 @@ segment's time in proportion to its length (the voice speaks at an even rate).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-# The engine cuts long text for speech the same way: at sentence ends, then spaces.
-from audiobook.audio.engines.pyttsx3_engine import split_text
+from audiobook.fsutil import atomic_write
+from audiobook.publish.manifest import ChapterEntry, SegmentRow
+from audiobook.text.pieces import split_text
 
 MAX_CUE = 84  # two subtitle lines of 42 characters
 
 
-def cues(entry: dict[str, Any]) -> list[tuple[int, int, str]]:
-    """(start_ms, end_ms, text) for a manifest chapter entry."""
+def cues(segments: list[SegmentRow]) -> list[tuple[int, int, str]]:
+    """(start_ms, end_ms, text) for the segments of a file."""
     out = []
-    for seg in entry["segments"]:
-        pieces = _pieces(" ".join(seg["text"].split()))
+    for seg in segments:
+        pieces = _pieces(" ".join(seg.text.split()))
         total = sum(len(p) for p in pieces) or 1
-        start, span = seg["start_ms"], seg["end_ms"] - seg["start_ms"]
+        start, span = seg.start_ms, seg.end_ms - seg.start_ms
         done = 0
         for piece in pieces:
             a = start + span * done // total
@@ -42,11 +42,11 @@ def _stamp(ms: int, sep: str) -> str:
     return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
 
 
-def render(entry: dict[str, Any], kind: str) -> str:
+def render(segments: list[SegmentRow], kind: str) -> str:
     """The subtitle file text, ``kind`` "srt" or "vtt"."""
     sep = "," if kind == "srt" else "."
     blocks = ["WEBVTT\n"] if kind == "vtt" else []
-    for n, (start, end, text) in enumerate(cues(entry), 1):
+    for n, (start, end, text) in enumerate(cues(segments), 1):
         head = f"{n}\n" if kind == "srt" else ""
         blocks.append(f"{head}{_stamp(start, sep)} --> {_stamp(end, sep)}\n{_wrap(text)}\n")
     return "\n".join(blocks)
@@ -60,20 +60,18 @@ def _wrap(text: str, width: int = MAX_CUE // 2) -> str:
 
 
 def write_subtitles(
-    outdir: Path, entries: list[dict], kind: str | None, keep: set[str]
+    outdir: Path, entries: list[ChapterEntry], kind: str | None, keep: set[str]
 ) -> list[Path]:
-    from audiobook.fsutil import atomic_write
-
+    """One subtitle file beside each audio file; their names are added to ``keep``."""
     if kind is None:
         return []
-    by_file: dict[str, dict] = {}
+    by_file: dict[str, list[SegmentRow]] = {}
     for entry in entries:  # an M4B holds every chapter: one subtitle file for it
-        merged = by_file.setdefault(entry["file"], {"segments": []})
-        merged["segments"].extend(entry["segments"])
+        by_file.setdefault(entry.file, []).extend(entry.segments)
     written = []
-    for name, entry in by_file.items():
+    for name, segments in by_file.items():
         path = outdir / f"{Path(name).stem}.{kind}"
-        atomic_write(path, render(entry, kind))
+        atomic_write(path, render(segments, kind))
         keep.add(path.name)
         written.append(path)
     return written

@@ -18,6 +18,7 @@ from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import Table
 
 from audiobook.errors import CastFileError
+from audiobook.fsutil import atomic_write
 from audiobook.model import NARRATOR, Cast, CastEntry
 from audiobook.speakers.castfile import (
     HEADER,
@@ -25,7 +26,6 @@ from audiobook.speakers.castfile import (
     load_cast_file,
     read_toml,
     toml_key,
-    write_atomically,
 )
 
 
@@ -206,11 +206,11 @@ class CastDocument:
         text = self.text()
         check = self.path.with_name(f".{self.path.name}.check")
         try:
-            write_atomically(check, text.encode("utf-8"))
+            atomic_write(check, text)
             cast = load_cast_file(check, engine)
         except CastFileError as exc:
             raise CastFileError(str(exc).replace(str(check), str(self.path))) from None
         finally:
             check.unlink(missing_ok=True)
-        write_atomically(self.path, text.encode("utf-8"))
+        atomic_write(self.path, text)
         return cast

@@ -9,15 +9,14 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import tempfile
 import tomllib
 from pathlib import Path
 from typing import Any
 
 import tomli_w
 
-from audiobook.errors import CastFileError, InputError, OutputError
-from audiobook.fsutil import read_regular
+from audiobook.errors import CastFileError, InputError
+from audiobook.fsutil import atomic_write, read_regular
 from audiobook.model import NARRATOR, Cast, CastEntry
 
 HEADER = """\
@@ -289,29 +288,4 @@ def write_cast_file(cast: Cast, path: Path, notes: dict[str, str] | None = None)
         document.update_from(cast, notes)
         document.save()
         return
-    write_atomically(path, cast_to_toml(cast, path.resolve().parent, notes).encode("utf-8"))
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file renamed over it."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise OutputError(f"cannot write {path}: folder {folder} does not exist")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; a cast file is not
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    atomic_write(path, cast_to_toml(cast, path.resolve().parent, notes))

@@ -8,7 +8,6 @@ memory, so hearing a line again costs nothing at all.
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 import threading
 import wave
@@ -114,6 +113,7 @@ class Speech:
         from audiobook.audio.clips import speakable
         from audiobook.audio.preview import to_mp3
         from audiobook.audio.render import Job, render_jobs
+        from audiobook.ffmpeg import require_ffmpeg
         from audiobook.model import Clip
 
         cache = self._clip_cache()
@@ -141,7 +141,7 @@ class Speech:
                 out.setsampwidth(2)
                 out.setframerate(rate)
                 out.writeframes(pcm)
-            data = to_mp3(shutil.which("ffmpeg") or "ffmpeg", wav)
+            data = to_mp3(require_ffmpeg("mp3").ffmpeg, wav)
         self._mp3[heard] = data  # a line heard again is not even encoded again
         while len(self._mp3) > MP3_KEPT:
             self._mp3.popitem(last=False)

@@ -40,34 +40,18 @@ from audiobook.audio.engines.espeak_catalog import (
 from audiobook.errors import EngineError, ImplausibleClip
 from audiobook.lifeline import stop_signals_blocked
 from audiobook.model import Gender, VoiceInfo, VoiceSettings
+from audiobook.text.pieces import split_text
 
 DEFAULT_RATE = 175  # words per minute
 DEFAULT_PITCH = 50
 SAMPLE_RATE = 22050  # what the espeak driver writes
 MAX_PIECE = 400  # characters per utterance; see the module docstring
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
 
 
 @hookimpl
 def register_engines(register):
     register(Pyttsx3Engine)
-
-
-def split_text(text: str, limit: int = MAX_PIECE) -> list[str]:
-    """Pieces of at most ``limit`` characters, cut at sentence ends, then spaces."""
-    pieces: list[str] = []
-    for sentence in _SENTENCE_END.split(text):
-        while len(sentence) > limit:
-            cut = sentence.rfind(" ", 0, limit)
-            cut = cut if cut > limit // 2 else limit
-            pieces.append(sentence[:cut])
-            sentence = sentence[cut:].lstrip()
-        if pieces and len(pieces[-1]) + 1 + len(sentence) <= limit:
-            pieces[-1] = f"{pieces[-1]} {sentence}"
-        elif sentence:
-            pieces.append(sentence)
-    return [p for p in pieces if p.strip()]
 
 
 _TOKEN = re.compile(r"\w+")
@@ -196,7 +180,7 @@ class Pyttsx3Engine(Engine):
         name = self._espeak_name(settings.voice)
         rate = settings.rate or DEFAULT_RATE
         pitch = DEFAULT_PITCH if settings.pitch is None else settings.pitch
-        self._worker().render(split_text(text), name, rate, pitch, path)
+        self._worker().render(split_text(text, MAX_PIECE), name, rate, pitch, path)
         with wave.open(str(path), "rb") as w:
             seconds = w.getnframes() / w.getframerate()
         low, high = plausible_seconds(text, rate)

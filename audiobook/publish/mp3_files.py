@@ -1,0 +1,193 @@
+"""MP3 chapter files, written incrementally from independently encoded blocks.
+
+A file is its ID3 tag followed by its blocks' MP3 frames (see
+``assemble.plan_blocks``: runs of paragraphs cut by content). A block whose
+fingerprint (clips, placements, gains, profile) was written by the last
+build is copied from that build's file; only new blocks are encoded. A file
+whose blocks and tags did not change at all is kept as it is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+from audiobook.audio.encode import encode_task, run_encode
+from audiobook.audio.mastering import block_levels, file_gain, part_rms
+from audiobook.errors import OutputError
+from audiobook.fsutil import PARTIAL, atomic_path
+from audiobook.publish.context import (
+    ENCODING_VERSION,
+    BuildContext,
+    FileResult,
+    Mix,
+    Output,
+    PlannedBlock,
+    digest,
+    run_parallel,
+)
+from audiobook.publish.export import Tags, id3_size, id3_tag, mp3_frames
+from audiobook.publish.manifest import BlockEntry, ChapterEntry, Manifest
+
+# Block fingerprint -> (file, offset after its tag, bytes, samples) in the previous build.
+_Sources = dict[str, tuple[Path, BlockEntry]]
+
+
+def write_mp3s(
+    ctx: BuildContext, outputs: list[Output], old: Manifest, mix: Mix
+) -> list[FileResult]:
+    """Write every output as an MP3 file in ``ctx.outdir``; one result per output, in order."""
+    sources = _old_blocks(old, ctx.outdir)
+    executor = ctx.executor
+    todo: list[tuple[int, Output]] = []
+    fresh: dict[str, tuple[Output, PlannedBlock]] = {}
+    results: dict[str, FileResult] = {}
+    for n, out in enumerate(outputs, 1):
+        prev = old.entry(out.name)
+        _plan_blocks(ctx, out, prev, mix)
+        out.tags_fingerprint = digest(
+            out.title, ctx.title, ctx.author, n, len(outputs), ctx.cover_id
+        )
+        if (
+            prev is not None
+            and prev.blocks is not None
+            and prev.stat is not None
+            and (prev.fingerprint, prev.tags_fingerprint) == (out.fingerprint, out.tags_fingerprint)
+            and _unchanged(ctx.outdir / out.name, prev)
+        ):
+            for b, kept in zip(out.blocks, prev.blocks, strict=False):
+                b.written = kept
+            out.stat = prev.stat
+            results[out.name] = FileResult(out.name, out.title, _seconds(ctx, out), True)
+            ctx.progress.chapter_done(out.name, True)
+            continue
+        todo.append((n, out))
+        for b in out.blocks:
+            if b.fingerprint not in sources:
+                fresh.setdefault(b.fingerprint, (out, b))
+    # Opened before anything is replaced: a file rewritten below still reads as it was.
+    fds = {path: os.open(path, os.O_RDONLY) for path in {p for p, _ in sources.values()}}
+    temps: dict[str, Path] = {}
+    try:
+
+        def encode(item: tuple[str, tuple[Output, PlannedBlock]]) -> None:
+            fp, (out, b) = item
+            tmp = ctx.outdir / f".block-{fp}.mp3{PARTIAL}{os.getpid()}"
+            temps[fp] = tmp
+            task = encode_task(
+                out.part,
+                mix.audio,
+                b.levels.clip_gains,
+                b.block,
+                b.levels.encoder_gain,
+                ctx.profile,
+                "mp3",
+            )
+            executor.to_file(run_encode, task, tmp, ctx.progress.encoded)
+
+        ctx.progress.encoding_total(
+            sum((b.block.end - b.block.start) / out.part.rate for out, b in fresh.values())
+        )
+        longest_first = sorted(fresh.items(), key=lambda i: i[1][1].block.start - i[1][1].block.end)
+        run_parallel(encode, longest_first, executor.workers)
+        for n, out in todo:
+            _join(ctx, out, n, len(outputs), temps, sources, fds)
+            results[out.name] = FileResult(out.name, out.title, _seconds(ctx, out), False)
+            ctx.progress.chapter_done(out.name, False)
+    finally:
+        for fd in fds.values():
+            os.close(fd)
+        for tmp in temps.values():
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+    return [results[out.name] for out in outputs]
+
+
+def _join(
+    ctx: BuildContext,
+    out: Output,
+    track: int,
+    tracks: int,
+    temps: dict[str, Path],
+    sources: _Sources,
+    fds: dict[Path, int],
+) -> None:
+    """The file: its tag, then each block's frames (new or copied), written atomically."""
+    final = ctx.outdir / out.name
+    with atomic_path(final) as tmp, open(tmp, "wb") as fh:
+        tag = id3_tag(
+            Tags(
+                out.title, ctx.title, ctx.author, track, tracks, ctx.options.cover, ctx.options.info
+            )
+        )
+        fh.write(tag)
+        for b in out.blocks:
+            data = _block_bytes(b.fingerprint, temps, sources, fds)
+            b.written = BlockEntry(
+                b.fingerprint, fh.tell() - len(tag), len(data), mp3_frames(data).samples
+            )
+            fh.write(data)
+    out.stat = _stat(final)
+
+
+def _plan_blocks(ctx: BuildContext, out: Output, old: ChapterEntry | None, mix: Mix) -> None:
+    """Levels and fingerprints of each block of a file, and of the file."""
+    rms = part_rms(out.part, mix.audio, mix.voice_of, mix.gains)
+    out.gain = file_gain(rms, ctx.profile, old.gain if old else None)
+    out.blocks = []
+    for block in out.part.blocks:
+        lv = block_levels(out.part, block, mix.voice_of, mix.gains, mix.audio, out.gain)
+        fp = digest(
+            ENCODING_VERSION,
+            ctx.profile.name,
+            out.part.rate,
+            block.end - block.start,
+            [
+                (p.key, p.start - block.start, p.frames)
+                for p in out.part.pieces[block.first : block.last]
+            ],
+            sorted(lv.clip_gains.items()),
+            lv.encoder_gain,
+        )
+        out.blocks.append(PlannedBlock(fp, block, lv))
+    out.fingerprint = digest([b.fingerprint for b in out.blocks])
+
+
+def _old_blocks(old: Manifest, outdir: Path) -> _Sources:
+    """Blocks of the previous build's files that are still exactly as it wrote them."""
+    found: _Sources = {}
+    for entry in old.chapters:
+        if entry.blocks and _unchanged(outdir / entry.file, entry):
+            for b in entry.blocks:
+                found[b.fingerprint] = (outdir / entry.file, b)
+    return found
+
+
+def _block_bytes(fp: str, temps: dict[str, Path], sources: _Sources, fds: dict[Path, int]) -> bytes:
+    if fp in temps:
+        return temps[fp].read_bytes()
+    path, kept = sources[fp]
+    start = id3_size(os.pread(fds[path], 10, 0))
+    data = os.pread(fds[path], kept.bytes, start + kept.offset)
+    if len(data) != kept.bytes or mp3_frames(data).samples != kept.samples:
+        raise OutputError(f"{path} changed since it was written; delete it and build again")
+    return data
+
+
+def _stat(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _unchanged(path: Path, entry: ChapterEntry) -> bool:
+    """The file is the one the manifest describes (a killed build may have replaced it)."""
+    try:
+        return entry.stat is not None and entry.stat == _stat(path)
+    except OSError:
+        return False
+
+
+def _seconds(ctx: BuildContext, out: Output) -> float:
+    samples = sum(b.written.samples for b in out.blocks if b.written is not None)
+    return samples / ctx.profile.sample_rate if out.blocks else 0.0
