@@ -7,7 +7,6 @@ import wave
 from array import array
 
 import pytest
-from test_build import make_book
 
 from audiobook.audio.assemble import (
     ROOM_TONE_PEAK,
@@ -38,7 +37,7 @@ LONG_CHAPTER = [
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
+def rendered(tmp_path_factory, make_book):
     tmp = tmp_path_factory.mktemp("assemble")
     book = make_book(tmp)
     long = make_book(tmp, LONG_CHAPTER, "long.txt")

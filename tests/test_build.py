@@ -14,99 +14,17 @@ from pathlib import Path
 import pytest
 from audio_utils import pcm, probe, rms_db
 
-from audiobook.build import BuildOptions, build_book
+from audiobook.build import build_book
 from audiobook.cli.build_cmd import summary
-from audiobook.errors import OutputError
+from audiobook.errors import InputError, OutputError
 from audiobook.fsutil import build_lock
-from audiobook.model import (
-    Cast,
-    CastEntry,
-    Chapter,
-    ChapterScript,
-    Document,
-    Roster,
-    Script,
-    Segment,
-)
-from audiobook.pipeline import Prepared
-
-VOICES = {None: "en-us+m3", "Anna": "en-us+f3", "Tom": "en-gb+m1"}
-
-STORY = [
-    (
-        "The Door",
-        [
-            (None, "Anna heard a knock and opened the door.", "paragraph"),
-            ("Anna", "Who is there at this hour?", "paragraph"),
-            (None, "she asked.", "none"),
-            ("Tom", "Only me, with the letters you wanted.", "paragraph"),
-        ],
-    ),
-    (
-        "The Letters",
-        [
-            (None, "They read the letters by the fire until late.", "paragraph"),
-            ("Tom", "This one is from your brother.", "paragraph"),
-            (None, "The night was long and quiet.", "scene"),
-        ],
-    ),
-]
-
-
-def make_book(tmp: Path, story=STORY, name: str = "book.txt") -> Prepared:
-    """A Prepared book written to a real file, offsets pointing into it."""
-    text, chapters = "", []
-    for title, lines in story:
-        start = len(text)
-        text += title + "\n\n"
-        heading = (start, start + len(title))
-        segs = [
-            Segment(
-                "narration", title, heading[0], heading[1], voice=VOICES[None], boundary="chapter"
-            )
-        ]
-        for speaker, line, boundary in lines:
-            if speaker:
-                text += '"'
-            s = len(text)
-            text += line
-            segs.append(
-                Segment(
-                    "dialogue" if speaker else "narration",
-                    line,
-                    s,
-                    len(text),
-                    speaker=speaker,
-                    voice=VOICES[speaker],
-                    boundary=boundary,
-                )
-            )
-            text += '"\n\n' if speaker else "\n\n"
-        chapters.append(
-            ChapterScript(Chapter(title, str(tmp / name), start, len(text), heading), segs)
-        )
-    (tmp / name).write_text(text, encoding="utf-8")
-    cast = Cast(
-        CastEntry("narrator", VOICES[None]), {k: CastEntry(k, v) for k, v in VOICES.items() if k}
-    )
-    return Prepared(Script(chapters, Roster()), cast, [Document(str(tmp / name), text)])
-
-
-def options(tmp: Path, **kw) -> BuildOptions:
-    kw.setdefault("cache_dir", tmp / "cache")
-    return BuildOptions(outdir=tmp / "out", jobs=2, title="Tiny", author="A. Writer", **kw)
-
-
-def options_into(tmp: Path, folder: str, **kw) -> BuildOptions:
-    """Options of ``tmp``'s book (same cache) writing into another output folder."""
-    return BuildOptions(**{**options(tmp, **kw).__dict__, "outdir": tmp / folder})
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def built(tmp_path_factory, make_book, build_options):
     tmp = tmp_path_factory.mktemp("build")
     book = make_book(tmp)
-    result = build_book(book, options(tmp, subtitles="srt"))
+    result = build_book(book, build_options(tmp, subtitles="srt"))
     return tmp, book, result
 
 
@@ -167,44 +85,46 @@ def test_subtitles_follow_the_manifest(built):
     assert (int(h) * 3600 + int(m) * 60 + int(s)) * 1000 + int(ms) == start_ms
 
 
-def test_rebuild_unchanged_renders_and_encodes_nothing(built):
+def test_rebuild_unchanged_renders_and_encodes_nothing(built, build_options):
     tmp, book, first = built
     mtimes = {f.name: (first.outdir / f.name).stat().st_mtime_ns for f in first.files}
-    again = build_book(book, options(tmp, subtitles="srt"))
+    again = build_book(book, build_options(tmp, subtitles="srt"))
     assert again.cache_misses == 0 and again.cache_hits == first.clips
     assert all(f.reused for f in again.files)
     assert {f.name: (again.outdir / f.name).stat().st_mtime_ns for f in again.files} == mtimes
 
 
-def test_editing_one_paragraph_rerenders_it_and_reencodes_its_chapter_only(tmp_path):
+def test_editing_one_paragraph_rerenders_it_and_reencodes_its_chapter_only(
+    tmp_path, make_book, build_options, story
+):
     book = make_book(tmp_path)
-    first = build_book(book, options(tmp_path))
-    story = [STORY[0], (STORY[1][0], [*STORY[1][1][:2], (None, "The night was short.", "scene")])]
-    edited = build_book(make_book(tmp_path, story), options(tmp_path))
+    first = build_book(book, build_options(tmp_path))
+    shorter = [story[0], (story[1][0], [*story[1][1][:2], (None, "The night was short.", "scene")])]
+    edited = build_book(make_book(tmp_path, shorter), build_options(tmp_path))
     assert edited.cache_misses == 1
     assert [f.reused for f in edited.files] == [True, False]
     assert edited.files[1].seconds < first.files[1].seconds
 
 
-def test_a_second_build_into_the_same_folder_is_refused(tmp_path):
+def test_a_second_build_into_the_same_folder_is_refused(tmp_path, make_book, build_options):
     book = make_book(tmp_path)
     (tmp_path / "out").mkdir()
     with (
         build_lock(tmp_path / "out"),
         pytest.raises(OutputError, match="another build is writing to .*out; wait for it"),
     ):
-        build_book(book, options(tmp_path))
+        build_book(book, build_options(tmp_path))
 
 
-def test_existing_files_in_the_output_folder_are_kept(tmp_path):
+def test_existing_files_in_the_output_folder_are_kept(tmp_path, make_book, build_options):
     out = tmp_path / "out"
     out.mkdir()
     (out / "notes.txt").write_text("mine")
-    build_book(make_book(tmp_path), options(tmp_path))
+    build_book(make_book(tmp_path), build_options(tmp_path))
     assert (out / "notes.txt").read_text() == "mine"
 
 
-def test_m4b_has_chapter_marks_tags_cover_and_audiobook_type(tmp_path):
+def test_m4b_has_chapter_marks_tags_cover_and_audiobook_type(tmp_path, make_book, build_options):
     from mutagen.mp4 import MP4
 
     cover = tmp_path / "cover.png"
@@ -223,7 +143,7 @@ def test_m4b_has_chapter_marks_tags_cover_and_audiobook_type(tmp_path):
         ],
         check=True,
     )
-    result = build_book(make_book(tmp_path), options(tmp_path, format="m4b", cover=cover))
+    result = build_book(make_book(tmp_path), build_options(tmp_path, format="m4b", cover=cover))
     assert len({f.name for f in result.files}) == 1
     assert summary(result).startswith("Wrote 1 file (2 chapters): ")  # one file, not two
     path = result.outdir / result.files[0].name
@@ -248,14 +168,14 @@ def test_m4b_has_chapter_marks_tags_cover_and_audiobook_type(tmp_path):
     assert bytes(tags["covr"][0]) == cover.read_bytes()
 
 
-def test_compact_profile_is_a_small_listening_copy(tmp_path):
-    result = build_book(make_book(tmp_path), options(tmp_path, profile="compact"))
+def test_compact_profile_is_a_small_listening_copy(tmp_path, make_book, build_options):
+    result = build_book(make_book(tmp_path), build_options(tmp_path, profile="compact"))
     stream = probe(result.outdir / result.files[0].name)["streams"][0]
     assert int(stream["sample_rate"]) == 22050 and int(stream["bit_rate"]) == 64000
 
 
-def _cli(args, **kw):
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+def _cli(args, extra_env=None, **kw):
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", **(extra_env or {})}
     return subprocess.Popen(
         [sys.executable, "-m", "audiobook", *map(str, args)],
         env=env,
@@ -284,9 +204,13 @@ def test_an_interrupted_build_leaves_no_partial_file_and_resumes(tmp_path, how):
         tmp_path / "cache",
         "--jobs",
         "2",
+        "--engine",
+        "fake",
         "--quiet",
     ]
-    proc = _cli(args)
+    # Each clip takes the fake engine 0.4 s: the kill, once 5 clips are cached, always
+    # lands mid-build (55 clips, over 10 s of work, are still to come).
+    proc = _cli(args, {"FAKE_ENGINE_DELAY": "0.4"})
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(list((tmp_path / "cache").rglob("*.wav"))) < 5:
         time.sleep(0.05)
@@ -309,7 +233,7 @@ def test_an_interrupted_build_leaves_no_partial_file_and_resumes(tmp_path, how):
     assert rms_db(pcm(tmp_path / "out" / manifest["chapters"][0]["file"])) > -24
 
 
-def test_a_chapter_joined_from_many_blocks_keeps_its_timing(tmp_path):
+def test_a_chapter_joined_from_many_blocks_keeps_its_timing(tmp_path, make_book, build_options):
     lines = [
         (
             None if n % 3 else "Anna",
@@ -320,7 +244,7 @@ def test_a_chapter_joined_from_many_blocks_keeps_its_timing(tmp_path):
         for n in range(36)
     ]
     book = make_book(tmp_path, [("Rain", lines)])
-    result = build_book(book, options(tmp_path))
+    result = build_book(book, build_options(tmp_path))
     entry = json.loads(result.manifest.read_text())["chapters"][0]
     assert len(entry["blocks"]) >= 2
     path = result.outdir / entry["file"]
@@ -332,14 +256,14 @@ def test_a_chapter_joined_from_many_blocks_keeps_its_timing(tmp_path):
         assert rms_db(pcm(path, a["end_ms"] + 40, b["start_ms"] - 40)) < -60
 
 
-def test_plain_progress_reports_each_step(tmp_path):
+def test_plain_progress_reports_each_step(tmp_path, make_book, build_options):
     import io
 
     from audiobook.progress import PlainProgress
 
     sink = io.StringIO()
     book = make_book(tmp_path)
-    result = build_book(book, options(tmp_path), PlainProgress(sink, every=0))
+    result = build_book(book, build_options(tmp_path), PlainProgress(sink, every=0))
     text = sink.getvalue()
     assert "rendering..." in text and "clips, 0 from the cache" in text
     assert "wrote 01 - The Door.mp3" in text and "wrote 02 - The Letters.mp3" in text
@@ -348,12 +272,14 @@ def test_plain_progress_reports_each_step(tmp_path):
     assert summary(result).startswith("Wrote 2 files: ")
 
     again = io.StringIO()
-    result = build_book(book, options(tmp_path), PlainProgress(again, every=0))
+    result = build_book(book, build_options(tmp_path), PlainProgress(again, every=0))
     assert "kept 01 - The Door.mp3" in again.getvalue() and "encoded" not in again.getvalue()
     assert summary(result).startswith("Nothing to write, kept 2 files: ")
 
 
-def test_terminal_progress_names_chapters_and_no_source_locations(tmp_path):
+def test_terminal_progress_names_chapters_and_no_source_locations(
+    tmp_path, make_book, build_options
+):
     import io
 
     from rich.console import Console
@@ -363,7 +289,7 @@ def test_terminal_progress_names_chapters_and_no_source_locations(tmp_path):
     screen = io.StringIO()
     progress = RichProgress(Console(file=screen, force_terminal=True, width=100))
     try:
-        build_book(make_book(tmp_path), options(tmp_path), progress)
+        build_book(make_book(tmp_path), build_options(tmp_path), progress)
     finally:
         progress.close()
     text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.getvalue())  # colours, cursor moves
@@ -411,14 +337,14 @@ def test_cli_errors_are_one_line_that_says_what_to_fix(tmp_path, case):
     }[case] in lines[0]
 
 
-def test_a_file_replaced_behind_the_manifest_is_not_trusted(tmp_path):
+def test_a_file_replaced_behind_the_manifest_is_not_trusted(tmp_path, make_book, build_options):
     book = make_book(tmp_path)
-    first = build_book(book, options(tmp_path))
+    first = build_book(book, build_options(tmp_path))
     # As if a killed build had replaced the file but not yet written its manifest.
     victim = first.outdir / first.files[0].name
     other = first.outdir / first.files[1].name
     victim.write_bytes(other.read_bytes())
-    again = build_book(book, options(tmp_path))
+    again = build_book(book, build_options(tmp_path))
     assert [f.reused for f in again.files] == [False, True]
     assert abs(float(probe(victim)["format"]["duration"]) - again.files[0].seconds) < 0.1
 
@@ -430,14 +356,14 @@ def _strict_json(path: Path):
     return json.loads(path.read_text(), parse_constant=refuse)
 
 
-def test_a_nan_in_cached_statistics_never_reaches_the_book(tmp_path):
+def test_a_nan_in_cached_statistics_never_reaches_the_book(tmp_path, make_book, build_options):
     book = make_book(tmp_path)
-    build_book(book, options(tmp_path))
+    build_book(book, build_options(tmp_path))
     for meta in (tmp_path / "cache").rglob("*.json"):
         stats = json.loads(meta.read_text())
         if "peak" in stats:
             meta.write_text(json.dumps({**stats, "peak": float("nan")}))
-    again = build_book(book, options_into(tmp_path, "b"))
+    again = build_book(book, build_options(tmp_path, "b"))
     assert again.cache_hits == 0 and again.cache_misses == again.clips
     manifest = _strict_json(again.manifest)
     for entry in manifest["chapters"]:
@@ -452,9 +378,9 @@ def _m4b_chapter_rms(path: Path, manifest: dict) -> list[float]:
 
 
 @pytest.mark.parametrize("damage", ["truncated piece", "damaged final m4b"])
-def test_damaged_m4b_pieces_and_books_are_made_again(tmp_path, damage):
+def test_damaged_m4b_pieces_and_books_are_made_again(tmp_path, damage, make_book, build_options):
     book = make_book(tmp_path)
-    first = build_book(book, options(tmp_path, format="m4b"))
+    first = build_book(book, build_options(tmp_path, format="m4b"))
     final = first.outdir / first.files[0].name
     good_seconds = float(probe(final)["format"]["duration"])
     if damage == "truncated piece":
@@ -463,14 +389,14 @@ def test_damaged_m4b_pieces_and_books_are_made_again(tmp_path, damage):
         for piece in pieces:
             piece.write_bytes(piece.read_bytes()[: piece.stat().st_size // 3])
         # Another output folder: a new book from the same cached pieces.
-        again = build_book(book, options_into(tmp_path, "b", format="m4b"))
+        again = build_book(book, build_options(tmp_path, "b", format="m4b"))
         assert [f.reused for f in again.files] == [False, False]
         final = again.outdir / again.files[0].name
     else:
         data = bytearray(final.read_bytes())
         data[len(data) // 2 : len(data) // 2 + 4096] = bytes(4096)
         final.write_bytes(bytes(data))
-        again = build_book(book, options(tmp_path, format="m4b"))
+        again = build_book(book, build_options(tmp_path, format="m4b"))
     assert abs(float(probe(final)["format"]["duration"]) - good_seconds) < 0.1
     levels = _m4b_chapter_rms(final, json.loads(again.manifest.read_text()))
     assert all(level > -26 for level in levels), levels
@@ -482,12 +408,20 @@ def test_damaged_m4b_pieces_and_books_are_made_again(tmp_path, damage):
     )
 
 
-def test_an_m4b_rebuild_keeps_one_aac_piece_per_chapter(tmp_path):
-    first = build_book(make_book(tmp_path), options(tmp_path, format="m4b"))
+def test_an_m4b_rebuild_keeps_one_aac_piece_per_chapter(tmp_path, make_book, build_options, story):
+    first = build_book(make_book(tmp_path), build_options(tmp_path, format="m4b"))
     pieces = tmp_path / "cache" / "m4b"
     assert len(list(pieces.glob("*.m4a"))) == 2
-    edited = [STORY[0], (STORY[1][0], [*STORY[1][1][:-1], (None, "The fire went out.", "scene")])]
-    again = build_book(make_book(tmp_path, edited), options(tmp_path, format="m4b"))
+    edited = [story[0], (story[1][0], [*story[1][1][:-1], (None, "The fire went out.", "scene")])]
+    again = build_book(make_book(tmp_path, edited), build_options(tmp_path, format="m4b"))
     assert [f.reused for f in again.files] == [False, False]  # the book file is written again
     assert len(list(pieces.glob("*.m4a"))) == 2  # the edited chapter's old piece is gone
     assert len(list(pieces.glob("*.json"))) == 2 and first.files[0].name == again.files[0].name
+
+
+def test_the_build_refuses_an_engine_the_book_was_not_cast_for(tmp_path, make_book, build_options):
+    book = make_book(tmp_path)
+    book.engine_name = "pyttsx3"
+    with pytest.raises(InputError, match="cast for engine 'pyttsx3', not 'other'"):
+        build_book(book, build_options(tmp_path, engine="other"))
+    assert not (tmp_path / "out").exists()  # refused before anything was written

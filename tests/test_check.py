@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import pytest
-from test_build import make_book, options
 
 from audiobook.build import build_book
 from audiobook.errors import InputError
@@ -14,9 +13,9 @@ from audiobook.publish.check import check_outdir
 
 
 @pytest.fixture(scope="module")
-def good(tmp_path_factory):
+def good(tmp_path_factory, make_book, build_options):
     tmp = tmp_path_factory.mktemp("check")
-    return build_book(make_book(tmp), options(tmp)).outdir
+    return build_book(make_book(tmp), build_options(tmp)).outdir
 
 
 def test_a_fresh_build_passes_every_check(good):

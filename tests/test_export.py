@@ -7,13 +7,12 @@ import subprocess
 
 import pytest
 from audio_utils import pcm, peak_db, probe, rms_db
-from test_build import make_book, options
 
 from audiobook.build import build_book
 
 
 @pytest.fixture(scope="module")
-def acx(tmp_path_factory):
+def acx(tmp_path_factory, make_book, build_options):
     tmp = tmp_path_factory.mktemp("export")
     cover = tmp / "cover.jpg"
     subprocess.run(
@@ -31,7 +30,7 @@ def acx(tmp_path_factory):
         ],
         check=True,
     )
-    result = build_book(make_book(tmp), options(tmp, cover=cover))
+    result = build_book(make_book(tmp), build_options(tmp, cover=cover))
     return result, cover
 
 
@@ -79,10 +78,10 @@ def test_cover_is_embedded(acx):
     assert apic and apic[0].data == cover.read_bytes() and apic[0].mime == "image/jpeg"
 
 
-def test_a_cover_that_is_not_an_image_is_refused(tmp_path):
+def test_a_cover_that_is_not_an_image_is_refused(tmp_path, make_book, build_options):
     from audiobook.errors import InputError
 
     bad = tmp_path / "cover.jpg"
     bad.write_text("not an image")
     with pytest.raises(InputError, match="not a JPEG or PNG"):
-        build_book(make_book(tmp_path), options(tmp_path, cover=bad))
+        build_book(make_book(tmp_path), build_options(tmp_path, cover=bad))

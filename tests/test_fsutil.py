@@ -12,8 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from audiobook.errors import OutputError, ToolMissingError
-from audiobook.ffmpeg import require_ffmpeg
+from audiobook.errors import OutputError
 from audiobook.fsutil import (
     MAX_NAME,
     atomic_path,
@@ -128,9 +127,3 @@ def test_real_disk_full_through_dev_full():
     ):
         fh.write(b"x" * 65536)
         fh.flush()
-
-
-def test_missing_tool_says_how_to_install_it(monkeypatch):
-    monkeypatch.setenv("PATH", "/nonexistent")
-    with pytest.raises(ToolMissingError, match="apt-get install ffmpeg"):
-        require_ffmpeg("mp3")

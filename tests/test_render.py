@@ -1,14 +1,16 @@
-"""Parallel rendering in spawned workers, against real espeak-ng."""
+"""Rendering through the clip cache, in this process or in spawned worker processes."""
 
 from __future__ import annotations
 
+import os
 import wave
 
+import fake_engine
 import pytest
 
 from audiobook.audio.cache import ClipCache, clip_key
 from audiobook.audio.engines import get_engine
-from audiobook.audio.render import Job, render_jobs
+from audiobook.audio.render import IN_PROCESS_MAX, Job, render_jobs
 from audiobook.errors import EngineError
 from audiobook.model import Clip, VoiceSettings
 
@@ -20,18 +22,15 @@ LINES = [
     ("Nobody answered the door.", "en-us+m1"),
     ("A storm was coming from the sea.", "en-gb+m3"),
 ]
+# Enough distinct lines that render_jobs hands them to a pool of workers.
+MANY = [(f"{text} (take {n})", voice) for n in range(6) for text, voice in LINES]
 
 
-@pytest.fixture(scope="module")
-def version():
-    return get_engine().version()
-
-
-def jobs_for(lines, version):
+def jobs_for(lines, engine: str, version: str) -> list[Job]:
     out = []
     for n, (text, voice) in enumerate(lines):
         clip = Clip(text, VoiceSettings(voice), 0, n)
-        out.append(Job(clip_key(clip, "pyttsx3", version), text, clip.settings, f"line {n + 1}"))
+        out.append(Job(clip_key(clip, engine, version), text, clip.settings, f"line {n + 1}"))
     return out
 
 
@@ -40,21 +39,33 @@ def samples(path) -> bytes:
         return w.readframes(w.getnframes())
 
 
-def test_a_clip_rendered_in_a_batch_is_identical_to_it_rendered_alone(tmp_path, version):
-    jobs = jobs_for(LINES, version)
-    batch = render_jobs(jobs, ClipCache(tmp_path / "a", "pyttsx3", version), "pyttsx3", 2)
-    assert set(batch) == {j.key for j in jobs}
-    for job in (jobs[3], jobs[5]):  # each came after other lines in its worker
-        alone = render_jobs(
-            [job], ClipCache(tmp_path / f"b{job.key}", "pyttsx3", version), "pyttsx3", 1
-        )
-        assert samples(alone[job.key].path) == samples(batch[job.key].path)
+def test_a_long_list_is_rendered_by_spawned_workers(tmp_path, monkeypatch):
+    assert len(MANY) > IN_PROCESS_MAX
+    log = tmp_path / "rendered.log"
+    monkeypatch.setenv("FAKE_ENGINE_LOG", str(log))
+    monkeypatch.setattr(fake_engine, "PARENT_MARK", "parent")  # a forked child would inherit it
+    jobs = jobs_for(MANY, "fake", "fake 1")
+    out = render_jobs(jobs, ClipCache(tmp_path / "cache", "fake", "fake 1"), "fake", 2)
+    assert set(out) == {j.key for j in jobs}
+    rows = [line.split(" ", 2) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert sorted(text for _, _, text in rows) == sorted(j.text for j in jobs)
+    assert {pid for pid, _, _ in rows} - {str(os.getpid())} == {pid for pid, _, _ in rows}
+    assert {mark for _, mark, _ in rows} == {"None"}  # fresh interpreters: spawned, not forked
 
 
-def test_progress_counts_every_clip_and_stats_are_measured(tmp_path, version):
-    jobs = jobs_for(LINES, version)
-    seen = []
-    out = render_jobs(jobs, ClipCache(tmp_path, "pyttsx3", version), "pyttsx3", 2, seen.append)
+def test_a_short_list_is_rendered_here_without_starting_workers(tmp_path, monkeypatch):
+    log = tmp_path / "rendered.log"
+    monkeypatch.setenv("FAKE_ENGINE_LOG", str(log))
+    jobs = jobs_for(LINES, "fake", "fake 1")
+    render_jobs(jobs, ClipCache(tmp_path / "cache", "fake", "fake 1"), "fake", 2)
+    pids = {line.split(" ", 1)[0] for line in log.read_text(encoding="utf-8").splitlines()}
+    assert pids == {str(os.getpid())}
+
+
+def test_progress_counts_every_clip_and_stats_are_measured(tmp_path):
+    jobs = jobs_for(MANY, "fake", "fake 1")
+    seen: list[int] = []
+    out = render_jobs(jobs, ClipCache(tmp_path, "fake", "fake 1"), "fake", 2, seen.append)
     assert sum(seen) == len(jobs)
     for clip in out.values():
         with wave.open(str(clip.path)) as w:
@@ -62,8 +73,9 @@ def test_progress_counts_every_clip_and_stats_are_measured(tmp_path, version):
         assert 0.05 < clip.peak <= 1.0 and clip.sumsq > 0
 
 
-def test_a_clip_the_engine_cannot_render_names_its_line(tmp_path, version):
-    jobs = jobs_for(LINES[:3], version) + [
+@pytest.mark.parametrize("lines", [LINES[:3], MANY], ids=["here", "in workers"])
+def test_a_clip_the_engine_cannot_render_names_its_line(tmp_path, lines):
+    jobs = jobs_for(lines, "fake", "fake 1") + [
         Job(
             "f" * 40,
             "Fine words.",
@@ -73,8 +85,20 @@ def test_a_clip_the_engine_cannot_render_names_its_line(tmp_path, version):
     ]
     with pytest.raises(
         EngineError,
-        match=r"could not render chapter 2 \('Night'\).*Fine words.*"
-        r"unknown voice",
+        match=r"could not render chapter 2 \('Night'\).*Fine words.*unknown voice",
     ):
-        render_jobs(jobs, ClipCache(tmp_path, "pyttsx3", version), "pyttsx3", 2)
+        render_jobs(jobs, ClipCache(tmp_path, "fake", "fake 1"), "fake", 2)
     assert not [p for p in tmp_path.rglob("*") if ".partial-" in p.name]
+
+
+@pytest.mark.slow
+def test_espeak_renders_a_clip_the_same_in_a_worker_as_alone(tmp_path):
+    version = get_engine().version()
+    jobs = jobs_for(MANY, "pyttsx3", version)
+    batch = render_jobs(jobs, ClipCache(tmp_path / "a", "pyttsx3", version), "pyttsx3", 2)
+    assert set(batch) == {j.key for j in jobs}
+    for job in (jobs[3], jobs[-1]):  # each came after other lines in its worker
+        alone = render_jobs(
+            [job], ClipCache(tmp_path / f"b{job.key}", "pyttsx3", version), "pyttsx3", 1
+        )
+        assert samples(alone[job.key].path) == samples(batch[job.key].path)

@@ -6,6 +6,9 @@ as third-party ones: a package exposes a module with that hook under the
 ``audiobook`` entry-point group, and it appears in ``audiobook voices --engine``.
 
 Nothing is loaded at import time; the plugin manager is built on first use.
+``AUDIOBOOK_PLUGINS`` names extra plugin modules (comma-separated) to load
+the same way without packaging them: a plugin under development, or the
+test suite's fake engine, which spawned render workers must find too.
 
 One book may mix engines: a voice id ``ENGINE:VOICE`` (``piper:en_US-joe-medium``)
 belongs to that engine, any other id to the engine the book is built with.
@@ -34,6 +37,7 @@ DEFAULT_ENGINE = "pyttsx3"
 VOICES_DIR_ENV = "AUDIOBOOK_VOICES_DIR"  # folders of voice files, joined by os.pathsep
 # Built-ins, registered exactly like an entry-point plugin would be.
 BUILTIN_PLUGINS = ("audiobook.audio.engines.pyttsx3_engine",)
+PLUGINS_ENV = "AUDIOBOOK_PLUGINS"
 
 
 class _Specs:
@@ -43,14 +47,26 @@ class _Specs:
 
 
 @cache
-def _engine_classes() -> dict[str, type[Engine]]:
+def plugin_manager() -> pluggy.PluginManager:
+    """The one plugin manager: built-ins, ``AUDIOBOOK_PLUGINS``, then installed plugins."""
     pm = pluggy.PluginManager("audiobook")
     pm.add_hookspecs(_Specs)
-    for name in BUILTIN_PLUGINS:
-        pm.register(importlib.import_module(name), name=name)
+    extra = [m.strip() for m in os.environ.get(PLUGINS_ENV, "").split(",") if m.strip()]
+    for name in (*BUILTIN_PLUGINS, *extra):
+        try:
+            module = importlib.import_module(name)
+        except ImportError as exc:
+            raise EngineError(f"cannot load plugin {name!r} named in {PLUGINS_ENV}: {exc}") from exc
+        if not pm.is_registered(module):
+            pm.register(module, name=name)
     pm.load_setuptools_entrypoints("audiobook")
+    return pm
+
+
+def _engine_classes() -> dict[str, type[Engine]]:
+    # Asked each time (it is cheap): a plugin registered after start-up is seen.
     found: dict[str, type[Engine]] = {}
-    pm.hook.register_engines(register=lambda cls: found.setdefault(cls.name, cls))
+    plugin_manager().hook.register_engines(register=lambda cls: found.setdefault(cls.name, cls))
     return found
 
 
@@ -179,6 +195,7 @@ __all__ = [
     "get_engine",
     "engine_names",
     "hookimpl",
+    "plugin_manager",
     "DEFAULT_ENGINE",
     "voice_dirs",
     "use_voices_dir",
