@@ -94,9 +94,11 @@ def compile_names(aliases: list[str]) -> str:
 
 
 def _trie_pattern(node: dict) -> str:
-    # Longest first, so "Mrs. Joe Gargery" wins over "Mrs. Joe" wins over nothing.
+    # Longest first, so "Mrs. Joe Gargery" wins over "Mrs. Joe" wins over nothing, and of
+    # two sibling words the longer ("Sahib--Mary" before "Sahib"). A fixed order, not the
+    # order of a set: the same book must cast the same in every process (PYTHONHASHSEED).
     branches = []
-    for word, rest in sorted(node.items(), key=lambda kv: kv[0] == ""):
+    for word, rest in sorted(node.items(), key=lambda kv: (kv[0] == "", -len(kv[0]), kv[0])):
         if word:
             tail = _trie_pattern(rest)
             branches.append(
