@@ -220,6 +220,12 @@ PASSAGES = [
         '"And Miguel, too, is invited!" said Carlo.',
         ["Rosa", "Carlo"],
     ),
+    (
+        "pronoun-gender, 'she said' with no woman in view never goes to a man",
+        'Philip sat by the fire with his book.\n\n"Come here, Philip," said Mrs. Carey.\n\n'
+        '"Are you sleepy, darling?" she said.',
+        ["Mrs. Carey", "Mrs. Carey"],
+    ),
 ]
 
 
@@ -386,3 +392,21 @@ def test_confidence_follows_how_the_speaker_was_found():
     # A named tag is sure; the rest of its utterance as sure; alternation is a guess.
     assert rows[:3] == [("named-tag", named), ("continuation", named), ("named-tag", named)]
     assert all(rule == "turn-taking" and c < LOW_CONFIDENCE for rule, c in rows[3:])
+
+
+def test_with_a_cast_a_description_tag_is_one_of_the_cast():
+    """'said the parson' is the cast's parson, not a new unnamed character beside him."""
+    text = (
+        'Parson Tringham rode up to Durbeyfield on the road.\n\n"Good night," said '
+        'Durbeyfield.\n\n"Good night, Sir John," said the parson.\n\n"Why do you call me '
+        'that?" asked Durbeyfield.\n\n"Because it is true," said the parson.'
+    )
+    cast = Cast(
+        CastEntry("narrator", ""),
+        {
+            "Durbeyfield": CastEntry("Durbeyfield", "", "male", [], from_file=True),
+            "Tringham": CastEntry("Tringham", "", "male", ["Parson Tringham"], from_file=True),
+        },
+    )
+    got = [s for _, s, _ in speakers(text, cast)]
+    assert got == ["Durbeyfield", "Tringham", "Durbeyfield", "Tringham"]

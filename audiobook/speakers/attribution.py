@@ -207,6 +207,7 @@ CONFIDENCE = {
     "turn-taking": 0.45,
     "vocative-exclusion": 0.3,
     "fallback": 0.3,
+    "pronoun-gender": 0.45,
     "continuation": 0.6,
     "not-speech": 0.0,
 }
@@ -269,6 +270,7 @@ def _paragraph(
         # Only a reply that opens its paragraph answers; a bare "Mercédès!" calls.
         _answer_names_asker(talk, out, addressed[members[0]])
     first_of_group: dict[int, Attribution] = {}  # kept as we go: no rescan per quote
+    wanted: dict[int, str] = {}  # an unresolved pronoun tag's gender
     for n, i in enumerate(members):
         q = quotes[i]
         if q.group in groups:
@@ -280,6 +282,8 @@ def _paragraph(
         post = text[q.outer_end : bounds[2 * n + 3]]
         tag = book.tags.after(post)
         found = _tag(book, talk, tag, local, q.outer_end, addressed[i])
+        if found is None and tag is not None and tag.gender and tag.kind == "pronoun":
+            wanted[i] = tag.gender  # '"...," she said' with no woman in view yet
         if found is not None and tag is not None and tag.kind == "pronoun":
             book.pronoun_here[i] = _named_before(local, q.outer_end, found.speaker)
         if found is not None and addressed[i] is None:
@@ -333,6 +337,8 @@ def _paragraph(
         guess = _turn(book, talk, addressed[undecided[0]])
         for i in undecided:
             decided[i] = _same(guess, guess.rule, addressed[i])
+            if i in wanted and book.gender.get(guess.speaker or "") != wanted[i]:
+                decided[i] = _of_gender(book, talk, wanted[i], addressed[i]) or decided[i]
     for _, who, role in local:
         talk.mention(who, role)
     for i in members:
@@ -505,6 +511,17 @@ def _turn(book: _Book, talk: _Conversation, addressee: str | None) -> Attributio
         alt = next((w for w in [*reversed(run), *talk.salient] if w not in skip), None)
         return Attribution(alt, "vocative-exclusion", addressee)
     return Attribution(guess, rule, addressee)
+
+
+def _of_gender(
+    book: _Book, talk: _Conversation, gender: str, addressee: str | None
+) -> Attribution | None:
+    """'"...," she said' never goes to a man: the latest speaker or mention of that
+    gender, else the book's most mentioned one."""
+    people = sorted(book.roster.characters, key=lambda c: -c.mentions)
+    order = [*reversed(talk.run), *talk.salient, *(c.name for c in people)]
+    who = next((w for w in order if w != addressee and book.gender.get(w) == gender), None)
+    return Attribution(who, "pronoun-gender", addressee) if who else None
 
 
 def _most_mentioned(book: _Book) -> str | None:

@@ -1,0 +1,142 @@
+"""Clustering name forms into characters: "Elizabeth Bennet" = "Elizabeth" = "Miss
+Bennet" when nothing else could claim them; "Mr. Bennet" never = "Mrs. Bennet"; and
+each character's gender from honorifics, first names, appositions and pronouns."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from audiobook.model import Character, Gender
+from audiobook.speakers.forms import Form, gender_of_hon
+from audiobook.speakers.names import NOUN_GENDER, honorific_key, name_gender
+
+
+def cluster(forms: list[Form]) -> list[list[Form]]:
+    clusters: list[list[Form]] = []
+    full = sorted(
+        (f for f in forms if not f.hon and len(f.tokens) >= 2),
+        key=lambda f: (-len(f.tokens), -f.count),
+    )
+    for f in full:
+        home = next(
+            (
+                c
+                for c in clusters
+                if any(not g.hon and g.tokens[: len(f.tokens)] == f.tokens for g in c)
+            ),
+            None,
+        )
+        if home is None:
+            clusters.append([f])
+        else:
+            home.append(f)
+    hon_forms = sorted((f for f in forms if f.hon), key=lambda f: (-len(f.tokens), -f.count))
+    families = defaultdict(set)
+    for f in hon_forms:
+        families[f.tokens[-1]].add(gender_of_hon(f))
+    for f in hon_forms:
+        gender = gender_of_hon(f)
+        title = honorific_key(f.hon or "")  # never empty: these forms all have one
+        # "Mr. Herbert Pocket" is "Herbert Pocket"; "Father Christopher Sireysky"
+        # is "Father Christopher"; but "Mr. Pocket" is not "Mr. Herbert Pocket".
+        same = [
+            c
+            for c in clusters
+            if any(
+                (
+                    not g.hon
+                    and len(f.tokens) > 1
+                    and g.tokens == f.tokens
+                    and cluster_gender(c) in (None, gender)
+                )
+                or (g.hon and honorific_key(g.hon) == title and _prefix(g.tokens, f.tokens))
+                for g in c
+            )
+        ]
+        if same:
+            same[0].append(f)
+            continue
+        fits = [
+            c
+            for c in clusters
+            if not any(g.hon for g in c)
+            and any(f.tokens[-1] in g.tokens for g in c)
+            and cluster_gender(c) in (None, gender)
+        ]
+        # "Miss Bennet" is the one Bennet daughter with a first name; "Mrs. Bennet"
+        # and "Mr. Bennet" join a first name only when no other title shares the surname.
+        unmarried = title in ("miss", "mademoiselle", "mlle")
+        if (
+            len(fits) == 1
+            and (len(families[f.tokens[-1]]) == 1 or unmarried)
+            and _first_names(fits[0])
+        ):
+            fits[0].append(f)
+        else:
+            clusters.append([f])
+    singles = sorted((f for f in forms if not f.hon and len(f.tokens) == 1), key=lambda f: -f.count)
+    for f in singles:
+        token = f.tokens[0]
+        fits = [c for c in clusters if any(token in g.tokens for g in c)]
+        first = [c for c in fits if any(not g.hon and g.tokens[0] == token for g in c)]
+        if len(first) == 1:
+            fits = first
+        own = cluster_gender([f])
+        fits = [c for c in fits if own is None or cluster_gender(c) in (None, own)]
+        fits.sort(key=lambda c: -sum(g.count for g in c))
+        size = [sum(g.count for g in c) for c in fits]
+        if len(fits) > 1 and f.count > size[0]:
+            clusters.append([f])  # "Danglars" alone outnumbers "Madame Danglars" and the rest
+        elif len(fits) == 1 or (fits and size[0] >= 3 * size[1]):
+            fits[0].append(f)
+        else:
+            clusters.append([f])
+    return clusters
+
+
+def _prefix(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    short, long = sorted((a, b), key=len)
+    return long[: len(short)] == short
+
+
+def _first_names(cluster: list[Form]) -> bool:
+    return any(not g.hon and len(g.tokens) >= 2 for g in cluster)
+
+
+def cluster_gender(cluster: list[Form]) -> Gender | None:
+    said = {gender_of_hon(f) for f in cluster} - {None}
+    if len(said) == 1:
+        return said.pop()  # "Mrs." outweighs any nearby "he"
+    votes: Counter[Gender] = Counter()
+    for f in cluster:
+        g = gender_of_hon(f)
+        if g:
+            votes[g] += 3 * f.count
+        elif f.hon:
+            g = NOUN_GENDER.get(honorific_key(f.hon))
+            if g:
+                votes[g] += 2  # "General Tilney": a hint the book's pronouns may outvote
+        elif len(f.tokens) >= 1:
+            g = name_gender(f.tokens[0]) or NOUN_GENDER.get(f.tokens[0].lower())
+            if g:
+                votes[g] += 2  # a hint: the book's own pronouns outvote it ("Andrea", a man)
+        votes["male"] += f.he
+        votes["female"] += f.she
+        for noun, n in f.nouns.items():
+            g = NOUN_GENDER.get(noun)
+            if g:
+                votes[g] += 3 * n
+    if not votes:
+        return None
+    ranked = votes.most_common()
+    best, n = ranked[0]
+    second = ranked[1][1] if len(ranked) > 1 else 0
+    return best if n > 0 and n >= 2 * second else None
+
+
+def character(cluster: list[Form]) -> Character:
+    main = max(cluster, key=lambda f: (f.count, len(f.tokens), bool(f.hon)))
+    aliases = sorted({f.text for f in cluster} - {main.text}, key=lambda a: (-len(a), a))
+    return Character(
+        main.text, [main.text] + aliases, cluster_gender(cluster), sum(f.count for f in cluster)
+    )
