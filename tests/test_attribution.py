@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -289,13 +288,12 @@ def test_cast_keys_are_the_speakers():
     assert got == ["Carlos", "Sofia Arias", "Mila Arias", "Mila Arias", "Mila Arias"]
 
 
-def test_a_long_book_is_fast():
+def test_a_long_book_is_attributed_like_its_parts():
+    # Its speed, side by side with a tenth of it, is in bench/bench_stages.py.
     text = (DATA / "mila.txt").read_text(encoding="utf-8")
     book = "\n\n".join([text] * 120)  # ~100,000 words
     found = quotes.find_quotes(book)
-    start = time.perf_counter()
     said = attribution.attribute(book, found, roster.build_roster(book, found))
-    assert time.perf_counter() - start < 5
     assert sum(a.speaker == "Mila" for a in said) >= 3 * 120
 
 

@@ -1,5 +1,4 @@
 import re
-import time
 
 import pytest
 
@@ -134,14 +133,12 @@ def test_crlf_and_bom():
     words_covered(text, found)
 
 
-def test_three_hundred_chapters_are_fast():
+def test_three_hundred_chapters_are_all_found():
+    # Their speed, side by side with plain text, is in bench/bench_stages.py.
     text = "".join(f"Chapter {n}\n\n{BODY * 20}\n" for n in range(1, 301))
-    began = time.perf_counter()
     found = chapters_of(text)
-    took = time.perf_counter() - began
     assert len(found) == 300
     assert found[299].title == "Chapter 300"
-    assert took < 1.0
 
 
 def test_heading_titles_carry_no_control_characters():

@@ -108,6 +108,7 @@ def test_four_distinct_english_voices_and_a_spanish_one(script):
     assert spanish[0]["voice"].split("+")[-1] == english["Mila"].split("+")[-1]
 
 
+@pytest.mark.slow
 def test_build_renders_a_chapter_file_per_story(tmp_path):
     out = tmp_path / "out"
     run("build", str(SEEDS), "-o", str(out), "--cache-dir", str(tmp_path / "cache"), "--quiet")

@@ -54,6 +54,7 @@ def test_casting_pool_matches_gender_and_language(engine):
     assert all(voices[v].gender == "female" and voices[v].language == "en" for v in female)
 
 
+@pytest.mark.slow
 def test_render_writes_plausible_wav(engine, tmp_path):
     text = "The quick brown fox jumps over the lazy dog."
     out = tmp_path / "a.wav"
@@ -62,6 +63,7 @@ def test_render_writes_plausible_wav(engine, tmp_path):
     assert low <= seconds(out) <= high
 
 
+@pytest.mark.slow
 def test_rate_changes_duration(engine, tmp_path):
     text = "Every clip sets its own rate, so one clip never leaks into the next."
     engine.render(text, VoiceSettings("en-us+m3", rate=120), tmp_path / "slow.wav")
@@ -69,6 +71,7 @@ def test_rate_changes_duration(engine, tmp_path):
     assert seconds(tmp_path / "slow.wav") > 1.5 * seconds(tmp_path / "fast.wav")
 
 
+@pytest.mark.slow
 def test_clip_sounds_the_same_whatever_was_spoken_before(engine, tmp_path):
     # In one espeak process, English read after Spanish comes out ~13% slower;
     # the engine keeps each base voice in a process of its own. What remains is
@@ -86,6 +89,7 @@ def test_clip_sounds_the_same_whatever_was_spoken_before(engine, tmp_path):
     assert abs(first - again) / first < 0.002
 
 
+@pytest.mark.slow
 def test_long_text_is_rendered_in_pieces(engine, tmp_path):
     text = "This sentence is part of a very long quote. " * 120  # ~5,300 characters
     assert all(len(p) <= 400 for p in split_text(text, MAX_PIECE))
@@ -94,6 +98,7 @@ def test_long_text_is_rendered_in_pieces(engine, tmp_path):
     assert low <= seconds(tmp_path / "long.wav") <= high
 
 
+@pytest.mark.slow
 def test_markup_is_read_as_text(engine, tmp_path):
     engine.render(
         '<speak><prosody rate="x-slow">Hi</prosody></speak> [[h@l@U]]',
@@ -120,6 +125,7 @@ def test_split_text_keeps_every_word():
     assert all(len(p) <= 100 for p in pieces)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("gender", ["female", "male"])
 def test_casting_pool_voices_sound_their_gender(engine, tmp_path, gender):
     from audio_utils import median_pitch_hz, pcm

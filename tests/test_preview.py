@@ -31,6 +31,7 @@ def seconds(path: Path) -> float:
     return float(probe(path)["format"]["duration"])
 
 
+@pytest.mark.slow
 def test_one_mp3_per_voice_including_the_spanish_one(rendered):
     assert {"narrator.mp3", "mila.mp3", "mila.es.mp3", "carlos.mp3", "sofia.mp3"} <= set(rendered)
     for path in rendered.values():
@@ -41,6 +42,7 @@ def test_one_mp3_per_voice_including_the_spanish_one(rendered):
     assert sorted(p.name for p in parent.iterdir()) == sorted(rendered)  # no temp files
 
 
+@pytest.mark.slow
 def test_the_previews_are_in_the_characters_voices(rendered):
     pitch = {name: median_pitch_hz(pcm(path)) for name, path in rendered.items()}
     assert pitch["carlos.mp3"] * 1.4 < min(pitch["mila.mp3"], pitch["sofia.mp3"])
@@ -68,6 +70,7 @@ def test_a_character_without_lines_says_its_name(tmp_path):
     assert len(samples) == 1 and "Kamila Cara" in samples[0].text
 
 
+@pytest.mark.slow
 def test_one_character_by_alias_any_case(prepared, tmp_path):
     paths = render_previews(prepared, tmp_path, "mila", prepared.tts)
     assert sorted(p.name for p in paths) == ["mila.es.mp3", "mila.mp3"]
@@ -78,6 +81,7 @@ def test_unknown_character_is_an_input_error(prepared, tmp_path):
         render_previews(prepared, tmp_path, "Gandalf", prepared.tts)
 
 
+@pytest.mark.slow
 def test_any_text_through_the_lexicon_in_a_characters_voice(tmp_path):
     (tmp_path / "lexicon.toml").write_text(
         '[en]\nNASA = "the National Aeronautics and Space Administration"\n'
@@ -96,6 +100,7 @@ def test_any_text_through_the_lexicon_in_a_characters_voice(tmp_path):
     assert seconds(respelled[0]) > seconds(plain[0]) + 1.0
 
 
+@pytest.mark.slow
 def test_previews_replace_older_ones(prepared, tmp_path):
     old = tmp_path / "carlos.mp3"
     old.write_bytes(b"not audio")

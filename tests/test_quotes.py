@@ -1,5 +1,4 @@
 import json
-import time
 
 import pytest
 
@@ -289,23 +288,20 @@ def test_wrapped_lines_ending_mid_sentence_stay_one_paragraph():
     assert len(paragraph_spans(text)) == 1
 
 
-def test_single_quote_full_of_possessives_is_fast():
-    # Each plural possessive inside an open quote asks whether a real close follows.
+def test_single_quote_full_of_possessives_is_one_quote():
+    # Each plural possessive inside an open quote asks whether a real close follows
+    # (its speed, side by side with plain text, is in bench/bench_stages.py).
     text = "'Yes,' she said. 'The cats' beds" + " and the dogs' bowls" * 5000 + " are empty.'\n"
-    began = time.perf_counter()
     quotes = find_quotes(text)
-    assert time.perf_counter() - began < 2
     assert [text[q.start : q.end] for q in quotes] == ["Yes,", text[18:-2]]
 
 
-def test_large_book_is_fast():
+def test_large_book_finds_every_quote():
     para = (
         '"Where are you going?" asked the man. He walked on, and she said, "Home," and smiled.\n\n'
     )
     text = para * 10000
-    began = time.perf_counter()
     quotes = find_quotes(text)
-    assert time.perf_counter() - began < 5
     assert len(quotes) == 20000
 
 

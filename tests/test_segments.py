@@ -1,5 +1,4 @@
 import re
-import time
 
 from audiobook.model import Attribution, Document
 from audiobook.text.chapters import split_chapters
@@ -93,13 +92,11 @@ def test_heading_is_read_first_and_scene_breaks_pause():
     assert by_text["asked the boy."].boundary == "none"
 
 
-def test_long_paragraph_is_cut_at_sentences_and_fast():
+def test_long_paragraph_is_cut_at_sentences():
     sentence = "The steppe stretched on and on under the sun, and the grass was burnt. "
     text = sentence * (250_000 // len(sentence))
     doc = Document("long.txt", text)
-    began = time.perf_counter()
-    [(chapter, segments)] = segment_all(doc)
-    assert time.perf_counter() - began < 5
+    [(chapter, segments)] = segment_all(doc)  # its speed: bench/bench_stages.py
     check_layout(text, chapter, segments)
     assert all(len(s.text) <= MAX_CHARS for s in segments)
     assert all(s.text.endswith("burnt.") for s in segments)
