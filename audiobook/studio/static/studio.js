@@ -55,12 +55,22 @@ function select(el, listen = true) {
   if (listen) play(`/audio/line/${el.dataset.line}.mp3?as=${encodeURIComponent(el.dataset.speaker)}`);
 }
 
+// The next unsure line: later in this chapter, else in the next chapter that has one.
 function nextUnsure() {
   const all = lines();
   const start = selected ? all.indexOf(selected) + 1 : 0;
-  const next = all.slice(start).find((p) => p.classList.contains("unsure"))
-    || all.slice(0, start).find((p) => p.classList.contains("unsure"));
-  if (next) select(next);
+  const next = all.slice(start).find((p) => p.classList.contains("unsure"));
+  if (next) return select(next);
+  const here = Number(document.body.dataset.chapter);
+  const chapters = Array.from(document.querySelectorAll("nav li[data-unsure]"));
+  const later = chapters.find((li) => Number(li.dataset.chapter) > here && Number(li.dataset.unsure) > 0)
+    || chapters.find((li) => Number(li.dataset.chapter) <= here && Number(li.dataset.unsure) > 0);
+  if (!later) return;
+  if (Number(later.dataset.chapter) === here) return select(all.find((p) => p.classList.contains("unsure")));
+  sessionStorage.setItem("studio-next-unsure", "1");
+  const url = new URL(location.href);
+  url.pathname = `/chapter/${later.dataset.chapter}`;
+  location.href = url.toString();
 }
 
 document.getElementById("script").addEventListener("click", (event) => {
@@ -104,6 +114,16 @@ document.getElementById("assign-form").addEventListener("submit", (event) => {
 });
 document.getElementById("assign-reset").addEventListener("click", () => {
   if (selected) change("line", { line: selected.dataset.line, speaker: null });
+});
+
+// Voice pickers: the server sends the voice list once; each picker gets a copy,
+// keeping its current voice selected (added if no installed engine lists it).
+const voiceOptions = document.getElementById("voice-options").content;
+document.querySelectorAll("select.voice").forEach((picker) => {
+  const current = picker.dataset.voice;
+  picker.replaceChildren(voiceOptions.cloneNode(true));
+  if (!Array.from(picker.options).some((o) => o.value === current)) picker.add(new Option(current, current), 0);
+  picker.value = current;
 });
 
 document.querySelectorAll(".person").forEach((person) => {
@@ -159,4 +179,8 @@ buildButton.addEventListener("click", async () => {
 const remembered = sessionStorage.getItem("studio-selected");
 sessionStorage.removeItem("studio-selected");
 if (remembered) select(document.querySelector(`.seg.dialogue[data-line="${remembered}"]`), false);
+if (sessionStorage.getItem("studio-next-unsure")) {
+  sessionStorage.removeItem("studio-next-unsure");
+  select(document.querySelector(".seg.dialogue.unsure"));
+}
 followBuild();
