@@ -225,6 +225,40 @@ PASSAGES = [
         '"Are you sleepy, darling?" she said.',
         ["Mrs. Carey", "Mrs. Carey"],
     ),
+    (
+        "turn-taking, a long untagged run alternates",
+        "Aunt Polly sat in the kitchen and looked hard at Tom.\n\n"
+        '"Tom, was it warm in school?" asked Aunt Polly.\n\n"Yes\'m."\n\n"Very warm?"\n\n'
+        '"Yes\'m."\n\n"Did you want to go swimming?"\n\n"No\'m."',
+        ["Aunt Polly", "Tom", "Aunt Polly", "Tom", "Aunt Polly", "Tom"],
+    ),
+    (
+        "named-tag, multi-party talk: three speakers, each named",
+        'Jo, Meg and Amy sat by the fire.\n\n"Christmas won\'t be Christmas," grumbled Jo.\n\n'
+        '"It\'s so dreadful to be poor!" sighed Meg.\n\n'
+        '"I don\'t think it\'s fair," added Amy.\n\n"We\'ve got each other," said Jo.',
+        ["Jo", "Meg", "Amy", "Jo"],
+    ),
+    (
+        "pronoun-tag, first-person book: 'said I' is the narrator",
+        "I walked with Holmes to the station. I was tired, and I said nothing for a while.\n\n"
+        '"You are quiet, Watson," said Holmes.\n\n"I am tired," said I.\n\n"Then rest," he said.',
+        ["Holmes", "narrator", "Holmes"],
+    ),
+    (
+        "description-tag, a title alone speaks as one character",
+        "The Duchess sat at the head of the table, and Alice beside her.\n\n"
+        '"Pass the salt," said the duchess.\n\n"Here it is," said Alice.',
+        ["the duchess", "Alice"],
+    ),
+    (
+        "continuation, a speech over several paragraphs keeps its speaker",
+        "Mrs. Todd put down her basket.\n\n"
+        '"When I was a girl," said Mrs. Todd, "we lived by the sea.\n\n'
+        '"My father kept the light there for many years.\n\n"And then we came inland."\n\n'
+        '"Did you miss it?" asked Joanna.',
+        ["Mrs. Todd", "Mrs. Todd", "Mrs. Todd", "Mrs. Todd", "Joanna"],
+    ),
 ]
 
 
@@ -408,3 +442,25 @@ def test_with_a_cast_a_description_tag_is_one_of_the_cast():
     )
     got = [s for _, s, _ in speakers(text, cast)]
     assert got == ["Durbeyfield", "Tringham", "Durbeyfield", "Tringham"]
+
+
+# Which sieve function gives which rule name: every function in the sieve's lists
+# has rows of its own in PASSAGES.
+RULE_OF_FUNCTION = {
+    "utterance_so_far": "continuation",
+    "tag_after": "named-tag",
+    "same_utterance": "continuation",
+    "tag_before": "named-tag",
+    "action_subject": "action-subject",
+    "nearest_quote": "continuation",
+    "turn_taking": "turn-taking",
+}
+
+
+def test_every_sieve_rule_has_its_rows():
+    from audiobook.speakers import sieve
+
+    functions = [f.__name__ for f in [*sieve.QUOTE_RULES, *sieve.PARAGRAPH_RULES]]
+    assert sorted(functions) == sorted(RULE_OF_FUNCTION)
+    named = {p[0].split()[0].rstrip(",") for p in PASSAGES}
+    assert set(RULE_OF_FUNCTION.values()) <= named

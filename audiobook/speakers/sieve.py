@@ -1,0 +1,376 @@
+"""The sieve's rules: an ordered list of small named functions.
+
+Each quote of a dialogue paragraph is offered to QUOTE_RULES in order; the first
+rule that returns an attribution decides it. The quotes no quote rule decided go
+to PARAGRAPH_RULES, each of which may decide some of them. A new rule is one
+function and one line in a list. Rule names (the `rule` of an attribution):
+
+named-tag, pronoun-tag, description-tag  a tag glued to the quote (tag_after,
+                  tag_before): a name, or a pronoun or description resolved
+                  against the paragraph's narration and the conversation
+continuation      another quote of the same utterance (utterance_so_far,
+                  same_utterance) or of the same paragraph (nearest_quote)
+action-subject    the subject of a narration sentence in the paragraph
+turn-taking, vocative-exclusion, fallback   alternation in a run of dialogue
+                  paragraphs, never the person addressed; then salience
+pronoun-gender    a pronoun tag nobody in view fits: the latest of that gender
+named-by-answer   a later reply names who asked (attribution.py)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from audiobook.model import NARRATOR, Attribution, Quote
+from audiobook.speakers.mentions import vocatives
+from audiobook.speakers.tags import Mention, head_noun
+
+if TYPE_CHECKING:
+    from audiobook.speakers.attribution import Book, Conversation
+
+
+@dataclass
+class Para:
+    """One dialogue paragraph being decided: what the rules read and write."""
+
+    book: Book
+    talk: Conversation
+    quotes: list[Quote]
+    members: list[int]  # its speech quotes (indices into quotes), in order
+    bounds: list[int]  # paragraph start, each quote's outer start and end, paragraph end
+    local: list[tuple[int, str, str]]  # (offset, character, role) named in its narration
+    groups: dict[int, Attribution]  # utterances decided so far in the book
+    decided: dict[int, Attribution] = field(default_factory=dict)
+    addressed: dict[int, str | None] = field(default_factory=dict)
+    first_of_group: dict[int, Attribution] = field(default_factory=dict)
+    wanted: dict[int, str] = field(default_factory=dict)  # an unresolved pronoun's gender
+
+
+def read_paragraph(
+    book: Book,
+    talk: Conversation,
+    quotes: list[Quote],
+    members: list[int],
+    para: tuple[int, int],
+    groups: dict[int, Attribution],
+) -> Para:
+    text = book.text
+    bounds = (
+        [para[0]]
+        + [x for i in members for x in (quotes[i].outer_start, quotes[i].outer_end)]
+        + [para[1]]
+    )
+    local = [
+        (a + at, who, role)
+        for a, b in zip(bounds[::2], bounds[1::2], strict=False)
+        for at, who, role in book.mentions(text[a:b])
+    ]
+    p = Para(book, talk, quotes, members, bounds, local, groups)
+    for i in members:
+        vocs = vocatives(text[quotes[i].start : quotes[i].end], book.alias)
+        p.addressed[i] = vocs[0] if vocs else None
+    return p
+
+
+def decide(p: Para) -> None:
+    for n, i in enumerate(p.members):
+        for rule in QUOTE_RULES:
+            found = rule(p, n, i)
+            if found is not None:
+                p.decided[i] = found
+                p.first_of_group.setdefault(p.quotes[i].group, found)
+                break
+    for paragraph_rule in PARAGRAPH_RULES:
+        paragraph_rule(p)
+
+
+# --- Rules for one quote: (paragraph, position in it, quote index) -> decision or None
+
+
+def utterance_so_far(p: Para, n: int, i: int) -> Attribution | None:
+    """A later part of an utterance decided in an earlier paragraph."""
+    q = p.quotes[i]
+    if q.group in p.groups:
+        return _same(p.groups[q.group], "continuation", p.addressed[i])
+    return None
+
+
+def tag_after(p: Para, n: int, i: int) -> Attribution | None:
+    """'"...," said Holmes' / '"...," she said' / '"...," the old man replied'."""
+    q, book = p.quotes[i], p.book
+    post = book.text[q.outer_end : p.bounds[2 * n + 3]]
+    tag = book.tags.after(post)
+    found = _tag(book, p.talk, tag, p.local, q.outer_end, p.addressed[i])
+    if tag is not None and tag.kind == "pronoun":
+        if found is None and tag.gender:
+            p.wanted[i] = tag.gender  # '"...," she said' with no woman in view yet
+        if found is not None:
+            book.pronoun_here[i] = _named_before(p.local, q.outer_end, found.speaker)
+    if found is not None and p.addressed[i] is None:
+        p.addressed[i] = _told(book, post, found.speaker)
+        found = Attribution(found.speaker, found.rule, p.addressed[i])
+    return found
+
+
+def same_utterance(p: Para, n: int, i: int) -> Attribution | None:
+    """'"With pleasure," said he, "...call me Herbert?"': one utterance, one speaker,
+    whatever name it ends on."""
+    same = p.first_of_group.get(p.quotes[i].group)
+    return _same(same, "continuation", p.addressed[i]) if same is not None else None
+
+
+def tag_before(p: Para, n: int, i: int) -> Attribution | None:
+    """'Kuzmitchov shouted to the shepherd: "..."', or a lead-in closing the paragraph
+    before ('He paused, then went on:')."""
+    q, book, talk = p.quotes[i], p.book, p.talk
+    pre_at = p.bounds[2 * n]
+    pre = book.text[pre_at : q.outer_start]
+    if n == 0 and not pre.strip() and talk.lead_in is not None:
+        pre_at, pre = talk.lead_in
+    m = book.tags.before(pre)
+    found = _tag(
+        book, talk, m, p.local + talk.lead_mentions, pre_at + m.start if m else 0, p.addressed[i]
+    )
+    if found is not None and m is not None and m.kind == "pronoun":
+        book.pronoun_here[i] = _named_before(p.local, pre_at + m.start, found.speaker)
+    return found
+
+
+QUOTE_RULES: list[Callable[[Para, int, int], Attribution | None]] = [
+    utterance_so_far,
+    tag_after,
+    same_utterance,
+    tag_before,
+]
+
+
+# --- Rules for the paragraph's quotes still open
+
+
+def action_subject(p: Para) -> None:
+    """'Sofia nodded. "..."': with nothing else decided, the narration's subject."""
+    if not p.decided:
+        first = p.members[0]
+        subject = _action_subject(
+            p.book, p.talk, p.quotes, p.members, p.bounds, p.local, p.addressed[first]
+        )
+        if subject is not None:
+            p.decided[first] = subject
+
+
+def nearest_quote(p: Para) -> None:
+    """An open quote continues the nearest decided one of its paragraph: the last one
+    before (decisions included as they are made), else the first one after; never the
+    person it addresses. Two linear passes, not a scan per quote."""
+    members, decided = p.members, p.decided
+    later: list[Attribution | None] = [None] * len(members)
+    following = None
+    for n in range(len(members) - 1, -1, -1):
+        following = decided.get(members[n], following)
+        later[n] = following
+    previous = None
+    for n, i in enumerate(members):
+        if i in decided:
+            previous = decided[i]
+            continue
+        near = previous if previous is not None else later[n]
+        if near is not None and near.speaker != p.addressed[i]:
+            decided[i] = previous = _same(near, "continuation", p.addressed[i])
+
+
+def turn_taking(p: Para) -> None:
+    """The rest: alternation in the run of dialogue, then salience; a pronoun tag's
+    gender is kept ('she said' never goes to a man)."""
+    undecided = [i for i in p.members if i not in p.decided]
+    if not undecided:
+        return
+    guess = _turn(p.book, p.talk, p.addressed[undecided[0]])
+    for i in undecided:
+        p.decided[i] = _same(guess, guess.rule, p.addressed[i])
+        if i in p.wanted and p.book.gender.get(guess.speaker or "") != p.wanted[i]:
+            p.decided[i] = _of_gender(p.book, p.talk, p.wanted[i], p.addressed[i]) or p.decided[i]
+
+
+PARAGRAPH_RULES: list[Callable[[Para], None]] = [action_subject, nearest_quote, turn_taking]
+
+
+# --- Helpers the rules share
+
+
+def _named_before(local: list, pos: int, who: str | None) -> bool:
+    return any(at < pos and w == who and role == "subject" for at, w, role in local)
+
+
+# "inquired Caderousse, frowningly, of Danglars", "said he, turning to Herbert"
+_TOLD = re.compile(r"^[^.!?;:\"“”]*?\b(?:to|of|addressing|towards|at)\s+(?:the\s+)?(?=[A-Z])")
+
+
+def _told(book: Book, tag: str, speaker: str | None) -> str | None:
+    """Whom a tag says the quote was spoken to."""
+    m = _TOLD.match(tag)
+    if not m:
+        return None
+    name = book.names.match(tag, m.end())
+    who = book.character(" ".join(name.group(0).split())) if name else None
+    return who if who != speaker else None
+
+
+_GUESSES = {"turn-taking", "fallback", "vocative-exclusion", "description-tag"}
+
+
+def answer_names_asker(talk: Conversation, out: list, addressee: str | None) -> None:
+    """'"I have answered you a hundred times, Fernand."' names who spoke the
+    paragraph before, when that paragraph was only a guess."""
+    prev = talk.last_members
+    run = talk.run
+    if addressee is None or not prev or not run or run[-1] == addressee:
+        return
+    if len(run) >= 2 and run[-2] == addressee:
+        return  # then the guess was a turn of alternation, and the vocative a reply to it
+    rules = {out[i].rule if out[i] else None for i in prev}
+    if not rules <= _GUESSES | {"continuation"} or not rules & _GUESSES:
+        return
+    for i in prev:
+        out[i] = Attribution(addressee, "named-by-answer", out[i].addressee)
+    talk.run[-1] = addressee
+    talk.mention(addressee)
+
+
+def _same(a: Attribution, rule: str, addressee: str | None) -> Attribution:
+    return Attribution(a.speaker, rule, addressee)
+
+
+def _tag(
+    book: Book,
+    talk: Conversation,
+    m: Mention | None,
+    local: list,
+    pos: int,
+    addressee: str | None,
+) -> Attribution | None:
+    if m is None:
+        return None
+    who = _resolve(book, talk, m, local, pos, addressee)
+    if who is None:
+        return None
+    rule = {"name": "named-tag", "narrator": "pronoun-tag", "pronoun": "pronoun-tag"}.get(
+        m.kind, "description-tag"
+    )
+    if who[:1].islower() and who != NARRATOR:
+        rule = "description-tag"  # "the young man" may yet turn out to be Fernand
+    return Attribution(who, rule, addressee)
+
+
+def _resolve(
+    book: Book, talk: Conversation, m: Mention, local: list, pos: int, addressee: str | None
+) -> str | None:
+    """Mention to character: a name by its aliases, a pronoun or description by salience."""
+    if m.kind == "name":
+        return book.character(m.text)
+    if m.kind == "narrator":
+        return NARRATOR if book.roster.first_person else None
+    here = sorted((x for x in local if x[0] < pos), key=lambda x: (x[2] != "subject", -x[0]))
+    # A new dialogue paragraph rarely has the previous paragraph's speaker.
+    last = talk.run[-1] if talk.run and not here else None
+    recent = [who for _, who, _ in here] + talk.focus
+    recent = [w for w in dict.fromkeys(recent) if w != addressee and w != last]
+    if m.kind == "description":
+        phrase = m.text.lower()
+        for form in (phrase, re.sub(r"^(a|an)\s", "the ", phrase)):
+            if form in book.alias:
+                return book.alias[form]
+        noun = head_noun(m.text)
+        # "the old father" is no woman, whatever an apposition once said.
+        agrees = {
+            w for w in book.described if m.gender is None or book.gender.get(w) in (None, m.gender)
+        }
+        fits = [w for w in recent if noun in book.described.get(w, ()) and w in agrees]
+        if fits:
+            return fits[0]
+        owners = [c for c, nouns in book.described.items() if noun in nouns and c in agrees]
+        # "the coachman" is Deniska only while Deniska is in view.
+        if len(owners) == 1 and owners[0] in talk.salient:
+            return owners[0]
+    if m.gender is None:
+        return None
+    told = talk.last_addressee
+    if (
+        m.kind == "pronoun"
+        and not here
+        and told not in (None, last, addressee, NARRATOR)
+        and book.gender.get(told) in (None, m.gender)
+    ):
+        return told  # '"What is it?" asked Caderousse of Danglars.' -- '"Nothing," replied he.'
+    for w in recent:
+        if w != NARRATOR and book.gender.get(w) == m.gender:
+            return w
+    if m.kind == "pronoun":
+        # Someone of unknown gender only when named in this very paragraph.
+        return next(
+            (
+                w
+                for _, w, _ in here
+                if w != NARRATOR and w != addressee and book.gender.get(w) is None
+            ),
+            None,
+        )
+    return None
+
+
+def _action_subject(
+    book: Book,
+    talk: Conversation,
+    quotes: list[Quote],
+    members: list[int],
+    bounds: list[int],
+    local: list,
+    addressee: str | None,
+) -> Attribution | None:
+    """'Sofia nodded. "..."': the narration's subject in the same paragraph speaks."""
+    for a, b in zip(bounds[::2], bounds[1::2], strict=False):
+        for m in book.tags.subjects(book.text[a:b]):
+            who = _resolve(book, talk, m, local, a + m.start, addressee)
+            if who is not None and who != addressee:
+                return Attribution(who, "action-subject", addressee)
+    return None
+
+
+def _turn(book: Book, talk: Conversation, addressee: str | None) -> Attribution:
+    """An untagged paragraph: alternate speakers, then salience."""
+    run = talk.run
+    guess, rule = None, "turn-taking"
+    if run and talk.last_addressee not in (None, run[-1], addressee):
+        guess = talk.last_addressee  # "Are you, Joe?" -- Joe answers
+    elif len(run) >= 2 and run[-1] != run[-2]:
+        guess = run[-2]
+    elif run:
+        other = talk.last_addressee
+        if other is None or other == run[-1]:
+            other = next((w for w in talk.salient if w != run[-1]), None)
+        guess = other
+    if guess is None:
+        guess, rule = (talk.salient[0] if talk.salient else _most_mentioned(book)), "fallback"
+    if guess is not None and guess == addressee:
+        skip = {addressee}
+        alt = next((w for w in [*reversed(run), *talk.salient] if w not in skip), None)
+        return Attribution(alt, "vocative-exclusion", addressee)
+    return Attribution(guess, rule, addressee)
+
+
+def _of_gender(
+    book: Book, talk: Conversation, gender: str, addressee: str | None
+) -> Attribution | None:
+    """'"...," she said' never goes to a man: the latest speaker or mention of that
+    gender, else the book's most mentioned one."""
+    people = sorted(book.roster.characters, key=lambda c: -c.mentions)
+    order = [*reversed(talk.run), *talk.salient, *(c.name for c in people)]
+    who = next((w for w in order if w != addressee and book.gender.get(w) == gender), None)
+    return Attribution(who, "pronoun-gender", addressee) if who else None
+
+
+def _most_mentioned(book: Book) -> str | None:
+    people = book.roster.characters
+    return max(people, key=lambda c: c.mentions).name if people else None
