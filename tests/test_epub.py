@@ -326,3 +326,22 @@ def test_cast_write_writes_book_toml_beside_a_plain_text(tmp_path):
 
     book = tomllib.loads((tmp_path / "book.toml").read_text(encoding="utf-8"))["book"]
     assert book["title"] == "The Forge" and book["authors"] == ["Ada Writer"]
+
+
+def test_a_real_gutenberg_epub_ncx_only_licence_in_the_last_chapter_file():
+    # Project Gutenberg's 2018 build of The Diary of a Nobody (public domain in the USA;
+    # the Project Gutenberg licence travels inside it): NCX only, 4 spine files for 26
+    # chapters, the licence appended to the file of the last chapters.
+    path = ROOT / "tests" / "data" / "diary-of-a-nobody.epub"
+    book = read_manuscript([path])
+    titles = [pieces[0].title for pieces in book.chapters]
+    assert titles[1:4] == ["Chapter I", "Chapter II", "Chapter III"]
+    assert titles[-2:] == ["Chapter XXIII", "Chapter The Last"]
+    assert len(titles) == 25  # Mr. Pooter's introduction, 23 numbered chapters, the last
+    reasons = {s.reason for s in book.skipped}
+    assert {"Project Gutenberg header", "Project Gutenberg licence"} <= reasons
+    assert book.info.authors == ["George Grossmith", "Weedon Grossmith"]
+    last = book.chapters[-1][-1]
+    text = next(d.text for d in book.documents if d.path == last.source)
+    assert "Project Gutenberg" not in text[last.start : last.end]
+    assert text[last.start : last.end].endswith("from The same old Lupin.\u201d")

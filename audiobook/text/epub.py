@@ -31,7 +31,7 @@ from lxml import etree
 from audiobook.errors import InputError
 from audiobook.model import BookInfo, Chapter, Document, Manuscript
 from audiobook.text import matter
-from audiobook.text.html_text import Extracted, extract, parse_xhtml
+from audiobook.text.html_text import MARKER, Extracted, extract, parse_xhtml
 
 _DC = "http://purl.org/dc/elements/1.1/"
 _OPF = "http://www.idpf.org/2007/opf"
@@ -266,6 +266,13 @@ def _units(
     units: list[matter.Unit] = []
     for i, (doc, ex) in enumerate(zip(documents, extracted, strict=True)):
         text = doc.text
+        if not _BODY_WORD.search(text):
+            if MARKER in text:  # a page that is only a picture: a cover, an image title page
+                name = doc.path.rsplit("#", 1)[-1].lower()
+                reason = "cover" if "cover" in name or not units else "picture page"
+                piece = Chapter(reason, doc.path, 0, len(text))
+                units.append(matter.Unit(reason, [piece], text, 0, forced=(reason, None)))
+            continue
         points = sorted(cuts.get(i, []), key=lambda c: c[0])
         if not points or points[0][0] > 0:
             points.insert(0, (0, "", None))
