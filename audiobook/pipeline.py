@@ -161,8 +161,13 @@ def _chapter_script(pieces, by_path, read, segments) -> ChapterScript:
                 seg.source = piece.source
         segs.extend(part)
     chapter = pieces[0]
-    if chapter.heading and segs and segs[0].start == chapter.heading[0] and "#" in chapter.source:
-        segs[0].text = chapter.title  # an EPUB chapter is announced as its TOC names it
+    # An EPUB chapter is announced as its TOC names it, in place of its heading block.
+    headed = next((p for p in pieces if p.heading), None)
+    if headed is not None and headed.heading and "#" in headed.source:
+        for seg in segs:
+            if (seg.source or chapter.source) == headed.source and seg.start == headed.heading[0]:
+                seg.text = chapter.title
+                break
     return ChapterScript(chapter, segs)
 
 

@@ -281,7 +281,7 @@ def _units(
             start, end = _strip(text, start, end)
             if start >= end or not _BODY_WORD.search(text, start, end):
                 continue
-            heading = next(((a, b) for a, b in ex.headings if a == start), None)
+            heading = _heading_block(ex, start, end)
             # A stretch no TOC entry names continues the chapter before it, unless it
             # is matter by its markup or the first stretch of a file that has a heading.
             continues = not title and forced is None and heading is None
@@ -306,6 +306,20 @@ def _units(
                 )
             )
     return units
+
+
+def _heading_block(ex: Extracted, start: int, end: int) -> tuple[int, int] | None:
+    """The run of headings a chapter opens with ("34", "And Last"): the narrator reads the
+    TOC title in their place, once."""
+    block = None
+    for a, b in sorted(ex.headings):
+        if a < start or a >= end:
+            continue
+        gap = ex.text[block[1] if block else start : a]
+        if gap.strip(" \n" + MARKER):
+            break  # text between: the chapter's body has begun
+        block = (block[0] if block else a, b)
+    return block
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:

@@ -13,7 +13,7 @@ skipped, so no short file is made of it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from audiobook.model import Chapter, Skipped
 
@@ -183,7 +183,9 @@ def plan(units: list[Unit], include: frozenset[str]) -> Plan:
             chapters[-1].extend(unit.pieces)
             continue
         if unit.body_words < HEADING_WORDS and not unit.headed:
-            carry.extend(unit.pieces)  # a bare title line: read at the start of the next chapter
+            # A bare title line: read as text at the start of the next chapter, whose own
+            # heading stays the one the narrator announces.
+            carry.extend(replace(p, heading=None) for p in unit.pieces)
             continue
         chapters.append(carry + list(unit.pieces))
         titles.append(unit.title)
