@@ -3,10 +3,10 @@
 The plan says where every clip starts (in frames at the working rate), with
 a pause before it scaled by its boundary, room tone at the head and the
 tail, and cuts a chapter longer than the per-file limit into parts at
-paragraph boundaries. The stream then writes silence and clips straight to
-a sink (an encoder's stdin), a clip at a time: memory does not grow with
-the chapter, and nothing is ever concatenated (no quadratic ``+``, no
-crossfading ``append``, no 11025 Hz pydub silence).
+paragraph boundaries. The stream then writes room tone and clips straight to
+a sink (an encoder's stdin), a clip at a time: each clip is fitted and
+levelled as a pydub AudioSegment (audio/clipaudio.py), but the chapter is
+never one, so memory does not grow with it and nothing is concatenated.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from audiobook.audio.cache import ClipAudio, audioop, read_pcm
+from audiobook.audio.cache import ClipAudio, read_pcm
+from audiobook.audio.clipaudio import fit, from_pcm, level
 from audiobook.model import ChapterScript
 
 CHUNK_FRAMES = 1 << 16  # silence is written in chunks of this many frames
@@ -191,7 +192,6 @@ def stream_part(
     ``gains`` maps clip keys to a linear gain (absent: 1.0); samples saturate
     rather than wrap, and the mastering plan keeps them below full scale.
     """
-    ops = audioop()
     block = block or Block(0, len(part.pieces), 0, part.frames)
     pos = block.start
     for piece in part.pieces[block.first : block.last]:
@@ -199,15 +199,10 @@ def stream_part(
         pos = piece.start
         if piece.key is None:
             continue
+        # One clip at a time through pydub: the chapter itself is never held in memory.
         clip = audio[piece.key]
-        data = read_pcm(clip)
-        if clip.rate != part.rate:
-            data, _ = ops.ratecv(data, 2, 1, clip.rate, part.rate, None)
-        data = data[: piece.frames * 2].ljust(piece.frames * 2, b"\0")
-        gain = gains.get(piece.key, 1.0)
-        if gain != 1.0:
-            data = ops.mul(data, 2, gain)
-        write(fill_digital_silence(data))
+        fitted = fit(from_pcm(read_pcm(clip), clip.rate), part.rate, piece.frames)
+        write(fill_digital_silence(level(fitted, gains.get(piece.key, 1.0)).raw_data))
         pos += piece.frames
     _silence(block.end - pos, write)
 
@@ -247,7 +242,7 @@ def fill_digital_silence(data: bytes) -> bytes:
         if end - start < 64:
             continue
         out.append(data[pos:start])
-        out.append(_tone(end - start, start))
+        out.append(room_tone(end - start, start))
         pos = end
     if not out:
         return data
@@ -255,7 +250,7 @@ def fill_digital_silence(data: bytes) -> bytes:
     return b"".join(out)
 
 
-def _tone(size: int, offset: int) -> bytes:
+def room_tone(size: int, offset: int = 0) -> bytes:
     """``size`` bytes of room tone, from a place in the chunk that depends on ``offset``."""
     chunk = _room_tone_chunk()
     begin = (offset * 7919) % len(chunk) & ~1

@@ -27,18 +27,16 @@ import hashlib
 import json
 import math
 import os
-import wave
 from dataclasses import dataclass
 from pathlib import Path
 
 from audiobook.audio.cachedir import touch
+from audiobook.audio.clipaudio import CHANNELS, RATES, WIDTH, BadClip, read_clip
 from audiobook.errors import OutputError
 from audiobook.fsutil import PARTIAL, remove_partials
 from audiobook.model import Clip
 
 FORMAT = 2  # bump when the stored audio or statistics change meaning
-CHANNELS, WIDTH = 1, 2  # every clip is mono 16-bit PCM
-RATES = range(8000, 192001)  # a sample rate outside this is a damaged header
 
 
 @dataclass(frozen=True)
@@ -82,21 +80,12 @@ def audioop():
 
 
 def _read_wav(path: Path) -> tuple[int, bytes]:
-    """Rate and PCM of a mono 16-bit WAV; CacheFault for anything else or a short file."""
+    """Rate and PCM of a mono 16-bit WAV (read with pydub); CacheFault for anything else."""
     try:
-        with wave.open(str(path), "rb") as w:
-            channels, width, rate = w.getnchannels(), w.getsampwidth(), w.getframerate()
-            frames = w.getnframes()
-            if channels != CHANNELS or width != WIDTH:
-                raise CacheFault(f"{path} is {channels}-channel {8 * width}-bit, not mono 16-bit")
-            if rate not in RATES:
-                raise CacheFault(f"{path} has an implausible sample rate {rate}")
-            data = w.readframes(frames)
-    except (EOFError, wave.Error) as exc:
-        raise CacheFault(f"{path} is not a readable WAV ({exc})") from exc
-    if len(data) != frames * WIDTH:
-        raise CacheFault(f"{path} is truncated")
-    return rate, data
+        clip = read_clip(path)
+    except BadClip as exc:
+        raise CacheFault(str(exc)) from exc
+    return clip.frame_rate, clip.raw_data
 
 
 def measure_pcm(path: Path, rate: int, data: bytes) -> ClipAudio:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import tempfile
 import threading
-import wave
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from audiobook.model import VoiceSettings
 from audiobook.progress import Progress
 
 MP3_KEPT = 200  # lines and auditions kept encoded in memory (a few MB)
+GAP_SECONDS = 0.25  # between the clips of one line heard in the studio
 
 
 @dataclass
@@ -109,7 +109,9 @@ class Speech:
 
     def _render_mp3(self, clips: list[tuple[str, VoiceSettings]]) -> bytes:
         """In the speech thread: render what the cache lacks, join, encode."""
+        from audiobook.audio.assemble import room_tone
         from audiobook.audio.cache import read_pcm
+        from audiobook.audio.clipaudio import from_pcm, join
         from audiobook.audio.clips import speakable
         from audiobook.audio.preview import to_mp3
         from audiobook.audio.render import Job, render_jobs
@@ -131,16 +133,16 @@ class Speech:
         audio = {key: hit for key, _ in keyed if (hit := cache.get(key)) is not None}
         jobs = {k: Job(k, c.text, c.settings, "the studio") for k, c in keyed if k not in audio}
         audio.update(render_jobs(list(jobs.values()), cache, self.engine_name, 1))
+        # Through pydub: the clips joined by a quarter second of room tone, no crossfade.
         rate = audio[keyed[0][0]].rate
-        gap = b"\0\0" * int(rate * 0.25)
-        pcm = gap.join(read_pcm(audio[key]) for key, _ in keyed)
+        line = join(
+            [from_pcm(read_pcm(audio[key]), audio[key].rate) for key, _ in keyed],
+            GAP_SECONDS,
+            room_tone(int(rate * GAP_SECONDS) * 2),
+        )
         with tempfile.TemporaryDirectory(prefix="audiobook-studio-") as tmp:
             wav = Path(tmp) / "line.wav"
-            with wave.open(str(wav), "wb") as out:
-                out.setnchannels(1)
-                out.setsampwidth(2)
-                out.setframerate(rate)
-                out.writeframes(pcm)
+            line.export(str(wav), format="wav")  # pydub writes WAV itself, no ffmpeg
             data = to_mp3(require_ffmpeg("mp3").ffmpeg, wav)
         self._mp3[heard] = data  # a line heard again is not even encoded again
         while len(self._mp3) > MP3_KEPT:
