@@ -162,7 +162,9 @@ def with_cast(cast: Cast, found: list[Character]) -> list[Character]:
                 owners = {o for o in owners if size[o] == min(size.values())}
             home = by_name[owners.pop()] if len(owners) == 1 else None
         if home is None:
-            if not c.name[:1].islower():
+            # A cast that names its characters names its described ones too ('the
+            # parson' is the cast's Parson Tringham); one that only fixes lines does not.
+            if not (listed and c.name[:1].islower()):
                 extra.append(c)
             continue
         home.mentions += c.mentions
