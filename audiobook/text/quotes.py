@@ -14,13 +14,13 @@ import re
 from dataclasses import dataclass
 
 from audiobook.model import Quote
+from audiobook.text.paragraphs import SENTENCE_END as _SENTENCE_END
+from audiobook.text.paragraphs import SPACE as _SPACE
+from audiobook.text.paragraphs import paragraph_spans
+from audiobook.text.paragraphs import trim as _trim
+from audiobook.text.titles import TITLE_MAX_WORDS, title_case
 
-_SPACE = " \t\r\n\f\v\u00a0\u202f\u2009\ufeff"
 # Lines end at LF, CRLF or a lone CR (classic Mac OS files).
-_NEWLINE = r"(?:\r\n|\r(?!\n)|\n)"
-_BLANK_LINE = re.compile(rf"{_NEWLINE}[ \t\f\v\u00a0\ufeff]*{_NEWLINE}")
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
-_WRAP_WIDTH = 100
 _DASHES = "\u2014\u2015"
 _DASH_OPEN = re.compile(r"[\u2014\u2015\u2013][ \u00a0\u202f]?[\w¿¡«\"\u201c]")
 
@@ -79,99 +79,6 @@ _INCISE = re.compile(
     r"fit|lan\u00e7a|souffla|soupira|interrompit|continua|r\u00e9pliqua|observa)(?:-t)?(?:-(?:il|elle|ils|elles|on))?"
     r"\b[^,.!?;\u2026]{0,40}[,.!?;\u2026]"
 )
-_SMALL_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "in",
-        "on",
-        "at",
-        "to",
-        "for",
-        "and",
-        "or",
-        "but",
-        "nor",
-        "by",
-        "with",
-        "from",
-        "as",
-        "into",
-        "de",
-        "del",
-        "la",
-        "el",
-        "los",
-        "las",
-        "le",
-        "les",
-        "des",
-        "du",
-        "et",
-        "y",
-        "en",
-        "un",
-        "une",
-    ]
-)
-_SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*$")
-_TITLE_MAX_WORDS = 8
-
-
-def paragraph_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each paragraph, whitespace trimmed, in order.
-
-    Blank lines always separate paragraphs. In hard-wrapped text a single
-    newline does not, but a line indented after an unindented one starts a
-    paragraph; in text whose lines are whole paragraphs (long lines, no
-    wrapping) every newline does.
-    """
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    for m in _BLANK_LINE.finditer(text):
-        spans.extend(_split_block(text, pos, m.start() + 1))
-        pos = m.end() - 1
-    spans.extend(_split_block(text, pos, len(text)))
-    return spans
-
-
-def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    lines = [m for m in _LINE.finditer(text, start, end) if m.group()]
-    wrapped = sum(len(m.group()) <= _WRAP_WIDTH for m in lines) * 5 >= len(lines) * 4
-    if wrapped and len(lines) >= 3:
-        # Short lines that nearly all end a sentence are whole paragraphs (a
-        # dialogue-heavy book, one indented paragraph per line), not wrapped text.
-        ended = sum(bool(_SENTENCE_END.search(m.group().rstrip(_SPACE))) for m in lines)
-        wrapped = ended * 5 < len(lines) * 4
-    spans: list[tuple[int, int]] = []
-    cur: list[int] | None = None
-    prev_indented = True
-    for m in lines:
-        line = m.group()
-        body = line.strip(_SPACE)
-        if not body:
-            continue
-        indented = line[0] in " \t\u00a0\u3000"
-        if cur is None or not wrapped or (indented and not prev_indented):
-            if cur is not None:
-                spans.append((cur[0], cur[1]))
-            cur = [m.start(), m.end()]
-        else:
-            cur[1] = m.end()
-        prev_indented = indented
-    if cur is not None:
-        spans.append((cur[0], cur[1]))
-    return [t for t in (_trim(text, a, b) for a, b in spans) if t[0] < t[1]]
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in _SPACE:
-        start += 1
-    while end > start and text[end - 1] in _SPACE:
-        end -= 1
-    return start, end
 
 
 def find_quotes(text: str) -> list[Quote]:
@@ -437,8 +344,8 @@ def _is_speech(text: str, q: _Raw, paragraph: tuple[int, int], after_speech: boo
     # A bounded look back keeps a huge paragraph full of quotes linear.
     before = " ".join(text[max(paragraph[0], q.outer_start - 200) : q.outer_start].split())
     after = " ".join(text[q.outer_end : min(paragraph[1], q.outer_end + 60)].split())
-    short = len(words) <= _TITLE_MAX_WORDS and len(re.findall(r"[.!?\u2026]\s+\S", content)) == 0
-    titled = short and _title_case(words)
+    short = len(words) <= TITLE_MAX_WORDS and len(re.findall(r"[.!?\u2026]\s+\S", content)) == 0
+    titled = short and title_case(words)
     tag_before = bool(_SPEECH_VERB.search(before[-40:]))
     tag_after = bool(_TAG_AFTER.match(after))
     if not before or _SENTENCE_END.search(before) or before.endswith(("\u201d", '"')):
@@ -466,8 +373,3 @@ def _is_speech(text: str, q: _Raw, paragraph: tuple[int, int], after_speech: boo
     # Quoted words inside a running sentence are a scare quote or a quoted phrase,
     # unless they form a whole sentence of their own (a thought, a line read out).
     return sentence
-
-
-def _title_case(words: list[str]) -> bool:
-    significant = [w for w in words if w.lower() not in _SMALL_WORDS]
-    return bool(significant) and len(words) >= 2 and all(w[0].isupper() for w in significant)
