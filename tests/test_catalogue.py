@@ -37,34 +37,31 @@ def _options(library: Path, cache: Path, **kw) -> CatalogueOptions:
     return CatalogueOptions(library, BuildOptions(outdir=library, cache_dir=cache, jobs=2), **kw)
 
 
-def test_discovery_reads_metadata_and_layout(shelf):
+def test_discovery_finds_each_book_and_its_inputs(shelf):
     books = {b.name: b for b in discover(shelf)}
-    assert sorted(books) == ["harbour-light", "the-long-road", "the_quiet_garden.txt"]
+    assert sorted(books) == [
+        "harbour-light",
+        "the-long-road",
+        "the_lake.epub",
+        "the_quiet_garden.txt",
+    ]
     road = books["the-long-road"]
-    assert (road.title, road.author, road.series, road.sequence) == (
-        "The Long Road",
-        "Ada Marsh",
-        "Road Tales",
-        "1",
-    )
     assert road.cast == shelf / "the-long-road" / "cast.toml"
-    assert road.inputs == [shelf / "the-long-road"]
-    assert book_folder(road) == Path("Ada Marsh", "Road Tales", "Vol 1 - The Long Road")
-    assert book_folder(books["harbour-light"]) == Path("Ada Marsh", "Harbour Light")
-    garden = books["the_quiet_garden.txt"]
-    assert (garden.title, garden.author) == ("The Quiet Garden", "Unknown")
-    assert garden.warnings  # a lone text file has no metadata: said so in the report
+    assert road.inputs == [shelf / "the-long-road"]  # a folder of chapter files
+    assert books["the_lake.epub"].inputs == [shelf / "the_lake.epub"]
+    assert books["harbour-light"].cast is None
+    assert not any(b.error for b in books.values())
 
 
-def test_metadata_never_steers_a_path_out_of_the_library(tmp_path):
-    book = tmp_path / "evil"
-    book.mkdir()
-    (book / "a.txt").write_text("Some words here.\n", encoding="utf-8")
-    (book / "book.toml").write_text(
-        'title = "../../etc/passwd"\nauthor = "/root"\nseries = ".."\nsequence = "1/2"\n',
-        encoding="utf-8",
+def test_layout_is_audiobookshelf_s():
+    assert book_folder("Ada Marsh", "Harbour Light") == Path("Ada Marsh", "Harbour Light")
+    assert book_folder("Ada Marsh", "The Long Road", "Road Tales", "1") == Path(
+        "Ada Marsh", "Road Tales", "Vol 1 - The Long Road"
     )
-    folder = book_folder(describe(book))
+
+
+def test_metadata_never_steers_a_path_out_of_the_library():
+    folder = book_folder("/root", "../../etc/passwd", "..", "1/2")
     assert len(folder.parts) == 3
     assert all(p not in ("..", ".", "") and "/" not in p for p in folder.parts)
     assert not folder.is_absolute()
@@ -87,7 +84,15 @@ def test_a_missing_shelf_is_one_error(tmp_path):
 def test_catalogue_builds_keeps_and_rebuilds_only_what_changed(shelf, tmp_path, clip_cache):
     library = tmp_path / "library"
     report = build_catalogue(shelf, _options(library, clip_cache))
-    assert [b.status for b in report.books] == ["built"] * 3
+    assert [b.status for b in report.books] == ["built"] * 4
+    folders = {b.name: b.folder for b in report.books}
+    assert folders == {
+        "harbour-light": "Ada Marsh/Harbour Light",
+        "the-long-road": "Ada Marsh/Road Tales/Vol 1 - The Long Road",
+        "the_lake.epub": "Ada Writer/Lake Tales/Vol 2 - The Lake",  # from the EPUB itself
+        "the_quiet_garden.txt": "Unknown/The Quiet Garden",
+    }
+    assert report.books[3].warnings  # no author anywhere: the report says so
     road = library / "Ada Marsh" / "Road Tales" / "Vol 1 - The Long Road"
     files = sorted(p.name for p in road.glob("*.mp3"))
     assert files == ["01 - Morning.mp3", "02 - Evening.mp3"]
@@ -95,13 +100,14 @@ def test_catalogue_builds_keeps_and_rebuilds_only_what_changed(shelf, tmp_path, 
     assert info["format"]["tags"]["album"] == "The Long Road"
     assert info["format"]["tags"]["artist"] == "Ada Marsh"
     saved = json.loads((library / "catalogue.json").read_text())
-    assert saved["totals"]["built"] == 3
+    assert saved["totals"]["built"] == 4
+    assert len(list((library / "Ada Writer" / "Lake Tales" / "Vol 2 - The Lake").glob("*.mp3")))
     row = next(b for b in saved["books"] if b["name"] == "the-long-road")
     assert row["chapters"] == 2 and 10 < row["audio_seconds"] < 60
     assert row["warnings"] == []  # the build measured within ACX numbers
 
     again = build_catalogue(shelf, _options(library, clip_cache))
-    assert [b.status for b in again.books] == ["kept"] * 3
+    assert [b.status for b in again.books] == ["kept"] * 4
     assert again.audio_seconds == pytest.approx(report.audio_seconds)
 
     text = shelf / "harbour-light" / "harbour.txt"
@@ -110,6 +116,7 @@ def test_catalogue_builds_keeps_and_rebuilds_only_what_changed(shelf, tmp_path, 
     assert {b.name: b.status for b in third.books} == {
         "harbour-light": "built",
         "the-long-road": "kept",
+        "the_lake.epub": "kept",
         "the_quiet_garden.txt": "kept",
     }
     rebuilt = third.books[0]
@@ -131,10 +138,9 @@ def test_one_failing_book_never_stops_the_others(shelf, tmp_path, clip_cache):
     assert status["aa-empty"][0] == "failed" and "no manuscript" in status["aa-empty"][1]
     assert status["ab-bad-toml"][0] == "failed" and "book.toml" in status["ab-bad-toml"][1]
     assert status["ac-binary"][0] == "failed" and "binary" in status["ac-binary"][1]
-    assert [status[n][0] for n in ("harbour-light", "the-long-road", "the_quiet_garden.txt")] == [
-        "built"
-    ] * 3
-    assert len(list(library.rglob("*.mp3"))) == 4  # the three good books' files, no more
+    good = ("harbour-light", "the-long-road", "the_lake.epub", "the_quiet_garden.txt")
+    assert [status[n][0] for n in good] == ["built"] * 4
+    assert not any("Binary" in str(p) for p in library.rglob("*.mp3"))
 
 
 @pytest.mark.slow
@@ -153,4 +159,4 @@ def test_cli_reports_failures_with_one_error_line(shelf, tmp_path, clip_cache):
     assert len(errors) == 1 and "broken" in errors[0], run.stderr
     assert "Traceback" not in run.stderr
     assert "Vol 1 - The Long Road" in run.stdout  # the table names every book's folder
-    assert len(list(library.rglob("*.mp3"))) == 4
+    assert len(list(library.rglob("*.mp3"))) >= 6  # every good book's chapter files

@@ -10,22 +10,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from audiobook.catalogue.shelf import ShelfBook
 from audiobook.fsutil import safe_stem
 
 PART_LIMIT = 80  # characters per folder name: three levels stay far below any path limit
 
 
-def book_folder(book: ShelfBook) -> Path:
+def book_folder(
+    author: str, title: str, series: str | None = None, sequence: str | None = None
+) -> Path:
     """The book's folder, relative to the library root."""
-    author = _part(book.author, "Unknown")
-    title = _part(book.title, "Untitled")
-    if not book.series:
-        return Path(author, title)
-    series = _part(book.series, "Series")
-    if book.sequence:
-        title = _part(f"Vol {book.sequence} - {book.title}", title)
-    return Path(author, series, title)
+    author_part = _part(author, "Unknown")
+    title_part = _part(title, "Untitled")
+    if not series:
+        return Path(author_part, title_part)
+    if sequence:
+        title_part = _part(f"Vol {sequence} - {title}", title_part)
+    return Path(author_part, _part(series, "Series"), title_part)
 
 
 def _part(text: str, default: str) -> str:

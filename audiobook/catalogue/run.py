@@ -28,12 +28,13 @@ from audiobook.catalogue.report import (
     CatalogueReport,
 )
 from audiobook.catalogue.shelf import ShelfBook, discover
-from audiobook.errors import AudiobookError, ClusterError
+from audiobook.errors import AudiobookError, ClusterError, InputError
 from audiobook.fsutil import build_lock, output_errors
 from audiobook.progress import Progress
 from audiobook.publish import manifest as manifest_io
 
 COVERS = ("cover.jpg", "cover.jpeg", "cover.png")
+UNKNOWN_AUTHOR = "Unknown"
 
 
 @dataclass
@@ -65,10 +66,12 @@ def build_catalogue(
     with build_lock(library):
         old = report_io.load(library)
         settings = _settings(options)
-        folders = _folders(books)
+        names = {book.name for book in books}
+        # Folders already given to books still on the shelf: a new book may not take one.
+        taken = {Path(r.folder): r.name for r in old.values() if r.folder and r.name in names}
         for index, book in enumerate(books, 1):
             progress.book_started(index, len(books), book.name)
-            row = _one(book, folders, old.get(book.name), settings, options, book_progress)
+            row = _one(book, taken, old.get(book.name), settings, options, book_progress)
             report.books.append(row)
             report.seconds = time.monotonic() - started
             report_io.save(library, report)
@@ -76,28 +79,16 @@ def build_catalogue(
     return report
 
 
-def _one(book, folders, previous, settings, options, book_progress) -> BookReport:
-    folder = folders.get(book.name)
-    row = BookReport(
-        book.name,
-        FAILED,
-        book.title,
-        book.author,
-        folder=str(folder) if folder else None,
-        series=book.series,
-        sequence=book.sequence,
-        warnings=list(book.warnings),
-        fingerprint=book.fingerprint,
-        settings=settings,
-    )
-    if book.error or folder is None:
-        row.error = book.error or _clash(book, folders)
+def _one(book, taken, previous, settings, options, book_progress) -> BookReport:
+    row = BookReport(book.name, FAILED, "", "", fingerprint=book.fingerprint, settings=settings)
+    if book.error:
+        row.error = book.error
         return row
     if _unchanged(previous, row, options.library):
         return replace(previous, status=KEPT, build_seconds=0.0)
     started = time.monotonic()
     try:
-        _build(book, row, options, book_progress)
+        _build(book, row, taken, options, book_progress)
         row.status = BUILT
     except ClusterError:
         raise  # every later book would fail the same way: stop with one error
@@ -109,15 +100,28 @@ def _one(book, folders, previous, settings, options, book_progress) -> BookRepor
     return row
 
 
-def _build(book: ShelfBook, row: BookReport, options, book_progress) -> None:
+def _build(book: ShelfBook, row: BookReport, taken: dict[Path, str], options, progress) -> None:
+    """Read the book, give it its folder (from what it says it is), build it there."""
     from audiobook.pipeline import prepare
 
-    outdir = options.library / row.folder
     prepared = prepare(book.inputs, book.cast, None, options.build.engine)
-    build = replace(
-        options.build, outdir=outdir, cover=_cover(book), title=book.title, author=book.author
-    )
-    result = build_book(prepared, build, book_progress)
+    info = prepared.info
+    row.title = info.title or book.name
+    row.author = info.author or UNKNOWN_AUTHOR
+    row.series, row.sequence = info.series, info.series_index
+    folder = book_folder(row.author, row.title, row.series, row.sequence)
+    if taken.setdefault(folder, book.name) != book.name:
+        raise InputError(
+            f"{taken[folder]} on the shelf already goes to {folder}; give this book another "
+            "title or series in its book.toml"
+        )
+    row.folder = str(folder)
+    row.warnings += list(prepared.warnings)
+    if not info.authors:
+        row.warnings.append("no author: the book names none; put authors in its book.toml")
+    outdir = options.library / folder
+    build = replace(options.build, outdir=outdir, cover=_cover(book) or options.build.cover)
+    result = build_book(prepared, build, progress)
     row.chapters = len(prepared.script.chapters)
     row.files = len(result.files)
     row.audio_seconds = round(result.audio_seconds, 3)
@@ -143,29 +147,14 @@ def _cover(book: ShelfBook) -> Path | None:
     return None
 
 
-def _folders(books: list[ShelfBook]) -> dict[str, Path]:
-    """Each book's library folder; of two books with the same folder, neither gets it."""
-    by_folder: dict[Path, list[str]] = {}
-    for book in books:
-        if not book.error:
-            by_folder.setdefault(book_folder(book), []).append(book.name)
-    return {names[0]: folder for folder, names in by_folder.items() if len(names) == 1}
-
-
-def _clash(book: ShelfBook, folders: dict[str, Path]) -> str:
-    return (
-        f"another book on the shelf has the same author and title ({book_folder(book)}); "
-        "give one a different title or series in its book.toml"
-    )
-
-
 def _unchanged(previous: BookReport | None, row: BookReport, library: Path) -> bool:
+    """Same files (book.toml included), same settings, and its folder still holds the build."""
     return (
         previous is not None
         and previous.status in (BUILT, KEPT)
-        and (previous.fingerprint, previous.settings, previous.folder)
-        == (row.fingerprint, row.settings, row.folder)
-        and (library / str(row.folder) / manifest_io.NAME).is_file()
+        and bool(previous.folder)
+        and (previous.fingerprint, previous.settings) == (row.fingerprint, row.settings)
+        and (library / str(previous.folder) / manifest_io.NAME).is_file()
     )
 
 

@@ -1,10 +1,11 @@
 """Find the books on a shelf: one entry of SHELF per book.
 
-A book is either a folder (its manuscript: one text file, several chapter files, or an
-EPUB; an optional ``book.toml`` with title, author, series and sequence; an optional cast
-file ``cast.toml`` or the one ``book.toml`` names with ``cast = "..."``), or a single
-manuscript file lying in SHELF itself (an EPUB, or a text file). Hidden entries and files
-of other kinds are ignored, so a README beside the books does no harm.
+A book is either a folder (its manuscript: one text or Markdown file, several chapter
+files, or an EPUB; an optional ``book.toml`` with title, authors, series and series_index;
+an optional cast file ``cast.toml``), or a single manuscript file lying in SHELF itself (an
+EPUB, a text or a Markdown file). Hidden entries and files of other kinds are ignored, so
+a README beside the books does no harm. What a book is called is decided when it is read
+(EPUB metadata corrected by book.toml, see text/bookinfo.py), not here.
 
 Each book also gets a fingerprint of every file it is made of: a re-run of the catalogue
 builds again only the books whose fingerprint (or the build options) changed.
@@ -13,17 +14,14 @@ builds again only the books whose fingerprint (or the build options) changed.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from audiobook.errors import InputError
-from audiobook.publish.export import book_toml
-from audiobook.text.chapters import title_from_name
 
 # What can be a book on its own at the top of the shelf; the reader decides what it can read.
 BOOK_FILES = (".txt", ".md", ".epub")
 CAST_NAME = "cast.toml"
-UNKNOWN_AUTHOR = "Unknown"
 
 
 @dataclass
@@ -31,18 +29,13 @@ class ShelfBook:
     name: str  # the entry's name in SHELF: the book's id in the report
     inputs: list[Path]  # what the manuscript reader is given
     cast: Path | None
-    title: str
-    author: str
-    series: str | None = None
-    sequence: str | None = None  # place in the series, as written ("1", "2.5")
-    warnings: list[str] = field(default_factory=list)
-    fingerprint: str = ""
+    fingerprint: str = ""  # of every file the book is made of
     error: str | None = None  # why it cannot be built, found before building
 
 
 def discover(shelf: Path) -> list[ShelfBook]:
-    """Every book of ``shelf`` in name order. A book that cannot be described (a broken
-    book.toml, no manuscript) is still listed, with its ``error``: only a missing or empty
+    """Every book of ``shelf`` in name order. A book that cannot be described (no
+    manuscript, two EPUBs) is still listed, with its ``error``: only a missing or empty
     shelf fails the whole run."""
     if not shelf.is_dir():
         raise InputError(f"{shelf} is not a folder: give the folder that holds the books")
@@ -55,51 +48,24 @@ def discover(shelf: Path) -> list[ShelfBook]:
             f"no books in {shelf}: put each book in a folder of its own "
             "(text or EPUB, book.toml, cast.toml) or an EPUB file directly in it"
         )
-    return found_books(found)
-
-
-def found_books(entries: list[Path]) -> list[ShelfBook]:
     books = []
-    for entry in entries:
+    for entry in found:
         try:
             books.append(describe(entry))
         except InputError as exc:
-            # Described as far as possible, so the report can still name it.
-            books.append(
-                ShelfBook(entry.name, [entry], None, entry.stem, UNKNOWN_AUTHOR, error=str(exc))
-            )
+            books.append(ShelfBook(entry.name, [entry], None, error=str(exc)))
     return books
 
 
 def describe(entry: Path) -> ShelfBook:
-    """One shelf entry as a book: its inputs, cast, metadata and fingerprint."""
-    meta = (book_toml(entry) if entry.is_dir() else None) or {}
-    warnings = []
+    """One shelf entry as a book: its inputs, cast file and fingerprint."""
     if entry.is_dir():
         inputs = _folder_inputs(entry)
-        cast = _cast_file(entry, meta)
-        default_title = title_from_name(entry.name, "") or entry.name
+        cast = entry / CAST_NAME if (entry / CAST_NAME).is_file() else None
         files = sorted(p for p in entry.rglob("*") if p.is_file() and not _hidden(p, entry))
-        if not meta:
-            warnings.append("no book.toml: title from the folder name, author unknown")
     else:
         inputs, cast, files = [entry], None, [entry]
-        default_title = title_from_name(entry.name, "") or entry.stem
-        if entry.suffix.lower() != ".epub":
-            warnings.append("a lone text file: title from its name, author unknown")
-    sequence = meta.get("sequence", meta.get("volume"))
-    book = ShelfBook(
-        name=entry.name,
-        inputs=inputs,
-        cast=cast,
-        title=str(meta.get("title") or default_title),
-        author=str(meta.get("author") or UNKNOWN_AUTHOR),
-        series=str(meta["series"]) if meta.get("series") else None,
-        sequence=str(sequence) if sequence not in (None, "") else None,
-        warnings=warnings,
-    )
-    book.fingerprint = _fingerprint(entry, files)
-    return book
+    return ShelfBook(entry.name, inputs, cast, _fingerprint(entry, files))
 
 
 def _folder_inputs(folder: Path) -> list[Path]:
@@ -116,17 +82,6 @@ def _folder_inputs(folder: Path) -> list[Path]:
     if not texts:
         raise InputError(f"{folder} has no manuscript: put the book's .txt files or EPUB in it")
     return [folder]  # the reader takes the folder's chapter files in name order
-
-
-def _cast_file(folder: Path, meta: dict) -> Path | None:
-    named = meta.get("cast")
-    if named:
-        path = folder / str(named)
-        if not path.is_file():
-            raise InputError(f"{folder / 'book.toml'} names cast file {named!r}, which is missing")
-        return path
-    default = folder / CAST_NAME
-    return default if default.is_file() else None
 
 
 def _hidden(path: Path, root: Path) -> bool:
