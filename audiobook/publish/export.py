@@ -13,7 +13,6 @@ import contextlib
 import mmap
 import os
 import subprocess
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -187,7 +186,6 @@ def cover_bytes(cover: Path) -> tuple[bytes, str]:
 
 def check_cover(cover: Path | None) -> None:
     """A cover must be a regular file holding a JPEG or PNG (what players show), not too big."""
-    from audiobook.errors import InputError
 
     if cover is None:
         return
@@ -364,21 +362,6 @@ def read_frames(path: Path) -> Frames:
             return Frames(0, 0, 0, frozenset(), 0)
         with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
             return mp3_frames(data)
-
-
-def book_toml(folder: Path) -> dict | None:
-    """The ``[book]`` table (or top-level keys) of ``folder/book.toml``; None when absent."""
-    candidate = folder / "book.toml"
-    if not candidate.is_file():
-        return None
-    try:
-        meta = tomllib.loads(candidate.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise InputError(f"{candidate}: not valid TOML ({exc})") from exc
-    table = meta.get("book", meta)
-    if not isinstance(table, dict):
-        raise InputError(f"{candidate}: [book] must be a table of title, author, ...")
-    return table
 
 
 def book_metadata(info: BookInfo | None, title: str | None, author: str | None) -> tuple[str, str]:
