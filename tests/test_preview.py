@@ -124,3 +124,13 @@ def test_no_ffmpeg_is_an_error_before_anything_renders(prepared, tmp_path, monke
     with pytest.raises(ToolMissingError, match="ffmpeg"):
         render_previews(prepared, tmp_path / "out", None, prepared.tts)
     assert not (tmp_path / "out").exists()
+
+
+def test_previews_render_through_any_engine_plugin(tmp_path):
+    # The fake engine (conftest): the whole preview path, no espeak-ng needed.
+    prepared = prepare([MILA], None, None, "fake")
+    paths = render_previews(prepared, tmp_path, None, prepared.tts)
+    assert {p.name for p in paths} == {s.file for s in plan_previews(prepared, engine=prepared.tts)}
+    for path in paths:
+        assert probe(path)["streams"][0]["codec_name"] == "mp3"
+        assert 1.0 < seconds(path) < 60.0
