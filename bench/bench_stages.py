@@ -26,7 +26,7 @@ from audiobook.model import Document  # noqa: E402
 from audiobook.speakers import attribution, roster  # noqa: E402
 from audiobook.text import chapters, quotes, segments  # noqa: E402
 
-MILA = (ROOT / "tests" / "data" / "mila.txt").read_text(encoding="utf-8")
+MILA = (ROOT / "tests" / "data" / "attribution" / "mila.txt").read_text(encoding="utf-8")
 PLAIN = "The road went on past the hills, and the river ran beside it all day. "
 
 
