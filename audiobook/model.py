@@ -199,6 +199,7 @@ class Cast:
     characters: dict[str, CastEntry] = field(default_factory=dict)
     lexicon: str | None = None  # path of a pronunciation lexicon
     lines: dict[str, str] = field(default_factory=dict)  # line id -> speaker ([lines])
+    pace: int | None = None  # words per minute of the finished book, pauses included
 
     def entry(self, speaker: str | None) -> CastEntry:
         if speaker is None or speaker == NARRATOR:

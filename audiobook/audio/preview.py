@@ -17,7 +17,7 @@ from audiobook.errors import InputError, OutputError
 from audiobook.ffmpeg import require_ffmpeg
 from audiobook.fsutil import atomic_write
 from audiobook.model import NARRATOR, Cast, CastEntry, VoiceSettings
-from audiobook.speakers.casting import speaker_entry
+from audiobook.speakers.casting import speaker_entry, speaker_rate
 
 PREVIEW_WORDS = 55  # about 20 s at the default 175 words per minute
 STOCK_LINE = "Hello, I am {name}. This is the voice I speak with in this book."
@@ -69,7 +69,7 @@ def plan_previews(
             Sample(
                 entry.name,
                 language,
-                VoiceSettings(voice, entry.rate, entry.pitch),
+                VoiceSettings(voice, speaker_rate(cast, entry), entry.pitch),
                 text.strip(),
                 _file_name(entry.name, language, main, set()),
             )
@@ -106,7 +106,7 @@ def plan_previews(
                 Sample(
                     entry.name,
                     lang,
-                    VoiceSettings(voice or entry.voice, entry.rate, entry.pitch),
+                    VoiceSettings(voice or entry.voice, speaker_rate(cast, entry), entry.pitch),
                     clip_words(lines, PREVIEW_WORDS),
                     _file_name(entry.name, lang, main, used),
                 )

@@ -161,6 +161,7 @@ def preview(
     character: options.Character = None,
     text: options.Text = None,
     voice: options.Voice = None,
+    pace: options.Pace = None,
     voices_dir: options.VoicesDir = None,
     encoding: options.Encoding = None,
     engine: options.Engine = DEFAULT_ENGINE,
@@ -182,6 +183,8 @@ def preview(
             'name a manuscript to preview, or give --text "..." or --voice ID '
             "(with --cast FILE --character NAME for a character's voice)"
         )
+    if pace is not None:
+        prepared.cast.pace = pace
     if voice is not None:
         _audition(prepared, voice, character, engine)
     for path in render_previews(prepared, output, character, prepared.tts, text=text):

@@ -37,6 +37,7 @@ def build(
     include: options.Include = "",
     credits: options.Credits = True,
     narrator: options.Narrator = None,
+    pace: options.Pace = None,
 ) -> None:
     """Render the book into chapter files (or one M4B) and OUTDIR/manifest.json."""
     from audiobook.audio.executor import open_executor
@@ -87,6 +88,9 @@ def build(
             credits=credits,
             info_overrides=overrides,
         )
+        prepared = prepare(inputs, cast_file, encoding, engine)
+        if pace is not None:
+            prepared.cast.pace = pace
         for warning in prepared.warnings:
             typer.echo(f"Warning: {warning}", err=True)
         options.executor = open_executor(executor, options.jobs)

@@ -96,6 +96,18 @@ Engine = Annotated[
     ),
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+Pace = Annotated[
+    int | None,
+    typer.Option(
+        "--pace",
+        metavar="WPM",
+        min=80,
+        max=300,
+        help="Words per minute of the finished book, pauses included (default 158, or the "
+        "cast file's [book] pace); a character's own rate in the cast file still wins.",
+        show_default=False,
+    ),
+]
 VoicesDir = Annotated[
     Path | None,
     typer.Option(

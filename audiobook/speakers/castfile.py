@@ -31,7 +31,9 @@ HEADER = """\
 
 NARRATOR_KEYS = {"voice": str, "gender": str, "rate": int, "pitch": int}
 CHARACTER_KEYS = {"aliases": list, "gender": str, "voice": str, "rate": int, "pitch": int}
-TOP_KEYS = {"narrator", "characters", "lexicon", "lines", "voices_dir"}
+TOP_KEYS = {"book", "narrator", "characters", "lexicon", "lines", "voices_dir"}
+BOOK_KEYS: dict[str, type] = {"pace": int}
+PACE_RANGE = (80, 300)
 GENDERS = ("female", "male")
 RATE_RANGE = (80, 450)
 PITCH_RANGE = (0, 100)
@@ -204,7 +206,9 @@ def load_cast_file(path: Path, engine=None) -> Cast:
         if not resolved.is_file():
             raise check.fail([], "lexicon", f"{resolved} does not exist")
         lexicon = str(resolved)
-    return Cast(narrator, characters, lexicon, _lines(check, data.get("lines", {})))
+    book = check.table(data.get("book", {}), ["book"], BOOK_KEYS)
+    pace = check.number(book, ["book"], "pace", PACE_RANGE)
+    return Cast(narrator, characters, lexicon, _lines(check, data.get("lines", {})), pace)
 
 
 def _lines(check: _Checker, table: Any) -> dict[str, str]:
@@ -239,6 +243,8 @@ def cast_to_toml(
             with contextlib.suppress(ValueError):  # another drive on Windows
                 lexicon = Path(os.path.relpath(lexicon, relative_to))
         out.append(f"lexicon = {_value(lexicon.as_posix())}\n")
+    if cast.pace:
+        out.append(f"[book]\npace = {cast.pace}\n")
     out.append(note(NARRATOR) + "[narrator]\n" + _entry_lines(cast.narrator))
     for name, entry in cast.characters.items():
         out.append(note(name) + f"[characters.{toml_key(name)}]\n" + _entry_lines(entry))

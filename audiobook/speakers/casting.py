@@ -21,6 +21,14 @@ from audiobook.speakers import voicespace
 from audiobook.speakers.voicespace import TARGET, Voice
 
 FALLBACK_LANGUAGE = "en"
+# Pace: words per minute of the built book, pauses included. Commercial audiobooks
+# run at about 150-160. A rate is espeak-ng's words per minute (Piper's is matched to
+# it); espeak really speaks SPEECH_PER_RATE times faster than its rate says, and the
+# pauses between clips add PAUSE_MINUTES_PER_WORD per word on average (both measured
+# on Great Expectations' first chapters with bench/bench_voices.py).
+DEFAULT_PACE = 158
+SPEECH_PER_RATE = 1.14
+PAUSE_MINUTES_PER_WORD = 0.00042
 # A voice for someone of unknown gender: median pitch where men and women overlap.
 NEUTRAL_HZ = (130.0, 180.0)
 # Separation is measured against the narrator and the leads only: enough to keep
@@ -116,7 +124,9 @@ def make_cast(
         if not cast.voice and (lines[name] or voice_silent or name in also):
             cast.voice, cast.pitch = picker.pick(name, gender, cast.pitch, neutral=not gender)
         characters[name] = cast
-    return Cast(narrator, characters, cast_file.lexicon if cast_file else None)
+    if cast_file is None:
+        return Cast(narrator, characters)
+    return Cast(narrator, characters, cast_file.lexicon, dict(cast_file.lines), cast_file.pace)
 
 
 class _Picker:
@@ -243,10 +253,24 @@ def speaker_entry(cast: Cast, seg: Segment) -> CastEntry:
     return cast.entry(seg.speaker if seg.kind == "dialogue" else None)
 
 
+def pace_rate(pace: int | None) -> int:
+    """The speaking rate that makes a book ``pace`` words per minute, pauses included."""
+    speech = 1 / (1 / (pace or DEFAULT_PACE) - PAUSE_MINUTES_PER_WORD)
+    return round(speech / SPEECH_PER_RATE)
+
+
 def voice_settings(cast: Cast, seg: Segment) -> VoiceSettings:
-    """How ``seg`` sounds: its voice (language variant included), the speaker's rate and pitch."""
+    """How ``seg`` sounds: its voice (language variant included), the speaker's rate and pitch.
+
+    A speaker without a rate of their own speaks at the book's pace.
+    """
     entry = speaker_entry(cast, seg)
-    return VoiceSettings(seg.voice or entry.voice, entry.rate, entry.pitch)
+    return VoiceSettings(seg.voice or entry.voice, speaker_rate(cast, entry), entry.pitch)
+
+
+def speaker_rate(cast: Cast, entry: CastEntry) -> int:
+    """The entry's own rate, else the one that keeps the book at its pace."""
+    return entry.rate if entry.rate is not None else pace_rate(cast.pace)
 
 
 def describe_cast(script: Script, cast: Cast, engine=None) -> list[CastRow]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from audiobook.errors import CastFileError, InputError
 from audiobook.model import LOW_CONFIDENCE, NARRATOR, ChapterScript, Script, Segment, VoiceSettings
 from audiobook.studio.speech import BuildState, Speech
+from audiobook.speakers.casting import speaker_rate
 
 UNSURE = LOW_CONFIDENCE  # the same bar as `cast` and `script --explain` use
 AUDITION_WORDS = 30
@@ -294,7 +295,8 @@ class Session:
                 raise CastFileError(f"unknown voice {voice!r}")
         text = clip_words(own, AUDITION_WORDS) or STOCK_LINE.format(name=entry.name)
         language = self.script.main_language
-        settings = VoiceSettings(voice or entry.voice, entry.rate, entry.pitch)
+        rate = speaker_rate(self.prepared.cast, entry)  # as the built book will say it
+        settings = VoiceSettings(voice or entry.voice, rate, entry.pitch)
         return self.speech.mp3([(spoken_text(text, language), settings)])
 
     @property
