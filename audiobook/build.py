@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from audiobook.audio.assemble import plan_chapter, working_rate
+from audiobook.audio.assemble import mp3_alignment, plan_chapter, working_rate
 from audiobook.audio.cache import ClipAudio, ClipCache, default_cache_dir
 from audiobook.audio.cachedir import max_bytes, prune, record_build
 from audiobook.audio.clips import make_clips, speakable
@@ -262,15 +262,14 @@ def _plan_outputs(
     rate = working_rate(list(mix.audio.values()))
     fmt = ctx.options.format
     max_seconds = ctx.profile.max_minutes * 60 if fmt == "mp3" else None
+    # MP3 blocks of whole encoder frames: the least digital silence where they join.
+    align = mp3_alignment(rate, ctx.profile.sample_rate) if fmt == "mp3" else None
     outputs: list[Output] = []
     for c, chapter in enumerate(script.chapters):
-        parts = [
-            p
-            for p in plan_chapter(
-                c, chapter, keys[c], mix.audio, ctx.options.pauses, rate, max_seconds
-            )
-            if any(piece.key for piece in p.pieces)
-        ]
+        planned = plan_chapter(
+            c, chapter, keys[c], mix.audio, ctx.options.pauses, rate, max_seconds, align
+        )
+        parts = [p for p in planned if any(piece.key for piece in p.pieces)]
         for part in parts:
             name = (
                 chapter.chapter.title

@@ -147,10 +147,26 @@ def room_tone(out: Path) -> bool:
     return ok
 
 
-def cpu_seconds() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)  # espeak speaks in child processes
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+def children_cpu() -> float:
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return kids.ru_utime + kids.ru_stime
+
+
+def render_all(voice: str, paragraphs: list[str], scratch: Path) -> float:
+    """In a child process of its own: render every paragraph; seconds of audio made."""
+    import wave
+
+    engine = get_engine()
+    audio = 0.0
+    try:
+        for i, para in enumerate(paragraphs):
+            path = scratch / f"{i}.wav"
+            engine.render(para, VoiceSettings(voice, 150), path)
+            with wave.open(str(path)) as w:
+                audio += w.getnframes() / w.getframerate()
+    finally:
+        engine.close()  # reaps espeak's worker, so its CPU time is counted
+    return audio
 
 
 def throughput(text: Path, words: int, scratch: Path, usd_per_cpu_hour: float) -> None:
@@ -162,41 +178,42 @@ def throughput(text: Path, words: int, scratch: Path, usd_per_cpu_hour: float) -
             count += len(para.split())
             if count >= words:
                 break
-    engine = get_engine()
     voices = {"espeak-ng (pyttsx3)": "en-us+m1", "piper": "piper:en_US-joe-medium"}
-    engine.render("Warm up.", VoiceSettings(voices["espeak-ng (pyttsx3)"]), scratch / "w.wav")
-    if engine.is_valid_voice(voices["piper"]):
-        engine.render("Warm up.", VoiceSettings(voices["piper"]), scratch / "w.wav")
-    else:
+    if not get_engine().is_valid_voice(voices["piper"]):
         del voices["piper"]
+    (scratch / "paragraphs.json").write_text(json.dumps(paragraphs))
     print(
-        f"\n== engines, same {count} words ({len(paragraphs)} paragraphs), one process, "
-        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores =="
+        f"\n== engines, same {count} words ({len(paragraphs)} paragraphs), one process each "
+        f"(model loading included), load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} "
+        "cores =="
     )
     print(
         f"  {'engine':<22} {'audio s':>8} {'wall s':>7} {'audio/wall':>10} {'audio/CPU':>9}"
         f" {'CPU-h per audio h':>17} {'USD per audio h':>15}"
     )
     for name, voice in voices.items():
-        audio = 0.0
-        wall0, cpu0 = time.perf_counter(), cpu_seconds()
-        for i, para in enumerate(paragraphs):
-            path = scratch / f"{i}.wav"
-            engine.render(para, VoiceSettings(voice, 150), path)
-            import wave
-
-            with wave.open(str(path)) as w:
-                audio += w.getnframes() / w.getframerate()
-        wall, cpu = time.perf_counter() - wall0, cpu_seconds() - cpu0
+        wall0, cpu0 = time.perf_counter(), children_cpu()
+        done = subprocess.run(
+            [sys.executable, __file__, "--render", voice, str(scratch)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        wall, cpu = time.perf_counter() - wall0, children_cpu() - cpu0
+        audio = float(done.stdout.strip())
         print(
             f"  {name:<22} {audio:8.1f} {wall:7.1f} {audio / wall:10.1f} {audio / cpu:9.1f}"
-            f" {cpu / audio:17.3f} {cpu / audio * usd_per_cpu_hour:15.4f}"
+            f" {cpu / audio:17.4f} {cpu / audio * usd_per_cpu_hour:15.5f}"
         )
-    engine.close()
     print(f"  (cost at {usd_per_cpu_hour} USD per CPU-hour; wall figures depend on load)")
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--render"]:  # a child of throughput(): one engine, timed from outside
+        voice, scratch = sys.argv[2], Path(sys.argv[3])
+        paragraphs = json.loads((scratch / "paragraphs.json").read_text())
+        print(render_all(voice, paragraphs, scratch))
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("novel", type=Path)
     parser.add_argument("--chapters", type=int, default=4)

@@ -215,3 +215,38 @@ def test_blocks_are_cut_by_content_so_an_edit_leaves_other_blocks_alone():
     holding = next(b for b in after if b.first <= 100 < b.last)
     assert all(b.first >= holding.first - 30 and b.last <= holding.last + 30 for b in changed)
     assert len([b for b in after if (b.first, b.last) in spans]) >= len(after) - 2
+
+
+def test_mp3_blocks_are_whole_encoder_frames_and_stay_independent():
+    """Blocks sized so LAME pads nothing: no digital silence where encoded blocks join."""
+    import hashlib
+
+    from audiobook.audio.assemble import _align_blocks, mp3_alignment, plan_blocks
+
+    assert mp3_alignment(22050, 44100) == (576, 288)  # 1152-sample frames, 576 delay
+    assert mp3_alignment(22050, 22050) == (576, 0)  # MPEG-2: 576-sample frames
+    assert mp3_alignment(16000, 44100) is None
+
+    def aligned(lengths):
+        keys = [hashlib.sha256(str(n).encode()).hexdigest() for n in range(len(lengths))]
+        part = _part_of(lengths, keys)
+        part.blocks = plan_blocks(part, ["paragraph"] * len(lengths))
+        before = [(p.start, p.frames) for p in part.pieces]
+        _align_blocks(part, 576, 288)
+        return part, before
+
+    part, before = aligned([12.0] * 200)
+    assert len(part.blocks) > 3 and part.blocks[-1].end == part.frames
+    for a, b in zip(part.blocks, part.blocks[1:], strict=False):
+        assert a.end == b.start and (a.end - a.start) % 576 == 288
+        assert (
+            b.start - (part.pieces[a.last - 1].start + part.pieces[a.last - 1].frames) < 0.9 * 22050
+        )
+    # Pieces keep their lengths; pauses grow by less than one MPEG frame per block.
+    shifts = [p.start - s for p, (s, _) in zip(part.pieces, before, strict=True)]
+    assert shifts == sorted(shifts) and shifts[-1] < 576 * len(part.blocks)
+    # A longer first clip changes no later block's own layout.
+    edited, _ = aligned([13.0] + [12.0] * 199)
+    layout = lambda p, b: [(x.start - b.start, x.frames) for x in p.pieces[b.first : b.last]]  # noqa: E731
+    for old, new in zip(part.blocks[1:], edited.blocks[1:], strict=True):
+        assert layout(part, old) == layout(edited, new)

@@ -100,8 +100,13 @@ def plan_chapter(
     pauses: Pauses,
     rate: int,
     max_seconds: float | None = None,
+    align: tuple[int, int] | None = None,
 ) -> list[Part]:
-    """Where each segment's clip goes; more than one part only past ``max_seconds``."""
+    """Where each segment's clip goes; more than one part only past ``max_seconds``.
+
+    ``align`` = (period, residue): every block but the last is made ``residue``
+    frames modulo ``period`` long (see mp3_alignment).
+    """
     segments = chapter.segments
     heading = chapter.chapter.heading
     lengths = [_frames_at(audio[k], rate) if k else 0 for k in keys]
@@ -125,8 +130,48 @@ def plan_chapter(
             pos += lengths[i]
         part.frames = pos + tail
         part.blocks = plan_blocks(part, [segments[p.segment].boundary for p in part.pieces])
+        if align is not None:
+            _align_blocks(part, *align)
         parts.append(part)
     return parts
+
+
+# LAME delays its output by 576 samples and pads the last frame with zeros; blocks
+# encoded apart and joined frame to frame then leave the padding of one block and
+# the delay of the next as digital silence between them (up to ~50 ms at 44.1 kHz).
+MP3_ENCODER_DELAY = 576
+
+
+def mp3_alignment(rate: int, out_rate: int) -> tuple[int, int] | None:
+    """(period, residue) in frames at ``rate`` that leaves LAME no padding to add."""
+    frame = 1152 if out_rate >= 32000 else 576  # MPEG-1 / MPEG-2 Layer III
+    if (frame * rate) % out_rate:
+        return None  # no whole number of working frames per MPEG frame
+    period = frame * rate // out_rate
+    return period, (-MP3_ENCODER_DELAY % frame) * rate // out_rate % period
+
+
+def _align_blocks(part: Part, period: int, residue: int) -> None:
+    """Lengthen the room tone at the end of each block (never more than one MPEG frame)
+    so its length leaves the encoder nothing to pad; later pieces move with it.
+
+    The extra tone goes at the end of the block before the cut, so a block's own
+    layout never depends on the blocks before it: an edit still re-encodes one block.
+    """
+    shift = 0
+    blocks, pieces = [], part.pieces
+    for n, block in enumerate(part.blocks):
+        start, end = block.start + shift, block.end + shift
+        for i in range(block.first, block.last):
+            p = pieces[i]
+            pieces[i] = Piece(p.segment, p.key, p.start + shift, p.frames)
+        if n < len(part.blocks) - 1:
+            extra = (residue - (end - start)) % period
+            end += extra
+            shift += extra
+        blocks.append(Block(block.first, block.last, start, end))
+    part.blocks = blocks
+    part.frames += shift
 
 
 def plan_blocks(part: Part, boundaries: Sequence[str]) -> list[Block]:

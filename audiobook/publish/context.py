@@ -24,7 +24,7 @@ from audiobook.model import BookInfo
 from audiobook.progress import Progress
 from audiobook.publish.manifest import BlockEntry
 
-ENCODING_VERSION = 2  # bump when the same plan would now encode differently
+ENCODING_VERSION = 3  # bump when the same plan would now encode differently
 
 
 @dataclass
