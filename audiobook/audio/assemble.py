@@ -136,24 +136,24 @@ def plan_chapter(
     return parts
 
 
-# LAME delays its output by 576 samples and pads the last frame with zeros; blocks
-# encoded apart and joined frame to frame then leave the padding of one block and
-# the delay of the next as digital silence between them (up to ~50 ms at 44.1 kHz).
-MP3_ENCODER_DELAY = 576
+# LAME delays its output by 576 samples and flushes with zeros to whole frames (at
+# least 576 more); blocks encoded apart and joined frame to frame leave one block's
+# padding and the next one's delay as digital silence between them: up to 66 ms at
+# 44.1 kHz, measured. A block of a whole number of frames is padded least (576
+# samples): 26 ms of silence at each join, under the 50 ms a listener hears as a gap.
 
 
 def mp3_alignment(rate: int, out_rate: int) -> tuple[int, int] | None:
-    """(period, residue) in frames at ``rate`` that leaves LAME no padding to add."""
+    """(period, residue) in frames at ``rate``: blocks of whole MPEG frames."""
     frame = 1152 if out_rate >= 32000 else 576  # MPEG-1 / MPEG-2 Layer III
     if (frame * rate) % out_rate:
         return None  # no whole number of working frames per MPEG frame
-    period = frame * rate // out_rate
-    return period, (-MP3_ENCODER_DELAY % frame) * rate // out_rate % period
+    return frame * rate // out_rate, 0
 
 
 def _align_blocks(part: Part, period: int, residue: int) -> None:
     """Lengthen the room tone at the end of each block (never more than one MPEG frame)
-    so its length leaves the encoder nothing to pad; later pieces move with it.
+    so it is whole encoder frames (see mp3_alignment); later pieces move with it.
 
     The extra tone goes at the end of the block before the cut, so a block's own
     layout never depends on the blocks before it: an edit still re-encodes one block.
