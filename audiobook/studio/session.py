@@ -17,8 +17,8 @@ from pathlib import Path
 
 from audiobook.errors import CastFileError, InputError
 from audiobook.model import LOW_CONFIDENCE, NARRATOR, ChapterScript, Script, Segment, VoiceSettings
-from audiobook.studio.speech import BuildState, Speech
 from audiobook.speakers.casting import speaker_rate
+from audiobook.studio.speech import BuildState, Speech
 
 UNSURE = LOW_CONFIDENCE  # the same bar as `cast` and `script --explain` use
 AUDITION_WORDS = 30
