@@ -195,9 +195,9 @@ def attribute(text: str, quotes: list[Quote], roster: Roster) -> list[Attributio
 # band's accuracy is at least its lower edge on every set.
 CONFIDENCE = {
     "named-tag": 0.95,
-    "named-by-answer": 0.75,
+    "named-by-answer": 0.7,
     "pronoun-tag": 0.45,
-    "pronoun-tag-here": 0.8,
+    "pronoun-tag-here": 0.7,
     "description-tag": 0.4,
     "action-subject": 0.4,
     "turn-taking": 0.45,

@@ -88,8 +88,10 @@ def described_speakers(
         if len(phrase.split()) == 2 and len(title) == 1:
             title[0].aliases.append(phrase)
             continue
-        gender = pronoun_gender(narration or text, phrase) or description_gender(phrase)
-        out.append(Character(phrase, [phrase], gender, n))
+        out.append(Character(phrase, [phrase], description_gender(phrase), n))
+    said = pronoun_genders(narration or text, [c.name for c in out])
+    for c in out:
+        c.gender = said.get(c.name.lower(), c.gender)
     return out
 
 
@@ -101,12 +103,16 @@ _HE = re.compile(r"\b(?:he|him|his|himself)\b", re.I)
 _SHE = re.compile(r"\b(?:she|her|hers|herself)\b", re.I)
 
 
-def pronoun_gender(narration: str, phrase: str) -> Gender | None:
-    """The gender the book's own pronouns give a description ('the doctor ... he'):
+def pronoun_genders(narration: str, phrases: list[str]) -> dict[str, Gender]:
+    """The gender the book's own pronouns give each description ('the doctor ... he'):
     the first he/she in this sentence or the next after each mention, when no other
-    person comes between; clear only with two votes and a 2:1 majority."""
-    votes: Counter = Counter()
-    for m in re.finditer(rf"\b{re.escape(phrase)}\b", narration, re.I):
+    person comes between; clear only with two votes and a 2:1 majority. One pass over
+    the narration for all phrases."""
+    if not phrases:
+        return {}
+    votes: dict[str, Counter] = defaultdict(Counter)
+    alternation = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    for m in re.finditer(rf"\b(?:{alternation})\b", narration, re.I):
         window = narration[m.end() : m.end() + 240].split("\n\n")[0]
         window = "".join(re.split(r"([.!?]\s)", window)[:4])  # this sentence and the next
         other = _OTHER_PERSON.search(window)
@@ -114,13 +120,15 @@ def pronoun_gender(narration: str, phrase: str) -> Gender | None:
             window = window[: other.start()]
         he, she = _HE.search(window), _SHE.search(window)
         if he and (not she or he.start() < she.start()):
-            votes["male"] += 1
+            votes[m.group(0).lower()]["male"] += 1
         elif she:
-            votes["female"] += 1
-    (best, n), *rest = votes.most_common() + [(None, 0), (None, 0)]
-    if best is not None and n >= 2 and n >= 2 * rest[0][1]:
-        return best
-    return None
+            votes[m.group(0).lower()]["female"] += 1
+    out: dict[str, Gender] = {}
+    for phrase, count in votes.items():
+        (best, n), *rest = count.most_common() + [(None, 0), (None, 0)]
+        if best is not None and n >= 2 and n >= 2 * rest[0][1]:
+            out[phrase] = best
+    return out
 
 
 GENERIC_NOUNS = set(
