@@ -34,6 +34,7 @@ from audiobook.fsutil import (
 from audiobook.model import Script
 from audiobook.progress import Progress
 from audiobook.publish import manifest as manifest_io
+from audiobook.publish import ownership
 from audiobook.publish.context import (
     ENCODING_VERSION,
     BuildContext,
@@ -44,7 +45,7 @@ from audiobook.publish.context import (
     digest,
 )
 from audiobook.publish.export import ENCODER_DELAY, book_metadata, check_cover, cover_bytes
-from audiobook.publish.m4b_file import write_m4b
+from audiobook.publish.m4b_file import m4b_name, write_m4b
 from audiobook.publish.manifest import ChapterEntry, Manifest
 from audiobook.publish.mp3_files import write_mp3s
 from audiobook.publish.subtitles import write_subtitles
@@ -158,12 +159,13 @@ def _build(
     with output_errors(ctx.cache_root, "choose another --cache-dir"):
         cache = ClipCache(ctx.cache_root, engine, version)
         cache.clean()
-    old = manifest_io.load(ctx.outdir)
+    old = ownership.load(ctx.outdir)  # ours, or an error naming someone else's manifest.json
     script = prepared.script
 
     ctx.progress.stage("rendering")
     keys, mix, hits, rendered = _render(ctx, prepared, cache, engine, old)
     outputs = _plan_outputs(ctx, script, keys, mix)
+    mine = _claim(ctx, prepared, outputs, old)
 
     ctx.progress.stage("encoding")
     ctx.progress.chapters_total(len(outputs))
@@ -184,8 +186,10 @@ def _build(
     ctx.progress.stage("writing manifest")
     book.chapters = _entries(ctx, outputs, files, script)
     new_names = {f.name for f in files}
-    manifest_io.remove_stale(ctx.outdir, old, new_names)
-    subs = write_subtitles(ctx.outdir, book.chapters, ctx.options.subtitles, new_names)
+    subs = write_subtitles(ctx.outdir, book.chapters, ctx.options.subtitles, set(new_names))
+    written = new_names | {p.name for p in subs}
+    mine.remove_stale(written)  # only files of ours, unchanged since we wrote them
+    ownership.mark(book, ctx.outdir, written)
     path = manifest_io.write(ctx.outdir, book)
     record_build(ctx.cache_root, ctx.title, hits, rendered)
     used = {a.path for a in mix.audio.values()} | {
@@ -203,6 +207,20 @@ def _build(
         time.monotonic() - started,
         subs,
     )
+
+
+def _claim(
+    ctx: BuildContext, prepared: Prepared, outputs: list[Output], old: Manifest
+) -> ownership.Claim:
+    """Check every name this build writes before anything is written; journal them."""
+    fmt = ctx.options.format
+    names = {o.name for o in outputs} if fmt == "mp3" else {m4b_name(ctx.title)}
+    subtitles = ctx.options.subtitles
+    targets = names | {f"{Path(n).stem}.{subtitles}" for n in names if subtitles}
+    sources = [d.path for d in prepared.documents]
+    mine = ownership.claim(ctx.outdir, old, targets, sources, ctx.title, fmt, ctx.options.force)
+    manifest_io.write(ctx.outdir, ownership.journal(old, targets, ctx.title, fmt))
+    return mine
 
 
 def _render(

@@ -12,6 +12,7 @@ import errno
 import fcntl
 import os
 import re
+import secrets
 import stat
 import unicodedata
 from collections.abc import Iterator
@@ -60,15 +61,40 @@ def chapter_file_name(index: int, total: int, title: str, ext: str, taken: set[s
     return name
 
 
-def partial_path(final: Path) -> Path:
-    """A temporary name beside ``final`` (same folder, so os.replace is atomic)."""
-    return final.with_name(f".{final.name}{PARTIAL}{os.getpid()}")
+_EXCLUSIVE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+
+
+def _token() -> str:
+    return secrets.token_hex(6)
+
+
+def new_partial(final: Path) -> Path:
+    """Create a fresh, empty temporary file beside ``final`` and return its path.
+
+    Its name is ``.NAME.partial-PID-RANDOM``: the pid lets a later build remove it once this
+    process is gone, the random part means nobody can plant a symlink there in advance, and
+    it is created with O_CREAT|O_EXCL|O_NOFOLLOW, so an entry already there (a symlink to
+    someone's file) is never opened or followed, only skipped for another name.
+    """
+    for _ in range(100):
+        tmp = final.with_name(f".{final.name}{PARTIAL}{os.getpid()}-{_token()}")
+        try:
+            os.close(os.open(tmp, _EXCLUSIVE, 0o644))
+        except FileExistsError:
+            continue
+        return tmp
+    raise OutputError(f"cannot create a temporary file beside {final}; choose another -o")
 
 
 @contextlib.contextmanager
 def atomic_path(final: Path) -> Iterator[Path]:
-    """Yield a temporary path to write; it becomes ``final`` only if the block succeeds."""
-    tmp = partial_path(final)
+    """Yield a new temporary file to write; it becomes ``final`` only if the block succeeds.
+
+    ``os.replace`` puts the finished file in place of the *name* ``final``: a symlink
+    there is replaced, never written through.
+    """
+    with output_errors(final):
+        tmp = new_partial(final)
     try:
         with output_errors(final):
             yield tmp
@@ -100,7 +126,7 @@ def atomic_write(final: Path, data: bytes | str) -> None:
 def remove_partials(folder: Path) -> None:
     """Remove temporaries a killed build left (only ours: hidden, marked, dead writer)."""
     for path in folder.glob(f".*{PARTIAL}*"):
-        pid = path.name.rsplit(PARTIAL, 1)[-1]
+        pid = path.name.rsplit(PARTIAL, 1)[-1].split("-")[0]
         if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
             with contextlib.suppress(OSError):
                 path.unlink()
@@ -113,7 +139,16 @@ def _alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    return not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """Dead but not yet reaped (a killed build's worker, until init collects it)."""
+    try:
+        stat_line = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat_line[stat_line.rindex(")") + 2 :].startswith("Z")
 
 
 @contextlib.contextmanager
@@ -176,6 +211,12 @@ def read_regular(path: Path, what: str, limit: int) -> bytes:
 
 def prepare_outdir(outdir: Path) -> None:
     """Create the output folder (never emptied) and make sure it is writable."""
+    with contextlib.suppress(OSError):
+        if outdir.resolve() == Path(outdir.anchor or "/").resolve():
+            raise OutputError(
+                f"refusing to write a book into {outdir} (the filesystem root); give -o a "
+                "folder of its own"
+            )
     if outdir.exists() and not outdir.is_dir():
         raise OutputError(f"{outdir} is a file, not a folder; choose another -o")
     try:
@@ -190,19 +231,44 @@ def prepare_outdir(outdir: Path) -> None:
 
 @contextlib.contextmanager
 def build_lock(outdir: Path) -> Iterator[None]:
-    """Refuse a second build writing into the same folder at the same time."""
+    """Refuse a second build writing into the same folder at the same time.
+
+    The lock file is opened without following a symlink (one planted there is refused, its
+    target untouched) and removed when the build ends. Removing it means another build may
+    lock a file that is already unlinked: so after locking, the name must still be the very
+    file locked, else the other build holds the folder.
+    """
     path = outdir / LOCK_NAME
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise OutputError(
+                f"{path} is a symbolic link, not this tool's lock; remove it and build again"
+            ) from exc
         raise OutputError(f"cannot write to {outdir} ({exc.strerror}); choose another -o") from exc
+    locked = False
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
+            locked = _same_file(fd, path)
+        except BlockingIOError:
+            pass
+        if not locked:
             raise OutputError(
                 f"another build is writing to {outdir}; wait for it or choose another -o"
-            ) from exc
+            )
         yield
     finally:
-        os.close(fd)  # closing releases the lock; the file stays (removing it would race)
+        if locked:
+            with contextlib.suppress(OSError):
+                os.unlink(path)  # while still holding it: nobody can have locked this name
+        os.close(fd)
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        named, held = os.stat(path, follow_symlinks=False), os.fstat(fd)
+    except OSError:
+        return False
+    return (named.st_dev, named.st_ino) == (held.st_dev, held.st_ino)

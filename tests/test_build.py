@@ -340,13 +340,26 @@ def test_cli_errors_are_one_line_that_says_what_to_fix(tmp_path, case):
 def test_a_file_replaced_behind_the_manifest_is_not_trusted(tmp_path, make_book, build_options):
     book = make_book(tmp_path)
     first = build_book(book, build_options(tmp_path))
-    # As if a killed build had replaced the file but not yet written its manifest.
+    # As if a killed build had replaced the file after its journal named it as pending, but
+    # before it wrote its manifest.
     victim = first.outdir / first.files[0].name
     other = first.outdir / first.files[1].name
     victim.write_bytes(other.read_bytes())
+    manifest = json.loads(first.manifest.read_text())
+    first.manifest.write_text(json.dumps({**manifest, "pending": [victim.name]}))
     again = build_book(book, build_options(tmp_path))
     assert [f.reused for f in again.files] == [False, True]
     assert abs(float(probe(victim)["format"]["duration"]) - again.files[0].seconds) < 0.1
+
+
+def test_a_file_of_ours_the_user_changed_is_not_overwritten(tmp_path, make_book, build_options):
+    book = make_book(tmp_path)
+    first = build_book(book, build_options(tmp_path))
+    victim = first.outdir / first.files[0].name
+    victim.write_bytes(b"my own edit")
+    with pytest.raises(OutputError, match=re.escape(victim.name)):
+        build_book(book, build_options(tmp_path))
+    assert victim.read_bytes() == b"my own edit"
 
 
 def _strict_json(path: Path):
@@ -393,9 +406,12 @@ def test_damaged_m4b_pieces_and_books_are_made_again(tmp_path, damage, make_book
         assert [f.reused for f in again.files] == [False, False]
         final = again.outdir / again.files[0].name
     else:
+        # Bit rot: the bytes change, the size and time the manifest recorded do not.
+        before = final.stat()
         data = bytearray(final.read_bytes())
         data[len(data) // 2 : len(data) // 2 + 4096] = bytes(4096)
         final.write_bytes(bytes(data))
+        os.utime(final, ns=(before.st_atime_ns, before.st_mtime_ns))
         again = build_book(book, build_options(tmp_path, format="m4b"))
     assert abs(float(probe(final)["format"]["duration"]) - good_seconds) < 0.1
     levels = _m4b_chapter_rms(final, json.loads(again.manifest.read_text()))

@@ -33,6 +33,7 @@ def build(
     engine: options.Engine = DEFAULT_ENGINE,
     voices_dir: options.VoicesDir = None,
     dry_run: options.DryRun = False,
+    force: options.Force = False,
     executor: options.ExecutorUrl = None,
     include: options.Include = "",
     credits: options.Credits = True,
@@ -59,6 +60,7 @@ def build(
         cover=cover,
         title=title,
         author=author,
+        force=force,
     )
     if jobs is not None:
         options.jobs = jobs

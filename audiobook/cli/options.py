@@ -247,6 +247,14 @@ def include_set(value: str) -> frozenset[str]:
     return frozenset(p.strip().lower() for p in value.split(",") if p.strip())
 
 
+Force = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Replace the book already in OUTDIR (another book, or this one in another "
+        "format); only files this tool wrote there are ever removed.",
+    ),
+]
 DryRun = Annotated[
     bool,
     typer.Option(

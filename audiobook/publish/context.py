@@ -43,6 +43,7 @@ class BuildOptions:
     pauses: Pauses = field(default_factory=Pauses)
     executor: Executor | None = None  # where clips and encodes run; None: ``jobs`` processes here
     cache_max: int | None = None  # bytes; None: $AUDIOBOOK_CACHE_MAX or 5 GB
+    force: bool = False  # replace another book, or this one in another format, in outdir
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,7 @@ def write_m4b(
     planned = [plan(out) for out in outputs]
     ctx.progress.encoding_total(sum(p[0].part.seconds for p in planned if not p[3]))
     done = run_parallel(one, planned, executor.workers)
-    name = f"{safe_stem(ctx.title) or 'audiobook'}.m4b"
+    name = m4b_name(ctx.title)
     marks, pos = [], 0
     for out in outputs:
         length = round(out.part.seconds * 1000)
@@ -115,3 +115,8 @@ def write_m4b(
     return [
         FileResult(name, o.title, f.seconds, reused) for o, f in zip(outputs, done, strict=True)
     ]
+
+
+def m4b_name(title: str) -> str:
+    """The book's M4B file name (the build claims it before writing anything)."""
+    return f"{safe_stem(title) or 'audiobook'}.m4b"

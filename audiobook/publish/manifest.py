@@ -11,6 +11,7 @@ entry that does not parse is dropped (its file is then simply rebuilt).
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,12 @@ class ChapterEntry:
     blocks: list[BlockEntry] | None = None
 
 
+@dataclass(frozen=True)
+class OwnedFile:
+    name: str
+    stat: list[int]  # size and mtime (ns) as written
+
+
 @dataclass
 class Manifest:
     title: str = ""
@@ -78,6 +85,12 @@ class Manifest:
     book_file: str | None = None
     book_fingerprint: str | None = None
     book_sha256: str | None = None
+    # Ownership (publish/ownership.py): the mark of this tool, the files it wrote with their
+    # size and mtime, and the names a build is writing (a killed build's are still ours).
+    tool: str = ""
+    tool_version: str = ""
+    files: list[OwnedFile] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)
 
     def entry(self, name: str) -> ChapterEntry | None:
         return next((e for e in self.chapters if e.file == name), None)
@@ -134,6 +147,10 @@ def to_json(manifest: Manifest) -> dict[str, Any]:
         "voice_gains": manifest.voice_gains,
         **book,
         "chapters": [_entry_json(e) for e in manifest.chapters],
+        "tool": manifest.tool,
+        "tool_version": manifest.tool_version,
+        "files": [vars(f) for f in manifest.files],
+        **({"pending": manifest.pending} if manifest.pending else {}),
     }
 
 
@@ -172,13 +189,54 @@ def from_json(data: object) -> Manifest:
         voice_gains={
             k: float(v)
             for k, v in (gains.items() if isinstance(gains, dict) else ())
-            if isinstance(v, int | float) and not isinstance(v, bool)
+            if _positive(v)
         },
         chapters=[e for e in map(_entry, data["chapters"]) if e is not None],
         book_file=_opt_str(data.get("book_file")),
         book_fingerprint=_opt_str(data.get("book_fingerprint")),
         book_sha256=_opt_str(data.get("book_sha256")),
+        tool=_str(data.get("tool")),
+        tool_version=_str(data.get("tool_version")),
+        files=[f for f in map(_owned, _list(data.get("files"))) if f is not None],
+        pending=[n for n in _list(data.get("pending")) if _plain_name(n)],
     )
+
+
+def _list(value: object) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _positive(value: object) -> bool:
+    """A finite number above zero (a gain): never a bool, NaN or infinity."""
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value > 0
+    )
+
+
+def _plain_name(name: object) -> bool:
+    """A file of the output folder itself: no path, not hidden, not the manifest."""
+    return (
+        isinstance(name, str)
+        and name == Path(name).name
+        and name not in ("", ".", "..", NAME)
+        and not name.startswith(".")
+    )
+
+
+def _owned(raw: object) -> OwnedFile | None:
+    if not isinstance(raw, dict) or not _plain_name(raw.get("name")):
+        return None
+    stat = raw.get("stat")
+    if not (
+        isinstance(stat, list)
+        and len(stat) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in stat)
+    ):
+        return None
+    return OwnedFile(raw["name"], stat)
 
 
 def _str(value: object) -> str:
@@ -207,7 +265,7 @@ def _entry(raw: object) -> ChapterEntry | None:
             fingerprint=_str(raw.get("fingerprint")),
             start_ms=raw.get("start_ms"),
             tags_fingerprint=_opt_str(raw.get("tags_fingerprint")),
-            gain=float(raw["gain"]) if isinstance(raw.get("gain"), int | float) else None,
+            gain=float(raw["gain"]) if _positive(raw.get("gain")) else None,
             stat=[int(v) for v in stat] if isinstance(stat, list) else None,
             blocks=[
                 BlockEntry(
@@ -234,15 +292,3 @@ def write(outdir: Path, manifest: Manifest) -> Path:
     path = outdir / NAME
     atomic_write(path, json.dumps(to_json(manifest), ensure_ascii=False, indent=1))
     return path
-
-
-def remove_stale(outdir: Path, old: Manifest, keep: set[str]) -> None:
-    """Files the previous build wrote and this one does not: removed, nothing else is."""
-    for name in {e.file for e in old.chapters}:
-        if name not in keep and not name.startswith("."):
-            for path in (
-                outdir / name,
-                *(outdir / f"{Path(name).stem}.{k}" for k in ("srt", "vtt")),
-            ):
-                if path.is_file() and path.name not in keep:
-                    path.unlink()

@@ -16,7 +16,7 @@ from pathlib import Path
 from audiobook.audio.encode import encode_task, run_encode
 from audiobook.audio.mastering import block_levels, file_gain, part_rms
 from audiobook.errors import OutputError
-from audiobook.fsutil import PARTIAL, atomic_path
+from audiobook.fsutil import atomic_path, new_partial
 from audiobook.publish.context import (
     ENCODING_VERSION,
     BuildContext,
@@ -73,7 +73,7 @@ def write_mp3s(
 
         def encode(item: tuple[str, tuple[Output, PlannedBlock]]) -> None:
             fp, (out, b) = item
-            tmp = ctx.outdir / f".block-{fp}.mp3{PARTIAL}{os.getpid()}"
+            tmp = new_partial(ctx.outdir / f"block-{fp}.mp3")  # never a planted symlink
             temps[fp] = tmp
             task = encode_task(
                 out.part,
