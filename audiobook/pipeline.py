@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from audiobook.audio.engines import DEFAULT_ENGINE, Engine, get_engine
 from audiobook.errors import InputError
@@ -25,13 +26,16 @@ from audiobook.model import (
     Segment,
 )
 
+if TYPE_CHECKING:
+    from audiobook.text.lexicon import Lexicon
+
 
 @dataclass
 class Prepared:
     script: Script
     cast: Cast
     documents: list[Document]
-    lexicon: object | None = None  # lexicon.Lexicon
+    lexicon: Lexicon | None = None
     engine_name: str = DEFAULT_ENGINE
     tts: Engine | None = None  # the checked engine instance the cast was made for
     warnings: list[str] = field(default_factory=list)  # for the CLI to show; never fatal
@@ -224,7 +228,7 @@ def _finish(
     return Prepared(script, cast, documents, _lexicon(cast), engine, tts, file_cast=file_cast)
 
 
-def _lexicon(cast: Cast):
+def _lexicon(cast: Cast) -> Lexicon | None:
     if not cast.lexicon:
         return None
     from audiobook.text.lexicon import Lexicon

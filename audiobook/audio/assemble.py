@@ -21,7 +21,7 @@ from functools import cache
 
 from audiobook.audio.cache import ClipAudio, read_pcm
 from audiobook.audio.clipaudio import fit, from_pcm, level
-from audiobook.model import ChapterScript
+from audiobook.model import ChapterScript, Segment
 
 CHUNK_FRAMES = 1 << 16  # silence is written in chunks of this many frames
 SPLIT_AT = ("scene", "paragraph")  # boundaries a long chapter may be cut at
@@ -205,7 +205,9 @@ def plan_blocks(part: Part, boundaries: Sequence[str]) -> list[Block]:
     return blocks
 
 
-def _cuts(segments, lengths: list[int], gaps: list[int], limit: int | None) -> list[int]:
+def _cuts(
+    segments: Sequence[Segment], lengths: list[int], gaps: list[int], limit: int | None
+) -> list[int]:
     """Segment indices where parts start (plus the end): at the last paragraph before the limit."""
     cuts = [0]
     if limit is not None and limit > 0:

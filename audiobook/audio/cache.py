@@ -29,6 +29,7 @@ import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 from audiobook.audio.cachedir import touch
 from audiobook.audio.clipaudio import CHANNELS, RATES, WIDTH, BadClip, read_clip
@@ -69,7 +70,7 @@ def clip_key(clip: Clip, engine: str, engine_version: str) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:40]
 
 
-def audioop():
+def audioop() -> ModuleType:
     """The C sample maths pydub uses too (audioop-lts from Python 3.13), without its warning."""
     import warnings
 
@@ -119,7 +120,7 @@ def read_pcm(clip: ClipAudio) -> bytes:
     return data
 
 
-def _finite(value, low: float, high: float) -> float:
+def _finite(value: object, low: float, high: float) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise CacheFault(f"statistic {value!r} is not a number")
     if not (math.isfinite(value) and low <= value <= high):
@@ -207,7 +208,7 @@ def sealed(path: Path) -> bool:
 
 
 class ClipCache:
-    def __init__(self, root: Path, engine: str, engine_version: str, create: bool = True):
+    def __init__(self, root: Path, engine: str, engine_version: str, create: bool = True) -> None:
         self.root = root / "clips"
         self.engine = engine
         self.engine_version = engine_version

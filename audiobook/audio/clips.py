@@ -6,12 +6,13 @@ import re
 
 from audiobook.model import Cast, Clip, Script
 from audiobook.speakers.casting import voice_settings
+from audiobook.text.lexicon import Lexicon
 from audiobook.text.normalize import spoken_text
 
 _WORD = re.compile(r"\w")
 
 
-def make_clips(script: Script, cast: Cast, lexicon) -> list[Clip]:
+def make_clips(script: Script, cast: Cast, lexicon: Lexicon | None) -> list[Clip]:
     """One Clip per segment, in script order (chapter index, segment index)."""
     out: list[Clip] = []
     for c, chapter in enumerate(script.chapters):

@@ -12,12 +12,17 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from audiobook.errors import InputError, OutputError
 from audiobook.ffmpeg import require_ffmpeg
 from audiobook.fsutil import atomic_write
 from audiobook.model import NARRATOR, Cast, CastEntry, VoiceSettings
 from audiobook.speakers.casting import speaker_entry, speaker_rate
+
+if TYPE_CHECKING:
+    from audiobook.audio.engines import Engine
+    from audiobook.pipeline import Prepared
 
 PREVIEW_WORDS = 55  # about 20 s at the default 175 words per minute
 STOCK_LINE = "Hello, I am {name}. This is the voice I speak with in this book."
@@ -51,7 +56,10 @@ def find_entry(cast: Cast, name: str) -> CastEntry:
 
 
 def plan_previews(
-    prepared, character: str | None = None, text: str | None = None, engine=None
+    prepared: Prepared,
+    character: str | None = None,
+    text: str | None = None,
+    engine: Engine | None = None,
 ) -> list[Sample]:
     """What `render_previews` will say, without rendering it."""
     script, cast = prepared.script, prepared.cast
@@ -115,7 +123,11 @@ def plan_previews(
 
 
 def render_previews(
-    prepared, outdir: Path, character: str | None = None, engine=None, text: str | None = None
+    prepared: Prepared,
+    outdir: Path,
+    character: str | None = None,
+    engine: Engine | str | None = None,
+    text: str | None = None,
 ) -> list[Path]:
     """Render one MP3 per voice (or only ``character``'s) into ``outdir``; their paths."""
     engine = engine or prepared.tts
@@ -170,14 +182,14 @@ def _file_name(name: str, language: str, main: str, used: set[str]) -> str:
     return f"{candidate}.mp3"
 
 
-def _language_of(text: str, main: str, engine) -> str:
+def _language_of(text: str, main: str, engine: Engine | None) -> str:
     from audiobook.text.language import candidate_languages, segment_language
 
     supported = engine.supported_languages() if engine is not None else {main}
     return segment_language(text, main, candidate_languages(main, supported))
 
 
-def _variant(engine, voice: str, language: str) -> str:
+def _variant(engine: Engine | None, voice: str, language: str) -> str:
     return (engine.language_variant(voice, language) if engine is not None else None) or voice
 
 
