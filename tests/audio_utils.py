@@ -30,6 +30,11 @@ def pcm(path: Path, start_ms: float = 0, end_ms: float | None = None) -> np.ndar
     return np.frombuffer(raw, dtype=np.int16).astype(np.float64) / 32768.0
 
 
+def span(samples: np.ndarray, start_ms: float, end_ms: float) -> np.ndarray:
+    """A stretch of PCM decoded once with ``pcm(path)``: one ffmpeg run, not one per span."""
+    return samples[max(0, int(start_ms * RATE / 1000)) : max(0, int(end_ms * RATE / 1000))]
+
+
 def db(x: float) -> float:
     return 20 * np.log10(max(x, 1e-9))
 
