@@ -9,6 +9,8 @@ import subprocess
 import sys
 import warnings
 
+import pytest
+
 from audiobook.audio import render
 from audiobook.audio.cache import ClipCache
 from audiobook.audio.engines import get_engine, pyttsx3_engine
@@ -77,3 +79,25 @@ def test_a_clip_implausible_every_time_is_kept_once_retried_and_warned_about(tmp
     messages = [str(w.message) for w in caught if issubclass(w.category, BookWarning)]
     assert len(messages) == 1 and "chapter 2 ('II'), book.txt line 7" in messages[0]
     assert cache.get(job.key) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I\n\nShe woke.\n\nII\n\nShe ate.\n",
+        "I\nShe woke.\nII\nShe ate.\n",
+        "I\n\nShe woke.\n\nII\n\nShe ate.\n\nIII\n\nShe slept.\n\nIV\n\nShe left.\n",
+    ],
+)
+def test_very_short_chapters_under_roman_numerals_keep_their_text(tmp_path, text):
+    (tmp_path / "tiny.txt").write_text(text, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "audiobook", "script", str(tmp_path / "tiny.txt"), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    said = " ".join(s["text"] for c in json.loads(done.stdout)["chapters"] for s in c["segments"])
+    for sentence in [line for line in text.split("\n") if line.startswith("She")]:
+        assert sentence in said, (sentence, said)

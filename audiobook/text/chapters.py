@@ -49,6 +49,9 @@ _WORD = re.compile(r"\w")
 # tag or a dedication line under "VOLUME TWO" is part of the next heading block.
 _BODY_WORD = re.compile(r"\b[^\W\d_]{2,}\b")
 _MIN_BODY_WORDS = 4
+# A sentence (a word, then . ! ? or an ellipsis, maybe a closing quote) is text, however
+# short: a very short chapter under a lone numeral keeps it.
+_SENTENCE = re.compile(r"[^\W\d_]{2,}[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s|$)")
 _STRIP = " \t\r\n\f\v\ufeff\u00a0"
 _MAX_HEADING = 100
 _CONTENTS_RUN = 3
@@ -137,7 +140,11 @@ def _merge_heads(text: str, heads: list[tuple[int, int, str]]) -> list[tuple[int
     pending: list[tuple[int, int, str]] = []
     for i, head in enumerate(heads):
         stop = heads[i + 1][0] if i + 1 < len(heads) else len(text)
-        if i + 1 < len(heads) and len(_BODY_WORD.findall(text, head[1], stop)) < _MIN_BODY_WORDS:
+        if (
+            i + 1 < len(heads)
+            and len(_BODY_WORD.findall(text, head[1], stop)) < _MIN_BODY_WORDS
+            and not _SENTENCE.search(text, head[1], stop)  # "She woke." is a chapter's text
+        ):
             pending.append(head)
             continue
         if len(pending) >= _CONTENTS_RUN:

@@ -198,12 +198,24 @@ def plan(units: list[Unit], include: frozenset[str]) -> Plan:
     return Plan(chapters, titles, skipped)
 
 
+# Two words or more ending a sentence: prose, never a contents entry.
+_PROSE = re.compile(r"\w+[ \t]+[^\W\d_]{2,}[.!?\u2026]+[\"'\u201d\u2019)]*$")
+
+
 def _contents_list(text: str) -> bool:
     """Most lines are short chapter names: a table of contents."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if len(lines) < 4:
         return False
-    items = sum(1 for line in lines if len(line) < 80 and _LINE_ITEM.match(line))
+    is_item = [len(line) < 80 and bool(_LINE_ITEM.match(line)) for line in lines]
+    items = sum(is_item)
+    # Lines of prose between the numerals ("I / She woke. / II / She ate.") are a very short
+    # story, not a contents list: skipping it would lose the book's text.
+    prose = sum(
+        1 for line, item in zip(lines, is_item, strict=True) if not item and _PROSE.search(line)
+    )
+    if prose >= max(1.0, 0.25 * len(lines)):
+        return False
     short = sum(1 for line in lines if len(line) < 60)
     return items >= 0.5 * len(lines) or (short >= 0.9 * len(lines) and items >= 3)
 
