@@ -76,9 +76,11 @@ def test_debug_and_quiet_are_accepted_after_the_command(tmp_path):
     done = audiobook("script", MILA, "--json", "--debug")
     assert done.returncode == 0 and done.stdout.startswith("{")
     target = tmp_path / "cast.toml"
-    loud = audiobook("cast", MILA, "--write", target)
+    book = tmp_path / MILA.name  # cast --write also writes book.toml beside the manuscript
+    book.write_bytes(MILA.read_bytes())
+    loud = audiobook("cast", book, "--write", target)
     assert loud.returncode == 0 and str(target) in loud.stderr
-    quiet = audiobook("cast", MILA, "--write", target, "-q")
+    quiet = audiobook("cast", book, "--write", target, "-q")
     assert quiet.returncode == 0 and quiet.stderr == ""
     # after `--` a flag is an argument, not an option
     done = audiobook("script", "--", "--debug")
