@@ -1,6 +1,7 @@
 """Build benchmark: our build against the raw espeak-ng + ffmpeg floor, in one run.
 
-    python bench/bench_build.py NOVEL.txt [--words N] [--jobs J] [--keep DIR]
+    python bench/bench_build.py NOVEL.txt [--words N | --chars N] [--jobs J] [--keep DIR]
+                                          [--no-m4b] [--no-floor]
 
 Measures, side by side on the same text (the first N words, cut at a
 paragraph end; the whole novel without --words):
@@ -8,6 +9,8 @@ paragraph end; the whole novel without --words):
            same MP3 settings (44.1 kHz mono 192 kbps CBR);
   cold     `audiobook build` with an empty clip cache;
   edit     `audiobook build` again after one paragraph in the middle changed;
+  noop     `audiobook build` once more with nothing changed;
+  m4b      `audiobook build --format m4b` with an empty cache of its own, against cold;
 and prints the ratios cold/floor and edit/cold, peak memory (largest single
 process, and the whole process tree polled from /proc), seconds of audio
 per wall second, and milliseconds per word (compare an excerpt run with a
@@ -41,6 +44,19 @@ def excerpt(text: str, words: int | None) -> str:
         if count >= words:
             return text[: match.start()].rstrip() + "\n"
     return text
+
+
+def excerpt_chars(text: str, chars: int | None) -> str:
+    """The first ``chars`` characters, extended to the next paragraph end."""
+    if not chars or chars >= len(text):
+        return text
+    cut = text.find("\n\n", chars)
+    return text if cut < 0 else text[:cut].rstrip() + "\n"
+
+
+def du(folder: Path) -> int:
+    """Bytes on disk (allocated blocks, as `du` counts them) under ``folder``."""
+    return sum(p.stat().st_blocks * 512 for p in folder.rglob("*") if p.is_file())
 
 
 def edit_one_paragraph(text: str) -> str:
@@ -121,7 +137,9 @@ def floor(text_file: Path, out: Path) -> tuple[float, int]:
     return seconds, peak
 
 
-def build(text_file: Path, outdir: Path, cache: Path, jobs: int | None) -> tuple[float, int, dict]:
+def build(
+    text_file: Path, outdir: Path, cache: Path, jobs: int | None, *extra: str
+) -> tuple[float, int, dict]:
     args = [
         sys.executable,
         "-m",
@@ -133,6 +151,7 @@ def build(text_file: Path, outdir: Path, cache: Path, jobs: int | None) -> tuple
         "--cache-dir",
         str(cache),
         "--quiet",
+        *extra,
     ]
     if jobs:
         args += ["--jobs", str(jobs)]
@@ -144,7 +163,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("novel", type=Path)
     parser.add_argument("--words", type=int, default=None, help="excerpt length (default: whole)")
+    parser.add_argument("--chars", type=int, default=None, help="excerpt length in characters")
     parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--no-m4b", action="store_true", help="skip the M4B build")
+    parser.add_argument("--no-floor", action="store_true", help="skip the espeak+ffmpeg floor")
     parser.add_argument("--keep", type=Path, default=None, help="work here and keep the files")
     parser.add_argument("--json", type=Path, default=None, help="append the figures to this file")
     args = parser.parse_args()
@@ -152,16 +174,23 @@ def main() -> None:
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-audiobook-"))
     work.mkdir(parents=True, exist_ok=True)
     text = excerpt(args.novel.read_text(encoding="utf-8-sig"), args.words)
+    text = excerpt_chars(text, args.chars)
     words = len(text.split())
     book = work / "book" / f"{args.novel.stem}.txt"
     book.parent.mkdir(exist_ok=True)
     book.write_text(text, encoding="utf-8")
 
-    floor_s, floor_mem = floor(book, work / "floor.mp3")
+    floor_s, floor_mem = (0.0, 0) if args.no_floor else floor(book, work / "floor.mp3")
     cold_s, cold_mem, manifest = build(book, work / "out", work / "cache", args.jobs)
+    cache_bytes = du(work / "cache")
     audio_s = sum(c["duration"] for c in manifest["chapters"])
     book.write_text(edit_one_paragraph(text), encoding="utf-8")
     edit_s, edit_mem, _ = build(book, work / "out", work / "cache", args.jobs)
+    noop_s, _, _ = build(book, work / "out", work / "cache", args.jobs)
+    m4b_s = 0.0
+    if not args.no_m4b:
+        book.write_text(text, encoding="utf-8")
+        m4b_s, _, _ = build(book, work / "m4b", work / "cache-m4b", args.jobs, "--format", "m4b")
     own_max = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # largest process
 
     figures = {
@@ -173,8 +202,13 @@ def main() -> None:
         "floor_s": round(floor_s, 1),
         "cold_s": round(cold_s, 1),
         "edit_s": round(edit_s, 1),
-        "cold_vs_floor": round(cold_s / floor_s, 3),
+        "noop_s": round(noop_s, 2),
+        "m4b_cold_s": round(m4b_s, 1),
+        "cold_vs_floor": round(cold_s / floor_s, 3) if floor_s else None,
         "edit_vs_cold": round(edit_s / cold_s, 3),
+        "m4b_vs_mp3": round(m4b_s / cold_s, 3) if m4b_s else None,
+        "cache_mb": round(cache_bytes / 1e6, 1),
+        "cache_mb_per_audio_hour": round(cache_bytes / 1e6 / (audio_s / 3600), 1),
         "peak_tree_rss_mb": round(max(cold_mem, edit_mem) / 2**20),
         "peak_process_rss_mb": round(own_max / 2**20),
         "audio_s_per_wall_s": round(audio_s / cold_s, 1),
@@ -184,8 +218,8 @@ def main() -> None:
     for key, value in figures.items():
         print(f"{key:<{width}}  {value}")
     print(
-        "targets: cold_vs_floor <= 1.0 (aim 0.6), edit_vs_cold <= 0.10 (aim 0.03), "
-        "peak RSS <= 400 MB"
+        "targets: cold_vs_floor <= 1.0 (aim 0.6), edit_vs_cold <= 0.03, noop_s < 0.8, "
+        "m4b_vs_mp3 <= 1.3, peak RSS <= 400 MB"
     )
     if args.json:
         with open(args.json, "a", encoding="utf-8") as fh:

@@ -51,7 +51,7 @@ def test_a_stored_clip_is_found_with_its_statistics(filled):
 @pytest.mark.parametrize("damage", ["truncate", "drop_stats", "bad_stats"])
 def test_a_damaged_entry_counts_as_missing(filled, damage):
     cache, key = filled
-    wav = cache.wav_path(key)
+    wav = cache.clip_path(key)
     if damage == "truncate":
         wav.write_bytes(wav.read_bytes()[:1000])
     elif damage == "drop_stats":
@@ -67,19 +67,19 @@ def test_a_damaged_entry_counts_as_missing(filled, damage):
 OTHER = Clip("An entirely different sentence, somewhat longer.", VoiceSettings("en-us+f3"), 0, 0)
 
 
-def _rewrite_wav(wav, *, channels=1, rate=None, frames=None):
-    """Write ``wav`` again with another header or samples (same length where possible)."""
-    with wave.open(str(wav), "rb") as w:
-        old_rate, data = w.getframerate(), w.readframes(w.getnframes())
+def _rewrite_wav(path, *, channels=1, rate=None, frames=None):
+    """Write a stored clip again with another format or samples (same length where possible)."""
+    import numpy
+    import soundfile
+
+    data, old_rate = soundfile.read(str(path), dtype="int16")
+    pcm = data.tobytes()
     if frames is not None:
-        data = frames(data)
+        pcm = frames(pcm)
+    samples = numpy.frombuffer(pcm, dtype="<i2")
     if channels == 2:
-        data = b"".join(data[i : i + 2] * 2 for i in range(0, len(data), 2))
-    with wave.open(str(wav), "wb") as w:
-        w.setnchannels(channels)
-        w.setsampwidth(2)
-        w.setframerate(rate or old_rate)
-        w.writeframes(data)
+        samples = numpy.stack([samples, samples], axis=1)
+    soundfile.write(str(path), samples, rate or old_rate, format="FLAC", subtype="PCM_16")
 
 
 def _flip_one_bit(data: bytes) -> bytes:
@@ -88,7 +88,7 @@ def _flip_one_bit(data: bytes) -> bytes:
 
 
 def _damage(cache, key, how):
-    wav = cache.wav_path(key)
+    wav = cache.clip_path(key)
     meta = wav.with_suffix(".json")
     stats = json.loads(meta.read_text())
     if how == "zeroed pcm":
@@ -98,9 +98,9 @@ def _damage(cache, key, how):
     elif how in ("another clip's wav", "another clip's wav and record"):
         other = cache.key(OTHER)
         render_jobs([Job(other, OTHER.text, OTHER.settings, "line 2")], cache, "pyttsx3", 1)
-        shutil.copyfile(cache.wav_path(other), wav)
+        shutil.copyfile(cache.clip_path(other), wav)
         if how.endswith("record"):
-            shutil.copyfile(cache.wav_path(other).with_suffix(".json"), meta)
+            shutil.copyfile(cache.clip_path(other).with_suffix(".json"), meta)
     elif how == "stereo":
         _rewrite_wav(wav, channels=2)
     elif how == "wrong rate":
@@ -148,7 +148,7 @@ def test_audio_changed_after_it_was_verified_is_not_encoded(filled):
     cache, key = filled
     hit = cache.get(key)
     assert read_pcm(hit)  # as verified: readable
-    _rewrite_wav(cache.wav_path(key), frames=_flip_one_bit)
+    _rewrite_wav(cache.clip_path(key), frames=_flip_one_bit)
     with pytest.raises(OutputError, match="changed during the build"):
         read_pcm(hit)
 
@@ -173,9 +173,9 @@ def test_damage_that_keeps_size_and_time_is_caught_when_the_audio_is_used(filled
     import os
 
     cache, key = filled
-    wav = cache.wav_path(key)
+    wav = cache.clip_path(key)
     before = wav.stat()
-    _rewrite_wav(wav, frames=_flip_one_bit)
+    wav.write_bytes(_flip_one_bit(wav.read_bytes()))  # bit rot: same size, in the audio
     os.utime(wav, ns=(before.st_atime_ns, before.st_mtime_ns))
     hit = cache.get(key)
     assert hit is not None
@@ -186,7 +186,7 @@ def test_damage_that_keeps_size_and_time_is_caught_when_the_audio_is_used(filled
 
 def test_an_entry_from_an_older_cache_is_checked_in_full_and_kept(filled):
     cache, key = filled
-    meta = cache.wav_path(key).with_suffix(".json")
+    meta = cache.clip_path(key).with_suffix(".json")
     old = {
         k: v for k, v in json.loads(meta.read_text()).items() if k not in ("file", "record_sha256")
     }
@@ -195,5 +195,17 @@ def test_an_entry_from_an_older_cache_is_checked_in_full_and_kept(filled):
     assert hit is not None and hit.sha256 == old["sha256"]
     assert "record_sha256" in json.loads(meta.read_text())  # upgraded in place
     meta.write_text(json.dumps(old))
-    _rewrite_wav(cache.wav_path(key), frames=_flip_one_bit)
+    _rewrite_wav(cache.clip_path(key), frames=_flip_one_bit)
     assert cache.get(key) is None  # an old entry whose audio changed is not trusted
+
+
+def test_clips_are_stored_as_flac_losslessly_in_about_half_the_bytes(filled):
+    import hashlib
+
+    cache, key = filled
+    hit = cache.get(key)
+    assert hit is not None and hit.path.suffix == ".flac" and not cache.wav_path(key).exists()
+    pcm = read_pcm(hit)
+    assert hashlib.sha256(pcm).hexdigest() == hit.sha256  # the rendered samples, exactly
+    wav_bytes = 44 + len(pcm)
+    assert hit.path.stat().st_size < 0.6 * wav_bytes

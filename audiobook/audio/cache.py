@@ -80,6 +80,37 @@ def audioop() -> ModuleType:
     return module
 
 
+def _read_clip(path: Path) -> tuple[int, bytes]:
+    """Rate and PCM of a stored clip: FLAC, or WAV in caches written before FLAC."""
+    if path.suffix != ".flac":
+        return _read_wav(path)
+    import soundfile
+
+    try:
+        with soundfile.SoundFile(str(path)) as f:
+            if f.channels != CHANNELS or f.subtype != "PCM_16":
+                raise CacheFault(f"{path} is {f.channels}-channel {f.subtype}, not mono 16-bit")
+            if f.samplerate not in RATES:
+                raise CacheFault(f"{path} has an implausible sample rate {f.samplerate}")
+            frames = f.frames
+            data = f.buffer_read(frames, dtype="int16")
+    except (RuntimeError, soundfile.LibsndfileError) as exc:
+        raise CacheFault(f"{path} is not a readable FLAC ({exc})") from exc
+    pcm = bytes(data)
+    if len(pcm) != frames * WIDTH:
+        raise CacheFault(f"{path} is truncated")
+    return f.samplerate, pcm
+
+
+def _write_flac(path: Path, rate: int, pcm: bytes) -> None:
+    """Losslessly compressed: about half the bytes of the WAV (speech, 16-bit mono)."""
+    import numpy
+    import soundfile
+
+    samples = numpy.frombuffer(pcm, dtype="<i2")
+    soundfile.write(str(path), samples, rate, format="FLAC", subtype="PCM_16")
+
+
 def _read_wav(path: Path) -> tuple[int, bytes]:
     """Rate and PCM of a mono 16-bit WAV (read with pydub); CacheFault for anything else."""
     try:
@@ -98,15 +129,15 @@ def measure_pcm(path: Path, rate: int, data: bytes) -> ClipAudio:
 
 
 def measure_wav(path: Path) -> ClipAudio:
-    """Read a mono 16-bit WAV and compute its level statistics and checksum."""
-    rate, data = _read_wav(path)
+    """Read a stored clip (or a rendered WAV) and compute its level statistics and checksum."""
+    rate, data = _read_clip(path)
     return measure_pcm(path, rate, data)
 
 
 def read_pcm(clip: ClipAudio) -> bytes:
     """The clip's PCM, checked against its checksum; a damaged entry is removed."""
     try:
-        rate, data = _read_wav(clip.path)
+        rate, data = _read_clip(clip.path)
     except (CacheFault, OSError):
         rate, data = 0, b""
     if clip.sha256 and (rate != clip.rate or hashlib.sha256(data).hexdigest() != clip.sha256):
@@ -217,17 +248,24 @@ class ClipCache:
 
     def contains(self, key: str) -> bool:
         """An entry is there (not verified: for estimates, not for use)."""
-        return self.wav_path(key).is_file()
+        return self.clip_path(key).is_file() or self.wav_path(key).is_file()
 
     def key(self, clip: Clip) -> str:
         return clip_key(clip, self.engine, self.engine_version)
 
+    def clip_path(self, key: str) -> Path:
+        """Where the clip is stored (FLAC)."""
+        return self.root / key[:2] / f"{key}.flac"
+
     def wav_path(self, key: str) -> Path:
+        """Where a cache from before FLAC stored the clip (still read)."""
         return self.root / key[:2] / f"{key}.wav"
 
     def get(self, key: str) -> ClipAudio | None:
         """The cached clip, verified against its record; None when missing or faulty."""
-        wav = self.wav_path(key)
+        wav = self.clip_path(key)
+        if not wav.exists() and self.wav_path(key).exists():
+            wav = self.wav_path(key)
         try:
             meta = json.loads(wav.with_suffix(".json").read_text(encoding="utf-8"))
             if isinstance(meta, dict) and "record_sha256" not in meta:
@@ -258,23 +296,30 @@ class ClipCache:
         return audio
 
     def store(self, key: str, rendered: Path) -> ClipAudio:
-        """Move a finished WAV into the cache (record first: the WAV marks the entry whole).
+        """Store a finished WAV in the cache as FLAC (record first: the audio marks the entry
+        whole). The rendered WAV is removed.
 
         Raises CacheFault when the rendered file is not usable audio (wrong format, no samples,
         digital silence): the caller renders it again.
         """
-        audio = measure_wav(rendered)
+        rate, pcm = _read_wav(rendered)
+        audio = measure_pcm(rendered, rate, pcm)
         if audio.frames <= 0 or audio.peak <= 0.0:
             raise CacheFault(f"{rendered} holds no sound")
-        wav = self.wav_path(key)
-        wav.parent.mkdir(parents=True, exist_ok=True)
-        meta = wav.with_suffix(".json")
+        stored = self.clip_path(key)
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        flac = stored.with_name(f".{stored.name}{PARTIAL}{os.getpid()}")
+        _write_flac(flac, rate, pcm)
+        meta = stored.with_suffix(".json")
         tmp = meta.with_name(f".{meta.name}{PARTIAL}{os.getpid()}")
         # os.replace keeps the size and time, so the record can name them before the move
-        tmp.write_text(json.dumps(_record(key, audio, _file_stamp(rendered))), encoding="utf-8")
+        tmp.write_text(json.dumps(_record(key, audio, _file_stamp(flac))), encoding="utf-8")
         os.replace(tmp, meta)
-        os.replace(rendered, wav)
-        return ClipAudio(wav, audio.frames, audio.rate, audio.sumsq, audio.peak, audio.sha256)
+        os.replace(flac, stored)
+        for done in (rendered, self.wav_path(key)):  # the render, an older copy of the clip
+            with contextlib.suppress(OSError):
+                done.unlink()
+        return ClipAudio(stored, audio.frames, audio.rate, audio.sumsq, audio.peak, audio.sha256)
 
     def scratch(self, key: str) -> Path:
         """Where a worker renders a clip before it is stored (same filesystem)."""
