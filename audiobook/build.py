@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from audiobook.audio.assemble import mp3_alignment, plan_chapter, working_rate
 from audiobook.audio.cache import ClipAudio, ClipCache, default_cache_dir
-from audiobook.audio.cachedir import max_bytes, prune, record_build
+from audiobook.audio.cachedir import after_build, max_bytes
 from audiobook.audio.clips import make_clips, speakable
 from audiobook.audio.executor import JOBS_PER_CORE, max_jobs
 from audiobook.audio.mastering import Profile, get_profile, voice_gains
@@ -156,6 +156,7 @@ def _engine(prepared: Prepared, options: BuildOptions) -> tuple[str, str]:
 def _build(
     ctx: BuildContext, prepared: Prepared, engine: str, version: str, started: float
 ) -> BuildResult:
+    started_wall = time.time_ns()  # cache files written from now on are this build's
     with output_errors(ctx.cache_root, "choose another --cache-dir"):
         cache = ClipCache(ctx.cache_root, engine, version)
         cache.clean()
@@ -191,12 +192,13 @@ def _build(
     mine.remove_stale(written)  # only files of ours, unchanged since we wrote them
     ownership.mark(book, ctx.outdir, written)
     path = manifest_io.write(ctx.outdir, book)
-    record_build(ctx.cache_root, ctx.title, hits, rendered)
     used = {a.path for a in mix.audio.values()} | {
         ctx.cache_root / "m4b" / f"{o.fingerprint}.m4a" for o in outputs
     }
+    added = sum(_size(p) for p in used if _newer(p, started_wall))
     with output_errors(ctx.cache_root):
-        prune(ctx.cache_root, max_bytes(ctx.options.cache_max), keep=used)
+        cap = max_bytes(ctx.options.cache_max)
+        after_build(ctx.cache_root, ctx.title, hits, rendered, added, cap, used)
     return BuildResult(
         ctx.outdir,
         files,
@@ -207,6 +209,20 @@ def _build(
         time.monotonic() - started,
         subs,
     )
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size + 512  # and its record
+    except OSError:
+        return 0
+
+
+def _newer(path: Path, since_ns: int) -> bool:
+    try:
+        return path.stat().st_mtime_ns >= since_ns
+    except OSError:
+        return False
 
 
 def _claim(

@@ -212,7 +212,7 @@ def test_an_interrupted_build_leaves_no_partial_file_and_resumes(tmp_path, how):
     # lands mid-build (55 clips, over 10 s of work, are still to come).
     proc = _cli(args, {"FAKE_ENGINE_DELAY": "0.4"})
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(list((tmp_path / "cache").rglob("*.wav"))) < 5:
+    while time.monotonic() < deadline and len(list((tmp_path / "cache").rglob("*.flac"))) < 5:
         time.sleep(0.05)
     os.killpg(proc.pid, how)  # the whole group, as a terminal's Ctrl-C does
     _, err = proc.communicate(timeout=60)
@@ -222,7 +222,7 @@ def test_an_interrupted_build_leaves_no_partial_file_and_resumes(tmp_path, how):
     left = [p.name for p in (tmp_path / "out").iterdir() if ".partial-" in p.name]
     assert left == [] if how == signal.SIGINT else True
     assert not list((tmp_path / "out").glob("*.mp3"))
-    cached = len(list((tmp_path / "cache").rglob("*.wav")))
+    cached = len(list((tmp_path / "cache").rglob("*.flac")))
     resumed = _cli(args[:-1])
     _, err = resumed.communicate(timeout=120)
     assert resumed.returncode == 0, err

@@ -52,7 +52,7 @@ def test_cache_command_shows_size_and_hit_rate_then_prunes_and_clears(tmp_path):
     assert f"Location:   {cache}" in shown
     clips = re.search(r"speech clips: +([\d.]+) MB +(\d+) files", shown)
     assert clips and float(clips.group(1)) > 0 and int(clips.group(2)) >= 2
-    assert re.search(r"Last build: story \(.*\): 0% hit rate, 0 clips from the cache", shown)
+    assert re.search(r"Last build: [Ss]tory \(.*\): 0% hit rate, 0 clips from the cache", shown)
     assert audiobook(*build).returncode == 0
     assert "100% hit rate" in audiobook("cache", "--cache-dir", cache).stdout
 
@@ -75,10 +75,10 @@ def test_prune_removes_the_least_recently_used_first(tmp_path):
     for key in (keys[1], keys[2], keys[0]):  # used in this order: keys[1] least recently
         time.sleep(0.01)
         assert cache.get(key) is not None
-    sizes = [cache.wav_path(k).stat().st_size + 400 for k in keys]
-    removed, _ = prune(tmp_path, sum(sizes) - sizes[1] // 2)
+    sizes = [cache.clip_path(k).stat().st_size + 400 for k in keys]
+    removed, _, _ = prune(tmp_path, sum(sizes) - sizes[1] // 2)
     assert removed == 1 and cache.get(keys[1]) is None
     assert cache.get(keys[0]) is not None and cache.get(keys[2]) is not None
     # what a build just used is never removed, whatever the cap
-    removed, _ = prune(tmp_path, 0, keep={cache.wav_path(keys[0])})
+    removed, _, _ = prune(tmp_path, 0, keep={cache.clip_path(keys[0])})
     assert removed == 1 and cache.get(keys[0]) is not None

@@ -95,16 +95,22 @@ def usage(root: Path) -> Usage:
     sizes, counts = {}, {}
     for part in PARTS:
         sizes[part], counts[part] = _size(root / part)
+    return Usage(root, sizes, counts, max_bytes(), _last_build(root))
+
+
+def _last_build(root: Path) -> dict | None:
     last = None
     with contextlib.suppress(OSError, ValueError):
         last = json.loads((root / LAST_BUILD).read_text(encoding="utf-8"))
-    return Usage(root, sizes, counts, max_bytes(), last if isinstance(last, dict) else None)
+    return last if isinstance(last, dict) else None
 
 
-def prune(root: Path, cap: int, keep: set[Path] | frozenset[Path] = frozenset()) -> tuple[int, int]:
+def prune(
+    root: Path, cap: int, keep: set[Path] | frozenset[Path] = frozenset()
+) -> tuple[int, int, int]:
     """Remove the least recently used entries until the cache fits ``cap``; never ``keep``.
 
-    Returns (entries removed, bytes freed).
+    Returns (entries removed, bytes freed, bytes left).
     """
     entries = _entries(root)
     total = sum(size for _, size, _ in entries) + _size(root / "frontend")[0]
@@ -120,7 +126,25 @@ def prune(root: Path, cap: int, keep: set[Path] | frozenset[Path] = frozenset())
         total -= size
         freed += size
         removed += 1
-    return removed, freed
+    return removed, freed, total
+
+
+def after_build(
+    root: Path, book: str, hits: int, misses: int, added: int, cap: int, keep: set[Path]
+) -> None:
+    """Record the build's hit rate and keep the cache under ``cap``.
+
+    The cache's size is remembered from the last scan, so a build that adds little does
+    not stat thousands of files (a no-op rebuild adds nothing): the folder is scanned and
+    pruned only when the remembered size plus what this build added passes the cap.
+    """
+    last = _last_build(root) or {}
+    known = last.get("bytes")
+    if isinstance(known, int) and not isinstance(known, bool) and known + added <= cap:
+        total = known + added
+    else:
+        total = prune(root, cap, keep)[2]
+    record_build(root, book, hits, misses, total)
 
 
 def clear(root: Path) -> int:
@@ -133,9 +157,10 @@ def clear(root: Path) -> int:
     return freed
 
 
-def record_build(root: Path, book: str, hits: int, misses: int) -> None:
-    """What the last build found in the cache, for ``audiobook cache``."""
-    data = {"book": book, "hits": hits, "misses": misses, "when": time.strftime("%Y-%m-%d %H:%M")}
+def record_build(root: Path, book: str, hits: int, misses: int, total: int) -> None:
+    """What the last build found in the cache (for ``audiobook cache``) and its size after."""
+    when = time.strftime("%Y-%m-%d %H:%M")
+    data = {"book": book, "hits": hits, "misses": misses, "when": when, "bytes": total}
     with contextlib.suppress(OSError):
         tmp = root / f".{LAST_BUILD}.{os.getpid()}"
         tmp.write_text(json.dumps(data), encoding="utf-8")

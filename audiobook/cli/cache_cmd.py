@@ -63,7 +63,7 @@ def prune(
     from audiobook.audio.cachedir import prune as prune_cache
 
     cap = max_bytes(parse_size(max_size) if max_size else None)
-    removed, freed = prune_cache(_root(cache_dir), cap)
+    removed, freed, _ = prune_cache(_root(cache_dir), cap)
     typer.echo(f"Removed {removed:,} entries, {_mb(freed)} freed (cap {_mb(cap)})")
 
 
