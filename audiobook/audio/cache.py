@@ -103,12 +103,19 @@ def _read_clip(path: Path) -> tuple[int, bytes]:
 
 
 def _write_flac(path: Path, rate: int, pcm: bytes) -> None:
-    """Losslessly compressed: about half the bytes of the WAV (speech, 16-bit mono)."""
+    """Losslessly compressed: half the bytes of the WAV (espeak speech, 16-bit mono).
+
+    The strongest FLAC setting: on the Great Expectations clips 0.50 of the WAV's disk
+    with the records (0.52 at the default), for ~40% more encoding time, which workers
+    spend in parallel with speech.
+    """
     import numpy
     import soundfile
 
     samples = numpy.frombuffer(pcm, dtype="<i2")
-    soundfile.write(str(path), samples, rate, format="FLAC", subtype="PCM_16")
+    soundfile.write(
+        str(path), samples, rate, format="FLAC", subtype="PCM_16", compression_level=1.0
+    )
 
 
 def _read_wav(path: Path) -> tuple[int, bytes]:
