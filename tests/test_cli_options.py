@@ -113,7 +113,8 @@ def test_shell_completion_completes_commands_and_choices():
 
     assert complete("audiobook bu", 1) == ["build"]
     assert complete("audiobook build x --format ", 4) == ["mp3", "m4b"]
-    assert "complete" in audiobook("--show-completion", "bash").stdout
+    script = audiobook(env={"_AUDIOBOOK_COMPLETE": "source_bash"}).stdout  # what
+    assert "_AUDIOBOOK_COMPLETE=complete_bash" in script  # --install-completion installs
 
 
 def test_an_option_shared_by_commands_reads_the_same_everywhere():
@@ -148,5 +149,5 @@ def test_dry_run_plans_without_writing(tmp_path):
     assert estimate, text
     # about five minutes at 192 kbps: 4 to 6 minutes, and the size that goes with it
     assert 4 <= int(estimate.group(1)) <= 6 and 5 < float(estimate.group(2)) < 9
-    assert "28 of 28 clips to render" in text
+    assert re.search(r"\((\d+) of \1 clips to render\)", text)  # an empty cache: all of them
     assert not out.exists() and not cache.exists()  # nothing written, not even the cache
