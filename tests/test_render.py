@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-<<<<<<< HEAD
 import os
-import wave
 
 import fake_engine
-=======
->>>>>>> d4ee682 (Cache size is remembered between builds, so a build that adds little does not scan the cache to prune it; tests read clips as FLAC; a zombie writer's temporaries count as left over)
 import pytest
 import soundfile
 
