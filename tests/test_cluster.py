@@ -71,9 +71,15 @@ def _same_output(a: Path, b: Path) -> None:
 
 
 def _manifest(path: Path) -> dict:
-    data = json.loads(path.read_text())
-    for entry in data["chapters"]:
-        entry.pop("stat", None)  # the file's mtime: the only thing allowed to differ
+    return _without_stat(json.loads(path.read_text()))
+
+
+def _without_stat(data):
+    """A file's size and mtime as written: the only thing allowed to differ."""
+    if isinstance(data, dict):
+        return {k: _without_stat(v) for k, v in data.items() if k != "stat"}
+    if isinstance(data, list):
+        return [_without_stat(v) for v in data]
     return data
 
 
