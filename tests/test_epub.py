@@ -345,3 +345,20 @@ def test_a_real_gutenberg_epub_ncx_only_licence_in_the_last_chapter_file():
     text = next(d.text for d in book.documents if d.path == last.source)
     assert "Project Gutenberg" not in text[last.start : last.end]
     assert text[last.start : last.end].endswith("from The same old Lupin.\u201d")
+
+
+def test_an_epub_on_standard_input(tmp_path):
+    files = [("one.xhtml", "One", "<h1>Chapter One</h1>" + prose("Anna"))]
+    path = make_book(tmp_path / "lake.epub", files, [epub.Link("one.xhtml", "Chapter One", "1")])
+    done = subprocess.run(
+        [sys.executable, "-m", "audiobook", "script", "-", "--json"],
+        input=path.read_bytes(),
+        capture_output=True,
+        timeout=120,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert [(c["title"], c["source"]) for c in data["chapters"]] == [
+        ("Chapter One", "-#EPUB/one.xhtml")
+    ]
