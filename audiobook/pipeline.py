@@ -136,14 +136,18 @@ def _prepare(
     supported = tts.supported_languages()
     language.detect_languages(every_segment, main, supported, memo)
     _language_hints(chapter_scripts, book.languages, supported)
-    if credits and chapter_scripts:
-        bookinfo.add_credits(chapter_scripts, info, main)
     script = Script(chapter_scripts, cast_roster, main, book.skipped)
     # Voices are cast from the script as attributed: fixing a line moves that line
     # to another voice, never the rest of the cast around (only its clips re-render).
     view, also = lines.casting_view(script, attributed)
     prepared = _finish(script, file_cast, documents, tts, engine, cast_from=view, also=also)
     prepared.info = info
+    if credits and chapter_scripts:
+        # After casting: the credits are the narrator's, and weigh in no casting choice.
+        from audiobook.speakers import casting
+
+        bookinfo.add_credits(chapter_scripts, info, main)
+        casting.assign_voices(script, prepared.cast, tts)
     prepared.warnings += [
         f"{cast_file}: [lines] {line!r} names no line of this book (the text around it "
         "changed?); remove it or fix it with `audiobook studio`"
