@@ -204,3 +204,16 @@ def test_a_broken_symlink_chapter_is_warned_about(tmp_path):
     assert done.returncode == 0, done.stderr
     warnings = [line for line in done.stderr.splitlines() if line.startswith("Warning: ")]
     assert len(warnings) == 1 and "02.txt" in warnings[0] and "broken" in warnings[0]
+
+
+def test_a_looping_symlink_manuscript_says_so(tmp_path):
+    loop = tmp_path / "loop.txt"
+    loop.symlink_to(loop)
+    assert "symbolic link" in error_line(run("script", loop))
+
+
+def test_a_lexicon_that_is_a_fifo_is_refused_without_hanging(tmp_path, book):
+    _fifo(tmp_path, "words.toml")
+    cast = tmp_path / "cast.toml"
+    cast.write_text('lexicon = "words.toml"\n')
+    assert "not a regular file" in error_line(run("script", book, "--cast", cast, timeout=60))

@@ -204,7 +204,8 @@ def load_cast_file(path: Path, engine=None) -> Cast:
             raise check.fail([], "lexicon", "must be the path of a lexicon file")
         resolved = (path.parent / lexicon).resolve()
         if not resolved.is_file():
-            raise check.fail([], "lexicon", f"{resolved} does not exist")
+            what = "is not a regular file" if resolved.exists() else "does not exist"
+            raise check.fail([], "lexicon", f"{resolved} {what}")
         lexicon = str(resolved)
     book = check.table(data.get("book", {}), ["book"], BOOK_KEYS)
     pace = check.number(book, ["book"], "pace", PACE_RANGE)

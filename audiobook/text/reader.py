@@ -59,6 +59,10 @@ def _check_encoding(encoding: str) -> None:
 
 def _expand(path: Path) -> list[Path]:
     if not path.exists():
+        if path.is_symlink():
+            raise InputError(
+                f"{path} is a broken (or looping) symbolic link: check where it points"
+            )
         raise InputError(f"{path} does not exist: check the path")
     if not path.is_dir():
         # A device or a pipe (/dev/zero, a FIFO) would be read forever.
