@@ -177,7 +177,7 @@ def test_a_lost_scheduler_is_one_error_and_finished_clips_stay(own_cluster, tmp_
     )
     try:
         deadline = time.monotonic() + 120
-        while not list(cache.glob("clips/*/*.wav")) and time.monotonic() < deadline:
+        while not list(cache.glob("clips/*/*.json")) and time.monotonic() < deadline:
             assert proc.poll() is None, proc.communicate()
             time.sleep(0.05)
         assert own_cluster.scheduler is not None
@@ -189,7 +189,7 @@ def test_a_lost_scheduler_is_one_error_and_finished_clips_stay(own_cluster, tmp_
     assert proc.returncode == 1
     lines = stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: lost the Dask scheduler"), stderr
-    assert list(cache.glob("clips/*/*.wav"))  # what the workers finished is in the cache
+    assert list(cache.glob("clips/*/*.json"))  # what the workers finished is in the cache
     assert not (tmp_path / "out" / "manifest.json").exists()
 
 
