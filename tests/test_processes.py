@@ -91,7 +91,7 @@ def wait_for_workers(proc: subprocess.Popen, tmp_path: Path, workers: int) -> se
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         found = descendants(proc.pid)
-        cached = len(list((tmp_path / "cache").rglob("*.wav")))
+        cached = len(list((tmp_path / "cache").rglob("*.flac")))
         if len(found) >= 2 * workers and cached >= 3:
             return found
         time.sleep(0.05)
