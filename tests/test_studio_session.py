@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from audiobook.cli.app import script_json
+from audiobook.cli.show import script_json
 from audiobook.errors import InputError
 from audiobook.pipeline import prepare
 from audiobook.studio.session import Session, default_cast_path

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import difflib
 import errno
-import json
 import os
 import re
 import signal
@@ -28,8 +27,19 @@ from audiobook import __version__
 from audiobook.audio.engines import DEFAULT_ENGINE
 from audiobook.cli import options
 from audiobook.cli.options import GlobalFlags
+from audiobook.cli.show import (
+    cast_note,
+    console,
+    echo_json,
+    error,
+    low_confidence,
+    new_table,
+    note,
+    print_cast,
+    print_script,
+    script_json,
+)
 from audiobook.errors import AudiobookError, BookWarning, InputError
-from audiobook.model import LOW_CONFIDENCE, NARRATOR
 
 app = typer.Typer(
     name="audiobook",
@@ -84,7 +94,7 @@ def _prepare(
         credits=credits,
     )
     for warning in prepared.warnings:
-        _note(f"Warning: {warning}")
+        note(f"Warning: {warning}")
     return prepared
 
 
@@ -103,9 +113,9 @@ def script(
     options.use_voices_dir(voices_dir)
     prepared = _prepare(inputs, cast_file, encoding, engine, include, credits)
     if as_json:
-        _echo_json(script_json(prepared.script))
+        echo_json(script_json(prepared.script))
     else:
-        _print_script(prepared.script, explain)
+        print_script(prepared.script, explain)
 
 
 def cast(
@@ -125,19 +135,19 @@ def cast(
     options.use_voices_dir(voices_dir)
     prepared = _prepare(inputs, cast_file, encoding, engine, include)
     for warning in check_cast(prepared):
-        _note(f"Warning: {cast_file}: {warning}")
+        note(f"Warning: {cast_file}: {warning}")
     rows = describe_cast(prepared.script, prepared.cast, prepared.tts)
     if write is not None:
         from audiobook.speakers.castfile import write_cast_file
 
-        notes = {row.name: _cast_note(row) for row in rows}
+        notes = {row.name: cast_note(row) for row in rows}
         write_cast_file(prepared.cast, write, notes)
     if as_json:
-        _echo_json(
+        echo_json(
             {"main_language": prepared.script.main_language, "cast": [asdict(row) for row in rows]}
         )
     else:
-        _print_cast(rows)
+        print_cast(rows)
         unsure, total = low_confidence(prepared.script)
         if total:
             typer.echo(
@@ -145,13 +155,13 @@ def cast(
                 "(`script --explain` shows each one's rule and confidence)."
             )
     if write is not None:
-        _note(f"Wrote the cast to {write}; edit it, then use it with --cast {write}")
+        note(f"Wrote the cast to {write}; edit it, then use it with --cast {write}")
         if not any(str(p).lower().endswith(".epub") for p in inputs):
             from audiobook.text.bookinfo import write_book_toml
 
             book = write_book_toml(inputs, prepared.info)
             if book is not None:
-                _note(f"Wrote {book}: the title, author and narrator for the tags and credits")
+                note(f"Wrote {book}: the title, author and narrator for the tags and credits")
 
 
 def preview(
@@ -227,12 +237,12 @@ def voices(
                 + ", ".join(sorted({v.language for v in tts.voices()}))
             )
     if as_json:
-        _echo_json([asdict(v) for v in found])
+        echo_json([asdict(v) for v in found])
         return
-    table = _table("Voice id", "Name", "Language", "Gender")
+    table = new_table("Voice id", "Name", "Language", "Gender")
     for v in found:
         table.add_row(v.id, v.name, v.language, v.gender or "")
-    _console().print(table)
+    console().print(table)
 
 
 def _register_commands() -> None:
@@ -251,152 +261,6 @@ def _register_commands() -> None:
 _register_commands()
 
 
-def script_json(script) -> dict[str, Any]:
-    """`script --json` exactly as the contract states it.
-
-    Offsets index the file named by the chapter's `source`, so a chapter that
-    runs over several files of an EPUB is one entry per file (same title), and
-    the generated credits, which are in no file, are left out.
-    """
-    from audiobook.text.bookinfo import CREDITS
-
-    chapters = []
-    for chapter_script in script.chapters:
-        chapter = chapter_script.chapter
-        entry: dict[str, Any] | None = None
-        for seg in chapter_script.segments:
-            source = seg.source or chapter.source
-            if source.startswith(f"{CREDITS}:"):
-                continue
-            if entry is None or entry["source"] != source:
-                entry = {"title": chapter.title, "source": source, "segments": []}
-                chapters.append(entry)
-            row = {
-                "kind": seg.kind,
-                "text": seg.text,
-                "start": seg.start,
-                "end": seg.end,
-                "speaker": seg.speaker,
-                "language": seg.language,
-                "voice": seg.voice,
-                "line": seg.line if seg.kind == "dialogue" else None,
-                "confidence": seg.confidence if seg.kind == "dialogue" else None,
-                "rule": seg.rule if seg.kind == "dialogue" else None,
-            }
-            entry["segments"].append(row)
-    return {"chapters": chapters}
-
-
-def _print_script(script, explain: bool) -> None:
-    # Plain lines, not a rich table: a novel has tens of thousands of rows.
-    names = [len(c.name) for c in script.roster.characters] or [8]
-    width = min(max(names + [9]), 24)
-    for skipped in script.skipped:
-        words = " ".join(skipped.title.split())[:60]
-        typer.echo(
-            f"-- skipped {skipped.kind} matter ({skipped.reason}): {words}  "
-            f"({skipped.source} {skipped.start}-{skipped.end}; --include {skipped.kind} reads it)"
-        )
-    if script.skipped:
-        typer.echo("")
-    for chapter_script in script.chapters:
-        chapter = chapter_script.chapter
-        typer.echo(f"== {chapter.title}  ({chapter.source})")
-        for seg in chapter_script.segments:
-            who = seg.speaker or "narrator" if seg.kind == "dialogue" else "-"
-            rule = ""
-            if explain and seg.kind == "dialogue":
-                sure = f" {seg.confidence:.2f}" if seg.confidence is not None else ""
-                rule = f"  [{seg.rule or 'unattributed'}{sure}]"
-            text = " ".join(seg.text.split())
-            typer.echo(
-                f"{seg.start:>7} {seg.kind[:4]:<4} {who[:width]:<{width}} {seg.language:<3} "
-                f"{seg.voice:<16} {text}{rule}"
-            )
-        typer.echo("")
-    if explain:
-        unsure, total = low_confidence(script)
-        typer.echo(
-            f"{unsure} of {total} dialogue segments are low-confidence "
-            f"(below {LOW_CONFIDENCE}): worth a listen, or a fix in the cast file's [lines]."
-        )
-
-
-def low_confidence(script) -> tuple[int, int]:
-    """How many dialogue segments have a confidence below LOW_CONFIDENCE, of how many."""
-    sure = [
-        seg.confidence or 0.0
-        for chapter_script in script.chapters
-        for seg in chapter_script.segments
-        if seg.kind == "dialogue"
-    ]
-    return sum(1 for c in sure if c < LOW_CONFIDENCE), len(sure)
-
-
-def _print_cast(rows) -> None:
-    table = _table("Name", "Gender", "Lines", "Languages", "Voice", "Nearest voice", "From")
-    for row in rows:
-        voices = [row.voice] + [f"{lang}: {v}" for lang, v in row.voices.items() if v != row.voice]
-        settings = [f"rate {row.rate}"] if row.rate is not None else []
-        settings += [f"pitch {row.pitch}"] if row.pitch is not None else []
-        gender = row.gender or ("-" if row.name == NARRATOR else "?")
-        table.add_row(
-            row.name,
-            gender,
-            str(row.lines),
-            ", ".join(row.languages) or "-",
-            "\n".join(voices + ([", ".join(settings)] if settings else [])) or "(no lines)",
-            _nearest_note(row),
-            "cast file" if row.from_file else "auto",
-        )
-    _console().print(table)
-
-
-def _nearest_note(row) -> str:
-    if row.nearest is None:
-        return "-"
-    if row.apart is None:
-        return f"{row.nearest} (another kind of voice)"
-    return f"{row.nearest}, {row.apart:.1f} semitones"
-
-
-def _cast_note(row) -> str:
-    languages = ", ".join(row.languages) or "none"
-    if row.name == NARRATOR:
-        return f"reads {row.lines} segment{'s' * (row.lines != 1)}; languages: {languages}"
-    return f"{row.lines} line{'s' * (row.lines != 1)}; languages: {languages}"
-
-
-def _table(*columns: str):
-    from rich.table import Table
-
-    table = Table(*columns, box=None, header_style="bold", pad_edge=False)
-    return table
-
-
-def _console(stderr: bool = False):
-    from rich.console import Console
-
-    stream = sys.stderr if stderr else sys.stdout
-    # Piped output is read by scripts: rows stay whole instead of wrapping at 80 columns.
-    width = None if stream.isatty() else 10_000
-    return Console(file=stream, width=width, highlight=False, soft_wrap=False)
-
-
-def _echo_json(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=1))
-
-
-def _note(message: str) -> None:
-    if not GlobalFlags.quiet:
-        typer.echo(message, err=True)
-
-
-def _error(message: str) -> None:
-    # One line, whatever the message holds: scripts read stderr line by line.
-    typer.echo("Error: " + " ".join(str(message).split()), err=True)
-
-
 def _usage_error(exc: Any) -> int:
     """A click usage error as one `Error:` line (the contract), with a did-you-mean."""
     message = " ".join(exc.format_message().split())
@@ -412,7 +276,7 @@ def _usage_error(exc: Any) -> int:
             message += f" Did you mean '{close[0]}'?"
     if ctx is not None:
         message += f" (see '{ctx.command_path} --help')"
-    _error(message)
+    error(message)
     return exc.exit_code
 
 
@@ -468,13 +332,13 @@ def _run(args: list[str]) -> int:
         if sys.stdout is not None:
             sys.stdout.flush()  # a full disk or closed pipe is reported here, not at exit
     except Terminated:
-        _error(
+        error(
             "stopped by SIGTERM; nothing half-written was left, finished clips are kept in "
             "the cache: run the same command again to resume"
         )
         return 143
     except AudiobookError as exc:
-        _error(str(exc) or type(exc).__name__)
+        error(str(exc) or type(exc).__name__)
         return 1
     except (typer.Abort, KeyboardInterrupt):
         return 130  # the user pressed Ctrl-C (or EOF at a prompt): they know, say nothing
@@ -485,7 +349,7 @@ def _run(args: list[str]) -> int:
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if _debug["on"]:
             traceback.print_exc()
-        _error(
+        error(
             f"unexpected {type(exc).__name__}: {exc}. This is a bug in audiobook; please report "
             f"it with the command you ran (rerun with --debug or {DEBUG_ENV}=1 for details)"
         )
@@ -501,7 +365,7 @@ def _os_error(exc: OSError) -> int:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         if exc.errno == errno.EPIPE:
             return 141  # the reader went away (`| head`): as any Unix tool, say nothing
-        _error(f"cannot write the output: {exc.strerror or exc}; send it somewhere with room")
+        error(f"cannot write the output: {exc.strerror or exc}; send it somewhere with room")
         return 1
     where = exc.filename if exc.filename2 is None else f"{exc.filename} -> {exc.filename2}"
     advice = {
@@ -510,7 +374,7 @@ def _os_error(exc: OSError) -> int:
         errno.ENOTDIR: "a part of that path is a file, not a folder",
         errno.EISDIR: "it is a folder, give a file",
     }.get(exc.errno or 0, "check the path and its permissions")
-    _error(f"cannot use {where}: {exc.strerror or exc}; {advice}")
+    error(f"cannot use {where}: {exc.strerror or exc}; {advice}")
     return 1
 
 
