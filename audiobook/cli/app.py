@@ -269,6 +269,12 @@ def _usage_error(exc: Any) -> int:
         return exc.exit_code  # `audiobook` alone: typer has printed the help already
     # click (8.2 and later) repeats its own suggestion for a mistyped command
     message = re.sub(r"( Did you mean [^?]*\?)\1+", r"\1", message)
+    # With several close options click lists them instead: "(Possible options: --force, --format)".
+    message = re.sub(
+        r"\s*\(Possible options: ([^)]*)\)",
+        lambda m: " Did you mean " + " or ".join(m.group(1).split(", ")) + "?",
+        message,
+    )
     if ctx is not None and message.startswith("No such command") and "Did you" not in message:
         wrong = message.split("'")[1] if "'" in message else ""
         close = difflib.get_close_matches(wrong, ctx.command.list_commands(ctx), n=1)
