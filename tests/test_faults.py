@@ -61,6 +61,31 @@ def test_book_toml_whose_book_is_not_a_table(tmp_path, book):
     assert "book.toml" in line
 
 
+@pytest.mark.parametrize(
+    ("toml", "says"),
+    [
+        ('[book]\ntitle = ["a"]\n', "'title' must be a string, not list"),
+        ('[book]\ntitel = "A Tale"\n', "unknown key 'titel' (did you mean 'title'?)"),
+        ('[book]\nauthors = ["Ann", 3]\n', "'authors' must be a string or a list of strings"),
+        ("[book]\ncover = 7\n", "'cover' must be a string, not int"),
+    ],
+)
+def test_book_toml_with_a_wrong_key_or_type(tmp_path, book, toml, says):
+    (tmp_path / "book.toml").write_text(toml)
+    out = tmp_path / "out"
+    line = error_line(run("build", book, "-o", out, "--cache-dir", tmp_path / "c"))
+    assert "book.toml" in line and says in line, line
+    assert not out.exists()
+
+
+def test_book_toml_date_and_series_index_may_be_toml_values(tmp_path, book):
+    (tmp_path / "book.toml").write_text(
+        '[book]\ntitle = "A Tale"\ndate = 1861-08-01\nseries = "Tales"\nseries_index = 2\n'
+    )
+    done = run("script", book, "--json")
+    assert done.returncode == 0, done.stderr
+
+
 def test_cache_dir_that_is_a_file(tmp_path, book):
     (tmp_path / "cachefile").write_text("mine")
     line = error_line(

@@ -60,7 +60,33 @@ def _load(path: Path) -> dict:
     return book
 
 
+_KEYS = (*_TEXT_FIELDS, "authors", "author", "series_index", "cover")
+
+
+def _check_keys(data: dict, path: Path) -> None:
+    """A misspelt key would be ignored silently and the tags would be wrong: refuse it."""
+    import difflib
+
+    for key, value in data.items():
+        if key not in _KEYS:
+            close = difflib.get_close_matches(key, _KEYS, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else f" (known: {', '.join(_KEYS)})"
+            raise InputError(f"{path}: unknown key '{key}'{hint}")
+        # TOML dates and numbers are fine for date and series_index; lists and tables are not.
+        scalar = isinstance(value, str) or (
+            key in ("date", "series_index") and not isinstance(value, (list, dict, bool))
+        )
+        if key in ("authors", "author"):
+            scalar = isinstance(value, str) or (
+                isinstance(value, list) and all(isinstance(a, str) for a in value)
+            )
+        if not scalar:
+            want = "a string or a list of strings" if key in ("authors", "author") else "a string"
+            raise InputError(f"{path}: '{key}' must be {want}, not {type(value).__name__}")
+
+
 def _apply(info: BookInfo, data: dict, path: Path) -> None:
+    _check_keys(data, path)
     for key in _TEXT_FIELDS:
         if data.get(key) not in (None, ""):
             setattr(info, key, str(data[key]))
@@ -68,7 +94,7 @@ def _apply(info: BookInfo, data: dict, path: Path) -> None:
     if isinstance(authors, str) and authors.strip():
         info.authors = [authors.strip()]
     elif isinstance(authors, list) and authors:
-        info.authors = [str(a) for a in authors if str(a).strip()]
+        info.authors = [a.strip() for a in authors if a.strip()]
     if data.get("series_index") not in (None, ""):
         info.series_index = str(data["series_index"])
     cover = data.get("cover")
