@@ -221,9 +221,9 @@ PASSAGES = [
     ),
     (
         "pronoun-gender, 'she said' with no woman in view never goes to a man",
-        'Philip sat by the fire with his book.\n\n"Come here, Philip," said Mrs. Carey.\n\n'
-        '"Are you sleepy, darling?" she said.',
-        ["Mrs. Carey", "Mrs. Carey"],
+        'Philip sat by the fire with his book.\n\n"Come here, Philip," said Mr. Carey.\n\n'
+        '"Are you sleepy, darling?" she said.\n\nMrs. Carey smiled and took the book away.',
+        ["Mr. Carey", "Mrs. Carey"],
     ),
     (
         "turn-taking, a long untagged run alternates",
@@ -238,6 +238,20 @@ PASSAGES = [
         '"It\'s so dreadful to be poor!" sighed Meg.\n\n'
         '"I don\'t think it\'s fair," added Amy.\n\n"We\'ve got each other," said Jo.',
         ["Jo", "Meg", "Amy", "Jo"],
+    ),
+    (
+        "pronoun-tag, the one woman who spoke, not a woman the narration just named",
+        'Anna met John at the gate of the old house.\n\n"You are late," said Anna.\n\n'
+        '"The train was slow," said John. Mrs. Field waved from the window.\n\n'
+        '"It always is," she said.',
+        ["Anna", "John", "Anna"],
+    ),
+    (
+        "pronoun-tag, a woman the paragraph itself brings in is not passed over",
+        'Anna met John at the gate of the house where Mrs. Field lived.\n\n"You are late," '
+        'said Anna.\n\n"The train was slow," said John.\n\n'
+        'Then Mrs. Field came out of the house. "Come in at once," she said.',
+        ["Anna", "John", "Mrs. Field"],
     ),
     (
         "pronoun-tag, first-person book: 'said I' is the narrator",

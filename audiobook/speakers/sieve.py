@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from audiobook.model import NARRATOR, Attribution, Quote
 from audiobook.speakers.mentions import vocatives
-from audiobook.speakers.tags import Mention, head_noun
+from audiobook.speakers.tags import Mention, description_gender, head_noun
 
 if TYPE_CHECKING:
     from audiobook.speakers.attribution import Book, Conversation
@@ -304,6 +304,10 @@ def _resolve(
         and book.gender.get(told) in (None, m.gender)
     ):
         return told  # '"What is it?" asked Caderousse of Danglars.' -- '"Nothing," replied he.'
+    if m.kind == "pronoun":
+        only = _only_one_of_gender(book, talk, m.gender, here, pos, addressee)
+        if only is not None:
+            return only
     for w in recent:
         if w != NARRATOR and book.gender.get(w) == m.gender:
             return w
@@ -318,6 +322,26 @@ def _resolve(
             None,
         )
     return None
+
+
+def _only_one_of_gender(
+    book: Book, talk: Conversation, gender: str, here: list, pos: int, addressee: str | None
+) -> str | None:
+    """'"...," she said' where exactly one woman spoke among the last few turns of the
+    conversation is hers, unless the paragraph's own narration brings in a woman first
+    ("when the nurse came to my rescue. '...,' she cried")."""
+    if any(book.gender.get(w) == gender for _, w, _ in here):
+        return None
+    start = book.paragraph_span(pos)[0]
+    for m in book.tags.people.finditer(book.text, start, pos):
+        if description_gender(m.group(0)) == gender:
+            return None
+    spoke = {w for w in talk.run[-_RECENT_TURNS:] if w not in (NARRATOR, addressee)}
+    fits = [w for w in spoke if book.gender.get(w) == gender]
+    return fits[0] if len(fits) == 1 else None
+
+
+_RECENT_TURNS = 4
 
 
 def _action_subject(

@@ -137,6 +137,8 @@ class TagReader:
         self.voice = re.compile(LEAD + rf"(?:{subj})['’]s\s+(?:[a-z]+\s+)?{_SOUND}\b")
         self.subject = re.compile(rf"(?:{subj})")
         self.verb = re.compile(rf"(?<![\w'-]){VERB}")
+        # "the nurse", "a young woman": a person described, anywhere in narration
+        self.people = re.compile(rf"\b{_DETS}(?:\s+[a-z][\w'-]*){{1,3}}")
         self.sentence_start = re.compile(rf"(?:^|(?<=[.!?;])\s+)(?:{subj})\s+(?=[a-z])")
 
     def after(self, seg: str) -> Mention | None:
