@@ -90,7 +90,6 @@ def build(
             credits=credits,
             info_overrides=overrides,
         )
-        prepared = prepare(inputs, cast_file, encoding, engine)
         if pace is not None:
             prepared.cast.pace = pace
         for warning in prepared.warnings:

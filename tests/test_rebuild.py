@@ -1,0 +1,56 @@
+"""Rebuilds through the command line: the options a build is given reach the book, and what
+is remembered between builds is what a fresh build would compute (real espeak-ng, ffmpeg)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+STORY = (
+    "Chapter 1\n\nThe rain fell all night on the roofs of the town.\n\n"
+    '"Who is there?" asked Anna.\n\n'
+    "Chapter 2\n\nIn the morning the road was dry and the sky was clear.\n"
+)
+
+
+def audiobook(*args) -> subprocess.CompletedProcess:
+    done = subprocess.run(
+        [sys.executable, "-m", "audiobook", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    return done
+
+
+def texts(out: Path) -> list[str]:
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return [s["text"] for c in manifest["chapters"] for s in c["segments"]]
+
+
+@pytest.mark.slow
+def test_build_options_reach_the_book_on_a_first_and_a_remembered_run(tmp_path):
+    story, cache = tmp_path / "story.txt", tmp_path / "cache"
+    story.write_text(STORY, encoding="utf-8")
+
+    def build(out: str, *extra: str) -> tuple:
+        return ("build", story, "-o", tmp_path / out, "--cache-dir", cache, "-q", *extra)
+
+    credited, plain = build("a"), build("b", "--no-credits")
+    titled = build("c", "--no-credits", "--title", "Rain", "--author", "Ann Lee")
+    for args in (credited, plain, titled, plain):  # the last one from the remembered front end
+        assert audiobook(*args).returncode == 0
+    assert any("narrated by" in t for t in texts(tmp_path / "a"))
+    for out in (tmp_path / "b", tmp_path / "c"):
+        assert not any("narrated by" in t for t in texts(out))
+    manifest = json.loads((tmp_path / "c" / "manifest.json").read_text(encoding="utf-8"))
+    assert (manifest["title"], manifest["author"]) == ("Rain", "Ann Lee")
