@@ -212,11 +212,15 @@ ROLE_GENDERS = [
 ]
 
 
-def test_role_nouns_and_pronouns_give_described_speakers_a_gender():
-    for text, name, gender in ROLE_GENDERS:
+def check_genders(table: list[tuple[str, str, str]]) -> None:
+    for text, name, gender in table:
         person = who(build(text), name)
         assert person is not None, name
         assert person.gender == gender, (name, person.gender)
+
+
+def test_role_nouns_and_pronouns_give_described_speakers_a_gender():
+    check_genders(ROLE_GENDERS)
 
 
 # (passage, names the roster must not hold, names it must hold)
@@ -252,3 +256,59 @@ def test_roster_holds_people_not_fragments_places_or_stray_words():
             assert who(r, name) is None, (name, [c.name for c in r.characters])
         for name in present:
             assert who(r, name) is not None, (name, [c.name for c in r.characters])
+
+
+# (passage, two names of one character)
+ONE_PERSON = [
+    (  # a full name said once, before either part alone, introduces one person
+        "In the chaise sat a merchant called Ivan Ivanitch Kuzmitchov, a man with a shaven "
+        "face.\n\n" + "Kuzmitchov frowned. Ivan Ivanitch sighed. " * 4,
+        "Kuzmitchov",
+        "Ivan Ivanitch",
+    ),
+    (  # a full name said again and again is one person, whatever its parts do alone
+        "Edmond Dantès came ashore. Edmond Dantès bowed. Edmond Dantès smiled.\n\n"
+        + "Dantès laughed. Edmond nodded. " * 10,
+        "Dantès",
+        "Edmond",
+    ),
+    (  # one stray pronoun after the full name does not split it from the surname
+        "To Sherlock Holmes she is always the woman. I had seen little of Holmes.\n\n"
+        + '"Quite so," said Holmes. Holmes laughed, and he lit his pipe. ' * 2,
+        "Holmes",
+        "Sherlock Holmes",
+    ),
+]
+
+
+def test_one_person_under_two_names_is_one_character():
+    for text, a, b in ONE_PERSON:
+        r = build(text)
+        assert who(r, a) is not None and who(r, a) is who(r, b), (a, b, r.characters)
+
+
+# (passage, name, gender): the book's pronouns, read as a reader would
+PRONOUN_GENDERS = [
+    (  # an object pronoun in her own sentence is someone else ("waiting for him")
+        "Philip came down. Ysolde was waiting for him in the hall. Ysolde looked at him. "
+        "Ysolde raised her eyes to his face.\n\n"
+        '"Come," said Ysolde.',
+        "Ysolde",
+        "female",
+    ),
+    (  # past a quotation the pronoun is its speaker's, not the person spoken to
+        'Ysolde looked up. "Come," he said. ' * 3 + '\n\n"No," said Ysolde. She shook her head.',
+        "Ysolde",
+        "female",
+    ),
+    (  # "said the count, Ysolde ..." is a clause that ends, not "the count Ysolde"
+        'Ysolde sat down; she was tired.\n\n"Sit," said the count, Ysolde having sat.\n\n'
+        '"Well," said the count, Ysolde smiling. Ysolde rose; she left.',
+        "Ysolde",
+        "female",
+    ),
+]
+
+
+def test_pronouns_that_belong_to_someone_else_do_not_vote():
+    check_genders(PRONOUN_GENDERS)

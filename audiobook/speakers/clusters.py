@@ -81,8 +81,13 @@ def cluster(forms: list[Form]) -> list[list[Form]]:
         first = [c for c in fits if any(not g.hon and g.tokens[0] == token for g in c)]
         if len(first) == 1:
             fits = first
-        own = cluster_gender([f])
-        fits = [c for c in fits if own is None or cluster_gender(c) in (None, own)]
+        # One stray "she" after "Sherlock Holmes" must not split him from "Holmes": only
+        # sure genders keep a name apart; a weak one still picks among several clusters.
+        own, sure = cluster_gender([f]), cluster_gender([f], sure=True)
+        fits = [c for c in fits if sure is None or cluster_gender(c, sure=True) in (None, sure)]
+        agree = [c for c in fits if own is None or cluster_gender(c) in (None, own)]
+        if len(fits) > 1 and agree:
+            fits = agree
         fits.sort(key=lambda c: -sum(g.count for g in c))
         size = [sum(g.count for g in c) for c in fits]
         if len(fits) > 1 and f.count > size[0]:
@@ -103,7 +108,9 @@ def _first_names(cluster: list[Form]) -> bool:
     return any(not g.hon and len(g.tokens) >= 2 for g in cluster)
 
 
-def cluster_gender(cluster: list[Form]) -> Gender | None:
+def cluster_gender(cluster: list[Form], sure: bool = False) -> Gender | None:
+    """The gender the cluster's evidence gives; ``sure``: only with two pronouns' worth
+    of it, or an honorific."""
     said = {gender_of_hon(f) for f in cluster} - {None}
     if len(said) == 1:
         return said.pop()  # "Mrs." outweighs any nearby "he"
@@ -131,7 +138,7 @@ def cluster_gender(cluster: list[Form]) -> Gender | None:
     ranked = votes.most_common()
     best, n = ranked[0]
     second = ranked[1][1] if len(ranked) > 1 else 0
-    return best if n > 0 and n >= 2 * second else None
+    return best if n >= (4 if sure else 1) and n >= 2 * second else None
 
 
 def character(cluster: list[Form]) -> Character:

@@ -78,6 +78,8 @@ _CLAUSE_OPENERS = {
     "until",
     "because",
 }
+# Capitalised words before a name that make it an object ("To Holmes she was ...").
+_OBJECT_OPENERS = _PLACE_WORDS | {"to", "of", "with", "for", "at", "by", "upon", "on", "about"}
 _SUBJ_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]im|[Hh]imself|[Hh]erself|[Hh]is|[Hh]er)\b")
 _SENTENCE_END = re.compile(r"[.!?]")
 
@@ -97,6 +99,7 @@ class Form:
     common: int = 0  # sentence-initial, and the word is also used in lower case
     lower: int = 0  # how often the word appears in lower case ("tears")
     tag: int = 0  # next to a speech verb
+    first: int = -1  # offset of the first mention
 
     @property
     def text(self) -> str:
@@ -177,6 +180,8 @@ def find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
         key = (honorific_key(hon) if hon else None, tuple(tokens))
         form = forms.setdefault(key, Form(hon.rstrip(".") if hon else None, tuple(tokens)))
         form.count += 1
+        if form.first < 0:
+            form.first = m.start()
         before = narration[max(0, m.start() - 40) : m.start()].split()
         if before and before[-1] == "the" and not hon:
             form.the += 1
@@ -198,12 +203,15 @@ def find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
             form.tag += 1
         elif _ACTION.match(after):
             form.person += 1
+        # "To Sherlock Holmes she is always THE woman": the dropped opener counts too.
+        lead = narration[max(0, m.start() - 40) : toks[0][0] if not hon else m.start()].split()
         subject = (
-            not before
-            or not before[-1].isalpha()
-            or not before[-1].islower()
-            or before[-1] in _CLAUSE_OPENERS
-        )
+            not lead
+            or not lead[-1].isalpha()
+            or not lead[-1].islower()
+            and lead[-1].lower() not in _OBJECT_OPENERS
+            or lead[-1] in _CLAUSE_OPENERS
+        ) and not re.match(r"['’]", narration[end : end + 1])  # "Mercédès’ hand" owns, not acts
         # After a subject ("Zorvath walked in. He ...") the pronoun may come at once;
         # after an object only from the next sentence on ("listened to Nastasya. ... she talked").
         _pronoun_after(narration, end, form, next_sentence=not subject)
@@ -321,7 +329,17 @@ def _pronoun_after(narration: str, end: int, form: Form, next_sentence: bool = F
         window = window[stops[0].end() :] if stops else ""
     if "\n\n" in window:
         window = window[: window.index("\n\n")]
-    m = _SUBJ_PRONOUN.search(window)
+    # Past a quotation the "he" is its speaker's ('turning to Mercédès, "...," he asked').
+    window = re.split(r'["“”«»]', window, maxsplit=1)[0]
+    first_end = stops[0].end() if stops and not next_sentence else -1
+    m = next(
+        (
+            p
+            for p in _SUBJ_PRONOUN.finditer(window)
+            if p.start() >= first_end or not _other_in_clause(p, window)
+        ),
+        None,
+    )
     other = next(
         (
             o
@@ -334,10 +352,30 @@ def _pronoun_after(narration: str, end: int, form: Form, next_sentence: bool = F
         # "his"/"her" may belong to someone else ("handed her a glass"): half weight.
         word = m.group(0).lower()
         weight = 1 if word in ("his", "her") else 2
+        if next_sentence:
+            # After an object ("turning to Mercédès"), the next sentence is mostly about
+            # the subject who turned: a hint at half weight, and no possessive at all.
+            weight -= 1
         if word in ("he", "him", "himself", "his"):
             form.he += weight
         else:
             form.she += weight
+
+
+# After "her": a noun it owns ("her eyes"), not a word that follows an object ("for her to").
+_NOT_OWNED = re.compile(
+    r"\s*(?:[^\w\s]|$|(?:to|and|or|but|in|on|at|for|with|from|by|as|that|the|a|an|again|"
+    r"back|up|down|out|off|away|so|too|very|all|then|now|he|she|it|they|who|which)\b)"
+)
+
+
+def _other_in_clause(p: re.Match, window: str) -> bool:
+    """'Emma was waiting for him', 'Dantès took her hand': in the mention's own
+    sentence an object pronoun names someone else (a reflexive would name the subject)."""
+    word = p.group(0).lower()
+    if word == "him":
+        return True
+    return word == "her" and bool(_NOT_OWNED.match(window, p.end()))
 
 
 def is_person(f: Form) -> bool:
@@ -360,12 +398,19 @@ def is_person(f: Form) -> bool:
 
 def two_people(f: Form, forms: dict) -> bool:
     """ "Franz Debray" or "Monte Cristo Dantès" once, when each side is named often
-    on its own: two people side by side, not one full name."""
-    if f.hon or len(f.tokens) < 2:
+    on its own: two people side by side, not one full name. A full name said more than
+    twice ("Edmond Dantès"), or before either side is named alone (a book introduces
+    "Ivan Ivanitch Kuzmitchov" once, then says "Ivan Ivanitch" and "Kuzmitchov"), is one."""
+    if f.hon or len(f.tokens) < 2 or f.count > 2:
         return False
     for k in range(1, len(f.tokens)):
         left, right = forms.get((None, f.tokens[:k])), forms.get((None, f.tokens[k:]))
-        if left and right and min(left.count, right.count) >= max(3, 3 * f.count):
+        if (
+            left
+            and right
+            and min(left.count, right.count) >= max(3, 3 * f.count)
+            and max(left.first, right.first) < f.first
+        ):
             return True
     return False
 

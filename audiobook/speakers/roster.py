@@ -81,6 +81,8 @@ def _apply_appositions(
             index.setdefault(f.tokens[0], i)
     for rx in (APPOS_BEFORE, APPOS_AFTER):
         for m in rx.finditer(narration):
+            if rx is APPOS_BEFORE and re.match(r"(?:[Tt]he|[Aa]n?)\s[^,]*,", m.group(0)):
+                continue  # '"...," said the count, Mercédès ...': a clause ends, no apposition
             at = index.get(m.group("name"))
             noun = m.group("noun")
             if at is not None and noun in NOUN_GENDER:
