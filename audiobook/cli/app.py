@@ -25,8 +25,8 @@ import typer
 
 from audiobook import __version__
 from audiobook.audio.engines import DEFAULT_ENGINE
-from audiobook.cli import options
-from audiobook.cli.options import GlobalFlags
+from audiobook.cli import flags, options
+from audiobook.cli.flags import GlobalFlags
 from audiobook.cli.show import (
     cast_note,
     console,
@@ -66,9 +66,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    debug: options.Debug = False,
-    quiet: options.Quiet = False,
-    version: Annotated[bool, options.version_option(_version)] = False,
+    debug: flags.Debug = False,
+    quiet: flags.Quiet = False,
+    version: Annotated[bool, flags.version_option(_version)] = False,
 ) -> None:
     _debug["on"] = debug or _debug["on"]
     GlobalFlags.debug = _debug["on"]
@@ -286,18 +286,6 @@ def _usage_error(exc: Any) -> int:
     return exc.exit_code
 
 
-def _hoist_global_flags(argv: list[str]) -> list[str]:
-    """--debug and --quiet are root options; move them before the command wherever typed.
-
-    Every bug message tells people to rerun with --debug, and they add it at the end.
-    Arguments after `--` are left alone.
-    """
-    stop = argv.index("--") if "--" in argv else len(argv)
-    flags = [a for a in argv[:stop] if a in options.GLOBAL_FLAGS]
-    rest = [a for a in argv[:stop] if a not in options.GLOBAL_FLAGS]
-    return flags + rest + argv[stop:]
-
-
 class Terminated(BaseException):
     """SIGTERM (systemd stop, CI cancel): unwinds like Ctrl-C (every ``finally`` runs, nothing
     half-written stays), then says so. Not a KeyboardInterrupt: click would swallow that."""
@@ -323,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
             # would break the promise of one line per error.
             warnings.simplefilter("ignore")
         warnings.simplefilter("always", BookWarning)
-        status = _run(_hoist_global_flags(list(sys.argv[1:] if argv is None else argv)))
+        status = _run(flags.hoist(list(sys.argv[1:] if argv is None else argv)))
     if status == 0:
         seen = dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, BookWarning))
         for message in seen:

@@ -13,7 +13,8 @@ import typer
 
 from audiobook.audio.engines import DEFAULT_ENGINE
 from audiobook.cli import options
-from audiobook.cli.options import GlobalFlags, include_set
+from audiobook.cli.flags import GlobalFlags
+from audiobook.cli.options import include_set
 from audiobook.model import BookInfo
 
 

@@ -13,7 +13,7 @@ import typer
 from audiobook.audio.engines import DEFAULT_ENGINE
 from audiobook.catalogue.report import BookReport, CatalogueProgress
 from audiobook.cli import options
-from audiobook.cli.options import GlobalFlags
+from audiobook.cli.flags import GlobalFlags
 
 
 def catalogue(

@@ -11,10 +11,9 @@ takes it (the commands read it like any other argument).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -377,21 +376,6 @@ StudioOutput = Annotated[
     ),
 ]
 
-# --- global: accepted before or after the command (cli.app moves them to the front) ---
-GLOBAL_FLAGS = ("--debug", "--quiet", "-q")
-Debug = Annotated[
-    bool,
-    typer.Option(
-        "--debug",
-        help="Show the traceback of an unexpected error (or set AUDIOBOOK_DEBUG=1). "
-        "Accepted anywhere on the line.",
-    ),
-]
-Quiet = Annotated[
-    bool,
-    typer.Option("--quiet", "-q", help="Show no progress, only errors. Accepted anywhere."),
-]
-
 
 def use_voices_dir(folder: Path | None) -> None:
     """Apply --voices-dir: engines (and render workers) look for voice files there too."""
@@ -399,16 +383,3 @@ def use_voices_dir(folder: Path | None) -> None:
         from audiobook.audio.engines import use_voices_dir as use
 
         use(folder)
-
-
-def version_option(callback: Callable[[bool], None]) -> Any:
-    return typer.Option(
-        "--version", callback=callback, is_eager=True, help="Show the version and exit."
-    )
-
-
-class GlobalFlags:
-    """What the global flags said for this run (set by the root callback)."""
-
-    debug = False
-    quiet = False

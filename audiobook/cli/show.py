@@ -12,7 +12,7 @@ from typing import Any
 
 import typer
 
-from audiobook.cli.options import GlobalFlags
+from audiobook.cli.flags import GlobalFlags
 from audiobook.model import LOW_CONFIDENCE, NARRATOR
 
 
