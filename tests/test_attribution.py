@@ -254,6 +254,12 @@ PASSAGES = [
         ["Anna", "John", "Mrs. Field"],
     ),
     (
+        "turn-taking, a later tag labels the untagged lines before it, alternating back",
+        'John looked at Anna.\n\n"Are you cold?"\n\n"Not at all."\n\n'
+        '"You are shivering," said Anna.\n\n"It is nothing," said John.',
+        ["Anna", "John", "Anna", "John"],
+    ),
+    (
         "pronoun-tag, first-person book: 'said I' is the narrator",
         "I walked with Holmes to the station. I was tired, and I said nothing for a while.\n\n"
         '"You are quiet, Watson," said Holmes.\n\n"I am tired," said I.\n\n"Then rest," he said.',
@@ -291,6 +297,19 @@ def test_rule_names_are_reported():
     assert "turn-taking" in [r for _, _, r in got]
     assert speakers(PASSAGES[4][1])[0][2] == "pronoun-tag"
     assert speakers(PASSAGES[8][1])[0][2] == "action-subject"
+
+
+def test_backward_alternation_leaves_talk_of_three_alone():
+    # "Don't, Laura" speaks to someone who is neither Beth nor Meg: three people talk,
+    # so the tags after it cannot say who spoke first; Laura answers.
+    text = (
+        "Laura, Meg and Amy sat by the fire. Laura sat up and began to whistle.\n\n"
+        '"Don\'t, Laura. It is so boyish!"\n\n"That is why I do it."\n\n'
+        '"Birds in their nests agree," sang Beth.\n\n"Hush," said Meg.'
+    )
+    got = speakers(text)
+    assert [s for _, s, _ in got][1:] == ["Laura", "Beth", "Meg"]
+    assert got[0][1] != "Laura"
 
 
 def test_first_person_narrator_speaks_as_narrator():

@@ -158,6 +158,7 @@ def attribute(text: str, quotes: list[Quote], roster: Roster) -> list[Attributio
     talk = Conversation()
     groups: dict[int, Attribution] = {}
     read_to = last_quote_end = 0
+    runs: list[list[list[int]]] = []  # runs of dialogue paragraphs, each a list of quotes
     k = 0
     while k < len(speech):
         para = book.paragraph_span(quotes[speech[k]].outer_start)
@@ -167,6 +168,9 @@ def attribute(text: str, quotes: list[Quote], roster: Roster) -> list[Attributio
             k += 1
         between = text[read_to : para[0]]
         talk.lead_in, talk.lead_mentions = None, []
+        if between.strip() or not runs:
+            runs.append([])
+        runs[-1].append(members)
         if between.strip():
             talk.run.clear()
             talk.last_addressee = None
@@ -186,6 +190,9 @@ def attribute(text: str, quotes: list[Quote], roster: Roster) -> list[Attributio
         _paragraph(book, talk, quotes, members, para, groups, out)
         read_to = para[1]
         last_quote_end = quotes[members[-1]].outer_end
+    for run_rule in sieve.RUN_RULES:
+        for paragraphs in runs:
+            run_rule(book, quotes, paragraphs, out)
     said = [a if a is not None else Attribution(None, "fallback") for a in out]
     return _with_confidence(book, quotes, said)
 

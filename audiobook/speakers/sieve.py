@@ -15,6 +15,9 @@ turn-taking, vocative-exclusion, fallback   alternation in a run of dialogue
                   paragraphs, never the person addressed; then salience
 pronoun-gender    a pronoun tag nobody in view fits: the latest of that gender
 named-by-answer   a later reply names who asked (attribution.py)
+
+RUN_RULES then see each run of dialogue paragraphs whole, once it is read, and may
+re-label its guesses from a tag that comes later (alternate_back_from_tag).
 """
 
 from __future__ import annotations
@@ -194,7 +197,78 @@ def turn_taking(p: Para) -> None:
             p.decided[i] = _of_gender(p.book, p.talk, p.wanted[i], p.addressed[i]) or p.decided[i]
 
 
-PARAGRAPH_RULES: list[Callable[[Para], None]] = [action_subject, nearest_quote, turn_taking]
+PARAGRAPH_RULES: list[Callable[[Para], None]] = [
+    action_subject,
+    nearest_quote,
+    turn_taking,
+]
+
+
+# --- Rules for a whole run of dialogue paragraphs, once it has been read
+
+
+_ANCHORS = {"named-tag", "pronoun-tag"}
+_OPEN = {"fallback", "turn-taking", "vocative-exclusion"}
+
+
+def alternate_back_from_tag(
+    book: Book, quotes: list[Quote], run: list[list[int]], out: list
+) -> None:
+    """A run that opens with untagged lines takes its speakers from the first tag that
+    comes later, alternating backwards ('"Well?" -- "Nothing." -- "Nothing?" said Anna.'):
+    a turn an even number of turns before the tag is the tagged speaker's, an odd one the
+    other participant's: whom the tagged line addresses, else the next tagged speaker.
+    Not when a line before the tag addresses a third person, nor for a paragraph that
+    opens with narration (its actor may speak, as the sieve already decided)."""
+    turns = _turns(quotes, run)
+    first = next(
+        (t for t, turn in enumerate(turns) if out[turn[0]].rule in _ANCHORS),
+        None,
+    )
+    if not first:
+        return
+    tagged = out[turns[first][0]]
+    other = next((out[i].addressee for i in turns[first] if out[i].addressee), None)
+    if other is None:
+        other = next(
+            (
+                out[turn[0]].speaker
+                for turn in turns[first + 1 :]
+                if out[turn[0]].rule in _ANCHORS and out[turn[0]].speaker != tagged.speaker
+            ),
+            None,
+        )
+    pair = {tagged.speaker, other}
+    if other is None or other == tagged.speaker:
+        return
+    if any(out[i].addressee not in pair | {None} for turn in turns[:first] for i in turn):
+        return  # someone else is spoken to: more than two people talk
+    for t in range(first):
+        if not all(out[i].rule in _OPEN | {"continuation"} for i in turns[t]):
+            continue
+        opening = quotes[turns[t][0]].outer_start
+        if book.text[book.paragraph_span(opening)[0] : opening].strip():
+            continue
+        who = tagged.speaker if (first - t) % 2 == 0 else other
+        for i in turns[t]:
+            if who != out[i].addressee:
+                out[i] = Attribution(who, "turn-taking", out[i].addressee)
+
+
+def _turns(quotes: list[Quote], run: list[list[int]]) -> list[list[int]]:
+    """The run's paragraphs as turns: a speech going on over several paragraphs is one."""
+    turns: list[list[int]] = []
+    for members in run:
+        if turns and quotes[members[0]].group == quotes[turns[-1][-1]].group:
+            turns[-1].extend(members)
+        else:
+            turns.append(list(members))
+    return turns
+
+
+RUN_RULES: list[Callable[[Book, list[Quote], list[list[int]], list], None]] = [
+    alternate_back_from_tag
+]
 
 
 # --- Helpers the rules share
