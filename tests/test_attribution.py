@@ -260,6 +260,12 @@ PASSAGES = [
         ["Anna", "John", "Anna", "John"],
     ),
     (
+        "turn-taking, the tag after an untagged stretch names the other participant",
+        "Anna met John in the lane. Mrs. Bell was watching them from her window.\n\n"
+        '"Good morning," said Anna.\n\n"Is it?"\n\n"Why, yes."\n\n"It is raining," said John.',
+        ["Anna", "John", "Anna", "John"],
+    ),
+    (
         "pronoun-tag, first-person book: 'said I' is the narrator",
         "I walked with Holmes to the station. I was tired, and I said nothing for a while.\n\n"
         '"You are quiet, Watson," said Holmes.\n\n"I am tired," said I.\n\n"Then rest," he said.',

@@ -17,7 +17,8 @@ pronoun-gender    a pronoun tag nobody in view fits: the latest of that gender
 named-by-answer   a later reply names who asked (attribution.py)
 
 RUN_RULES then see each run of dialogue paragraphs whole, once it is read, and may
-re-label its guesses from a tag that comes later (alternate_back_from_tag).
+re-label its guesses from a tag that comes later (alternate_back_from_tag,
+alternate_between_tags).
 """
 
 from __future__ import annotations
@@ -255,6 +256,37 @@ def alternate_back_from_tag(
                 out[i] = Attribution(who, "turn-taking", out[i].addressee)
 
 
+def alternate_between_tags(
+    book: Book, quotes: list[Quote], run: list[list[int]], out: list
+) -> None:
+    """Untagged turns between a line tagged for X and a later one tagged for Y, an odd
+    number of turns apart, alternate X, Y, X ... : the later tag says who the other
+    participant was, which reading forwards could only guess."""
+    turns = _turns(quotes, run)
+    anchors = [t for t, turn in enumerate(turns) if out[turn[0]].rule in _ANCHORS]
+    for a, b in zip(anchors, anchors[1:], strict=False):
+        x, y = out[turns[a][0]].speaker, out[turns[b][0]].speaker
+        if b - a < 2 or x == y or (b - a) % 2 == 0:
+            continue
+        between = turns[a + 1 : b]
+        if not all(_open_turn(book, quotes, out, turn, {x, y}) for turn in between):
+            continue
+        for t, turn in enumerate(between, start=1):
+            who = y if t % 2 else x
+            for i in turn:
+                out[i] = Attribution(who, "turn-taking", out[i].addressee)
+
+
+def _open_turn(book: Book, quotes: list[Quote], out: list, turn: list[int], pair: set) -> bool:
+    """A turn only guessed, in a paragraph of its own, addressing nobody outside the pair."""
+    opening = quotes[turn[0]].outer_start
+    return (
+        all(out[i].rule in _OPEN | {"continuation"} for i in turn)
+        and not book.text[book.paragraph_span(opening)[0] : opening].strip()
+        and all(out[i].addressee in pair | {None} for i in turn)
+    )
+
+
 def _turns(quotes: list[Quote], run: list[list[int]]) -> list[list[int]]:
     """The run's paragraphs as turns: a speech going on over several paragraphs is one."""
     turns: list[list[int]] = []
@@ -267,7 +299,8 @@ def _turns(quotes: list[Quote], run: list[list[int]]) -> list[list[int]]:
 
 
 RUN_RULES: list[Callable[[Book, list[Quote], list[list[int]], list], None]] = [
-    alternate_back_from_tag
+    alternate_back_from_tag,
+    alternate_between_tags,
 ]
 
 
