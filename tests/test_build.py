@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import fake_engine
 import pytest
 from audio_utils import pcm, probe, rms_db, span
 
@@ -156,7 +157,9 @@ def test_m4b_has_chapter_marks_tags_cover_and_audiobook_type(tmp_path, make_book
         ).stdout
     )
     audio = [s for s in info["streams"] if s["codec_type"] == "audio"][0]
-    assert audio["codec_name"] == "aac" and int(audio["sample_rate"]) == 44100
+    # AAC at the clips' own rate (the fake engine's 22,050 Hz), not resampled to 44.1 kHz.
+    assert audio["codec_name"] == "aac" and int(audio["sample_rate"]) == fake_engine.RATE == 22050
+    assert int(audio["bit_rate"]) <= 100_000  # asked for 96 kbps, the ceiling at that rate
     marks = info["chapters"]
     assert [c["tags"]["title"] for c in marks] == ["The Door", "The Letters"]
     manifest = json.loads(result.manifest.read_text())

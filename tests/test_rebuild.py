@@ -54,3 +54,43 @@ def test_build_options_reach_the_book_on_a_first_and_a_remembered_run(tmp_path):
         assert not any("narrated by" in t for t in texts(out))
     manifest = json.loads((tmp_path / "c" / "manifest.json").read_text(encoding="utf-8"))
     assert (manifest["title"], manifest["author"]) == ("Rain", "Ann Lee")
+
+
+def duration(path: Path) -> float:
+    done = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", path],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(done.stdout)
+
+
+@pytest.mark.slow
+def test_an_m4b_is_aac_at_the_voices_rate_and_as_long_and_loud_as_the_mp3s(tmp_path):
+    import soundfile
+
+    story, cache = tmp_path / "story.txt", tmp_path / "cache"
+    story.write_text(STORY, encoding="utf-8")
+    for fmt in ("mp3", "m4b"):
+        args = ("build", story, "-o", tmp_path / fmt, "--cache-dir", cache, "-q", "--format", fmt)
+        assert audiobook(*args).returncode == 0
+    # The rate espeak-ng actually spoke at, read from a stored clip, not assumed.
+    clip = next((cache / "clips").rglob("*.flac"))
+    voices_rate = soundfile.info(str(clip)).samplerate
+    book = next((tmp_path / "m4b").glob("*.m4b"))
+    stream = json.loads(
+        subprocess.run(
+            ["ffprobe", "-v", "error", "-show_streams", "-of", "json", book],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )["streams"][0]
+    assert stream["codec_name"] == "aac" and int(stream["sample_rate"]) == voices_rate
+    mp3s = sorted((tmp_path / "mp3").glob("*.mp3"))
+    assert abs(duration(book) - sum(map(duration, mp3s))) < 0.1 * len(mp3s)
+    # Loudness, peaks, room tone and joins measured on the M4B as on the MP3s.
+    for fmt in ("mp3", "m4b"):
+        checked = audiobook("check", tmp_path / fmt)
+        assert checked.returncode == 0, checked.stdout

@@ -27,6 +27,7 @@ AUDIO = (".mp3", ".m4b")
 MAX_DIGITAL_SILENCE = 0.05  # seconds of digital zero anywhere: more is dead air, not room tone
 SILENCE_DB = -50.0  # quieter than any speech sound, louder than the room tone
 MIN_SILENCE = 0.15
+M4B_MIN_RATE = 22050
 
 
 @dataclass(frozen=True)
@@ -193,13 +194,17 @@ def rows_for(file: Path, m: Measures, profile: Profile) -> list[Row]:
     name = file.name
     lo, hi = profile.rms_range
     mp3 = file.suffix.lower() == ".mp3"
+    # An M4B is AAC at the voices' own rate (22.05 kHz for espeak-ng), ACX's rate at most.
+    low = profile.sample_rate if mp3 else min(M4B_MIN_RATE, profile.sample_rate)
     rows = [
         Row(
             name,
             "sample rate",
             f"{m.sample_rate} Hz",
-            f"{profile.sample_rate} Hz",
-            m.sample_rate == profile.sample_rate,
+            f"{profile.sample_rate} Hz"
+            if low == profile.sample_rate
+            else f"{low}-{profile.sample_rate} Hz",
+            low <= m.sample_rate <= profile.sample_rate,
         ),
         Row(name, "channels", str(m.channels), "1 (mono)", m.channels == 1),
     ]

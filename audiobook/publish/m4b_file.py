@@ -15,7 +15,7 @@ from pathlib import Path
 from audiobook.audio.cache import file_sha256, seal, sealed
 from audiobook.audio.cachedir import touch
 from audiobook.audio.encode import encode_task, run_encode
-from audiobook.audio.mastering import Levels, block_levels, file_gain, part_rms
+from audiobook.audio.mastering import Levels, aac_profile, block_levels, file_gain, part_rms
 from audiobook.fsutil import atomic_path, output_errors, safe_stem
 from audiobook.publish.context import (
     ENCODING_VERSION,
@@ -42,10 +42,13 @@ def write_m4b(
     def plan(out: Output) -> tuple[Output, Levels, Path, bool]:
         gain = file_gain(part_rms(out.part, mix.audio, mix.voice_of, mix.gains), ctx.profile)
         lv = block_levels(out.part, None, mix.voice_of, mix.gains, mix.audio, gain)
+        aac = aac_profile(ctx.profile, out.part.rate)
         out.fingerprint = digest(
             ENCODING_VERSION,
             ctx.profile.name,
             "aac-fast",  # the coder: pieces encoded with the slower default are not reused
+            aac.sample_rate,
+            aac.aac_bitrate_k,
             out.part.rate,
             [(p.key, p.start, p.frames) for p in out.part.pieces],
             out.part.frames,
@@ -62,8 +65,9 @@ def write_m4b(
         out, lv, piece, reused = planned
         if not reused:
             with atomic_path(piece) as tmp:
+                aac = aac_profile(ctx.profile, out.part.rate)
                 task = encode_task(
-                    out.part, mix.audio, lv.clip_gains, None, lv.encoder_gain, ctx.profile, "aac"
+                    out.part, mix.audio, lv.clip_gains, None, lv.encoder_gain, aac, "aac"
                 )
                 executor.to_file(run_encode, task, tmp, ctx.progress.encoded)
             seal(piece)
@@ -72,7 +76,13 @@ def write_m4b(
 
     planned = [plan(out) for out in outputs]
     ctx.progress.encoding_total(sum(p[0].part.seconds for p in planned if not p[3]))
-    done = run_parallel(one, planned, executor.workers)
+    # Longest first, so the cores finish together rather than one waiting on the last.
+    order = sorted(range(len(planned)), key=lambda i: -planned[i][0].part.frames)
+    done = [FileResult("", "", 0.0, False)] * len(planned)
+    for i, result in zip(
+        order, run_parallel(one, [planned[i] for i in order], executor.workers), strict=True
+    ):
+        done[i] = result
     name = m4b_name(ctx.title)
     marks, pos = [], 0
     for out in outputs:
