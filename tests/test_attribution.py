@@ -329,6 +329,38 @@ def test_first_person_narrator_speaks_as_narrator():
     assert [s for _, s, _ in got] == [NARRATOR, NARRATOR, "Joe", NARRATOR]
 
 
+def test_a_name_often_spoken_is_not_the_narrator_unless_others_call_the_narrator_so():
+    # Tom is talked about in every line and never in the narration, like a first-person
+    # narrator's own name; but nobody calls "I" Tom, and Tom's own line is his.
+    text = (
+        "I went up to the farm to see Mr. Hale, and I sat down by his fire. I was cold.\n\n"
+        '"Tom is late again," said Mr. Hale.\n\n"Is he?" said I.\n\n'
+        '"Tom is always late. Tom never comes on time," said Mr. Hale.\n\n'
+        '"Perhaps Tom has had an accident," said I.\n\n'
+        '"Not Tom. Tom is as strong as an ox," said Mr. Hale.\n\n'
+        '"Here I am," said Tom at the door.'
+    )
+    assert [s for _, s, _ in speakers(text)] == [
+        "Mr. Hale",
+        NARRATOR,
+        "Mr. Hale",
+        NARRATOR,
+        "Mr. Hale",
+        "Tom",
+    ]
+
+
+def test_the_narrator_is_the_name_others_call_them_by():
+    text = (
+        "I went down to the forge, and I sat by the fire while Joe worked.\n\n"
+        '"Well, Pip," said Joe, "you are late."\n\n"I am sorry," said I.\n\n'
+        '"Never mind, Pip. Pip, old chap, sit down," said Joe.\n\n"Thank you," said I.\n\n'
+        '"Pip, you look tired. Are you tired, Pip?" said Joe.\n\n"A little," said I.\n\n'
+        '"Pip! Where is Pip?" called Mrs. Gargery from the door.\n\n"Here," said Pip.'
+    )
+    assert [s for _, s, _ in speakers(text)][-1] == NARRATOR
+
+
 def test_not_speech_quotes_are_not_attributed():
     text = 'Her latest single, "Lost in the Haze," had become a hit. Maria smiled at the crowd.'
     found = quotes.find_quotes(text)

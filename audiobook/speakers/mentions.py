@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from audiobook.model import Character, Gender, Quote, Roster
 from audiobook.speakers.names import HONORIFICS, NOUN_GENDER, honorific_key
 from audiobook.speakers.tags import (
+    VERB,
     TagReader,
     compile_names,
     description_gender,
@@ -211,7 +212,10 @@ def vocatives(quote_text: str, names: dict[str, str]) -> list[str]:
 
 def narrator_name(text: str, quotes: list[Quote], roster: Roster) -> str | None:
     """The first-person narrator's own name ("Pip"): others say it in their
-    speech far more often than the narration does, since the narration says "I"."""
+    speech far more often than the narration does, since the narration says "I",
+    and they call the narrator by it in the lines around the narrator's own. Only the
+    first is not enough: a minor character talked about but seldom in the narration
+    ("Tom is late again") would make every line of theirs the narrator's."""
     if not roster.first_person or not roster.characters:
         return None
     index = alias_index(roster)
@@ -229,9 +233,36 @@ def narrator_name(text: str, quotes: list[Quote], roster: Roster) -> str | None:
     for m in names.finditer(text, at):
         told[index.get(m.group(0))] += 1
     best = max(spoken, key=lambda n: spoken[n] - 3 * told[n], default=None)
-    if best and spoken[best] >= 5 and spoken[best] >= 3 * told[best]:
+    # ...and others call the narrator by it, in the lines around the narrator's own.
+    called = _vocatives_next_to_said_i(text, quotes, index).most_common(1)
+    if (
+        best
+        and spoken[best] >= 5
+        and spoken[best] >= 3 * told[best]
+        and called
+        and called[0][0] == best
+        and called[0][1] >= 2
+    ):
         return best
     return None
+
+
+_SAID_I = re.compile(rf"^[\s,;—–-]*(?:I\s+(?:[a-z]+ly\s+)?{VERB}|{VERB}\s+I\b)")
+
+
+def _vocatives_next_to_said_i(
+    text: str, quotes: list[Quote], index: dict[str, str]
+) -> Counter[str]:
+    """Names the quotes just before and after a '"...," said I' line call someone."""
+    speech = sorted((q for q in quotes if q.is_speech), key=lambda q: q.start)
+    votes: Counter[str] = Counter()
+    for n, q in enumerate(speech):
+        if not _SAID_I.match(text[q.outer_end : q.outer_end + 40]):
+            continue
+        for other in speech[max(0, n - 1) : n] + speech[n + 1 : n + 2]:
+            if other.group != q.group:
+                votes.update(vocatives(text[other.start : other.end], index))
+    return votes
 
 
 def alias_index(roster: Roster) -> dict[str, str]:
