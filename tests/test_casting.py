@@ -264,3 +264,15 @@ def test_the_first_person_narrator_speaks_in_the_narrators_voice(engine):
     rows = {row.name: row for row in describe_cast(script, cast)}
     assert rows[NARRATOR].lines == 2 and rows["Ann"].lines == 1  # narration counts for it
     assert rows["Ann"].languages == ["en"]
+
+
+def test_a_character_never_heard_gets_no_voice_and_no_row(engine):
+    people = [Character("Ann", gender="female"), Character("Bob", gender="male")]
+    script = make_script([(None, "Ann met Bob.", "en"), ("Ann", "Hello.", "en")], people)
+    cast = make_cast(script, engine, None)
+    assert cast.characters["Bob"].voice == "" and cast.characters["Ann"].voice
+    assert [row.name for row in describe_cast(script, cast)] == [NARRATOR, "Ann"]
+    # A cast file that lists Bob keeps his row: its author named him.
+    listed = Cast(CastEntry(NARRATOR, ""), {"Bob": CastEntry("Bob", "", "male", from_file=True)})
+    cast = make_cast(script, engine, listed)
+    assert "Bob" in [row.name for row in describe_cast(script, cast)]

@@ -272,6 +272,19 @@ ONE_PERSON = [
         "Dantès",
         "Edmond",
     ),
+    (  # a kinship title and "Mr." on one surname are one man
+        "Mr. Pumblechook came in. Mr. Pumblechook sat down, and he ate.\n\n"
+        '"Boy," said Uncle Pumblechook. Uncle Pumblechook laughed.\n\n'
+        '"Well," said Mr. Pumblechook.',
+        "Uncle Pumblechook",
+        "Mr. Pumblechook",
+    ),
+    (  # a rank or profession with the surname alone is the one holder of that full name
+        "Dr. Howard Archie came to the house. Dr. Archie sat down.\n\n"
+        '"Well," said Dr. Archie. Dr. Archie smiled.',
+        "Dr. Archie",
+        "Dr. Howard Archie",
+    ),
     (  # one stray pronoun after the full name does not split it from the surname
         "To Sherlock Holmes she is always the woman. I had seen little of Holmes.\n\n"
         + '"Quite so," said Holmes. Holmes laughed, and he lit his pipe. ' * 2,
@@ -298,6 +311,18 @@ PRONOUN_GENDERS = [
     ),
     (  # past a quotation the pronoun is its speaker's, not the person spoken to
         'Ysolde looked up. "Come," he said. ' * 3 + '\n\n"No," said Ysolde. She shook her head.',
+        "Ysolde",
+        "female",
+    ),
+    (  # the name in a tag is the subject of what follows it
+        '"Go," said Ysolde, shaking her head.\n\n"No," Philip said.\n\n'
+        '"Yes," said Ysolde, and she left.',
+        "Ysolde",
+        "female",
+    ),
+    (  # what the book says she is: "Ysolde was a tall, big-boned woman"
+        "Ysolde was a tall, big-boned woman with fair hair.\n\n"
+        '"Come," said Ysolde.\n\n"No," said Philip.',
         "Ysolde",
         "female",
     ),

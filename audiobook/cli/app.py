@@ -17,7 +17,7 @@ import signal
 import sys
 import traceback
 import warnings
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -141,7 +141,9 @@ def cast(
         from audiobook.speakers.castfile import write_cast_file
 
         notes = {row.name: cast_note(row) for row in rows}
-        write_cast_file(prepared.cast, write, notes)
+        # The file holds the rows shown: a character never heard gets no entry.
+        heard = {k: v for k, v in prepared.cast.characters.items() if k in notes}
+        write_cast_file(replace(prepared.cast, characters=heard), write, notes)
     if as_json:
         echo_json(
             {"main_language": prepared.script.main_language, "cast": [asdict(row) for row in rows]}

@@ -274,7 +274,8 @@ def speaker_rate(cast: Cast, entry: CastEntry) -> int:
 
 
 def describe_cast(script: Script, cast: Cast, engine=None) -> list[CastRow]:
-    """The narrator, then every character in casting order, with lines and languages.
+    """The narrator, then every character in casting order, with lines and languages
+    (a character the book names but never hears is left out, unless the cast file lists it).
 
     With the ``engine``, each row also names the nearest other voice and how far it is.
     """
@@ -288,6 +289,8 @@ def describe_cast(script: Script, cast: Cast, engine=None) -> list[CastRow]:
                 lines[NARRATOR] += 1
     rows = []
     for entry in [cast.narrator, *cast.characters.values()]:
+        if entry.name != NARRATOR and not (lines[entry.name] or entry.voice or entry.from_file):
+            continue  # named in the book but never heard: no voice, no row
         voices = spoken.get(entry.name, {})
         rows.append(
             CastRow(

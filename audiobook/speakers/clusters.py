@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 
 from audiobook.model import Character, Gender
 from audiobook.speakers.forms import Form, gender_of_hon
-from audiobook.speakers.names import NOUN_GENDER, honorific_key, name_gender
+from audiobook.speakers.names import HONORIFICS, NOUN_GENDER, honorific_key, name_gender
 
 
 def cluster(forms: list[Form]) -> list[list[Form]]:
@@ -53,6 +53,37 @@ def cluster(forms: list[Form]) -> list[list[Form]]:
                 for g in c
             )
         ]
+        if not same and HONORIFICS.get(title, "") is None:
+            # "Dr. Archie" is "Dr. Howard Archie": a rank or profession is one person's,
+            # where "Mr. Pocket" may be Mr. Herbert Pocket's father.
+            rank = [
+                c
+                for c in clusters
+                if any(
+                    g.hon
+                    and honorific_key(g.hon) == title
+                    and g.tokens[-1] == f.tokens[-1]
+                    and min(len(g.tokens), len(f.tokens)) == 1
+                    for g in c
+                )
+            ]
+            same = rank if len(rank) == 1 else []
+        if not same:
+            # "Uncle Pumblechook" is "Mr. Pumblechook": a kinship title and another of
+            # the same gender on one surname name one person, when only one cluster fits.
+            kin = [
+                c
+                for c in clusters
+                if any(
+                    g.hon
+                    and g.tokens == f.tokens
+                    and gender is not None
+                    and gender_of_hon(g) == gender
+                    and KINSHIP & {title, honorific_key(g.hon)}
+                    for g in c
+                )
+            ]
+            same = kin if len(kin) == 1 else []
         if same:
             same[0].append(f)
             continue
@@ -97,6 +128,19 @@ def cluster(forms: list[Form]) -> list[list[Form]]:
         else:
             clusters.append([f])
     return clusters
+
+
+# Titles a family gives (and the narrator borrows): "Uncle Pumblechook", "Aunt Polly".
+KINSHIP = {
+    "uncle",
+    "aunt",
+    "auntie",
+    "grandfather",
+    "grandmother",
+    "granny",
+    "grandpa",
+    "grandma",
+}
 
 
 def _prefix(a: tuple[str, ...], b: tuple[str, ...]) -> bool:

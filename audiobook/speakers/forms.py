@@ -206,12 +206,16 @@ def find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
         # "To Sherlock Holmes she is always THE woman": the dropped opener counts too.
         lead = narration[max(0, m.start() - 40) : toks[0][0] if not hon else m.start()].split()
         subject = (
-            not lead
-            or not lead[-1].isalpha()
-            or not lead[-1].islower()
-            and lead[-1].lower() not in _OBJECT_OPENERS
-            or lead[-1] in _CLAUSE_OPENERS
-        ) and not re.match(r"['’]", narration[end : end + 1])  # "Mercédès’ hand" owns, not acts
+            (
+                not lead
+                or not lead[-1].isalpha()
+                or not lead[-1].islower()
+                and lead[-1].lower() not in _OBJECT_OPENERS
+                or lead[-1] in _CLAUSE_OPENERS
+                or bool(re.fullmatch(VERB, lead[-1]))  # "said Snake, shaking his head"
+            )
+            and not re.match(r"['’]", narration[end : end + 1])
+        )  # "Mercédès’ hand" owns, not acts
         # After a subject ("Zorvath walked in. He ...") the pronoun may come at once;
         # after an object only from the next sentence on ("listened to Nastasya. ... she talked").
         _pronoun_after(narration, end, form, next_sentence=not subject)

@@ -28,6 +28,13 @@ from audiobook.speakers.names import FIRST_PERSON, HONORIFICS, NOT_NAMES, NOUN_G
 from audiobook.speakers.tags import VERB
 
 _FIRST = re.compile(r"\b(?:I|me|my|myself)\b")
+# "Emma was a tall, big-boned woman": what the book says a character is.
+_COPULA = re.compile(
+    r"(?<![\w’'])(?P<name>[A-ZÀ-ÖØ-Þ][\w’'-]*\w)\s+(?:was|is)\s+(?:a|an|the)\s+"
+    r"(?:[a-z-]+,?\s+){0,3}?(?P<noun>"
+    + "|".join(sorted((n for n, g in NOUN_GENDER.items() if g), key=len, reverse=True))
+    + r")\b"
+)
 
 
 def build_roster(text: str, quotes: list[Quote], cast: Cast | None = None) -> Roster:
@@ -79,7 +86,7 @@ def _apply_appositions(
         for f in forms:
             index.setdefault(f.tokens[-1], i)
             index.setdefault(f.tokens[0], i)
-    for rx in (APPOS_BEFORE, APPOS_AFTER):
+    for rx in (APPOS_BEFORE, APPOS_AFTER, _COPULA):
         for m in rx.finditer(narration):
             if rx is APPOS_BEFORE and re.match(r"(?:[Tt]he|[Aa]n?)\s[^,]*,", m.group(0)):
                 continue  # '"...," said the count, Mercédès ...': a clause ends, no apposition
