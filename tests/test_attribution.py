@@ -254,13 +254,13 @@ PASSAGES = [
         ["Anna", "John", "Mrs. Field"],
     ),
     (
-        "turn-taking, a later tag labels the untagged lines before it, alternating back",
+        "back-from-tag, a later tag labels the untagged lines before it, alternating back",
         'John looked at Anna.\n\n"Are you cold?"\n\n"Not at all."\n\n'
         '"You are shivering," said Anna.\n\n"It is nothing," said John.',
         ["Anna", "John", "Anna", "John"],
     ),
     (
-        "turn-taking, the tag after an untagged stretch names the other participant",
+        "between-tags, the tag after an untagged stretch names the other participant",
         "Anna met John in the lane. Mrs. Bell was watching them from her window.\n\n"
         '"Good morning," said Anna.\n\n"Is it?"\n\n"Why, yes."\n\n"It is raining," said John.',
         ["Anna", "John", "Anna", "John"],
@@ -525,13 +525,15 @@ RULE_OF_FUNCTION = {
     "action_subject": "action-subject",
     "nearest_quote": "continuation",
     "turn_taking": "turn-taking",
+    "alternate_back_from_tag": "back-from-tag",
+    "alternate_between_tags": "between-tags",
 }
 
 
 def test_every_sieve_rule_has_its_rows():
     from audiobook.speakers import sieve
 
-    functions = [f.__name__ for f in [*sieve.QUOTE_RULES, *sieve.PARAGRAPH_RULES]]
+    functions = [f.__name__ for f in [*sieve.QUOTE_RULES, *sieve.PARAGRAPH_RULES, *sieve.RUN_RULES]]
     assert sorted(functions) == sorted(RULE_OF_FUNCTION)
     named = {p[0].split()[0].rstrip(",") for p in PASSAGES}
     assert set(RULE_OF_FUNCTION.values()) <= named

@@ -208,6 +208,8 @@ CONFIDENCE = {
     "description-tag": 0.4,
     "action-subject": 0.4,
     "turn-taking": 0.45,
+    "between-tags": 0.75,
+    "back-from-tag": 0.4,
     "vocative-exclusion": 0.3,
     "fallback": 0.3,
     "pronoun-gender": 0.45,

@@ -15,6 +15,8 @@ turn-taking, vocative-exclusion, fallback   alternation in a run of dialogue
                   paragraphs, never the person addressed; then salience
 pronoun-gender    a pronoun tag nobody in view fits: the latest of that gender
 named-by-answer   a later reply names who asked (attribution.py)
+back-from-tag     untagged lines opening a run, alternating back from its first tag
+between-tags      untagged lines between tags for two people, alternating
 
 RUN_RULES then see each run of dialogue paragraphs whole, once it is read, and may
 re-label its guesses from a tag that comes later (alternate_back_from_tag,
@@ -253,7 +255,7 @@ def alternate_back_from_tag(
         who = tagged.speaker if (first - t) % 2 == 0 else other
         for i in turns[t]:
             if who != out[i].addressee:
-                out[i] = Attribution(who, "turn-taking", out[i].addressee)
+                out[i] = Attribution(who, "back-from-tag", out[i].addressee)
 
 
 def alternate_between_tags(
@@ -274,7 +276,7 @@ def alternate_between_tags(
         for t, turn in enumerate(between, start=1):
             who = y if t % 2 else x
             for i in turn:
-                out[i] = Attribution(who, "turn-taking", out[i].addressee)
+                out[i] = Attribution(who, "between-tags", out[i].addressee)
 
 
 def _open_turn(book: Book, quotes: list[Quote], out: list, turn: list[int], pair: set) -> bool:
