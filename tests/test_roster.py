@@ -309,6 +309,11 @@ PRONOUN_GENDERS = [
         "Ysolde",
         "female",
     ),
+    (  # after the other person's "him", the sentence's "he" is his too
+        'Ysolde asked him what he had done with his coat.\n\n"Well," said Ysolde, and she smiled.',
+        "Ysolde",
+        "female",
+    ),
     (  # past a quotation the pronoun is its speaker's, not the person spoken to
         'Ysolde looked up. "Come," he said. ' * 3 + '\n\n"No," said Ysolde. She shook her head.',
         "Ysolde",

@@ -336,14 +336,11 @@ def _pronoun_after(narration: str, end: int, form: Form, next_sentence: bool = F
     # Past a quotation the "he" is its speaker's ('turning to Mercédès, "...," he asked').
     window = re.split(r'["“”«»]', window, maxsplit=1)[0]
     first_end = stops[0].end() if stops and not next_sentence else -1
-    m = next(
-        (
-            p
-            for p in _SUBJ_PRONOUN.finditer(window)
-            if p.start() >= first_end or not _other_in_clause(p, window)
-        ),
-        None,
-    )
+    m = next(_SUBJ_PRONOUN.finditer(window), None)
+    if m and m.start() < first_end and _other_in_clause(m, window):
+        # "Alexandra asked him what he had done": after the other person's "him" the
+        # sentence is about him; only the next sentence may speak of her again.
+        m = next(_SUBJ_PRONOUN.finditer(window, first_end), None)
     other = next(
         (
             o

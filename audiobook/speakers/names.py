@@ -239,7 +239,8 @@ def _words(text: str) -> set[str]:
     return set(text.split())
 
 
-# Common first names by gender: a compact table, enough to break ties.
+# Common given names by gender (English and European, nineteenth and twentieth century):
+# a hint that the book's own pronouns outvote.
 FEMALE_NAMES = _words(
     """
 abigail ada adele agnes alice alicia amanda amelia amy ana anastasia andrea angela anita ann
@@ -252,6 +253,20 @@ kathleen katka kitty laura lena lily linda lisa liz lizzy lucia lucy lydia mabel
 maggie margaret maria marianne marie marina martha mary matilda maud maya mia mila molly
 nancy natasha nora olga olivia paula pauline peggy polly rachel rebecca rosa rose ruth sally
 sara sarah sofia sonia sophia sophie susan tanya teresa valentina victoria violet vera wendy
+adelaide adeline agatha alberta alexandra alma amalia antoinette arabella augusta aurora
+beatrix belle bernice bertha beryl blanche bonnie bridget carol carolyn carrie cassandra
+catalina cecily celia christina christine cynthia daphne deborah delia della dinah dolly
+dolores doris dorothea edna effie eileen elaine elinor elise eloise elsie emilia emmeline
+estelle ethel eugenia eugenie eunice euphemia felicity flora frieda georgia georgina gertrude
+gladys gloria gwendolen gwendolyn hattie henrietta hester hetty hilda honora ida imogen inez
+ingrid isabelle jeanne jeannette jemima jessie joanna johanna josie juliet katharine katie
+katrina lavinia leah leila lenore leonora letitia lillian lilian lizzie lois lorna lottie
+louisa louise lucile lucille lucinda lucretia madge mae magdalen magdalena marcia margery
+margot marguerite marian marion marjorie marta mathilde mavis meg melanie mercedes mercédès
+mildred millie minnie miriam myra myrtle nell nellie nelly nettie nina norah olive ophelia
+penelope phoebe phyllis priscilla rhoda rosalind rosamond rosie rowena sadie selina sibyl
+sylvia stella sue susanna susannah tabitha tess theodora theresa therese ursula vanessa
+viola virginia vivian winifred winnie zoe bessie biddy emmy sophy clarissa
 """
 )
 MALE_NAMES = _words(
@@ -264,6 +279,24 @@ jorge jose josé joseph juan julian karl kevin lawrence leo louis luis marco mar
 matthew michael mikhail nicholas nikolai oliver oscar patrick paul pedro peter philip pip
 ralph richard robert roger samuel sebastian sergei simon stephen steven thomas tim timothy
 tom tony victor vladimir walter william
+abraham algernon allan allen alonzo alvin ambrose amos andy angus anthony archibald archie
+arnold augustus austin barnaby bartholomew basil ben benedict benny bertie bertram bertrand
+boris bruce bryan byron caleb calvin cecil cedric chester claude clarence clement clifford
+clyde conrad cornelius cuthbert cyril cyrus dan danny dennis denis derek dick dominic
+donald douglas duncan dudley ebenezer eddie edmond edwin eli elijah elias elmer emmanuel
+enoch ephraim erasmus ernst eugene eustace everett ezekiel ezra ferdinand fergus floyd
+francisco franz fritz gareth gaston geoffrey gerard gideon gilbert giles giovanni godfrey
+gordon gus gustav gustave hal hans harold harvey hector heinrich herman hiram homer horace
+horatio howard hubert humphrey ignatius isaac isaiah ishmael jacques jake jasper jean jed
+jeremiah jeremy jerome jesse jethro jimmy joel johnny jonah josiah jules julius laurence
+lemuel leonard leopold lester lewis lionel lorenzo lucas lucien luke malcolm manuel marcus
+marius matthias maurice max maximilian micah milton mortimer moses ned neville nick nigel
+noah norman obadiah octavius orlando oswald otto owen percival percy pete phil pierre
+quentin randolph raoul raymond reginald reuben rodolphe rufus rupert sam sammy saul seth
+sidney silas solomon stanley sydney teddy theodore tobias toby tommy ulysses vernon vincent
+wilfred wilfrid willie antoine armand emile etienne fernando françois francois giuseppe
+luigi marcel mario miguel pablo paolo rafael ramon stefan aleksei alexei andrei anton
+fyodor grigory ilya pavel pyotr semyon stepan vanya yakov
 """
 )
 
