@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -97,7 +98,8 @@ def validate_options(options: BuildOptions) -> Profile:
         )
         options.jobs = max_jobs()
     check_cover(options.cover)
-    require_ffmpeg("mp3" if options.format == "mp3" else "aac")
+    cache_root = Path(options.cache_dir) if options.cache_dir else default_cache_dir()
+    require_ffmpeg("mp3" if options.format == "mp3" else "aac", memo=cache_root)
     return get_profile(options.profile)
 
 
@@ -166,7 +168,7 @@ def _build(
     ctx.progress.stage("rendering")
     keys, mix, hits, rendered = _render(ctx, prepared, cache, engine, old)
     outputs = _plan_outputs(ctx, script, keys, mix)
-    mine = _claim(ctx, prepared, outputs, old)
+    mine, journal = _claim(ctx, prepared, outputs, old)
 
     ctx.progress.stage("encoding")
     ctx.progress.chapters_total(len(outputs))
@@ -180,13 +182,15 @@ def _build(
         mix.gains,
     )
     if ctx.options.format == "mp3":
-        files = write_mp3s(ctx, outputs, old, mix)
+        files = write_mp3s(ctx, outputs, old, mix, journal)
     else:
-        files = write_m4b(ctx, outputs, old, mix, book)
+        files = write_m4b(ctx, outputs, old, mix, book, journal)
 
     ctx.progress.stage("writing manifest")
     book.chapters = _entries(ctx, outputs, files, script)
     new_names = {f.name for f in files}
+    if ctx.options.subtitles:
+        journal()
     subs = write_subtitles(ctx.outdir, book.chapters, ctx.options.subtitles, set(new_names))
     written = new_names | {p.name for p in subs}
     mine.remove_stale(written)  # only files of ours, unchanged since we wrote them
@@ -227,16 +231,24 @@ def _newer(path: Path, since_ns: int) -> bool:
 
 def _claim(
     ctx: BuildContext, prepared: Prepared, outputs: list[Output], old: Manifest
-) -> ownership.Claim:
-    """Check every name this build writes before anything is written; journal them."""
+) -> tuple[ownership.Claim, Callable[[], None]]:
+    """Check every name this build writes before anything is written; and the journal,
+    which the writers call before they replace the first file (a build that writes
+    nothing leaves the manifest alone)."""
     fmt = ctx.options.format
     names = {o.name for o in outputs} if fmt == "mp3" else {m4b_name(ctx.title)}
     subtitles = ctx.options.subtitles
     targets = names | {f"{Path(n).stem}.{subtitles}" for n in names if subtitles}
     sources = [d.path for d in prepared.documents]
     mine = ownership.claim(ctx.outdir, old, targets, sources, ctx.title, fmt, ctx.options.force)
-    manifest_io.write(ctx.outdir, ownership.journal(old, targets, ctx.title, fmt))
-    return mine
+    written: list[bool] = []
+
+    def journal() -> None:
+        if not written:
+            manifest_io.write(ctx.outdir, ownership.journal(old, targets, ctx.title, fmt))
+            written.append(True)
+
+    return mine, journal
 
 
 def _render(
@@ -248,7 +260,10 @@ def _render(
     and how many clips came from the cache and how many were rendered.
     """
     script = prepared.script
-    clips = make_clips(script, prepared.cast, prepared.lexicon)
+    memo = prepared.memo
+    clips = make_clips(script, prepared.cast, prepared.lexicon, memo.spoken() if memo else None)
+    if memo is not None:
+        memo.save_spoken()
     texts = {d.path: d.text for d in prepared.documents}
 
     def line_of(source: str, offset: int) -> int:

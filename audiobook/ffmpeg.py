@@ -10,10 +10,14 @@ the way beets' replaygain backends probe their tool when they are set up.
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from audiobook.errors import ToolMissingError
 
@@ -30,14 +34,18 @@ class Ffmpeg:
     ffprobe: str
 
 
-def require_ffmpeg(*codecs: str) -> Ffmpeg:
-    """ffmpeg and ffprobe on PATH, and an encoder for each of ``codecs`` ("mp3", "aac")."""
+def require_ffmpeg(*codecs: str, memo: Path | None = None) -> Ffmpeg:
+    """ffmpeg and ffprobe on PATH, and an encoder for each of ``codecs`` ("mp3", "aac").
+
+    ``memo``: a folder where the encoder list is kept for the next run, as long as the
+    ffmpeg program is the same file (path, size, modification time).
+    """
     found = {name: shutil.which(name) for name in ("ffmpeg", "ffprobe")}
     missing = [name for name, path in found.items() if path is None]
     if missing:
         raise ToolMissingError(f"{' and '.join(missing)} not found; {INSTALL}")
     tools = Ffmpeg(str(found["ffmpeg"]), str(found["ffprobe"]))
-    have = encoders(tools.ffmpeg)
+    have = _remembered(tools.ffmpeg, memo) if memo is not None else encoders(tools.ffmpeg)
     for codec in codecs:
         encoder, label = ENCODERS[codec]
         if encoder not in have:
@@ -50,7 +58,11 @@ def require_ffmpeg(*codecs: str) -> Ffmpeg:
 
 @cache
 def encoders(ffmpeg: str) -> frozenset[str]:
-    """The audio encoders ``ffmpeg`` was built with (``ffmpeg -encoders``)."""
+    """The audio encoders ``ffmpeg`` was built with (``ffmpeg -encoders``), once a process."""
+    return _list_encoders(ffmpeg)
+
+
+def _list_encoders(ffmpeg: str) -> frozenset[str]:
     try:
         done = subprocess.run(
             [ffmpeg, "-hide_banner", "-encoders"], capture_output=True, text=True, timeout=30
@@ -65,3 +77,30 @@ def encoders(ffmpeg: str) -> frozenset[str]:
         for fields in (line.split() for line in done.stdout.splitlines())
         if len(fields) >= 2 and fields[0].startswith("A") and len(fields[0]) == 6
     )
+
+
+MEMO = "ffmpeg-encoders.json"
+
+
+def _remembered(ffmpeg: str, folder: Path) -> frozenset[str]:
+    """``encoders(ffmpeg)``, from ``folder`` when that program was asked before (one
+    process start less per build: ~0.1 s of a rebuild that has nothing to do)."""
+    try:
+        st = os.stat(ffmpeg)
+    except OSError:
+        return encoders(ffmpeg)
+    program = [os.path.realpath(ffmpeg), st.st_size, st.st_mtime_ns]
+    path = folder / MEMO
+    with contextlib.suppress(OSError, ValueError):
+        known = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(known, dict) and known.get("program") == program:
+            names = known.get("encoders")
+            if isinstance(names, list) and all(isinstance(n, str) for n in names):
+                return frozenset(names)
+    have = _list_encoders(ffmpeg)
+    with contextlib.suppress(OSError):  # best effort: next time it is asked again
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".{MEMO}.{os.getpid()}"
+        tmp.write_text(json.dumps({"program": program, "encoders": sorted(have)}))
+        os.replace(tmp, path)
+    return have

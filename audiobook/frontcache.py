@@ -26,6 +26,7 @@ from typing import Any
 
 FORMAT = 1
 KEEP_RESULTS = 8  # whole-prepare entries kept (most recent first); each is a few MB
+SPOKEN_MAX = 200_000  # normalised segment texts kept (~40 MB); past it, only the last book's
 
 
 def code_stamp() -> str:
@@ -46,12 +47,26 @@ def _digest(*parts: Any) -> str:
     return h.hexdigest()[:40]
 
 
+class _Recalled(dict[tuple[str, str], str]):
+    """A dict that remembers which keys were asked for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: set[tuple[str, str]] = set()
+
+    def get(self, key, default=None):
+        self.asked.add(key)
+        return super().get(key, default)
+
+
 class FrontCache:
     def __init__(self, root: Path):
         self.dir = root / "frontend"
         self.stamp = code_stamp()
         self._languages: dict[str, str] | None = None
         self._languages_added = False
+        self._spoken: _Recalled | None = None
+        self._spoken_size = 0
 
     # --- whole results -------------------------------------------------------------------
     def key(self, documents, cast_bytes: bytes | None, encoding, engine: str, version: str) -> str:
@@ -110,6 +125,38 @@ class FrontCache:
     def remember_language(self, key: str, language: str) -> None:
         self.languages()[key] = language
         self._languages_added = True
+
+    # --- spoken texts of clips ----------------------------------------------------------
+    def _spoken_path(self) -> Path:
+        return self.dir / f"spoken-{self.stamp[:16]}.pickle"
+
+    def spoken(self) -> _Recalled:
+        """(text, language) -> the text as the engine is given it (text/normalize.py):
+        a rebuild normalises only the segments it has not seen."""
+        if self._spoken is None:
+            self._spoken = _Recalled()
+            with contextlib.suppress(Exception):
+                with open(self._spoken_path(), "rb") as fh:
+                    found = pickle.load(fh)
+                if isinstance(found, dict):
+                    self._spoken.update(found)
+            self._spoken_size = len(self._spoken)
+        return self._spoken
+
+    def save_spoken(self) -> None:
+        """Keep what was added; past the cap, only what this run asked for (this book)."""
+        recalled = self._spoken
+        if recalled is None or len(recalled) == self._spoken_size:
+            return
+        spoken = dict(recalled)
+        if len(spoken) > SPOKEN_MAX:
+            spoken = {k: v for k, v in spoken.items() if k in recalled.asked}
+        for stale in self.dir.glob("spoken-*.pickle"):
+            if stale != self._spoken_path():
+                with contextlib.suppress(OSError):
+                    stale.unlink()  # written by another version of the code
+        self._write(self._spoken_path(), spoken)
+        self._spoken_size = len(spoken)
 
     def save(self) -> None:
         if self._languages_added and self._languages is not None:

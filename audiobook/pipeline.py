@@ -41,6 +41,7 @@ class Prepared:
     warnings: list[str] = field(default_factory=list)  # for the CLI to show; never fatal
     file_cast: Cast | None = None  # the cast file as written, before automatic choices
     info: BookInfo = field(default_factory=BookInfo)  # title, author, cover... for the tags
+    memo: FrontCache | None = None  # what the build may remember between runs, if anything
 
 
 def prepare(
@@ -90,10 +91,12 @@ def prepare(
             warnings,
             file_cast=file_cast,
             info=info,
+            memo=memo,
         )
     prepared = _prepare(book, info, credits, cast_file, file_cast, tts, engine, memo)
     memo.store(key, (prepared.script, prepared.cast, prepared.warnings))
     memo.save()
+    prepared.memo = memo
     return prepared
 
 

@@ -40,3 +40,18 @@ def test_an_ffmpeg_without_lame_is_refused_before_any_work(monkeypatch, tmp_path
     assert require_ffmpeg("aac").ffmpeg == str(tmp_path / "ffmpeg")  # AAC alone is there
     with pytest.raises(ToolMissingError, match=r"no MP3 encoder \(libmp3lame\).*apt-get"):
         require_ffmpeg("mp3")
+
+
+def test_the_encoder_list_is_remembered_for_the_same_program_only(monkeypatch, tmp_path):
+    bin_dir, memo = tmp_path / "bin", tmp_path / "cache"
+    bin_dir.mkdir()
+    _tool(bin_dir, "ffmpeg", 'echo " A..... aac   AAC (Advanced Audio Coding)"')
+    _tool(bin_dir, "ffprobe", "exit 0")
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    assert require_ffmpeg("aac", memo=memo).ffmpeg == str(bin_dir / "ffmpeg")
+    assert (memo / "ffmpeg-encoders.json").is_file()
+    # The same ffmpeg gains LAME: a new program (size and time), so it is asked again.
+    _tool(bin_dir, "ffmpeg", 'echo " A....D libmp3lame  MP3 (MPEG audio layer 3)"')
+    assert require_ffmpeg("mp3", memo=memo).ffmpeg == str(bin_dir / "ffmpeg")
+    with pytest.raises(ToolMissingError, match="no AAC encoder"):
+        require_ffmpeg("aac", memo=memo)

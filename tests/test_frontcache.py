@@ -91,3 +91,21 @@ def test_a_damaged_memo_is_a_miss_not_a_failure(book, tmp_path):
         entry.write_bytes(b"\x80\x04garbage")
     again = pipeline.prepare([book], memo=FrontCache(memo_dir))
     assert rows(again) == rows(pipeline.prepare([book]))
+
+
+def test_spoken_texts_are_remembered_and_match_a_fresh_normalisation(book, tmp_path):
+    from audiobook.audio.clips import make_clips
+
+    prepared = pipeline.prepare([book])
+    segments = [s for c in prepared.script.chapters for s in c.segments]
+    fresh = make_clips(prepared.script, prepared.cast, prepared.lexicon)
+    memo = FrontCache(tmp_path / "cache")
+    first = make_clips(prepared.script, prepared.cast, prepared.lexicon, memo.spoken())
+    memo.save_spoken()
+    again = FrontCache(tmp_path / "cache").spoken()  # a later run reads them back
+    assert len(again) == len({(s.text, s.language) for s in segments})
+    remembered = make_clips(prepared.script, prepared.cast, prepared.lexicon, again)
+    assert [c.text for c in fresh] == [c.text for c in first] == [c.text for c in remembered]
+    from audiobook.text.normalize import spoken_text
+
+    assert all(said == spoken_text(text, lang) for (text, lang), said in again.items())

@@ -94,3 +94,19 @@ def test_an_m4b_is_aac_at_the_voices_rate_and_as_long_and_loud_as_the_mp3s(tmp_p
     for fmt in ("mp3", "m4b"):
         checked = audiobook("check", tmp_path / fmt)
         assert checked.returncode == 0, checked.stdout
+
+
+@pytest.mark.slow
+def test_a_rebuild_with_nothing_to_do_writes_nothing(tmp_path):
+    story, cache, out = tmp_path / "story.txt", tmp_path / "cache", tmp_path / "out"
+    story.write_text(STORY, encoding="utf-8")
+    args = ("build", story, "-o", out, "--cache-dir", cache, "-q")
+    assert audiobook(*args).returncode == 0
+    before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    assert audiobook(*args).returncode == 0
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before  # manifest too
+    # An edit writes the journal and the new manifest as before, and the manifest reads back.
+    story.write_text(STORY.replace("all night", "all the night"), encoding="utf-8")
+    assert audiobook(*args).returncode == 0
+    assert (out / "manifest.json").stat().st_mtime_ns != before["manifest.json"]
+    assert any("all the night" in t for t in texts(out))

@@ -27,11 +27,11 @@ import hashlib
 import json
 import math
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-from audiobook.audio.cachedir import touch
 from audiobook.audio.clipaudio import CHANNELS, RATES, WIDTH, BadClip, read_clip
 from audiobook.errors import OutputError
 from audiobook.fsutil import PARTIAL, remove_partials
@@ -176,7 +176,7 @@ def _file_stamp(path: Path) -> list[int]:
     return [st.st_size, st.st_mtime_ns]
 
 
-def check_record(key: str, meta: dict, wav: Path) -> ClipAudio:
+def check_record(key: str, meta: dict, wav: Path, st: os.stat_result | None = None) -> ClipAudio:
     """The clip ``meta`` describes, if the record is whole and ``wav`` is the file it was
     written with (size and time); the samples themselves are checked by ``read_pcm``."""
     if not isinstance(meta, dict) or meta.get("key") != key or meta.get("format") != FORMAT:
@@ -192,7 +192,8 @@ def check_record(key: str, meta: dict, wav: Path) -> ClipAudio:
     if not isinstance(rate, int) or rate not in RATES or not isinstance(meta.get("sha256"), str):
         raise CacheFault(f"{wav}: bad rate or checksum in its record")
     try:
-        if meta.get("file") != _file_stamp(wav):
+        stamp = [st.st_size, st.st_mtime_ns] if st is not None else _file_stamp(wav)
+        if meta.get("file") != stamp:
             raise CacheFault(f"{wav}: not the file its record was written with")
     except OSError as exc:
         raise CacheFault(f"{wav}: missing") from exc
@@ -271,17 +272,20 @@ class ClipCache:
     def get(self, key: str) -> ClipAudio | None:
         """The cached clip, verified against its record; None when missing or faulty."""
         wav = self.clip_path(key)
-        if not wav.exists() and self.wav_path(key).exists():
-            wav = self.wav_path(key)
         try:
-            meta = json.loads(wav.with_suffix(".json").read_text(encoding="utf-8"))
+            meta = json.loads(wav.with_suffix(".json").read_bytes())
+            try:
+                st = wav.stat()
+            except FileNotFoundError:  # a cache from before FLAC: the same record, a WAV
+                wav = self.wav_path(key)
+                st = wav.stat()
             if isinstance(meta, dict) and "record_sha256" not in meta:
                 found = self._upgrade(key, meta, wav)
             else:
-                found = check_record(key, meta, wav)
+                found = check_record(key, meta, wav, st)
+            os.utime(wav, ns=(time.time_ns(), st.st_mtime_ns))  # used: the last to be pruned
         except (OSError, ValueError, UnicodeDecodeError):  # CacheFault is a ValueError
             return None
-        touch(wav)  # used: the last to go when the cache is pruned
         return found
 
     def _upgrade(self, key: str, meta: dict, wav: Path) -> ClipAudio:

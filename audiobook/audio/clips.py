@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import MutableMapping
 
 from audiobook.model import Cast, Clip, Script
 from audiobook.speakers.casting import voice_settings
@@ -12,13 +13,25 @@ from audiobook.text.normalize import spoken_text
 _WORD = re.compile(r"\w")
 
 
-def make_clips(script: Script, cast: Cast, lexicon: Lexicon | None) -> list[Clip]:
-    """One Clip per segment, in script order (chapter index, segment index)."""
+def make_clips(
+    script: Script,
+    cast: Cast,
+    lexicon: Lexicon | None,
+    spoken: MutableMapping[tuple[str, str], str] | None = None,
+) -> list[Clip]:
+    """One Clip per segment, in script order (chapter index, segment index).
+
+    ``spoken`` remembers normalised texts by (text, language), across builds.
+    """
     out: list[Clip] = []
+    memo: MutableMapping[tuple[str, str], str] = {} if spoken is None else spoken
     for c, chapter in enumerate(script.chapters):
         for s, seg in enumerate(chapter.segments):
             text = lexicon.apply(seg.text, seg.language) if lexicon is not None else seg.text
-            out.append(Clip(spoken_text(text, seg.language), voice_settings(cast, seg), c, s))
+            said = memo.get((text, seg.language))
+            if said is None:
+                said = memo[text, seg.language] = spoken_text(text, seg.language)
+            out.append(Clip(said, voice_settings(cast, seg), c, s))
     return out
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from audiobook.audio.cache import file_sha256, seal, sealed
@@ -31,9 +32,16 @@ from audiobook.publish.manifest import Manifest
 
 
 def write_m4b(
-    ctx: BuildContext, outputs: list[Output], old: Manifest, mix: Mix, book: Manifest
+    ctx: BuildContext,
+    outputs: list[Output],
+    old: Manifest,
+    mix: Mix,
+    book: Manifest,
+    journal: Callable[[], None] = lambda: None,
 ) -> list[FileResult]:
-    """Write the book's M4B; its name and fingerprint go into ``book`` (the new manifest)."""
+    """Write the book's M4B; its name and fingerprint go into ``book`` (the new manifest).
+
+    ``journal()`` is called before the book file is replaced."""
     pieces_dir = ctx.cache_root / "m4b"
     executor = ctx.executor
     with output_errors(pieces_dir, "choose another --cache-dir"):
@@ -101,6 +109,7 @@ def write_m4b(
         and old.book_sha256 == file_sha256(final)  # a damaged M4B is written again
     )
     if not reused:
+        journal()
         with atomic_path(final) as tmp:
             join_m4b(
                 [pieces_dir / f"{o.fingerprint}.m4a" for o in outputs],

@@ -289,6 +289,34 @@ def load(outdir: Path) -> Manifest:
 
 
 def write(outdir: Path, manifest: Manifest) -> Path:
+    """Write the manifest, unless the file already says exactly this (a no-op rebuild)."""
     path = outdir / NAME
-    atomic_write(path, json.dumps(to_json(manifest), ensure_ascii=False, indent=1))
+    text = dumps(to_json(manifest))
+    try:
+        same = path.read_bytes() == text.encode("utf-8")
+    except OSError:
+        same = False
+    if not same:
+        atomic_write(path, text)
     return path
+
+
+def dumps(data: dict[str, Any]) -> str:
+    """The manifest's JSON, one segment per line.
+
+    ``json.dumps(indent=...)`` runs json's pure-Python encoder, ten times slower than
+    the C one that writes each line here: a whole novel's manifest is ~15,000 segments.
+    """
+
+    def one(value: object) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    head = [f" {one(k)}: {one(v)}" for k, v in data.items() if k != "chapters"]
+    chapters = []
+    for entry in data.get("chapters", []):
+        rest = {k: v for k, v in entry.items() if k != "segments"}
+        rows = ",\n   ".join(one(row) for row in entry.get("segments", []))
+        opening = one(rest)[:-1] + (", " if rest else "")
+        chapters.append(f'  {opening}"segments": [\n   {rows}\n  ]}}')
+    head.append(' "chapters": [\n' + ",\n".join(chapters) + "\n ]")
+    return "{\n" + ",\n".join(head) + "\n}\n"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from audiobook.audio.encode import encode_task, run_encode
@@ -35,9 +36,15 @@ _Sources = dict[str, tuple[Path, BlockEntry]]
 
 
 def write_mp3s(
-    ctx: BuildContext, outputs: list[Output], old: Manifest, mix: Mix
+    ctx: BuildContext,
+    outputs: list[Output],
+    old: Manifest,
+    mix: Mix,
+    journal: Callable[[], None] = lambda: None,
 ) -> list[FileResult]:
-    """Write every output as an MP3 file in ``ctx.outdir``; one result per output, in order."""
+    """Write every output as an MP3 file in ``ctx.outdir``; one result per output, in order.
+
+    ``journal()`` is called before the first file is replaced."""
     sources = _old_blocks(old, ctx.outdir)
     executor = ctx.executor
     todo: list[tuple[int, Output]] = []
@@ -66,6 +73,8 @@ def write_mp3s(
         for b in out.blocks:
             if b.fingerprint not in sources:
                 fresh.setdefault(b.fingerprint, (out, b))
+    if todo:
+        journal()
     # Opened before anything is replaced: a file rewritten below still reads as it was.
     fds = {path: os.open(path, os.O_RDONLY) for path in {p for p, _ in sources.values()}}
     temps: dict[str, Path] = {}
@@ -123,10 +132,8 @@ def _join(
         )
         fh.write(tag)
         for b in out.blocks:
-            data = _block_bytes(b.fingerprint, temps, sources, fds)
-            b.written = BlockEntry(
-                b.fingerprint, fh.tell() - len(tag), len(data), mp3_frames(data).samples
-            )
+            data, samples = _block_bytes(b.fingerprint, temps, sources, fds)
+            b.written = BlockEntry(b.fingerprint, fh.tell() - len(tag), len(data), samples)
             fh.write(data)
     out.stat = _stat(final)
 
@@ -164,15 +171,24 @@ def _old_blocks(old: Manifest, outdir: Path) -> _Sources:
     return found
 
 
-def _block_bytes(fp: str, temps: dict[str, Path], sources: _Sources, fds: dict[Path, int]) -> bytes:
+def _block_bytes(
+    fp: str, temps: dict[str, Path], sources: _Sources, fds: dict[Path, int]
+) -> tuple[bytes, int]:
+    """A block's MP3 frames and how many samples they decode to.
+
+    A copied block comes from a file whose size and time are as the last build wrote
+    it; its bytes are checked to be there and to start on a frame, not walked frame by
+    frame again (that walk was a third of an edit rebuild's own time).
+    """
     if fp in temps:
-        return temps[fp].read_bytes()
+        data = temps[fp].read_bytes()
+        return data, mp3_frames(data).samples
     path, kept = sources[fp]
     start = id3_size(os.pread(fds[path], 10, 0))
     data = os.pread(fds[path], kept.bytes, start + kept.offset)
-    if len(data) != kept.bytes or mp3_frames(data).samples != kept.samples:
+    if len(data) != kept.bytes or (data and mp3_frames(data[:2048]).count == 0):
         raise OutputError(f"{path} changed since it was written; delete it and build again")
-    return data
+    return data, kept.samples
 
 
 def _stat(path: Path) -> list[int]:
