@@ -266,6 +266,28 @@ PASSAGES = [
         ["Anna", "John", "Anna", "John"],
     ),
     (
+        "description-tag, a description cut short at an adjective runs on to its noun",
+        "Aunt Polly looked hard at Tom across the kitchen table.\n\n"
+        '"Was it warm in school, Tom?"\n\n"Yes, aunt."\n\n'
+        "The old lady reached out her hand and felt Tom's shirt, and said:\n\n"
+        '"But you are not too warm now."',
+        ["Aunt Polly", "Tom", "Aunt Polly"],
+    ),
+    (
+        "named-tag, a simile's noun is not the subject",
+        'Fernand and Mercedes stood in the hut.\n\n"Is this your last word?" asked Fernand.'
+        '\n\n"It is," said Mercedes.\n\nFernand let fall his head like a defeated man, and '
+        'said: "Then I shall go."',
+        ["Fernand", "Mercedes", "Fernand"],
+    ),
+    (
+        "description-tag, a preposition's object in the tag's clause is never the speaker",
+        "The old man Panteley sat by the fire, and Yegorushka lay near him.\n\n"
+        '"Are you asleep?" asked Yegorushka.\n\nThe old man scratched his forehead, glanced '
+        'upwards at Yegorushka, and went on: "Once I was young too."',
+        ["Yegorushka", "Panteley"],
+    ),
+    (
         "pronoun-tag, first-person book: 'said I' is the narrator",
         "I walked with Holmes to the station. I was tired, and I said nothing for a while.\n\n"
         '"You are quiet, Watson," said Holmes.\n\n"I am tired," said I.\n\n"Then rest," he said.',

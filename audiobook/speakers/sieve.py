@@ -381,7 +381,11 @@ def _resolve(
         return book.character(m.text)
     if m.kind == "narrator":
         return NARRATOR if book.roster.first_person else None
-    here = sorted((x for x in local if x[0] < pos), key=lambda x: (x[2] != "subject", -x[0]))
+    # "glanced upwards at Yegorushka, and went on:" -- a preposition's object never speaks.
+    here = sorted(
+        (x for x in local if x[0] < pos and x[2] != "prep"),
+        key=lambda x: (x[2] != "subject", -x[0]),
+    )
     # A new dialogue paragraph rarely has the previous paragraph's speaker.
     last = talk.run[-1] if talk.run and not here else None
     recent = [who for _, who, _ in here] + talk.focus

@@ -58,7 +58,7 @@ _CLAUSE_END = re.compile(
 )
 _PREP_BEFORE = re.compile(
     r"\b(?:to|at|towards?|with|upon|on|of|from|for|by|about|after|behind|beside|"
-    r"into|over|under|near|round|past)\s+(?:the\s+)?\Z"
+    r"into|over|under|near|round|past|like|than)\s+(?:the\s+)?\Z"
 )
 _AUX = r"(?:was|were|is|kept|went\s+on)"
 _SOUND = r"(?:voice|shout|cry|whisper|call|scream|laugh|bass|tenor)"
@@ -205,7 +205,9 @@ def _mention(m: re.Match) -> Mention:
                 gender = {"he": "male", "she": "female"}.get(text.lower())
                 return Mention("pronoun", text.lower(), start, gender)
             if kind == "desc":
-                text = _person_phrase(" ".join(text.split()))
+                text = _person_phrase(
+                    _to_person_noun(" ".join(text.split()), m.string, m.end(kind))
+                )
                 return Mention("description", text, start, description_gender(text))
             words = text.split()
             if kind == "cap":
@@ -215,6 +217,25 @@ def _mention(m: re.Match) -> Mention:
                     words = words[1:]
             return Mention("name", " ".join(words), start)
     raise ValueError("no subject group matched")
+
+
+def _to_person_noun(phrase: str, source: str, end: int) -> str:
+    """'The old' as matched before 'lady reached out her hand' is 'The old lady': a
+    description cut short runs on over lower-case words to its person noun."""
+    words = phrase.split()
+    if any(GENDERED.get(w.lower()) for w in words[1:]):
+        return phrase
+    more = re.match(r"(?:\s+[a-z][\w'-]*){1,3}", source[end:])
+    if not more:
+        return phrase
+    ahead = more.group(0).split()
+    for n, w in enumerate(ahead):
+        if GENDERED.get(w):
+            return " ".join([*words, *ahead[: n + 1]])
+    return phrase
+
+
+GENDERED = {w: g for w, g in NOUN_GENDER.items() if g}
 
 
 def _person_phrase(phrase: str) -> str:
