@@ -27,7 +27,7 @@ from audiobook.build import BuildOptions, build_book  # noqa: E402
 from audiobook.errors import ClusterError  # noqa: E402
 from audiobook.pipeline import prepare  # noqa: E402
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.processes]
 SEEDS = Path(__file__).parent.parent / "seeds"
 SHELF = Path(__file__).parent / "data" / "shelf"
 TIMEOUT = 300  # seconds for any one build in a subprocess
@@ -199,7 +199,6 @@ def test_an_unreachable_scheduler_is_one_clear_error(tmp_path):
     with socket.socket() as s:  # a port nothing listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    started = time.monotonic()
     with pytest.raises(ClusterError, match="cannot reach the Dask scheduler at dask://127"):
         DaskExecutor(f"dask://127.0.0.1:{port}", timeout=1)
-    assert time.monotonic() - started < 30
+    # How soon it gives up against the timeout asked for: bench/bench_unreachable.py.
