@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup system demo test lint test-oldest bench clean
+.PHONY: setup system demo test test-fast lint test-oldest bench clean
 
 setup: system $(STAMP)
 
@@ -34,6 +34,11 @@ demo: setup
 
 test: setup
 	$(BIN)/python -m pytest -q
+
+# The fast subset: no real audio (`slow`: espeak-ng, Piper) and no test about real processes
+# (`processes`: signals, spawned workers, the CLI as a program on devices, browser, cluster).
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not slow and not processes"
 
 # Lint, format and types, as configured in pyproject.toml; CI runs it before the tests.
 lint: setup

@@ -30,7 +30,10 @@ NAME = "fake"
 # a fresh interpreter, so there it is None again).
 PARENT_MARK: str | None = None
 RATE = 22050
-BASES = {"en-us": "en", "en-gb": "en", "es": "es", "fr": "fr", "de": "de", "it": "it"}
+BASES = {
+    **{"en-us": "en", "en-gb": "en", "es": "es", "fr": "fr", "de": "de", "it": "it"},
+    **{"ar": "ar", "he": "he"},  # right-to-left scripts, as espeak-ng has them
+}
 FEMALE = ("f2", "f3", "f5", "f4", "f1")
 MALE = ("m1", "m3", "m2", "m7", "m4", "m5", "m6")
 # Median pitch of each variant at pitch 50 (Hz): women well above men, as in espeak.

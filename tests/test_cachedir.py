@@ -3,10 +3,7 @@ piece per chapter."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -23,19 +20,6 @@ ROOT = Path(__file__).parent.parent
 STORY = "Chapter 1\n\nThe rain fell all night.\n\nChapter 2\n\nIn the morning the road was dry.\n"
 
 
-def audiobook(*args) -> subprocess.CompletedProcess:
-    done = subprocess.run(
-        [sys.executable, "-m", "audiobook", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
-    )
-    assert "Traceback" not in done.stderr, done.stderr
-    return done
-
-
 def test_parse_size():
     assert parse_size("500M") == 500 * 10**6 and parse_size("1.5GB") == 1_500_000_000
     assert parse_size("2048") == 2048
@@ -43,10 +27,10 @@ def test_parse_size():
         parse_size("lots")
 
 
-def test_cache_command_shows_size_and_hit_rate_then_prunes_and_clears(tmp_path):
+def test_cache_command_shows_size_and_hit_rate_then_prunes_and_clears(tmp_path, audiobook):
     story, cache = tmp_path / "story.txt", tmp_path / "cache"
     story.write_text(STORY, encoding="utf-8")
-    build = ("build", story, "-o", tmp_path / "out", "--cache-dir", cache, "-q")
+    build = ("build", story, "-o", tmp_path / "out", "--cache-dir", cache, "-q", "--engine", "fake")
     assert audiobook(*build).returncode == 0
     shown = audiobook("cache", "--cache-dir", cache).stdout
     assert f"Location:   {cache}" in shown
@@ -66,11 +50,11 @@ def test_cache_command_shows_size_and_hit_rate_then_prunes_and_clears(tmp_path):
 
 
 def test_prune_removes_the_least_recently_used_first(tmp_path):
-    cache = ClipCache(tmp_path, "pyttsx3", get_engine().version())
+    cache = ClipCache(tmp_path, "fake", get_engine("fake").version())
     texts = ["The first line.", "The second line.", "The third line."]
     clips = [Clip(t, VoiceSettings("en-us+f3"), 0, i) for i, t in enumerate(texts)]
     jobs = [Job(cache.key(c), c.text, c.settings, f"line {i}") for i, c in enumerate(clips)]
-    render_jobs(jobs, cache, "pyttsx3", 1)
+    render_jobs(jobs, cache, "fake", 1)
     keys = [j.key for j in jobs]
     for key in (keys[1], keys[2], keys[0]):  # used in this order: keys[1] least recently
         time.sleep(0.01)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 
 import pytest
 
@@ -104,13 +103,9 @@ def test_digital_silence_anywhere_fails_the_floor(tmp_path):
     assert rows["head room tone"].passed  # the head alone would have looked fine
 
 
-def test_check_command_prints_a_table_and_exits_non_zero_on_failure(good, tmp_path):
+def test_check_command_prints_a_table_and_exits_non_zero_on_failure(good, tmp_path, audiobook):
     def run(folder):
-        return subprocess.run(
-            [sys.executable, "-m", "audiobook", "check", str(folder)],
-            capture_output=True,
-            text=True,
-        )
+        return audiobook("check", folder)
 
     ok = run(good)
     assert ok.returncode == 0 and "RMS" in ok.stdout and "FAIL" not in ok.stdout

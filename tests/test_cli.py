@@ -1,9 +1,9 @@
-"""The command line on the seed stories: script, cast, voices (real espeak-ng)."""
+"""The command line on the seed stories: script, cast, voices (the fake engine, whose voice ids
+are espeak-ng's; the console script once as a program)."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -19,23 +19,17 @@ SEED_CAST = ROOT / "voices" / "seeds.toml"
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = main([str(a) for a in args])
+    """A command in this process on the fake engine (commands that take one)."""
+    engine = ["--engine", "fake"] if args[0] in ("script", "cast", "voices") else []
+    code = main([str(a) for a in (*args, *engine)])
     out, err = capsys.readouterr()
     assert "Traceback" not in err
     return code, out, err
 
 
-@pytest.fixture(scope="module")
-def script_json() -> dict:
-    # Once through the real console entry point, as a user runs it.
-    done = subprocess.run(
-        [sys.executable, "-m", "audiobook", "script", str(SEEDS), "--json"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
-    )
+@pytest.fixture
+def script_json(audiobook) -> dict:
+    done = audiobook("script", SEEDS, "--json", "--engine", "fake")
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     return json.loads(done.stdout)
@@ -171,6 +165,7 @@ def test_help_and_version(capsys):
     assert code == 0 and out.startswith("audiobook ")
 
 
+@pytest.mark.processes
 def test_the_console_script_runs_main():
     script = Path(sys.executable).parent / "audiobook"
     if not script.exists():

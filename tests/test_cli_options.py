@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,19 +13,17 @@ from audiobook.cli import app as cli
 
 ROOT = Path(__file__).parent.parent
 MILA = ROOT / "seeds" / "002_ae557fbbbf91644b.txt"
+FAKE = ("--engine", "fake")  # what is tested is the command line, not the voice
 
 
-def audiobook(*args, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    done = subprocess.run(
-        [sys.executable, "-m", "audiobook", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        env={**os.environ, "PYTHONWARNINGS": "ignore", "COLUMNS": "200", **(env or {})},
-    )
-    assert "Traceback" not in done.stderr, done.stderr
-    return done
+@pytest.fixture
+def audiobook(audiobook):
+    """The CLI in this process, in a wide terminal (help text is not wrapped)."""
+
+    def run(*args, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+        return audiobook(*args, env={"COLUMNS": "200", **(env or {})})
+
+    return run
 
 
 def usage_error(done: subprocess.CompletedProcess) -> str:
@@ -38,7 +34,7 @@ def usage_error(done: subprocess.CompletedProcess) -> str:
     return lines[0]
 
 
-def test_help_uses_conventional_metavars():
+def test_help_uses_conventional_metavars(audiobook):
     out = audiobook("build", "--help").stdout
     assert "Usage: audiobook build [OPTIONS] INPUTS..." in out
     assert "<bool>" not in out and "<list" not in out and "{inputs}" not in out
@@ -57,13 +53,15 @@ def test_help_uses_conventional_metavars():
         ("--engine", "festival", "'pyttsx3'"),
     ],
 )
-def test_a_bad_choice_is_a_usage_error_naming_the_valid_ones(tmp_path, option, value, valid):
+def test_a_bad_choice_is_a_usage_error_naming_the_valid_ones(
+    tmp_path, option, value, valid, audiobook
+):
     line = usage_error(audiobook("build", MILA, "-o", tmp_path / "out", option, value))
     assert option in line and value in line and valid in line
     assert not (tmp_path / "out").exists()  # refused before anything was written
 
 
-def test_a_mistyped_option_or_command_gets_a_suggestion():
+def test_a_mistyped_option_or_command_gets_a_suggestion(audiobook):
     line = usage_error(audiobook("build", MILA, "-o", "out", "--formt", "mp3"))
     assert "--formt" in line and "--format" in line.split("Did you mean")[1]
     line = usage_error(audiobook("biuld", MILA))
@@ -72,18 +70,18 @@ def test_a_mistyped_option_or_command_gets_a_suggestion():
     assert "INPUTS" in line and "audiobook script --help" in line
 
 
-def test_debug_and_quiet_are_accepted_after_the_command(tmp_path):
-    done = audiobook("script", MILA, "--json", "--debug")
+def test_debug_and_quiet_are_accepted_after_the_command(tmp_path, audiobook):
+    done = audiobook("script", MILA, "--json", "--debug", *FAKE)
     assert done.returncode == 0 and done.stdout.startswith("{")
     target = tmp_path / "cast.toml"
     book = tmp_path / MILA.name  # cast --write also writes book.toml beside the manuscript
     book.write_bytes(MILA.read_bytes())
-    loud = audiobook("cast", book, "--write", target)
+    loud = audiobook("cast", book, "--write", target, *FAKE)
     assert loud.returncode == 0 and str(target) in loud.stderr
-    quiet = audiobook("cast", book, "--write", target, "-q")
+    quiet = audiobook("cast", book, "--write", target, "-q", *FAKE)
     assert quiet.returncode == 0 and quiet.stderr == ""
     # after `--` a flag is an argument, not an option
-    done = audiobook("script", "--", "--debug")
+    done = audiobook("script", *FAKE, "--", "--debug")
     assert done.returncode == 1 and "--debug" in done.stderr
 
 
@@ -100,7 +98,7 @@ def test_debug_after_the_command_shows_the_traceback_of_a_bug(monkeypatch, capsy
     assert "Traceback" in err and err.splitlines()[-1].startswith("Error: ")
 
 
-def test_shell_completion_completes_commands_and_choices():
+def test_shell_completion_completes_commands_and_choices(audiobook):
     def complete(words: str, index: int) -> list[str]:
         env = {
             "_AUDIOBOOK_COMPLETE": "complete_bash",
@@ -137,9 +135,9 @@ def test_an_option_shared_by_commands_reads_the_same_everywhere():
     assert {"--cast", "--engine", "--encoding", "--json"} <= shared
 
 
-def test_dry_run_plans_without_writing(tmp_path):
+def test_dry_run_plans_without_writing(tmp_path, audiobook):
     out, cache = tmp_path / "out", tmp_path / "cache"
-    done = audiobook("build", ROOT / "seeds", "-o", out, "--cache-dir", cache, "--dry-run")
+    done = audiobook("build", ROOT / "seeds", "-o", out, "--cache-dir", cache, "--dry-run", *FAKE)
     assert done.returncode == 0, done.stderr
     text = done.stdout
     assert text.startswith("Dry run: nothing rendered")

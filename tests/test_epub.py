@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -167,7 +164,7 @@ def test_footnotes_images_tables_and_lang_spans(tmp_path):
     "damage",
     ["not a zip", "no container", "drm"],
 )
-def test_damaged_or_protected_epub_is_one_error(tmp_path, damage):
+def test_damaged_or_protected_epub_is_one_error(tmp_path, damage, audiobook):
     path = tmp_path / "bad.epub"
     if damage == "not a zip":
         path.write_bytes(b"this is not an epub at all")
@@ -191,32 +188,20 @@ def test_damaged_or_protected_epub_is_one_error(tmp_path, damage):
         path.write_bytes(out.getvalue())
     with pytest.raises(InputError):
         read_epub(path.read_bytes(), str(path))
-    done = subprocess.run(
-        [sys.executable, "-m", "audiobook", "script", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
-    )
+    done = audiobook("script", path, "--engine", "fake")
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: ") and "bad.epub" in lines[0]
 
 
-def test_script_of_an_epub_has_offsets_into_its_extracted_text(tmp_path):
+def test_script_of_an_epub_has_offsets_into_its_extracted_text(tmp_path, audiobook):
     files = [
         ("one.xhtml", "One", "<h1>Chapter One</h1>" + prose("Anna")),
         ("two.xhtml", "Two", "<h1>Chapter Two</h1>" + prose("Tom")),
     ]
     toc = [epub.Link("one.xhtml", "Chapter One", "1"), epub.Link("two.xhtml", "Chapter Two", "2")]
     path = make_book(tmp_path / "lake.epub", files, toc)
-    done = subprocess.run(
-        [sys.executable, "-m", "audiobook", "script", str(path), "--json"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
-    )
+    done = audiobook("script", path, "--json", "--engine", "fake")
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     texts = {d.path: d.text for d in read_manuscript([path]).documents}
@@ -249,7 +234,7 @@ def test_markdown_headings_are_chapters_and_markup_is_not_read(tmp_path):
     assert [p[0].title for p in book.chapters] == ["The Lake", "Chapter Two"]
 
 
-def test_plain_text_gutenberg_header_contents_and_licence_are_skipped(tmp_path):
+def test_plain_text_gutenberg_header_contents_and_licence_are_skipped(tmp_path, audiobook):
     chapters_text = "".join(
         f"Chapter {r}.\n\n"
         + " ".join(["Pip walked to the forge and spoke with Joe."] * 12)
@@ -274,13 +259,7 @@ def test_plain_text_gutenberg_header_contents_and_licence_are_skipped(tmp_path):
         "Project Gutenberg licence",
     ]
     assert book.info.title == "The Forge" and book.info.authors == ["Ada Writer"]
-    done = subprocess.run(
-        [sys.executable, "-m", "audiobook", "script", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
-    )
+    done = audiobook("script", path, "--engine", "fake")
     assert done.returncode == 0, done.stderr
     out = done.stdout.splitlines()
     assert sum(line.startswith("-- skipped") for line in out) == 3
@@ -291,15 +270,10 @@ def test_plain_text_gutenberg_header_contents_and_licence_are_skipped(tmp_path):
     assert "You have been listening to The Forge" in spoken[-1]
 
 
-def test_stdin_is_read(tmp_path):
+def test_stdin_is_read(tmp_path, audiobook):
     story = "Chapter 1\n\n" + " ".join(["Anna looked at the lake and smiled."] * 10) + "\n"
-    done = subprocess.run(
-        [sys.executable, "-m", "audiobook", "script", "-", "--json", "--no-credits"],
-        input=story,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    done = audiobook(
+        "script", "-", "--json", "--no-credits", "--engine", "fake", stdin=story.encode("utf-8")
     )
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
@@ -307,20 +281,14 @@ def test_stdin_is_read(tmp_path):
     assert data["chapters"][0]["source"] == "-"
 
 
-def test_cast_write_writes_book_toml_beside_a_plain_text(tmp_path):
+def test_cast_write_writes_book_toml_beside_a_plain_text(tmp_path, audiobook):
     path = tmp_path / "forge.txt"
     path.write_text(
         "The Forge\n\nby Ada Writer\n\nChapter 1\n\n"
         + " ".join(["Pip walked to the forge and spoke with Joe."] * 12),
         encoding="utf-8",
     )
-    done = subprocess.run(
-        [sys.executable, "-m", "audiobook", "cast", str(path), "--write", str(tmp_path / "c.toml")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
-    )
+    done = audiobook("cast", path, "--write", tmp_path / "c.toml", "--engine", "fake")
     assert done.returncode == 0, done.stderr
     import tomllib
 
@@ -347,16 +315,10 @@ def test_a_real_gutenberg_epub_ncx_only_licence_in_the_last_chapter_file():
     assert text[last.start : last.end].endswith("from The same old Lupin.\u201d")
 
 
-def test_an_epub_on_standard_input(tmp_path):
+def test_an_epub_on_standard_input(tmp_path, audiobook):
     files = [("one.xhtml", "One", "<h1>Chapter One</h1>" + prose("Anna"))]
     path = make_book(tmp_path / "lake.epub", files, [epub.Link("one.xhtml", "Chapter One", "1")])
-    done = subprocess.run(
-        [sys.executable, "-m", "audiobook", "script", "-", "--json"],
-        input=path.read_bytes(),
-        capture_output=True,
-        timeout=120,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
-    )
+    done = audiobook("script", "-", "--json", "--engine", "fake", stdin=path.read_bytes())
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert [(c["title"], c["source"]) for c in data["chapters"]] == [

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 
 import pytest
 from audio_utils import pcm, peak_db, probe, rms_db
@@ -12,24 +11,9 @@ from audiobook.build import build_book
 
 
 @pytest.fixture(scope="module")
-def acx(tmp_path_factory, make_book, build_options):
+def acx(tmp_path_factory, make_book, build_options, covers):
     tmp = tmp_path_factory.mktemp("export")
-    cover = tmp / "cover.jpg"
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-v",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "color=green:s=32x32",
-            "-frames:v",
-            "1",
-            str(cover),
-        ],
-        check=True,
-    )
+    cover = covers["jpg"]
     result = build_book(make_book(tmp), build_options(tmp, cover=cover))
     return result, cover
 

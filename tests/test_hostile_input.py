@@ -1,7 +1,8 @@
-"""Hostile manuscripts through the real CLI: sane output or one `Error:` line, never a traceback.
+"""Hostile manuscripts through the CLI: sane output or one `Error:` line, never a traceback.
 
-Each case is written to a temporary file and run through `audiobook script --json`
-and `audiobook cast` in a subprocess, exactly as a user would run them.
+Each case is written to a temporary file and run through `audiobook script --json` and
+`audiobook cast`, the commands' own ``main()`` in this process (the ``audiobook`` fixture),
+on the fake engine: what is tested is reading, quotes, speakers and languages, not speech.
 """
 
 from __future__ import annotations
@@ -10,67 +11,64 @@ import codecs
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from audiobook.text.normalize import spoken_text
 
-ROOT = Path(__file__).parent.parent
 TIMEOUT = 60
+ENGINE = ("--engine", "fake")
 
 
-def run_both(path: Path, *extra: object) -> tuple[subprocess.CompletedProcess, ...]:
-    """`script PATH --json` and `cast PATH` side by side, as finished processes."""
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "audiobook", *map(str, args)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-            env=env,
+@pytest.fixture
+def run_both(audiobook):
+    """`script PATH --json` and `cast PATH`, as finished commands."""
+
+    def run(path: Path, *extra: object) -> tuple[subprocess.CompletedProcess, ...]:
+        return (
+            audiobook("script", path, "--json", *ENGINE, *extra),
+            audiobook("cast", path, *ENGINE, *extra),
         )
-        for args in (("script", path, "--json", *extra), ("cast", path, *extra))
-    ]
-    done = []
-    for proc in procs:
-        try:
-            out, err = proc.communicate(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            for other in procs:
-                other.kill()
-            raise
-        assert "Traceback" not in err, err
-        done.append(subprocess.CompletedProcess(proc.args, proc.returncode, out, err))
-    return tuple(done)
+
+    return run
 
 
-def script_json(path: Path, *extra: object) -> dict:
+@pytest.fixture
+def script_json(run_both):
     """The script of a readable file; its cast preview must work too."""
-    script, cast = run_both(path, *extra)
-    assert script.returncode == 0, script.stderr
-    assert cast.returncode == 0 and "narrator" in cast.stdout.lower(), cast.stderr
-    data = json.loads(script.stdout)
-    assert data["chapters"], "a readable file gives at least one chapter"
-    for chapter in data["chapters"]:
-        for seg in chapter["segments"]:
-            assert seg["kind"] in ("narration", "dialogue")
-            assert 0 <= seg["start"] < seg["end"]
-            assert seg["text"].strip()
-    return data
+
+    def script(path: Path, *extra: object) -> dict:
+        script, cast = run_both(path, *extra)
+        assert script.returncode == 0, script.stderr
+        assert cast.returncode == 0 and "narrator" in cast.stdout.lower(), cast.stderr
+        data = json.loads(script.stdout)
+        assert data["chapters"], "a readable file gives at least one chapter"
+        for chapter in data["chapters"]:
+            for seg in chapter["segments"]:
+                assert seg["kind"] in ("narration", "dialogue")
+                assert 0 <= seg["start"] < seg["end"]
+                assert seg["text"].strip()
+        return data
+
+    return script
 
 
-def error_line(path: Path, *extra: object) -> str:
-    """The one `Error:` line both commands give for an unusable input."""
-    lines = []
-    for done in run_both(path, *extra):
-        assert done.returncode != 0
-        lines = done.stderr.splitlines()
-        assert len(lines) == 1 and lines[0].startswith("Error: "), done.stderr
+def _one_error(done: subprocess.CompletedProcess) -> str:
+    assert done.returncode != 0
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), done.stderr
     return lines[0]
+
+
+@pytest.fixture
+def error_line(run_both):
+    """The one `Error:` line both commands give for an unusable input."""
+
+    def error(path: Path, *extra: object) -> str:
+        return [_one_error(done) for done in run_both(path, *extra)][-1]
+
+    return error
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -79,11 +77,16 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
-def dialogue_of(tmp_path: Path, name: str, text: str) -> tuple[dict, list[dict]]:
+@pytest.fixture
+def dialogue_of(script_json):
     """The script of ``text`` saved as UTF-8, and its dialogue segments (offsets checked)."""
-    data = script_json(write(tmp_path, name, text))
-    check_offsets(data, text)
-    return data, segments(data, "dialogue")
+
+    def dialogue(tmp_path: Path, name: str, text: str) -> tuple[dict, list[dict]]:
+        data = script_json(write(tmp_path, name, text))
+        check_offsets(data, text)
+        return data, segments(data, "dialogue")
+
+    return dialogue
 
 
 def segments(data: dict, kind: str | None = None) -> list[dict]:
@@ -110,7 +113,7 @@ def check_offsets(data: dict, text: str) -> None:
 # --- encodings ----------------------------------------------------------------------------
 
 
-def test_utf8_without_bom(tmp_path):
+def test_utf8_without_bom(tmp_path, script_json):
     path = tmp_path / "plain.txt"
     path.write_bytes(STORY.encode("utf-8"))
     data = script_json(path)
@@ -118,7 +121,7 @@ def test_utf8_without_bom(tmp_path):
     assert {s["speaker"] for s in segments(data, "dialogue")} >= {"Anna", "Tom"}
 
 
-def test_utf8_with_bom_keeps_offsets_of_utf8_decoding(tmp_path):
+def test_utf8_with_bom_keeps_offsets_of_utf8_decoding(tmp_path, script_json):
     path = tmp_path / "bom.txt"
     path.write_bytes(codecs.BOM_UTF8 + STORY.encode("utf-8"))
     data = script_json(path)
@@ -129,7 +132,7 @@ def test_utf8_with_bom_keeps_offsets_of_utf8_decoding(tmp_path):
 
 
 @pytest.mark.parametrize("codec", ["utf-16", "utf-16-be"])
-def test_utf16_with_bom(tmp_path, codec):
+def test_utf16_with_bom(tmp_path, codec, script_json):
     path = tmp_path / "wide.txt"
     data = STORY.encode(codec) if codec == "utf-16" else codecs.BOM_UTF16_BE + STORY.encode(codec)
     path.write_bytes(data)
@@ -139,7 +142,7 @@ def test_utf16_with_bom(tmp_path, codec):
     assert "\ufeff" not in "".join(spoken)
 
 
-def test_cp1252_file_asks_for_encoding_then_reads_with_it(tmp_path):
+def test_cp1252_file_asks_for_encoding_then_reads_with_it(tmp_path, script_json, error_line):
     path = tmp_path / "windows.txt"
     text = (
         STORY.replace("Anna came home", "Ren\u00e9e came home to the caf\u00e9")
@@ -154,7 +157,7 @@ def test_cp1252_file_asks_for_encoding_then_reads_with_it(tmp_path):
     assert "Where have you been all this time?" in [s["text"] for s in segments(data, "dialogue")]
 
 
-def test_latin1_file_reads_with_latin1(tmp_path):
+def test_latin1_file_reads_with_latin1(tmp_path, script_json, error_line):
     path = tmp_path / "latin.txt"
     path.write_bytes(
         '"Ni\u00f1o, ven aqu\u00ed," dijo Mar\u00eda.\n\nEl ni\u00f1o no vino.\n'.encode("latin-1")
@@ -164,7 +167,7 @@ def test_latin1_file_reads_with_latin1(tmp_path):
     assert any("Ni\u00f1o" in s["text"] for s in segments(data, "dialogue"))
 
 
-def test_unknown_encoding_name(tmp_path):
+def test_unknown_encoding_name(tmp_path, error_line):
     path = write(tmp_path, "plain.txt", STORY)
     line = error_line(path, "--encoding", "klingon-8")
     assert "klingon-8" in line and "utf-8" in line
@@ -173,14 +176,14 @@ def test_unknown_encoding_name(tmp_path):
 # --- not text at all ------------------------------------------------------------------------
 
 
-def test_binary_file(tmp_path):
+def test_binary_file(tmp_path, error_line):
     path = tmp_path / "image.txt"
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40)
     line = error_line(path)
     assert "binary" in line and str(path) in line
 
 
-def test_random_bytes_that_happen_to_be_valid_utf8_controls(tmp_path):
+def test_random_bytes_that_happen_to_be_valid_utf8_controls(tmp_path, error_line):
     path = tmp_path / "controls.txt"
     path.write_bytes(bytes(i % 32 for i in range(4000)))
     line = error_line(path)
@@ -190,19 +193,19 @@ def test_random_bytes_that_happen_to_be_valid_utf8_controls(tmp_path):
 @pytest.mark.parametrize(
     "content", [b"", b"   \n\n\t\r\n  ", codecs.BOM_UTF8, codecs.BOM_UTF8 + b"\n \n"]
 )
-def test_empty_or_whitespace_only(tmp_path, content):
+def test_empty_or_whitespace_only(tmp_path, content, error_line):
     path = tmp_path / "empty.txt"
     path.write_bytes(content)
     line = error_line(path)
     assert str(path) in line or "empty" in line
 
 
-def test_punctuation_only_file(tmp_path):
+def test_punctuation_only_file(tmp_path, error_line):
     path = write(tmp_path, "dots.txt", "* * *\n\n. . .\n\n\u2014\n")
     error_line(path)
 
 
-def test_control_characters_and_nul_bytes(tmp_path):
+def test_control_characters_and_nul_bytes(tmp_path, script_json):
     path = tmp_path / "nul.txt"
     noisy = STORY.replace("three days", "three\x00 days").replace("kettle", "ket\x07tle\x1b[31m")
     path.write_bytes(noisy.encode("utf-8"))
@@ -220,7 +223,7 @@ def test_control_characters_and_nul_bytes(tmp_path):
 # --- layout ---------------------------------------------------------------------------------
 
 
-def test_crlf_line_endings_keep_offsets(tmp_path):
+def test_crlf_line_endings_keep_offsets(tmp_path, script_json):
     path = tmp_path / "dos.txt"
     wrapped = (
         "Chapter 1\n\nThe rain had not stopped for three days when\nAnna came home at last.\n\n"
@@ -240,7 +243,7 @@ def test_crlf_line_endings_keep_offsets(tmp_path):
     assert "The rain had not stopped for three days when Anna came home at last." in narration
 
 
-def test_classic_mac_cr_line_endings(tmp_path):
+def test_classic_mac_cr_line_endings(tmp_path, script_json):
     book = (
         "Chapter 1\n\nAnna came home.\n\n\u201cHi,\u201d said Tom.\n\nChapter "
         "2\n\n\u201cBye,\u201d said Anna.\n"
@@ -254,7 +257,7 @@ def test_classic_mac_cr_line_endings(tmp_path):
     check_offsets(data, path.read_bytes().decode("utf-8"))
 
 
-def test_quarter_million_character_paragraph(tmp_path):
+def test_quarter_million_character_paragraph(tmp_path, script_json):
     path = tmp_path / "wall.txt"
     sentence = "The long road went on past the farms and the mills and the quiet churches. "
     para = (sentence * (250_000 // len(sentence) + 1))[:250_000]
@@ -266,7 +269,7 @@ def test_quarter_million_character_paragraph(tmp_path):
     assert all(a["end"] <= b["start"] for a, b in zip(segs, segs[1:], strict=False))
 
 
-def test_paragraph_without_any_sentence_end_or_space(tmp_path):
+def test_paragraph_without_any_sentence_end_or_space(tmp_path, script_json):
     path = write(tmp_path, "blob.txt", "word" * 2_500 + "\n")
     data = script_json(path)
     segs = segments(data)
@@ -274,7 +277,7 @@ def test_paragraph_without_any_sentence_end_or_space(tmp_path):
     assert sum(len(s["text"]) for s in segs) == 10_000
 
 
-def test_twenty_thousand_character_quote(tmp_path):
+def test_twenty_thousand_character_quote(tmp_path, script_json):
     path = tmp_path / "speech.txt"
     speech = (
         "I have waited for this day, and I will say all of it now, whatever you think. " * 260
@@ -292,7 +295,7 @@ def test_twenty_thousand_character_quote(tmp_path):
     check_offsets(data, path.read_text(encoding="utf-8"))
 
 
-def test_three_hundred_chapters(tmp_path):
+def test_three_hundred_chapters(tmp_path, script_json):
     path = tmp_path / "serial.txt"
     body = "".join(
         f"Chapter {n}\n\nAnna walked to the market on day {n} and bought bread.\n\n"
@@ -308,7 +311,7 @@ def test_three_hundred_chapters(tmp_path):
 ROADS = ["Long", "Short", "Green", "Dark", "Old", "New"]
 
 
-def test_contents_list_in_opening_reads_as_lines_not_words(tmp_path):
+def test_contents_list_in_opening_reads_as_lines_not_words(tmp_path, script_json):
     contents = "\n".join(
         f"Chapter {n}   The {w} Road"
         for n, w in enumerate(["Long", "Short", "Green", "Dark", "Old", "New"], 1)
@@ -336,7 +339,7 @@ def test_contents_list_in_opening_reads_as_lines_not_words(tmp_path):
 # --- scripts, symbols and markup ------------------------------------------------------------
 
 
-def test_emoji_in_dialogue_and_narration(tmp_path):
+def test_emoji_in_dialogue_and_narration(tmp_path, script_json):
     path = tmp_path / "emoji.txt"
     path.write_text(
         "Anna laughed \U0001f602 and waved.\n\n\u201cSee you soon \U0001f44b\U0001f3fd!\u201d "
@@ -362,7 +365,7 @@ RTL = (
 )
 
 
-def test_right_to_left_quotes(tmp_path):
+def test_right_to_left_quotes(tmp_path, dialogue_of):
     _, dialogue = dialogue_of(tmp_path, "rtl.txt", RTL)
     assert len(dialogue) == 2
     assert dialogue[0]["text"].startswith("\u0645\u0631\u062d\u0628\u0627")
@@ -370,7 +373,7 @@ def test_right_to_left_quotes(tmp_path):
     assert [s["speaker"] for s in dialogue] == ["Layla", "David"]
 
 
-def test_right_to_left_quotes_get_their_language(tmp_path):
+def test_right_to_left_quotes_get_their_language(tmp_path, dialogue_of):
     _, dialogue = dialogue_of(tmp_path, "rtl.txt", RTL)
     assert [s["language"] for s in dialogue] == ["ar", "he"]
     assert [s["voice"].split("+")[0] for s in dialogue] == ["ar", "he"]
@@ -385,7 +388,7 @@ MARKUP = [
 
 
 @pytest.mark.parametrize("markup", MARKUP)
-def test_markup_is_read_as_text(tmp_path, markup):
+def test_markup_is_read_as_text(tmp_path, markup, script_json):
     path = tmp_path / "markup.txt"
     path.write_text(
         f"Tom typed a line into the machine.\n\n\u201c{markup},\u201d said Tom.\n\n"
@@ -404,7 +407,7 @@ def test_markup_is_read_as_text(tmp_path, markup):
 # --- abbreviations, numbers, other languages' dialogue --------------------------------------
 
 
-def test_abbreviations_and_numbers_read_sensibly(tmp_path):
+def test_abbreviations_and_numbers_read_sensibly(tmp_path, script_json):
     path = tmp_path / "numbers.txt"
     path.write_text(
         "Dr. Watson took the train from St. Louis at 10:30 p.m. with \u00a310,000 in a bag. "
@@ -438,7 +441,7 @@ def phonemes(text: str) -> str:
     return " ".join(done.stdout.split())
 
 
-def test_time_of_day_reads_as_a_time_and_is_not_a_sentence_end(tmp_path):
+def test_time_of_day_reads_as_a_time_and_is_not_a_sentence_end(tmp_path, script_json):
     said = "We met at 10:30 p.m. and left at 7 a.m. sharp."
     # espeak reads "p.m." exactly as "PM": letters, not "pm" or a sentence end.
     assert phonemes(spoken_text(said, "en")) == phonemes(
@@ -467,19 +470,19 @@ FRENCH = (
 )
 
 
-def test_spanish_dash_dialogue(tmp_path):
+def test_spanish_dash_dialogue(tmp_path, dialogue_of):
     data, dialogue = dialogue_of(tmp_path, "es.txt", SPANISH)
     assert [s["text"] for s in dialogue] == ["\u00bfCómo estás?", "Muy bien, gracias", "¿Y tú?"]
     assert {s["language"] for s in segments(data)} == {"es"}
     assert "preguntó Sofía." in [s["text"] for s in segments(data, "narration")]
 
 
-def test_spanish_dash_tag_names_the_speaker(tmp_path):
+def test_spanish_dash_tag_names_the_speaker(tmp_path, dialogue_of):
     _, dialogue = dialogue_of(tmp_path, "es.txt", SPANISH)
     assert [s["speaker"] for s in dialogue[:2]] == ["Sofía", "Pablo"]
 
 
-def test_french_guillemet_dialogue(tmp_path):
+def test_french_guillemet_dialogue(tmp_path, dialogue_of):
     data, dialogue = dialogue_of(tmp_path, "fr.txt", FRENCH)
     assert [s["text"] for s in dialogue] == [
         "Bonjour",
@@ -489,7 +492,7 @@ def test_french_guillemet_dialogue(tmp_path):
     assert dialogue[0]["speaker"] == "Marie"
 
 
-def test_french_tag_after_guillemets_names_the_speaker(tmp_path):
+def test_french_tag_after_guillemets_names_the_speaker(tmp_path, dialogue_of):
     _, dialogue = dialogue_of(tmp_path, "fr.txt", FRENCH)
     assert [s["speaker"] for s in dialogue] == ["Marie", "Paul"]
 
@@ -497,26 +500,27 @@ def test_french_tag_after_guillemets_names_the_speaker(tmp_path):
 # --- paths ----------------------------------------------------------------------------------
 
 
-def test_folder_without_txt_files(tmp_path):
+def test_folder_without_txt_files(tmp_path, error_line):
     (tmp_path / "notes.rtf").write_text("{\\rtf1 not a manuscript}\n", encoding="utf-8")
     line = error_line(tmp_path)
     assert str(tmp_path) in line and ".txt" in line
 
 
-def test_missing_path(tmp_path):
+def test_missing_path(tmp_path, error_line):
     missing = tmp_path / "nowhere" / "book.txt"
     line = error_line(missing)
     assert str(missing) in line
 
 
-def test_pipe_or_device_is_refused_not_read_forever(tmp_path):
+def test_pipe_or_device_is_refused_not_read_forever(tmp_path, error_line):
+    # Were either opened, the read would block: the fixture's timeout fails the test then.
     fifo = tmp_path / "book.txt"
     os.mkfifo(fifo)
     assert "not a regular file" in error_line(fifo)
     assert "not a regular file" in error_line(Path("/dev/zero"))
 
 
-def test_huge_file_is_refused_before_reading(tmp_path):
+def test_huge_file_is_refused_before_reading(tmp_path, error_line):
     path = tmp_path / "disk.txt"
     with path.open("wb") as f:
         f.truncate(300 * 2**20)  # sparse: costs no disk, and no reading if refused by size
@@ -524,7 +528,7 @@ def test_huge_file_is_refused_before_reading(tmp_path):
     assert "too large" in line and "split" in line
 
 
-def test_folder_of_mixed_files_reads_only_txt_in_name_order(tmp_path):
+def test_folder_of_mixed_files_reads_only_txt_in_name_order(tmp_path, script_json):
     (tmp_path / "b.txt").write_text(
         "Chapter 2\n\n\u201cSecond,\u201d said Tom.\n", encoding="utf-8"
     )

@@ -1,11 +1,10 @@
-"""The output folder belongs to the user: real builds into folders holding other files."""
+"""The output folder belongs to the user: real builds (fake voice, real ffmpeg) into folders
+holding other files."""
 
 from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,21 +15,31 @@ ONE = "Chapter 1\n\nAnna opened the door.\n\nChapter 2\n\nTom came in from the r
 OTHER = "Chapter 1\n\nA different book begins here.\n"
 
 
-def build(tmp_path: Path, text_file: Path, out: Path, *extra, code: int = 0):
-    done = subprocess.run(
-        [sys.executable, "-m", "audiobook", "build", str(text_file), "-o", str(out)]
-        + ["--cache-dir", str(tmp_path / "cache"), "--quiet", *map(str, extra)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
-    )
-    assert "Traceback" not in done.stderr
-    assert done.returncode == code, done.stderr
-    if code:
-        lines = done.stderr.splitlines()
-        assert len(lines) == 1 and lines[0].startswith("Error: "), done.stderr
-    return done
+@pytest.fixture
+def build(audiobook):
+    """``build(tmp_path, text_file, out, *options, code=0)``: `audiobook build` on the fake
+    engine (what is tested is the folder, not the voice), its exit status checked."""
+
+    def run(tmp_path: Path, text_file: Path, out: Path, *extra, code: int = 0):
+        done = audiobook(
+            "build",
+            text_file,
+            "-o",
+            out,
+            "--cache-dir",
+            tmp_path / "cache",
+            "--quiet",
+            "--engine",
+            "fake",
+            *extra,
+        )
+        assert done.returncode == code, done.stderr
+        if code:
+            lines = done.stderr.splitlines()
+            assert len(lines) == 1 and lines[0].startswith("Error: "), done.stderr
+        return done
+
+    return run
 
 
 @pytest.fixture
@@ -44,7 +53,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
 
 
-def test_a_manifest_we_did_not_write_deletes_nothing(tmp_path, story):
+def test_a_manifest_we_did_not_write_deletes_nothing(tmp_path, story, build):
     out = tmp_path / "out"
     out.mkdir()
     (out / "thesis.docx").write_bytes(b"four years of work")
@@ -57,7 +66,7 @@ def test_a_manifest_we_did_not_write_deletes_nothing(tmp_path, story):
     assert snapshot(out) == before
 
 
-def test_a_user_file_with_a_chapter_name_is_never_overwritten(tmp_path, story):
+def test_a_user_file_with_a_chapter_name_is_never_overwritten(tmp_path, story, build):
     out = tmp_path / "out"
     out.mkdir()
     (out / "01 - Chapter 1.mp3").write_bytes(b"my own recording")
@@ -67,7 +76,7 @@ def test_a_user_file_with_a_chapter_name_is_never_overwritten(tmp_path, story):
     assert not (out / "02 - Chapter 2.mp3").exists()
 
 
-def test_a_second_book_is_refused_then_replaces_only_our_files_with_force(tmp_path, story):
+def test_a_second_book_is_refused_then_replaces_only_our_files_with_force(tmp_path, story, build):
     out = tmp_path / "out"
     build(tmp_path, story, out, "--subtitles", "srt")
     (out / "notes.txt").write_text("mine")
@@ -83,7 +92,7 @@ def test_a_second_book_is_refused_then_replaces_only_our_files_with_force(tmp_pa
     assert (out / "notes.txt").read_text() == "mine"
 
 
-def test_switching_to_m4b_is_refused_without_force(tmp_path, story):
+def test_switching_to_m4b_is_refused_without_force(tmp_path, story, build):
     out = tmp_path / "out"
     build(tmp_path, story, out)
     mp3s = snapshot(out)
@@ -94,7 +103,7 @@ def test_switching_to_m4b_is_refused_without_force(tmp_path, story):
     assert [p.suffix for p in out.iterdir() if p.suffix in (".mp3", ".m4b")] == [".m4b"]
 
 
-def test_stale_subtitles_go_with_the_build_that_no_longer_writes_them(tmp_path, story):
+def test_stale_subtitles_go_with_the_build_that_no_longer_writes_them(tmp_path, story, build):
     out = tmp_path / "out"
     build(tmp_path, story, out, "--subtitles", "srt")
     assert len(list(out.glob("*.srt"))) == 2
@@ -105,12 +114,12 @@ def test_stale_subtitles_go_with_the_build_that_no_longer_writes_them(tmp_path, 
     assert {f["name"] for f in manifest["files"]} == {p.name for p in out.glob("*.mp3")}
 
 
-def test_the_filesystem_root_is_refused(tmp_path, story):
+def test_the_filesystem_root_is_refused(tmp_path, story, build):
     done = build(tmp_path, story, Path("/"), code=1)
     assert "filesystem root" in done.stderr
 
 
-def test_a_manifest_entry_of_the_wrong_shape_only_costs_work(tmp_path, story):
+def test_a_manifest_entry_of_the_wrong_shape_only_costs_work(tmp_path, story, build):
     out = tmp_path / "out"
     build(tmp_path, story, out)
     manifest = json.loads((out / "manifest.json").read_text())
@@ -123,7 +132,7 @@ def test_a_manifest_entry_of_the_wrong_shape_only_costs_work(tmp_path, story):
     assert len(list(out.glob("*.mp3"))) == 2
 
 
-def test_the_lock_is_removed_after_the_build_and_never_followed(tmp_path, story):
+def test_the_lock_is_removed_after_the_build_and_never_followed(tmp_path, story, build):
     out = tmp_path / "out"
     build(tmp_path, story, out)
     assert not (out / LOCK_NAME).exists()

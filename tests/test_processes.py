@@ -16,7 +16,10 @@ import pytest
 
 from audiobook.audio.executor import max_jobs
 
-pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+pytestmark = [
+    pytest.mark.processes,
+    pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc"),
+]
 
 LONG = "\n\n".join(
     f"Paragraph {n} tells how the wagon went on past the {n} grey hills." for n in range(80)

@@ -39,6 +39,7 @@ def samples(path) -> bytes:
     return soundfile.read(str(path), dtype="int16")[0].tobytes()
 
 
+@pytest.mark.processes
 def test_a_long_list_is_rendered_by_spawned_workers(tmp_path, monkeypatch):
     assert len(MANY) > IN_PROCESS_MAX
     log = tmp_path / "rendered.log"
@@ -62,6 +63,7 @@ def test_a_short_list_is_rendered_here_without_starting_workers(tmp_path, monkey
     assert pids == {str(os.getpid())}
 
 
+@pytest.mark.processes  # MANY clips: spawned workers report them a batch at a time
 def test_progress_counts_every_clip_and_stats_are_measured(tmp_path):
     jobs = jobs_for(MANY, "fake", "fake 1")
     seen: list[int] = []
@@ -73,7 +75,13 @@ def test_progress_counts_every_clip_and_stats_are_measured(tmp_path):
         assert 0.05 < clip.peak <= 1.0 and clip.sumsq > 0
 
 
-@pytest.mark.parametrize("lines", [LINES[:3], MANY], ids=["here", "in workers"])
+@pytest.mark.parametrize(
+    "lines",
+    [
+        pytest.param(LINES[:3], id="here"),
+        pytest.param(MANY, id="in workers", marks=pytest.mark.processes),
+    ],
+)
 def test_a_clip_the_engine_cannot_render_names_its_line(tmp_path, lines):
     jobs = jobs_for(lines, "fake", "fake 1") + [
         Job(

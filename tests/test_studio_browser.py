@@ -31,7 +31,7 @@ ARGS = [
     "--no-first-run",
     "--autoplay-policy=no-user-gesture-required",
 ]
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.processes]
 
 
 @pytest.fixture(scope="module")

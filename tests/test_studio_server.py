@@ -17,7 +17,7 @@ import pytest
 from studio_run import ROOT, Studio
 
 BOOK = Path(__file__).parent / "data" / "studio" / "book.txt"
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.processes]
 
 
 @pytest.fixture(scope="module")
