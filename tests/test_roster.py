@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from audiobook.model import Cast, CastEntry, Roster
-from audiobook.speakers import roster
+from audiobook.speakers import attribution, roster
 from audiobook.text import quotes
 
 DATA = Path(__file__).parent / "data" / "attribution"
@@ -342,3 +342,46 @@ PRONOUN_GENDERS = [
 
 def test_pronouns_that_belong_to_someone_else_do_not_vote():
     check_genders(PRONOUN_GENDERS)
+
+
+# (passage, who "the <Title>" is, its gender, the speakers of the quotes in order)
+TITLES = [
+    (  # a title alone is a person when they speak: all book long as "the General"
+        'The General came into the room. He looked at Ann.\n\n"Sit down," said the General.'
+        '\n\n"No," said Ann.\n\n"Sit," the General said. The General frowned.',
+        "the General",
+        "male",
+        ["the General", "Ann", "the General"],
+    ),
+    (  # ... and the book's one General when it has one
+        'General Tilney came in. The General was tired, and he slept.\n\n"Go," said the '
+        'General.\n\n"No," said Ann.\n\n"Go," said the general.',
+        "General Tilney",
+        "male",
+        ["General Tilney", "Ann", "General Tilney"],
+    ),
+    (  # a title says nothing of gender: the book's pronouns do
+        'The Professor came in. The Professor was tired, and she slept.\n\n"Go," said the '
+        'Professor.\n\n"No," said Ann.\n\n"Go," said the Professor.',
+        "the Professor",
+        "female",
+        ["the Professor", "Ann", "the Professor"],
+    ),
+    (  # one Count above all others in the book is "the Count"
+        "The Count of Monte Cristo bowed. " * 4
+        + 'Count Andrea smiled.\n\n"Welcome," said the Count.\n\n"Thanks," said Ann.',
+        "Count of Monte Cristo",
+        "male",
+        ["Count of Monte Cristo", "Ann"],
+    ),
+]
+
+
+def test_a_title_alone_is_the_titled_person_or_one_of_their_own():
+    for text, title, gender, speakers in TITLES:
+        r = build(text)
+        person = who(r, title)
+        assert person is not None and person.gender == gender, (title, r.characters)
+        found = quotes.find_quotes(text)
+        said = [a.speaker for a in attribution.attribute(text, found, r)]
+        assert [who(r, s) for s in said] == [who(r, s) for s in speakers], (title, said)

@@ -108,6 +108,19 @@ def cluster(forms: list[Form]) -> list[list[Form]]:
     singles = sorted((f for f in forms if not f.hon and len(f.tokens) == 1), key=lambda f: -f.count)
     for f in singles:
         token = f.tokens[0]
+        if token.lower() in HONORIFICS:
+            # "the General" is General Tilney when the book has one General, else a
+            # person of their own who speaks all book long as "the General".
+            titled = sorted(
+                (c for c in clusters if any(_titled(g, token) for g in c)),
+                key=lambda c: -sum(g.count for g in c),
+            )
+            size = [sum(g.count for g in c) for c in titled] + [0]
+            if titled and size[0] >= 3 * size[1]:  # one Count, or one Count above all others
+                titled[0].append(f)
+            else:
+                clusters.append([f])
+            continue
         fits = [c for c in clusters if any(token in g.tokens for g in c)]
         first = [c for c in fits if any(not g.hon and g.tokens[0] == token for g in c)]
         if len(first) == 1:
@@ -141,6 +154,10 @@ KINSHIP = {
     "grandpa",
     "grandma",
 }
+
+
+def _titled(g: Form, title: str) -> bool:
+    return bool(g.hon) and honorific_key(g.hon or "") == title.lower()
 
 
 def _prefix(a: tuple[str, ...], b: tuple[str, ...]) -> bool:

@@ -78,6 +78,7 @@ _CLAUSE_OPENERS = {
     "until",
     "because",
 }
+_THE_BEFORE = re.compile(r"(?<![\w’'])[Tt]he\s+\Z")
 # Capitalised words before a name that make it an object ("To Holmes she was ...").
 _OBJECT_OPENERS = _PLACE_WORDS | {"to", "of", "with", "for", "at", "by", "upon", "on", "about"}
 _SUBJ_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]im|[Hh]imself|[Hh]erself|[Hh]is|[Hh]er)\b")
@@ -173,8 +174,12 @@ def find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
         toks = [(at, t) for at, t in toks if t]
         if not toks:
             continue
-        if hon is None and len(toks) == 1 and toks[0][1].lower() in HONORIFICS:
-            continue  # "Madame", "Captain" alone name nobody in particular
+        # "the Blue Boar", "The General": "the" before the match or before the name.
+        the = any(
+            _THE_BEFORE.search(narration, max(0, at - 8), at) for at in (m.start(), toks[0][0])
+        )
+        if hon is None and len(toks) == 1 and toks[0][1].lower() in HONORIFICS and not the:
+            continue  # "Madame", "Captain" alone name nobody in particular; "the General" does
         tokens = [t for _, t in toks]
         end = toks[-1][0] + len(toks[-1][1])
         key = (honorific_key(hon) if hon else None, tuple(tokens))
@@ -183,7 +188,7 @@ def find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
         if form.first < 0:
             form.first = m.start()
         before = narration[max(0, m.start() - 40) : m.start()].split()
-        if before and before[-1] == "the" and not hon:
+        if the and not hon:
             form.the += 1
         after = narration[end : end + 40]
         if hon:
@@ -196,15 +201,16 @@ def find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
         if before and before[-1].lower() in _PLACE_WORDS:
             form.place += 1
         # "—preguntó Sofía": a dash glued to the verb opens a Spanish tag.
-        if re.match(rf"\s+(?:[a-z]+ly\s+)?{VERB}", after) or (
-            before and re.fullmatch(VERB, before[-1].lstrip("—–-"))
-        ):
+        # "To Sherlock Holmes she is always THE woman": the dropped opener counts too.
+        lead = narration[max(0, m.start() - 40) : toks[0][0] if not hon else m.start()].split()
+        verb = lead[-1] if lead else ""
+        if the and len(lead) > 1 and len(tokens) == 1 and _titled(tokens[0]):
+            verb = lead[-2]  # "said the Professor" (but "returned the Mediterranean" is none)
+        if re.match(rf"\s+(?:[a-z]+ly\s+)?{VERB}", after) or re.fullmatch(VERB, verb.lstrip("—–-")):
             form.person += 2
             form.tag += 1
         elif _ACTION.match(after):
             form.person += 1
-        # "To Sherlock Holmes she is always THE woman": the dropped opener counts too.
-        lead = narration[max(0, m.start() - 40) : toks[0][0] if not hon else m.start()].split()
         subject = (
             (
                 not lead
@@ -228,6 +234,11 @@ def find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
         if not form.hon and name_gender(form.tokens[0]):
             form.person += 1
     return forms
+
+
+def _titled(word: str) -> bool:
+    """A title or role that names a person on its own after "the" ("the General")."""
+    return word.lower() in HONORIFICS or NOUN_GENDER.get(word.lower(), "") != ""
 
 
 def _cut_at_dash(toks: list[tuple[int, str]]) -> list[tuple[int, str]]:
