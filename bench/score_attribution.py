@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from audiobook.model import NARRATOR, Cast, CastEntry, Quote  # noqa: E402
 from audiobook.speakers import attribution, roster
-from audiobook.speakers.names import SPEECH_VERBS  # noqa: E402
+from audiobook.text.speechverbs import SPEECH_VERBS  # noqa: E402
 
 _VERB = r"(?:" + "|".join(sorted(SPEECH_VERBS)) + r")"
 _PRONOUN_TAG = re.compile(

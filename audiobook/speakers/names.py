@@ -300,62 +300,6 @@ fyodor grigory ilya pavel pyotr semyon stepan vanya yakov
 """
 )
 
-# Speech verbs of a dialogue tag ("said Holmes", "she admitted"), past and present.
-SPEECH_VERBS = _words(
-    """
-said says asked asks replied replies cried cries exclaimed exclaims whispered whispers
-muttered mutters admitted admits answered answers shouted shouts began begins continued
-continues added adds observed observes remarked remarks returned returns retorted retorts
-inquired inquires enquired enquires murmured murmurs called calls repeated repeats declared
-declares demanded demands explained explains insisted insists interrupted interrupts
-suggested suggests urged urges sighed sighs laughed laughs groaned groans growled growls
-grumbled grumbles snapped snaps stammered stammers sobbed sobs screamed screams yelled yells
-roared roars bellowed bellows protested protests agreed agrees resumed resumes responded
-responds pleaded pleads begged begs wondered wonders thought thinks sang sings chanted
-hissed hisses wailed wails moaned moans gasped gasps panted pants breathed breathes faltered
-falters drawled drawls commanded commands ordered orders warned warns announced announces
-assented assents rejoined rejoins mumbled mumbles croaked croaks wheezed wheezes squeaked
-squeaks piped boomed booms thundered concluded concludes interposed interposes persisted
-persists queried queries ventured ventures corrected corrects acknowledged confessed
-confesses conceded concedes joked jokes teased teases scolded scolds chided chides grunted
-grunts snorted snorts shrieked shrieks chuckled chuckles giggled giggles smiled smiles
-grinned grins laughed nodded sneered sneers pursued spoke speaks stuttered stutters blurted
-blurts called shrilled squealed wept weeps sputtered whimpered whined whines objected
-objects explained reasoned recalled reminded counselled counseled advised assured assures
-promised promises greeted hollered cooed purred lied prayed swore vowed reflected mused
-muses echoed echoes confirmed confirms explained interjected interjects exclaimed assented
-hazarded stated states replied barked yawned cautioned complained complains lamented
-marvelled
-"""
-) | _words(  # the tags of Spanish, French and German dialogue ("—preguntó Sofía", "demanda Paul")
-    """
-dijo preguntó respondió contestó exclamó gritó murmuró susurró añadió repitió replicó
-explicó dit demanda répondit cria murmura ajouta reprit répliqua chuchota expliqua répéta
-s'écria sagte fragte antwortete rief flüsterte
-"""
-)
-# Two-word speech verbs ("went on", "broke in").
-SPEECH_PHRASES = (
-    "went on",
-    "goes on",
-    "broke in",
-    "put in",
-    "cried out",
-    "called out",
-    "brought out",
-    "hastened to add",
-    "answered for them all",
-    "shouted out",
-    "burst out",
-    "chimed in",
-    "struck in",
-    "spoke up",
-    "said to himself",
-    "said to herself",
-    "asked again",
-    "said again",
-)
-
 # Capitalised words that are never a person's name on their own.
 NOT_NAMES = _words(
     """

@@ -16,9 +16,8 @@ from audiobook.speakers.names import (
     DETERMINERS,
     NOT_NAMES,
     NOUN_GENDER,
-    SPEECH_PHRASES,
-    SPEECH_VERBS,
 )
+from audiobook.text.speechverbs import SPEECH_PHRASES, SPEECH_VERBS
 
 _VERBS = sorted(SPEECH_VERBS | set(SPEECH_PHRASES), key=len, reverse=True)
 VERB = r"(?:" + "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in _VERBS) + r")(?![\w'-])"

@@ -18,6 +18,7 @@ from audiobook.text.paragraphs import SENTENCE_END as _SENTENCE_END
 from audiobook.text.paragraphs import SPACE as _SPACE
 from audiobook.text.paragraphs import paragraph_spans
 from audiobook.text.paragraphs import trim as _trim
+from audiobook.text.speechverbs import any_form
 from audiobook.text.titles import TITLE_MAX_WORDS, title_case
 
 # Lines end at LF, CRLF or a lone CR (classic Mac OS files).
@@ -50,26 +51,7 @@ _ELISION = re.compile(
     r"ere|im|is|er|ave|ad|ome|ow|un|uns|ud|ll|d|s|re|ve|m|t|\d\d?s?)\b",
     re.IGNORECASE,
 )
-_SPEECH_VERB = re.compile(
-    r"\b(?:said|says|say|saying|ask(?:s|ed|ing)?|repl(?:y|ies|ied|ying)|answer(?:s|ed|ing)?|"
-    r"cr(?:y|ies|ied|ying)|shout(?:s|ed|ing)?|whisper(?:s|ed|ing)?|mutter(?:s|ed|ing)?|"
-    r"murmur(?:s|ed|ing)?|exclaim(?:s|ed|ing)?|call(?:s|ed|ing)?|add(?:s|ed|ing)?|"
-    r"continu(?:e|es|ed|ing)|began|begin(?:s|ning)?|repeat(?:s|ed|ing)?|observ(?:e|es|ed|ing)|"
-    r"remark(?:s|ed|ing)?|return(?:s|ed|ing)?|retort(?:s|ed|ing)?|plead(?:s|ed|ing)?|"
-    r"admit(?:s|ted|ting)?|sigh(?:s|ed|ing)?|laugh(?:s|ed|ing)?|yell(?:s|ed|ing)?|"
-    r"scream(?:s|ed|ing)?|roar(?:s|ed|ing)?|growl(?:s|ed|ing)?|snap(?:s|ped|ping)?|"
-    r"told|tell(?:s|ing)?|thought|think(?:s|ing)?|sang|sing(?:s|ing)?|sung|"
-    r"declar(?:e|es|ed|ing)|demand(?:s|ed|ing)?|inquir(?:e|es|ed|ing)|enquir(?:e|es|ed|ing)|"
-    r"explain(?:s|ed|ing)?|insist(?:s|ed|ing)?|announc(?:e|es|ed|ing)|groan(?:s|ed|ing)?|"
-    r"whimper(?:s|ed|ing)?|sob(?:s|bed|bing)?|stammer(?:s|ed|ing)?|shriek(?:s|ed|ing)?|"
-    r"agree(?:s|d)?|confirm(?:s|ed)?|assent(?:s|ed)?|object(?:s|ed)|protest(?:s|ed)|interrupt(?:s|ed)|"
-    r"suggest(?:s|ed)|warn(?:s|ed)|correct(?:s|ed)|chimed|rejoin(?:s|ed)|resum(?:e|es|ed)|"
-    r"interpos(?:e|es|ed)|hiss(?:es|ed|ing)?|bark(?:s|ed|ing)?|grumbl(?:e|es|ed|ing)|prayed|"
-    r"cried|went on|put in|"
-    r"dijo|preguntó|respondió|contestó|gritó|murmuró|exclamó|susurró|"
-    r"dit|demanda|répondit|cria|murmura|s'écria|ajouta|reprit|fit)\b",
-    re.IGNORECASE,
-)
+_SPEECH_VERB = re.compile(rf"\b{any_form()}\b", re.IGNORECASE)
 _TAG_AFTER = re.compile(
     rf"^[,;:\u2014\u2013-]?\s*(?:[\w.'\u2019]+\s+){{0,2}}?{_SPEECH_VERB.pattern}", re.I
 )
