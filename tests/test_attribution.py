@@ -288,6 +288,18 @@ PASSAGES = [
         ["Yegorushka", "Panteley"],
     ),
     (
+        "fallback, a first-person narrator seldom opens an untagged run",
+        "Holmes sat by the fire, and Holmes did not look up. I took off my coat and I sat down "
+        'opposite him. The clock struck nine.\n\n"You have been in Afghanistan, I perceive."',
+        ["Holmes"],
+    ),
+    (
+        "fallback, unless the sentence just before is about the narrator",
+        "Holmes sat by the fire, and Holmes spoke of the dog. I listened to him as I smoked, and "
+        'then I glanced up in surprise.\n\n"How can you be so sure of that?"',
+        [NARRATOR],
+    ),
+    (
         "pronoun-tag, first-person book: 'said I' is the narrator",
         "I walked with Holmes to the station. I was tired, and I said nothing for a while.\n\n"
         '"You are quiet, Watson," said Holmes.\n\n"I am tired," said I.\n\n"Then rest," he said.',
