@@ -36,9 +36,10 @@ test: setup
 	$(BIN)/python -m pytest -q
 
 # The fast subset: no real audio (`slow`: espeak-ng, Piper) and no test about real processes
-# (`processes`: signals, spawned workers, the CLI as a program on devices, browser, cluster).
+# (`processes`: signals, spawned workers, the CLI as a program on devices, browser, cluster),
+# spread over every core by pytest-xdist (each test is in-process and keeps to its tmp_path).
 test-fast: setup
-	$(BIN)/python -m pytest -q -m "not slow and not processes"
+	$(BIN)/python -m pytest -q -n auto -m "not slow and not processes"
 
 # Lint, format and types, as configured in pyproject.toml; CI runs it before the tests.
 lint: setup

@@ -1,4 +1,5 @@
-"""The whole tool from the command line, on the seed stories, with real espeak-ng and ffmpeg."""
+"""The whole tool from the command line, on the seed stories, with real espeak-ng and ffmpeg
+(the script in this process; the build, real audio, as a program)."""
 
 from __future__ import annotations
 
@@ -33,9 +34,12 @@ def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
     return done
 
 
-@pytest.fixture(scope="module")
-def script() -> dict:
-    return json.loads(run("script", str(SEEDS), "--json").stdout)
+@pytest.fixture
+def script(audiobook) -> dict:
+    # In this process, with the real espeak-ng voice list (`script` speaks nothing).
+    done = audiobook("script", SEEDS, "--json")
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
 
 
 def chapter_of(script: dict, path: Path) -> dict:

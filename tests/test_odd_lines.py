@@ -32,6 +32,7 @@ He said Pneumonoultramicroscopicsilicovolcanoconiosis{tail} loudly.
 """.replace("{tail}", "x" * 60)
 
 
+@pytest.mark.slow  # real espeak-ng audio
 def test_digits_hashes_cjk_and_long_words_all_become_audio(tmp_path):
     (tmp_path / "odd.txt").write_text(ODD, encoding="utf-8")
     done = subprocess.run(
@@ -58,6 +59,7 @@ def test_digits_hashes_cjk_and_long_words_all_become_audio(tmp_path):
     assert all(r["end_ms"] > r["start_ms"] for r in rows)
 
 
+@pytest.mark.slow  # real espeak-ng audio
 def test_a_clip_implausible_every_time_is_kept_once_retried_and_warned_about(tmp_path, monkeypatch):
     calls = []
     real = pyttsx3_engine.plausible_seconds
@@ -89,14 +91,9 @@ def test_a_clip_implausible_every_time_is_kept_once_retried_and_warned_about(tmp
         "I\n\nShe woke.\n\nII\n\nShe ate.\n\nIII\n\nShe slept.\n\nIV\n\nShe left.\n",
     ],
 )
-def test_very_short_chapters_under_roman_numerals_keep_their_text(tmp_path, text):
+def test_very_short_chapters_under_roman_numerals_keep_their_text(tmp_path, text, audiobook):
     (tmp_path / "tiny.txt").write_text(text, encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "audiobook", "script", str(tmp_path / "tiny.txt"), "--json"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = audiobook("script", tmp_path / "tiny.txt", "--json", "--engine", "fake")
     assert done.returncode == 0, done.stderr
     said = " ".join(s["text"] for c in json.loads(done.stdout)["chapters"] for s in c["segments"])
     for sentence in [line for line in text.split("\n") if line.startswith("She")]:
