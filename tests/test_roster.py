@@ -285,6 +285,17 @@ ONE_PERSON = [
         "Dr. Archie",
         "Dr. Howard Archie",
     ),
+    (  # a full name said twice, after each part alone, is still one man
+        "Gabriel laughed. Oak nodded. " * 4 + "Gabriel Oak stood up. Gabriel Oak sat down.",
+        "Oak",
+        "Gabriel",
+    ),
+    (  # a pet name that speaks is the one character of that given name
+        'John Reed came in. John Reed sat down.\n\n"Go," said Jack.\n\n"No," said Ann.'
+        '\n\n"Go," said Jack.',
+        "Jack",
+        "John Reed",
+    ),
     (  # one stray pronoun after the full name does not split it from the surname
         "To Sherlock Holmes she is always the woman. I had seen little of Holmes.\n\n"
         + '"Quite so," said Holmes. Holmes laughed, and he lit his pipe. ' * 2,
@@ -298,6 +309,28 @@ def test_one_person_under_two_names_is_one_character():
     for text, a, b in ONE_PERSON:
         r = build(text)
         assert who(r, a) is not None and who(r, a) is who(r, b), (a, b, r.characters)
+
+
+# (passage, two names of two characters)
+TWO_PEOPLE = [
+    (  # two pet names of one given name may be two people
+        'Eliza Reed sat down. Eliza laughed.\n\n"Go," said Bessie.\n\n"No," said Eliza.'
+        '\n\n"Go," said Bessie.',
+        "Eliza",
+        "Bessie",
+    ),
+    (  # two names side by side once, each said often alone: two people
+        "Franz laughed. Debray smiled. " * 4 + "At the door stood Franz Debray and the others.",
+        "Franz",
+        "Debray",
+    ),
+]
+
+
+def test_two_people_stay_two_characters():
+    for text, a, b in TWO_PEOPLE:
+        r = build(text)
+        assert who(r, a) is not None and who(r, a) is not who(r, b), (a, b, r.characters)
 
 
 # (passage, name, gender): the book's pronouns, read as a reader would

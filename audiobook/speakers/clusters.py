@@ -8,7 +8,13 @@ from collections import Counter, defaultdict
 
 from audiobook.model import Character, Gender
 from audiobook.speakers.forms import Form, gender_of_hon
-from audiobook.speakers.names import HONORIFICS, NOUN_GENDER, honorific_key, name_gender
+from audiobook.speakers.names import (
+    HONORIFICS,
+    NOUN_GENDER,
+    honorific_key,
+    name_gender,
+    same_given_name,
+)
 
 
 def cluster(forms: list[Form]) -> list[list[Form]]:
@@ -122,6 +128,19 @@ def cluster(forms: list[Form]) -> list[list[Form]]:
                 clusters.append([f])
             continue
         fits = [c for c in clusters if any(token in g.tokens for g in c)]
+        if not fits and (f.count >= 2 or f.tag):
+            # "Carrie" is Caroline Meeber, "Jack" is John: a pet name that speaks or
+            # comes back joins the one character whose first name it stands for.
+            fits = [
+                c
+                for c in clusters
+                if any(
+                    not g.hon and g.tokens[0] != token and same_given_name(g.tokens[0], token)
+                    for g in c
+                )
+            ]
+            if len(fits) > 1:
+                fits = []
         first = [c for c in fits if any(not g.hon and g.tokens[0] == token for g in c)]
         if len(first) == 1:
             fits = first

@@ -411,9 +411,10 @@ def is_person(f: Form) -> bool:
 def two_people(f: Form, forms: dict) -> bool:
     """ "Franz Debray" or "Monte Cristo Dantès" once, when each side is named often
     on its own: two people side by side, not one full name. A full name said more than
-    twice ("Edmond Dantès"), or before either side is named alone (a book introduces
-    "Ivan Ivanitch Kuzmitchov" once, then says "Ivan Ivanitch" and "Kuzmitchov"), is one."""
-    if f.hon or len(f.tokens) < 2 or f.count > 2:
+    once ("Edmond Dantès", "Gabriel Oak" twice), or before either side is named alone (a
+    book introduces "Ivan Ivanitch Kuzmitchov" once, then says "Ivan Ivanitch" and
+    "Kuzmitchov"), is one."""
+    if f.hon or len(f.tokens) < 2 or f.count > 1:
         return False
     for k in range(1, len(f.tokens)):
         left, right = forms.get((None, f.tokens[:k])), forms.get((None, f.tokens[k:]))

@@ -300,6 +300,73 @@ fyodor grigory ilya pavel pyotr semyon stepan vanya yakov
 """
 )
 
+# English pet names and the given names they stand for ("Carrie" is Caroline): general
+# usage, not any one book's.
+_PET_NAMES = {
+    "caroline": "carrie carry caro",
+    "john": "jack johnny jock",
+    "elizabeth": "eliza lizzy lizzie liz libby betsy betsey betty bess bessie beth",
+    "thomas": "tom tommy",
+    "robert": "bob bobby rob robin bert",
+    "william": "bill billy will willie willy",
+    "richard": "dick dickie dicky rick",
+    "henry": "harry hal hank",
+    "edward": "ned neddy ted teddy eddie",
+    "james": "jim jimmy jem jamie",
+    "joseph": "joe joey",
+    "samuel": "sam sammy",
+    "benjamin": "ben benny",
+    "charles": "charley charlie chas",
+    "frederick": "fred freddy freddie",
+    "catherine": "kate kitty katie cathy kit",
+    "katherine": "kate kitty katie kathy",
+    "margaret": "meg meggie maggie peggy madge margery",
+    "mary": "polly molly mamie mimi",
+    "sarah": "sally sadie",
+    "anne": "nancy nan annie",
+    "ann": "nancy nan annie",
+    "ellen": "nell nelly nellie",
+    "eleanor": "nell nelly nellie elinor",
+    "helen": "nell nelly nellie",
+    "frances": "fanny fan",
+    "jane": "jenny jennie janet",
+    "susan": "sue susie sukey",
+    "dorothy": "dolly dot dora",
+    "martha": "patty matty",
+    "anthony": "tony",
+    "nicholas": "nick nicky",
+    "andrew": "andy",
+    "michael": "mike mick",
+    "peter": "pete",
+    "philip": "phil pip",
+    "stephen": "steve",
+    "lawrence": "larry",
+    "alexander": "alec alick sandy",
+    "archibald": "archie",
+    "augustus": "gus",
+    "christopher": "kit",
+    "nathaniel": "nat",
+    "tobias": "toby",
+    "david": "davy dave",
+    "sophia": "sophy",
+    "josephine": "jo josie",
+    "theodore": "teddy theo",
+    "matilda": "tilly",
+    "harriet": "hattie hatty",
+    "rebecca": "becky",
+    "isabella": "bella",
+    "arabella": "bella",
+}
+_PET_OF = {pet: formal for formal, pets in _PET_NAMES.items() for pet in pets.split()}
+
+
+def same_given_name(a: str, b: str) -> bool:
+    """Whether one name is the other's pet name ("Carrie", "Caroline"); two pet names of
+    one name ("Eliza", "Bessie") may be two people."""
+    a, b = a.lower(), b.lower()
+    return _PET_OF.get(a) == b or _PET_OF.get(b) == a
+
+
 # Capitalised words that are never a person's name on their own.
 NOT_NAMES = _words(
     """

@@ -42,7 +42,9 @@ def build_roster(text: str, quotes: list[Quote], cast: Cast | None = None) -> Ro
     forms = find_forms(text, narration, quotes)
     people = [f for f in forms.values() if is_person(f) and not two_people(f, forms)]
     known = {f.tokens[0] for f in people} | {f.tokens[-1] for f in people}
-    # "Mila Arias" once at a sentence start is still Mila's full name.
+    alone = {f.tokens[0] for f in people if len(f.tokens) == 1 and not f.hon}
+    # "Mila Arias" once at a sentence start is still Mila's full name; "Gabriel Oak" is
+    # no place when "Oak" alone is a person.
     people += [
         f
         for f in forms.values()
@@ -50,7 +52,7 @@ def build_roster(text: str, quotes: list[Quote], cast: Cast | None = None) -> Ro
         and len(f.tokens) > 1
         and (f.tokens[0] in known or f.tokens[-1] in known)
         and not two_people(f, forms)
-        and not (place_like(f) and not f.tag)
+        and not (place_like(f) and not f.tag and f.tokens[-1] not in alone)
     ]
     clusters = cluster(people)
     characters = [character(c) for c in clusters]
