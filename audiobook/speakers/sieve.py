@@ -115,6 +115,7 @@ def tag_after(p: Para, n: int, i: int) -> Attribution | None:
             p.wanted[i] = tag.gender  # '"...," she said' with no woman in view yet
         if found is not None:
             book.pronoun_here[i] = _named_before(p.local, q.outer_end, found.speaker)
+            book.pronoun_one[i] = book.spoke_alone
     if found is not None and p.addressed[i] is None:
         p.addressed[i] = _told(book, post, found.speaker)
         found = Attribution(found.speaker, found.rule, p.addressed[i])
@@ -142,6 +143,7 @@ def tag_before(p: Para, n: int, i: int) -> Attribution | None:
     )
     if found is not None and m is not None and m.kind == "pronoun":
         book.pronoun_here[i] = _named_before(p.local, pre_at + m.start, found.speaker)
+        book.pronoun_one[i] = book.spoke_alone
     return found
 
 
@@ -380,6 +382,7 @@ def _resolve(
     book: Book, talk: Conversation, m: Mention, local: list, pos: int, addressee: str | None
 ) -> str | None:
     """Mention to character: a name by its aliases, a pronoun or description by salience."""
+    book.spoke_alone = False
     if m.kind == "name":
         return book.character(m.text)
     if m.kind == "narrator":
@@ -422,6 +425,7 @@ def _resolve(
         return told  # '"What is it?" asked Caderousse of Danglars.' -- '"Nothing," replied he.'
     if m.kind == "pronoun":
         only = _only_one_of_gender(book, talk, m.gender, here, pos, addressee)
+        book.spoke_alone = only is not None
         if only is not None:
             return only
     for w in recent:
