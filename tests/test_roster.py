@@ -239,6 +239,13 @@ CLEANUP = [
         ["Pyncheon Street", "Pyncheon House", "Pyncheon Family", "Englishmen"],
         ["Matthew Maule", "Colonel Pyncheon"],
     ),
+    (  # "at" a name is a place unless someone looks, laughs or shouts at it
+        "Their meeting at Liverpool remained in doubt. Strether waited at Liverpool, and "
+        'Waymarsh arrived at Liverpool late. Strether looked at Waymarsh.\n\n"Well," said '
+        'Waymarsh.\n\n"Well," said Strether.',
+        ["Liverpool"],
+        ["Strether", "Waymarsh"],
+    ),
     (  # a hyphenated description is one description; a tag's phrase ends at its person
         '"Halt!" said the off-hand sergeant.\n\n"Friend," said the tall soldier half '
         'asleep.\n\n"Pass," said the off-hand sergeant.\n\n"Thanks," said the tall soldier '

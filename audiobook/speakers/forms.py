@@ -198,7 +198,7 @@ def find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
         elif len(tokens) == 1 and lower[tokens[0].lower()]:
             form.common += 1
         form.lower = lower[tokens[-1].lower()]
-        if before and before[-1].lower() in _PLACE_WORDS:
+        if before and before[-1].lower() in _PLACE_WORDS or _at_place(before):
             form.place += 1
         # "—preguntó Sofía": a dash glued to the verb opens a Spanish tag.
         # "To Sherlock Holmes she is always THE woman": the dropped opener counts too.
@@ -234,6 +234,22 @@ def find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
         if not form.hon and name_gender(form.tokens[0]):
             form.person += 1
     return forms
+
+
+# "looked at Thomas", "laughed at Tom": "at" after these names a person, else a place
+# ("meet at Chester", "already at Chester").
+_AT_SOMEONE = set(
+    """look looked looks looking glance glanced glances glancing stare stared staring gaze
+    gazed gazing peer peered peep peeped smile smiled smiling laugh laughed laughing grin
+    grinned frown frowned nod nodded wink winked point pointed wave waved shout shouted
+    shouting yell yelled call called scowl scowled snap snapped sneer sneered jeer jeered
+    growl growled bark barked swear swore aim aimed throw threw flung hurl hurled fire fired
+    angry cross annoyed vexed mad surprised amazed astonished directed""".split()
+)
+
+
+def _at_place(before: list[str]) -> bool:
+    return len(before) >= 2 and before[-1] == "at" and before[-2].lower() not in _AT_SOMEONE
 
 
 def _titled(word: str) -> bool:
