@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 
 from audiobook.model import Gender, Quote
 from audiobook.speakers.mentions import APPOS_AFTER, APPOS_BEFORE
-from audiobook.speakers.names import HONORIFICS, NOT_NAMES, NOUN_GENDER, honorific_key, name_gender
+from audiobook.speakers.names import (
+    HONORIFICS,
+    NOT_NAMES,
+    NOUN_GENDER,
+    honorific_key,
+    name_gender,
+    words,
+)
 from audiobook.speakers.tags import VERB
 
 _UP = "A-ZÀ-ÖØ-Þ"
@@ -238,13 +245,13 @@ def find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
 
 # "looked at Thomas", "laughed at Tom": "at" after these names a person, else a place
 # ("meet at Chester", "already at Chester").
-_AT_SOMEONE = set(
+_AT_SOMEONE = words(
     """look looked looks looking glance glanced glances glancing stare stared staring gaze
     gazed gazing peer peered peep peeped smile smiled smiling laugh laughed laughing grin
     grinned frown frowned nod nodded wink winked point pointed wave waved shout shouted
     shouting yell yelled call called scowl scowled snap snapped sneer sneered jeer jeered
     growl growled bark barked swear swore aim aimed throw threw flung hurl hurled fire fired
-    angry cross annoyed vexed mad surprised amazed astonished directed""".split()
+    angry cross annoyed vexed mad surprised amazed astonished directed"""
 )
 
 

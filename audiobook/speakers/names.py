@@ -234,14 +234,14 @@ NOUN_GENDER: dict[str, Gender | None] = {
 DETERMINERS = {"the", "a", "an", "his", "her", "their", "my", "our", "your", "this", "that"}
 
 
-def _words(text: str) -> set[str]:
+def words(text: str) -> set[str]:
     """A word table written as running text, one entry per whitespace-separated word."""
     return set(text.split())
 
 
 # Common given names by gender (English and European, nineteenth and twentieth century):
 # a hint that the book's own pronouns outvote.
-FEMALE_NAMES = _words(
+FEMALE_NAMES = words(
     """
 abigail ada adele agnes alice alicia amanda amelia amy ana anastasia andrea angela anita ann
 anna anne annie barbara beatrice becky bella beth betsy betty camila carla carmen caroline
@@ -269,7 +269,7 @@ sylvia stella sue susanna susannah tabitha tess theodora theresa therese ursula 
 viola virginia vivian winifred winnie zoe bessie biddy emmy sophy clarissa
 """
 )
-MALE_NAMES = _words(
+MALE_NAMES = words(
     """
 aaron adam alan albert alejandro alex alexander alfred andrew andrés antonio arthur benjamin
 bernard bill bob carl carlos charles charley charlie christopher daniel david diego dmitri
@@ -368,7 +368,7 @@ def same_given_name(a: str, b: str) -> bool:
 
 
 # Capitalised words that are never a person's name on their own.
-NOT_NAMES = _words(
+NOT_NAMES = words(
     """
 i i'm i've i'd i'll a an the and but or nor for so yet if then than that this these those
 there here where when while why how what which who whom whose he she it we they you me him
