@@ -201,6 +201,11 @@ ROLE_GENDERS = [
         "the doctor",
         "male",
     ),
+    (  # a role a novel gives to a woman
+        '"Hush," said the nurse.\n\n"Why?" asked the boy.\n\n"Hush now," said the nurse.',
+        "the nurse",
+        "female",
+    ),
     (  # ... even when the role's usual gender is the other one
         "The general rose. She was tall, and her voice was hard.\n\n"
         '"Sit down," said the general.\n\n"Yes, ma\'am," said the boy.\n\n'

@@ -130,7 +130,7 @@ NOUN_GENDER: dict[str, Gender | None] = {
     "maid": "female",
     "waitress": "female",
     "housekeeper": "female",
-    "nurse": None,
+    "nurse": "female",  # in the books this reads; the pronouns still outvote it
     "widow": "female",
     "girlfriend": "female",
     "mum": "female",
