@@ -308,6 +308,12 @@ ONE_PERSON = [
         "Jack",
         "John Reed",
     ),
+    (  # ... even when the pet name has a title of its own
+        "Caroline Meeber sat in the train. Caroline Meeber looked out.\n\n"
+        '"Yes," said Carrie.\n\n"No," said the man.\n\nSister Carrie smiled. Carrie laughed.',
+        "Sister Carrie",
+        "Caroline Meeber",
+    ),
     (  # one stray pronoun after the full name does not split it from the surname
         "To Sherlock Holmes she is always the woman. I had seen little of Holmes.\n\n"
         + '"Quite so," said Holmes. Holmes laughed, and he lit his pipe. ' * 2,

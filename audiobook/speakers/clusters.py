@@ -159,7 +159,31 @@ def cluster(forms: list[Form]) -> list[list[Form]]:
             fits[0].append(f)
         else:
             clusters.append([f])
-    return clusters
+    return _join_pet_names(clusters)
+
+
+def _join_pet_names(clusters: list[list[Form]]) -> list[list[Form]]:
+    """ "Sister Carrie" and "Caroline Meeber": a character known by a pet name is the one
+    character known by the given name it stands for, when each side has only the other."""
+
+    def given(c: list[Form]) -> set[str]:
+        return {g.tokens[0] for g in c if not g.hon}
+
+    pairs = [
+        (i, j)
+        for i, a in enumerate(clusters)
+        for j, b in enumerate(clusters)
+        if i < j and any(same_given_name(x, y) for x in given(a) for y in given(b))
+    ]
+    ends = Counter(k for pair in pairs for k in pair)
+    gone: set[int] = set()
+    for i, j in pairs:
+        a, b = clusters[i], clusters[j]
+        sure = {cluster_gender(a, sure=True), cluster_gender(b, sure=True)} - {None}
+        if ends[i] == 1 and ends[j] == 1 and len(sure) <= 1:
+            a.extend(b)
+            gone.add(j)
+    return [c for k, c in enumerate(clusters) if k not in gone]
 
 
 # Titles a family gives (and the narrator borrows): "Uncle Pumblechook", "Aunt Polly".
