@@ -79,6 +79,7 @@ def chapter_keys(keys, name, c, n):
     return [keys[(name, c, s)] for s in range(n)]
 
 
+@pytest.mark.slow  # clips of real espeak-ng speech
 def test_pauses_follow_the_boundaries(rendered):
     book, _, keys, audio = rendered
     pauses = Pauses()
@@ -95,6 +96,7 @@ def test_pauses_follow_the_boundaries(rendered):
     assert part.frames == pieces[-1].start + pieces[-1].frames + round(pauses.tail * 22050)
 
 
+@pytest.mark.slow  # clips of real espeak-ng speech
 def test_streamed_pcm_is_silence_and_the_clips_at_their_places(rendered):
     book, _, keys, audio = rendered
     chapter = book.script.chapters[1]
@@ -130,6 +132,7 @@ def test_streamed_pcm_is_silence_and_the_clips_at_their_places(rendered):
         assert sum(1 for x in samples if x) > len(samples) // 2
 
 
+@pytest.mark.slow  # clips of real espeak-ng speech
 def test_a_long_chapter_splits_at_a_paragraph_within_the_limit(rendered):
     _, long, keys, audio = rendered
     chapter = long.script.chapters[0]
@@ -150,6 +153,7 @@ def test_a_long_chapter_splits_at_a_paragraph_within_the_limit(rendered):
         assert chapter.segments[part.pieces[0].segment].boundary == "paragraph"
 
 
+@pytest.mark.slow  # clips of real espeak-ng speech
 def test_each_voice_is_levelled_once_and_the_file_lands_on_target(rendered):
     book, _, keys, audio = rendered
     voice_of = {}

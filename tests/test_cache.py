@@ -1,4 +1,5 @@
-"""The content-addressed clip cache: what its key covers, and that it re-checks entries."""
+"""The content-addressed clip cache: what its key covers, and that it re-checks entries (on clips
+of the fake engine: the cache stores whatever an engine wrote)."""
 
 from __future__ import annotations
 
@@ -34,10 +35,10 @@ def test_key_covers_text_voice_settings_and_engine():
 
 @pytest.fixture
 def filled(tmp_path):
-    version = get_engine().version()
-    cache = ClipCache(tmp_path, "pyttsx3", version)
+    version = get_engine("fake").version()
+    cache = ClipCache(tmp_path, "fake", version)
     key = cache.key(BASE)
-    render_jobs([Job(key, BASE.text, BASE.settings, "line 1")], cache, "pyttsx3", 1)
+    render_jobs([Job(key, BASE.text, BASE.settings, "line 1")], cache, "fake", 1)
     return cache, key
 
 
@@ -60,7 +61,7 @@ def test_a_damaged_entry_counts_as_missing(filled, damage):
         stats = json.loads(wav.with_suffix(".json").read_text())
         wav.with_suffix(".json").write_text(json.dumps({**stats, "frames": stats["frames"] + 7}))
     assert cache.get(key) is None
-    rendered = render_jobs([Job(key, BASE.text, BASE.settings, "line 1")], cache, "pyttsx3", 1)
+    rendered = render_jobs([Job(key, BASE.text, BASE.settings, "line 1")], cache, "fake", 1)
     assert cache.get(key) is not None and rendered[key].frames == cache.get(key).frames
 
 
@@ -97,7 +98,7 @@ def _damage(cache, key, how):
         _rewrite_wav(wav, frames=_flip_one_bit)
     elif how in ("another clip's wav", "another clip's wav and record"):
         other = cache.key(OTHER)
-        render_jobs([Job(other, OTHER.text, OTHER.settings, "line 2")], cache, "pyttsx3", 1)
+        render_jobs([Job(other, OTHER.text, OTHER.settings, "line 2")], cache, "fake", 1)
         shutil.copyfile(cache.clip_path(other), wav)
         if how.endswith("record"):
             shutil.copyfile(cache.clip_path(other).with_suffix(".json"), meta)
@@ -138,7 +139,7 @@ def test_a_faulty_entry_is_never_returned_and_is_rendered_again(filled, how):
     good = cache.get(key)
     _damage(cache, key, how)
     assert cache.get(key) is None
-    rendered = render_jobs([Job(key, BASE.text, BASE.settings, "line 1")], cache, "pyttsx3", 1)
+    rendered = render_jobs([Job(key, BASE.text, BASE.settings, "line 1")], cache, "fake", 1)
     again = cache.get(key)
     assert again is not None and again.sha256 == good.sha256 == rendered[key].sha256
     assert (again.frames, again.rate, again.peak) == (good.frames, good.rate, good.peak)
