@@ -418,6 +418,13 @@ TITLES = [
         "female",
         ["the Professor", "Ann", "the Professor"],
     ),
+    (  # a title named only in the talk: "the parson" is the one Parson anyone names
+        '"Good night," said the parson. "I am Parson Tringham, the antiquary."\n\n'
+        '"Good night," said John.\n\n"Good night, Sir John," said the parson.',
+        "Parson Tringham",
+        "male",
+        ["Parson Tringham", "Parson Tringham", "John", "Parson Tringham"],
+    ),
     (  # one Count above all others in the book is "the Count"
         "The Count of Monte Cristo bowed. " * 4
         + 'Count Andrea smiled.\n\n"Welcome," said the Count.\n\n"Thanks," said Ann.',

@@ -24,7 +24,14 @@ from audiobook.speakers.mentions import (
     narrator_name,
     vocatives,
 )
-from audiobook.speakers.names import FIRST_PERSON, HONORIFICS, NOT_NAMES, NOUN_GENDER, honorific_key
+from audiobook.speakers.names import (
+    FIRST_PERSON,
+    HONORIFICS,
+    NOT_NAMES,
+    NOUN_GENDER,
+    honorific_key,
+    words,
+)
 from audiobook.speakers.tags import VERB
 
 _FIRST = re.compile(r"\b(?:I|me|my|myself)\b")
@@ -57,7 +64,9 @@ def build_roster(text: str, quotes: list[Quote], cast: Cast | None = None) -> Ro
     clusters = cluster(people)
     characters = [character(c) for c in clusters]
     _apply_appositions(narration, characters, clusters)
-    characters += described_speakers(text, quotes, characters, narration)
+    described = described_speakers(text, quotes, characters, narration)
+    _named_in_speech(text, quotes, described, {a for c in characters for a in c.aliases})
+    characters += described
     _count_vocatives(text, quotes, characters)
     if cast is not None:
         characters = with_cast(cast, characters)
@@ -98,6 +107,32 @@ def _apply_appositions(
                 clusters[at][0].nouns[noun] += 1
     for c, forms in zip(characters, clusters, strict=True):
         c.gender = cluster_gender(forms)
+
+
+# Titles said before a name ("Parson Tringham", "Captain Hook"), not words for anyone
+# ("Lady Macbeth" is not every "the lady").
+_TITLES = {t for t in HONORIFICS if len(t) > 2 and t not in ("lady", "master", "mistress")}
+_TITLES |= words("parson vicar rector curate squire nurse farmer skipper")
+
+
+def _named_in_speech(
+    text: str, quotes: list[Quote], described: list[Character], taken: set[str]
+) -> None:
+    """ "the parson" is Parson Tringham when the talk names one Parson and only one ("I am
+    Parson Tringham"), and the narration names nobody so: the character takes that name."""
+    speech = "\n".join(text[q.start : q.end] for q in quotes if q.is_speech)
+    lower = set(re.findall(r"(?<![\w'’-])[a-z][a-z'’-]+", text))  # "Stranger! Ask ..."
+    for c in described:
+        words = c.name.split()
+        title = words[-1]
+        if len(words) != 2 or title not in _TITLES:
+            continue
+        names = set(re.findall(rf"\b(?i:{re.escape(title)})\.?\s+([A-ZÀ-ÖØ-Þ][\w’'-]*\w)", speech))
+        names = {n for n in names if n.lower() not in NOT_NAMES and n.lower() not in lower}
+        if len(names) == 1:
+            full = f"{title.capitalize()} {names.pop()}"
+            if full not in taken:
+                c.name, c.aliases = full, [full, *c.aliases]
 
 
 def _count_vocatives(text: str, quotes: list[Quote], characters: list[Character]) -> None:
