@@ -188,6 +188,7 @@ def with_cast(cast: Cast, found: list[Character]) -> list[Character]:
         for name, e in cast.characters.items()
     ]
     exact = {a.lower(): c for c in listed for a in c.aliases}
+    exact |= {c.name.lower(): c for c in listed}  # a name is its own before another's alias
     tokens = defaultdict(set)
     for c in listed:
         for a in c.aliases:
