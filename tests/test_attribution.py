@@ -319,6 +319,31 @@ PASSAGES = [
         '"Did you miss it?" asked Joanna.',
         ["Mrs. Todd", "Mrs. Todd", "Mrs. Todd", "Mrs. Todd", "Joanna"],
     ),
+    (
+        "relation-tag, 'said her sister' is never the 'her'",
+        "Jane came in with the letters. Mary looked up from her book and frowned.\n\n"
+        '"You are late," said her sister.',
+        ["Jane"],
+    ),
+    (
+        'relation-tag, "said Daisy\'s mamma" is not Daisy',
+        "Mrs. Hart sat sewing by the window. Daisy ran in from the garden.\n\n"
+        '"Look at my flowers!" said Daisy.\n\n"They are lovely, dear," said Daisy\'s mamma.',
+        ["Daisy", "Mrs. Hart"],
+    ),
+    (
+        "relation-tag, the one person in view titled by the relation",
+        "Soon after breakfast Uncle Ivan and Yegorushka left the inn. Yegorushka ran ahead.\n\n"
+        '"It is a nuisance," muttered his uncle.',
+        ["Uncle Ivan"],
+    ),
+    (
+        "former-latter, of the two people last named together",
+        "Albert met Franz at the hotel. Franz had been waiting, and Albert was late.\n\n"
+        "Albert and Franz walked back to the inn in silence.\n\n"
+        '"Well?" said the latter.\n\n"I have nothing to say," replied the former.',
+        ["Franz", "Albert"],
+    ),
 ]
 
 
@@ -337,6 +362,15 @@ def test_rule_names_are_reported():
     assert "turn-taking" in [r for _, _, r in got]
     assert speakers(PASSAGES[4][1])[0][2] == "pronoun-tag"
     assert speakers(PASSAGES[8][1])[0][2] == "action-subject"
+
+
+def test_the_latter_of_three_people_is_nobody_in_particular():
+    text = (
+        "Albert met Franz and Luigi at the hotel. Franz had been waiting, and Albert was late.\n\n"
+        "Albert, Franz and Luigi walked back to the inn in silence.\n\n"
+        '"Well?" said the latter.'
+    )
+    assert [r for _, _, r in speakers(text)] != ["former-latter"]
 
 
 def test_backward_alternation_leaves_talk_of_three_alone():

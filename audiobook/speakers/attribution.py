@@ -213,6 +213,8 @@ CONFIDENCE = {
     "pronoun-tag-here": 0.7,
     "pronoun-tag-one": 0.75,
     "description-tag": 0.4,
+    "relation-tag": 0.4,
+    "former-latter": 0.4,
     "action-subject": 0.4,
     "turn-taking": 0.45,
     "between-tags": 0.75,

@@ -8,6 +8,8 @@ function and one line in a list. Rule names (the `rule` of an attribution):
 named-tag, pronoun-tag, description-tag  a tag glued to the quote (tag_after,
                   tag_before): a name, or a pronoun or description resolved
                   against the paragraph's narration and the conversation
+relation-tag      'said her mother', "said Daisy's mamma" (relations.py)
+former-latter     'said the latter': of the two people last named together
 continuation      another quote of the same utterance (utterance_so_far,
                   same_utterance) or of the same paragraph (nearest_quote)
 action-subject    the subject of a narration sentence in the paragraph
@@ -32,6 +34,7 @@ from typing import TYPE_CHECKING
 
 from audiobook.model import NARRATOR, Attribution, Quote
 from audiobook.speakers.mentions import vocatives
+from audiobook.speakers.relations import by_relation, former_latter, possessor, relation
 from audiobook.speakers.tags import Mention, description_gender, head_noun
 
 if TYPE_CHECKING:
@@ -109,7 +112,9 @@ def tag_after(p: Para, n: int, i: int) -> Attribution | None:
     q, book = p.quotes[i], p.book
     post = book.text[q.outer_end : p.bounds[2 * n + 3]]
     tag = book.tags.after(post)
-    found = _tag(book, p.talk, tag, p.local, q.outer_end, p.addressed[i])
+    # "the latter" is one of two people named before the quote, not in it.
+    at = q.outer_start if tag is not None and tag.kind == "which" else q.outer_end
+    found = _tag(book, p.talk, tag, p.local, at, p.addressed[i])
     if tag is not None and tag.kind == "pronoun":
         if found is None and tag.gender:
             p.wanted[i] = tag.gender  # '"...," she said' with no woman in view yet
@@ -332,7 +337,7 @@ def _told(book: Book, tag: str, speaker: str | None) -> str | None:
     return who if who != speaker else None
 
 
-_GUESSES = {"turn-taking", "fallback", "vocative-exclusion", "description-tag"}
+_GUESSES = {"turn-taking", "fallback", "vocative-exclusion", "description-tag", "relation-tag"}
 
 
 def answer_names_asker(talk: Conversation, out: list, addressee: str | None) -> None:
@@ -370,10 +375,13 @@ def _tag(
     who = _resolve(book, talk, m, local, pos, addressee)
     if who is None:
         return None
-    rule = {"name": "named-tag", "narrator": "pronoun-tag", "pronoun": "pronoun-tag"}.get(
-        m.kind, "description-tag"
-    )
-    if who[:1].islower() and who != NARRATOR:
+    rule = {
+        "name": "named-tag",
+        "narrator": "pronoun-tag",
+        "pronoun": "pronoun-tag",
+        "which": "former-latter",
+    }.get(m.kind, "relation-tag" if relation(m.text) else "description-tag")
+    if who[:1].islower() and who != NARRATOR and rule != "relation-tag":
         rule = "description-tag"  # "the young man" may yet turn out to be Fernand
     return Attribution(who, rule, addressee)
 
@@ -387,6 +395,8 @@ def _resolve(
         return book.character(m.text)
     if m.kind == "narrator":
         return NARRATOR if book.roster.first_person else None
+    if m.kind == "which":
+        return former_latter(book, m.text.split()[-1], pos)
     # "glanced upwards at Yegorushka, and went on:" -- a preposition's object never speaks.
     here = sorted(
         (x for x in local if x[0] < pos and x[2] != "prep"),
@@ -396,11 +406,19 @@ def _resolve(
     last = talk.run[-1] if talk.run and not here else None
     recent = [who for _, who, _ in here] + talk.focus
     recent = [w for w in dict.fromkeys(recent) if w != addressee and w != last]
+    kin = relation(m.text) if m.kind == "description" else None
     if m.kind == "description":
         phrase = m.text.lower()
         for form in (phrase, re.sub(r"^(a|an)\s", "the ", phrase)):
             if form in book.alias:
                 return book.alias[form]
+        if kin is not None:
+            owner = possessor(book, kin[0], [w for _, w, _ in here] + talk.focus)
+            found = by_relation(book, owner, kin[0] not in _PRONOUNS, kin[1], talk.salient)
+            if found is not None:
+                return found
+            # "her sister" is never "her": the possessor leaves the candidates.
+            recent = [w for w in recent if w != owner]
         noun = head_noun(m.text)
         # "the old father" is no woman, whatever an apposition once said.
         agrees = {
@@ -442,6 +460,9 @@ def _resolve(
             None,
         )
     return None
+
+
+_PRONOUNS = {"his", "her", "their", "your"}
 
 
 def _only_one_of_gender(

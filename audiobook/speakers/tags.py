@@ -17,6 +17,7 @@ from audiobook.speakers.names import (
     NOT_NAMES,
     NOUN_GENDER,
 )
+from audiobook.speakers.relations import RELATIONS, relation, relation_gender
 from audiobook.text.speechverbs import SPEECH_PHRASES, SPEECH_VERBS
 
 _VERBS = sorted(SPEECH_VERBS | set(SPEECH_PHRASES), key=len, reverse=True)
@@ -59,13 +60,19 @@ _PREP_BEFORE = re.compile(
     r"\b(?:to|at|towards?|with|upon|on|of|from|for|by|about|after|behind|beside|"
     r"into|over|under|near|round|past|like|than)\s+(?:the\s+)?\Z"
 )
+# "said the latter": one of the two people just named (relations.py).
+_WHICH = r"[Tt]he\s+(?:former|latter)\b"
+# "said Daisy's mamma": the name is the possessor, the relation speaks.
+_RELATION_AFTER = re.compile(
+    r"['’]s\s+(" + "|".join(sorted(RELATIONS, key=len, reverse=True)) + r")(?![\w'-])"
+)
 _AUX = r"(?:was|were|is|kept|went\s+on)"
 _SOUND = r"(?:voice|shout|cry|whisper|call|scream|laugh|bass|tenor)"
 
 
 @dataclass(frozen=True)
 class Mention:
-    kind: str  # "name" | "pronoun" | "description" | "narrator"
+    kind: str  # "name" | "pronoun" | "description" | "narrator" | "which" (the former/latter)
     text: str  # the words as written
     start: int  # offset inside the segment it was found in
     gender: str | None = None
@@ -115,7 +122,8 @@ class TagReader:
 
     def __init__(self, name_pattern: str):
         subj = (
-            rf"(?P<name>{name_pattern})|(?P<pron>\b{PRONOUN}\b)|(?P<desc>\b{DESC})|(?P<cap>{CAP})"
+            rf"(?P<which>\b{_WHICH})|(?P<name>{name_pattern})|(?P<pron>\b{PRONOUN}\b)"
+            rf"|(?P<desc>\b{DESC})|(?P<cap>{CAP})"
         )
         # "said Holmes", "asked he", "replied the old man"
         subj_after = subj.replace(f"(?P<desc>\\b{DESC})", f"(?P<desc>\\b{DESC}{_STOP})")
@@ -194,10 +202,21 @@ class TagReader:
 
 
 def _mention(m: re.Match) -> Mention:
-    for kind in ("name", "pron", "desc", "cap"):
+    for kind in ("which", "name", "pron", "desc", "cap"):
         text = m.group(kind)
         if text is not None:
             start = m.start(kind)
+            if kind == "which":
+                return Mention("which", " ".join(text.lower().split()), start)
+            owner = " ".join(text.split())
+            if kind == "cap" and owner.endswith(("'s", "’s")):  # CAP takes the "'s" in
+                owner, at = owner[:-2], m.end(kind) - 2
+            else:
+                at = m.end(kind)
+            relative = _RELATION_AFTER.match(m.string, at) if kind in ("name", "cap") else None
+            if relative and owner.split()[0].lower().rstrip(".") not in NOT_NAMES:
+                noun = relative.group(1)
+                return Mention("description", f"{owner}'s {noun}", start, relation_gender(noun))
             if kind == "pron":
                 if text == "I":
                     return Mention("narrator", text, start)
@@ -248,6 +267,8 @@ def usable(m: Mention) -> bool:
     """A mention that can name a speaker: not an empty name, not 'his pocket'."""
     if m.kind == "name":
         return bool(m.text)
+    if m.kind == "description" and relation(m.text):
+        return True
     if m.kind == "description":
         return is_person(m.text)
     return True

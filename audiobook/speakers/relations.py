@@ -1,0 +1,145 @@
+"""Tags that name a speaker by a relation: 'said her mother', "said Daisy's mamma",
+'said the latter'.
+
+A relation is a person seen from someone else: "her mother" is never "her", and which
+woman it is depends on whose mother. The sieve asks here once the plain lookups (an
+alias, an apposition) found nobody, before it falls back on gender and salience, which
+for a relation picks the possessor or whoever was last in view.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from audiobook.model import NARRATOR
+from audiobook.speakers.names import NOUN_GENDER
+
+if TYPE_CHECKING:
+    from audiobook.speakers.attribution import Book
+
+# Kin and the household: nouns that say who a person is *to someone*.
+RELATIONS = {
+    "mother",
+    "father",
+    "mamma",
+    "mama",
+    "mammy",
+    "papa",
+    "pa",
+    "ma",
+    "mum",
+    "dad",
+    "daddy",
+    "sister",
+    "brother",
+    "aunt",
+    "auntie",
+    "uncle",
+    "wife",
+    "husband",
+    "son",
+    "daughter",
+    "cousin",
+    "niece",
+    "nephew",
+    "grandmother",
+    "grandfather",
+    "granny",
+    "grandma",
+    "grandpa",
+}
+_FEMALE = {"mamma", "mama", "mammy", "ma", "mum", "auntie", "granny", "grandma"}
+_MALE = {"pa", "dad", "daddy", "grandpa"}
+_POSSESSIVE = {"my", "our", "his", "her", "their", "your"}
+
+
+def relation_gender(noun: str) -> str | None:
+    if noun in _FEMALE:
+        return "female"
+    if noun in _MALE:
+        return "male"
+    return NOUN_GENDER.get(noun)
+
+
+def relation(phrase: str) -> tuple[str, str] | None:
+    """'her mother' -> ('her', 'mother'); "Daisy's mamma" -> ('Daisy', 'mamma');
+    'the old man' -> None. Only a possessor directly before the relation noun."""
+    words = phrase.split()
+    if len(words) != 2:
+        return None
+    owner, noun = words[0], words[1].lower()
+    if noun not in RELATIONS:
+        return None
+    if owner.lower() in _POSSESSIVE:
+        return owner.lower(), noun
+    if owner.endswith(("'s", "’s")) and owner[:1].isupper():
+        return owner[:-2], noun
+    return None
+
+
+def possessor(book: Book, owner: str, recent: list[str]) -> str | None:
+    """Who 'her' or 'Daisy' in the relation is: a name's character; for a pronoun the
+    latest person in view of its gender; 'my' the narrator."""
+    if owner in ("my", "our"):
+        return NARRATOR
+    if owner in ("his", "her"):
+        gender = "male" if owner == "his" else "female"
+        return next((w for w in recent if book.gender.get(w) == gender), None)
+    if owner in ("their", "your"):
+        return None
+    return book.character(owner)
+
+
+def by_relation(
+    book: Book, owner: str | None, owner_named: bool, noun: str, salient: list[str]
+) -> str | None:
+    """The character the book calls by this relation: an alias "Daisy's mamma"; for
+    the narrator's own kin a character named by the bare word ('Mother', 'Papa' as the
+    family says it); else the one person in view who bears the relation as a title
+    ('muttered his uncle' when "Uncle Ivan Ivanitch" just walked in with the boy; whom
+    "his" means is only a guess, so it rules out nobody here)."""
+    if owner and owner != NARRATOR:
+        for sep in ("'s", "’s"):
+            who = book.alias.get(f"{owner}{sep} {noun}".lower())
+            if who:
+                return who
+    if owner == NARRATOR and noun.capitalize() in book.alias:
+        return book.alias[noun.capitalize()]
+    title = noun.capitalize() + " "
+    titled = {
+        book.alias[c.name]
+        for c in book.roster.characters
+        if any(a.startswith(title) for a in c.aliases)
+    }
+    titled.discard(owner if owner_named else None)
+    in_view = [w for w in salient if w in titled]
+    return in_view[0] if len(titled) == 1 and in_view else None
+
+
+# "the former", "the latter": of the two people last named together.
+_WHICH = re.compile(r"^(?i:the)\s+(former|latter)$")
+_QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]|‘[^‘’]*’(?!\w)")
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+")
+
+
+def which_of_two(phrase: str) -> str | None:
+    m = _WHICH.match(" ".join(phrase.split()))
+    return m.group(1).lower() if m else None
+
+
+def former_latter(book: Book, which: str, pos: int) -> str | None:
+    """'Albert and Franz went out. "...," said the latter': the latest sentence before
+    the quote (of the last three, quoted speech left out) that names anybody must name
+    exactly two people; the latter is the one named last, the former the other."""
+    window = book.text[max(0, pos - 600) : pos]
+    window = _QUOTED.sub(lambda m: " " * len(m.group(0)), window)
+    sentences = [s for s in _SENTENCE.split(window) if s.strip()]
+    for sentence in reversed(sentences[-3:]):
+        named = [w for _, w, _ in book.mentions(sentence) if w != NARRATOR]
+        people = list(dict.fromkeys(reversed(named)))  # latest first
+        if len(people) == 2:
+            return people[0] if which == "latter" else people[1]
+        if people:
+            return None  # one person, or three: no pair to choose from
+    return None
