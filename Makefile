@@ -32,8 +32,11 @@ $(STAMP): pyproject.toml
 demo: setup
 	$(BIN)/audiobook build seeds/ -o out/
 
+# Everything: the tests about real processes one at a time (they count a build's children and
+# signal them), then the rest, real audio included, on every core.
 test: setup
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -m processes
+	$(BIN)/python -m pytest -q -n auto -m "not processes"
 
 # The fast subset: no real audio (`slow`: espeak-ng, Piper) and no test about real processes
 # (`processes`: signals, spawned workers, the CLI as a program on devices, browser, cluster),

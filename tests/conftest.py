@@ -58,6 +58,15 @@ def private_cache_home(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True, scope="session")
+def ctrl_c_reaches_children():
+    """A shell starts a background job (`make test &`, nohup) with SIGINT ignored, and every
+    program a test starts would inherit that: the Ctrl-C tests would see a build go on. Give
+    the test run, and so its children, Ctrl-C as from a terminal."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+@pytest.fixture(autouse=True, scope="session")
 def fake_engine_plugin():
     os.environ[PLUGINS_ENV] = "fake_engine"
     os.environ["PYTHONPATH"] = os.pathsep.join(
