@@ -83,8 +83,12 @@ class BuildResult:
         return sum(f.seconds for f in self.files)
 
 
-def validate_options(options: BuildOptions) -> Profile:
-    """Check the options and the tools they need, before any work; the delivery profile."""
+def validate_options(options: BuildOptions, remember: bool = True) -> Profile:
+    """Check the options and the tools they need, before any work; the delivery profile.
+
+    ``remember=False`` (a dry run, which writes nothing) keeps ffmpeg's encoder list out of
+    the cache folder.
+    """
     if options.format not in FORMATS:
         raise InputError(f"unknown format {options.format!r}; use mp3 or m4b")
     if options.subtitles not in (None, *SUBTITLES):
@@ -99,7 +103,8 @@ def validate_options(options: BuildOptions) -> Profile:
         options.jobs = max_jobs()
     check_cover(options.cover)
     cache_root = Path(options.cache_dir) if options.cache_dir else default_cache_dir()
-    require_ffmpeg("mp3" if options.format == "mp3" else "aac", memo=cache_root)
+    memo = cache_root if remember else None
+    require_ffmpeg("mp3" if options.format == "mp3" else "aac", memo=memo)
     return get_profile(options.profile)
 
 

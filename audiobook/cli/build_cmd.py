@@ -65,7 +65,8 @@ def build(
     )
     if jobs is not None:
         options.jobs = jobs
-    validate_options(options)  # options and ffmpeg's encoders, before minutes of work
+    # options and ffmpeg's encoders, before minutes of work (a dry run writes nothing)
+    validate_options(options, remember=not dry_run)
     quiet = GlobalFlags.quiet
     if dry_run:
         from audiobook.estimate import estimate_build
