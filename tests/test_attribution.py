@@ -338,6 +338,20 @@ PASSAGES = [
         ["Uncle Ivan"],
     ),
     (
+        "relation-tag, the narrator's unnamed kin is one character of its own",
+        "I came home late. My mother was waiting by the door, and Tom sat reading.\n\n"
+        '"Where have you been?" said my mother.\n\n"At the mill," said I.\n\n'
+        '"Then you are wet through," said my mother.\n\n"He is always wet," said Tom.',
+        ["my mother", NARRATOR, "my mother", "Tom"],
+    ),
+    (
+        "named-tag, 'said my sister' when the narration calls Mrs. Joe 'my sister'",
+        "My sister, Mrs. Joe Gargery, was a tall woman. Tom sat by the fire, and Sister "
+        "Charlotte came to tea.\n\n"
+        '"Where have you been?" said my sister.\n\n"At the mill," said I.',
+        ["Mrs. Joe Gargery", NARRATOR],
+    ),
+    (
         "former-latter, of the two people last named together",
         "Albert met Franz at the hotel. Franz had been waiting, and Albert was late.\n\n"
         "Albert and Franz walked back to the inn in silence.\n\n"

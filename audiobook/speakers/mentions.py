@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 
 from audiobook.model import Character, Gender, Quote, Roster
 from audiobook.speakers.names import HONORIFICS, NOUN_GENDER, honorific_key
+from audiobook.speakers.relations import narrators_kin, relation
 from audiobook.speakers.tags import (
     VERB,
     TagReader,
@@ -65,7 +66,11 @@ def described_speakers(
             words = m.text.split()
             if words[0].lower() in ("the", "a", "an"):
                 counts["the " + " ".join(words[1:])] += 1
+            elif words[0].lower() == "my" and relation(m.text):
+                # "said my mother": the narrator's kin is one person all book long.
+                counts[m.text.lower()] += 1
     taken = {a.lower() for c in characters for a in c.aliases}
+    kin = narrators_kin(narration or text, characters, reader.name_pattern) if counts else {}
     # "the coachman" is Deniska when the text said "the coachman Deniska".
     named = {noun for nouns in descriptors(text, Roster(characters)).values() for noun in nouns}
     titled = defaultdict(list)  # "the count" is the one Count of the book
@@ -84,6 +89,14 @@ def described_speakers(
         specific = head_noun(phrase) in GENERIC_NOUNS and len(phrase.split()) >= 4
         by_noun = head_noun(phrase) in named and not specific
         if phrase in taken or by_noun or phrase.endswith("voice"):
+            continue
+        if phrase.startswith("my "):
+            # "my sister" is Mrs. Joe when the narration says so; else a person of her
+            # own, never whoever holds the word as a title ("Sister Charlotte").
+            if head_noun(phrase) in kin:
+                kin[head_noun(phrase)].aliases.append(phrase)
+            else:
+                out.append(Character(phrase, [phrase], description_gender(phrase), n))
             continue
         title = titled.get(head_noun(phrase), [])
         if len(phrase.split()) == 2 and len(title) == 1:

@@ -10,12 +10,14 @@ for a relation picks the possessor or whoever was last in view.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from audiobook.model import NARRATOR
 from audiobook.speakers.names import NOUN_GENDER
 
 if TYPE_CHECKING:
+    from audiobook.model import Character
     from audiobook.speakers.attribution import Book
 
 # Kin and the household: nouns that say who a person is *to someone*.
@@ -115,6 +117,31 @@ def by_relation(
     titled.discard(owner if owner_named else None)
     in_view = [w for w in salient if w in titled]
     return in_view[0] if len(titled) == 1 and in_view else None
+
+
+def narrators_kin(narration: str, characters: list[Character], name_pattern: str) -> dict:
+    """'My sister, Mrs. Joe Gargery, was...' / 'Joe, my uncle,': relation noun -> the
+    one character the narration calls "my <relation>" in apposition (a name after an
+    honorific too, which the apposition finder's single token misses)."""
+    alias = {a: c for c in characters for a in c.aliases}
+    nouns = "|".join(sorted(RELATIONS, key=len, reverse=True))
+    found: dict[str, Counter] = {}
+    by_id: dict[int, Character] = {}
+    for rx in (
+        rf"\b[Mm]y\s+(?P<noun>{nouns}),?\s*(?:—|--)?\s*(?P<name>{name_pattern})",
+        rf"(?P<name>{name_pattern}),\s+my\s+(?P<noun>{nouns})\b",
+    ):
+        for m in re.finditer(rx, narration):
+            who = alias.get(" ".join(m.group("name").split()))
+            if who is not None:
+                found.setdefault(m.group("noun"), Counter())[id(who)] += 1
+                by_id[id(who)] = who
+    kin = {}
+    for noun, votes in found.items():
+        (first, n), *rest = votes.most_common(2)
+        if not rest or n >= 2 * rest[0][1]:  # "Joe, my sister was..." is no apposition
+            kin[noun] = by_id[first]
+    return kin
 
 
 # "the former", "the latter": of the two people last named together.

@@ -125,7 +125,7 @@ def _named_in_speech(
     for c in described:
         words = c.name.split()
         title = words[-1]
-        if len(words) != 2 or title not in _TITLES:
+        if len(words) != 2 or title not in _TITLES or words[0] == "my":  # kin, no title
             continue
         names = set(re.findall(rf"\b(?i:{re.escape(title)})\.?\s+([A-ZÀ-ÖØ-Þ][\w’'-]*\w)", speech))
         names = {n for n in names if n.lower() not in NOT_NAMES and n.lower() not in lower}

@@ -380,7 +380,9 @@ def _tag(
         "narrator": "pronoun-tag",
         "pronoun": "pronoun-tag",
         "which": "former-latter",
-    }.get(m.kind, "relation-tag" if relation(m.text) else "description-tag")
+    }.get(m.kind, "description-tag")
+    if relation(m.text) and (m.kind == "description" or who[:1].islower()):
+        rule = "relation-tag"  # "said my mother", also when the roster knows her by it
     if who[:1].islower() and who != NARRATOR and rule != "relation-tag":
         rule = "description-tag"  # "the young man" may yet turn out to be Fernand
     return Attribution(who, rule, addressee)

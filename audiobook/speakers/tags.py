@@ -121,6 +121,7 @@ class TagReader:
     """Finds tag mentions in narration next to a quote, given the known names."""
 
     def __init__(self, name_pattern: str):
+        self.name_pattern = name_pattern
         subj = (
             rf"(?P<which>\b{_WHICH})|(?P<name>{name_pattern})|(?P<pron>\b{PRONOUN}\b)"
             rf"|(?P<desc>\b{DESC})|(?P<cap>{CAP})"
