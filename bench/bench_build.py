@@ -11,7 +11,8 @@ paragraph end; the whole novel without --words):
   edit     `audiobook build` again after one paragraph in the middle changed;
   noop     `audiobook build` once more with nothing changed;
   m4b      `audiobook build --format m4b` with an empty cache of its own, against cold;
-and prints the ratios cold/floor and edit/cold, peak memory (largest single
+and prints the ratios cold/floor and edit/cold (wall, and CPU seconds of each command
+with all its children, which a loaded machine inflates less), peak memory (largest single
 process, and the whole process tree polled from /proc), seconds of audio
 per wall second, and milliseconds per word (compare an excerpt run with a
 whole-novel run: the build should scale linearly).
@@ -116,13 +117,24 @@ class TreeMemory:
         return self.peak
 
 
-def timed(args: list[str], **kw) -> tuple[float, int, subprocess.CompletedProcess]:
-    started = time.monotonic()
+CPU: dict[str, float] = {}  # label -> CPU seconds (user + system) of the command and its children
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(args: list[str], label: str = "", **kw) -> tuple[float, int, subprocess.CompletedProcess]:
+    """Wall seconds and peak tree RSS of a command; its CPU seconds go to CPU[label]."""
+    started, cpu = time.monotonic(), _children_cpu()
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
     memory = TreeMemory(proc.pid)
     out, err = proc.communicate()
     peak = memory.close()
     seconds = time.monotonic() - started
+    # Every process the command waited for counts: ffmpeg, espeak, speech workers.
+    CPU[label] = _children_cpu() - cpu
     if proc.returncode != 0:
         sys.exit(f"failed: {' '.join(args)}\n{err[-2000:]}")
     return seconds, peak, subprocess.CompletedProcess(args, proc.returncode, out, err)
@@ -133,12 +145,12 @@ def floor(text_file: Path, out: Path) -> tuple[float, int]:
         f"espeak-ng -v en-us -f '{text_file}' --stdout | ffmpeg -hide_banner -loglevel error -y "
         f"-f wav -i pipe:0 -ar 44100 -ac 1 -c:a libmp3lame -b:a 192k '{out}'"
     )
-    seconds, peak, _ = timed(["sh", "-c", cmd])
+    seconds, peak, _ = timed(["sh", "-c", cmd], "floor")
     return seconds, peak
 
 
 def build(
-    text_file: Path, outdir: Path, cache: Path, jobs: int | None, *extra: str
+    label: str, text_file: Path, outdir: Path, cache: Path, jobs: int | None, *extra: str
 ) -> tuple[float, int, dict]:
     args = [
         sys.executable,
@@ -155,7 +167,7 @@ def build(
     ]
     if jobs:
         args += ["--jobs", str(jobs)]
-    seconds, peak, _ = timed(args, cwd=ROOT, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    seconds, peak, _ = timed(args, label, cwd=ROOT, env={**os.environ, "PYTHONWARNINGS": "ignore"})
     return seconds, peak, json.loads((outdir / "manifest.json").read_text())
 
 
@@ -180,18 +192,23 @@ def main() -> None:
     book.parent.mkdir(exist_ok=True)
     book.write_text(text, encoding="utf-8")
 
+    load_before = os.getloadavg()
     floor_s, floor_mem = (0.0, 0) if args.no_floor else floor(book, work / "floor.mp3")
-    cold_s, cold_mem, manifest = build(book, work / "out", work / "cache", args.jobs)
+    cold_s, cold_mem, manifest = build("cold", book, work / "out", work / "cache", args.jobs)
     cache_bytes = du(work / "cache")
     audio_s = sum(c["duration"] for c in manifest["chapters"])
     book.write_text(edit_one_paragraph(text), encoding="utf-8")
-    edit_s, edit_mem, _ = build(book, work / "out", work / "cache", args.jobs)
-    noop_s, _, _ = build(book, work / "out", work / "cache", args.jobs)
+    edit_s, edit_mem, _ = build("edit", book, work / "out", work / "cache", args.jobs)
+    noop_s, _, _ = build("noop", book, work / "out", work / "cache", args.jobs)
     m4b_s = 0.0
     if not args.no_m4b:
+        # The same text as the MP3 cold build, into a cache of its own: clips rendered too.
         book.write_text(text, encoding="utf-8")
-        m4b_s, _, _ = build(book, work / "m4b", work / "cache-m4b", args.jobs, "--format", "m4b")
+        m4b_s, _, _ = build(
+            "m4b", book, work / "m4b", work / "cache-m4b", args.jobs, "--format", "m4b"
+        )
     own_max = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # largest process
+    load_after = os.getloadavg()
 
     figures = {
         "novel": args.novel.name,
@@ -207,6 +224,11 @@ def main() -> None:
         "cold_vs_floor": round(cold_s / floor_s, 3) if floor_s else None,
         "edit_vs_cold": round(edit_s / cold_s, 3),
         "m4b_vs_mp3": round(m4b_s / cold_s, 3) if m4b_s else None,
+        **{f"{k}_cpu_s": round(v, 2) for k, v in CPU.items()},
+        "edit_vs_cold_cpu": round(CPU["edit"] / CPU["cold"], 3),
+        "m4b_vs_mp3_cpu": round(CPU["m4b"] / CPU["cold"], 3) if m4b_s else None,
+        "load_avg_before": " ".join(f"{x:.1f}" for x in load_before),
+        "load_avg_after": " ".join(f"{x:.1f}" for x in load_after),
         "cache_mb": round(cache_bytes / 1e6, 1),
         "cache_mb_per_audio_hour": round(cache_bytes / 1e6 / (audio_s / 3600), 1),
         "peak_tree_rss_mb": round(max(cold_mem, edit_mem) / 2**20),
