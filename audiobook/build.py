@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from audiobook.audio.assemble import mp3_alignment, plan_chapter, working_rate
 from audiobook.audio.cache import ClipAudio, ClipCache, default_cache_dir
 from audiobook.audio.cachedir import after_build, max_bytes
+from audiobook.audio.clipindex import ClipIndex
 from audiobook.audio.clips import make_clips, speakable
 from audiobook.audio.executor import JOBS_PER_CORE, max_jobs
 from audiobook.audio.mastering import Profile, get_profile, voice_gains
@@ -274,6 +275,7 @@ def _render(
     def line_of(source: str, offset: int) -> int:
         return texts.get(source, "").count("\n", 0, offset) + 1
 
+    index = ClipIndex(cache, ctx.cache_root / "frontend", ctx.outdir)
     keys: list[list[str | None]] = [[None] * len(c.segments) for c in script.chapters]
     audio: dict[str, ClipAudio] = {}
     voice_of: dict[str, str] = {}
@@ -287,7 +289,7 @@ def _render(
         voice_of[key] = f"{s.voice}|{s.rate}|{s.pitch}"
         if key in audio or key in jobs:
             continue
-        hit = cache.get(key)
+        hit = index.get(key)
         if hit is not None:
             audio[key] = hit
         else:
@@ -302,9 +304,13 @@ def _render(
     hits = len(audio)
     ctx.progress.clips_total(hits + len(jobs), hits)
     with output_errors(ctx.cache_root, "choose another --cache-dir"):
-        audio.update(
-            render_jobs(list(jobs.values()), cache, engine, ctx.executor, ctx.progress.clips_done)
+        rendered = render_jobs(
+            list(jobs.values()), cache, engine, ctx.executor, ctx.progress.clips_done
         )
+    for key, stored in rendered.items():
+        index.remember(key, stored)
+    index.save()
+    audio.update(rendered)
     gains = voice_gains(((v, audio[k]) for k, v in voice_of.items()), old.voice_gains or None)
     return keys, Mix(audio, voice_of, gains), hits, len(jobs)
 

@@ -210,3 +210,27 @@ def test_clips_are_stored_as_flac_losslessly_in_about_half_the_bytes(filled):
     assert hashlib.sha256(pcm).hexdigest() == hit.sha256  # the rendered samples, exactly
     wav_bytes = 44 + len(pcm)
     assert hit.path.stat().st_size < 0.6 * wav_bytes
+
+
+def test_a_rebuild_reads_clip_records_from_its_index_unless_the_clip_changed(
+    tmp_path, make_book, build_options, monkeypatch
+):
+    import os
+
+    from audiobook.build import build_book
+
+    book = make_book(tmp_path)
+    first = build_book(book, build_options(tmp_path))
+    asked: list[str] = []
+    real = ClipCache.get
+    monkeypatch.setattr(ClipCache, "get", lambda self, key: asked.append(key) or real(self, key))
+    again = build_book(book, build_options(tmp_path))
+    assert asked == [] and again.cache_hits == first.clips and again.cache_misses == 0
+    # A clip file that is not the one indexed (another size or time) is looked up in the
+    # cache itself, which no longer trusts it either: that clip is rendered again.
+    clip = next((tmp_path / "cache" / "clips").rglob("*.flac"))
+    st = clip.stat()
+    os.utime(clip, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    third = build_book(book, build_options(tmp_path))
+    assert asked == [clip.stem] and third.cache_misses == 1
+    assert all(f.reused for f in third.files)  # the same audio again: no file changes

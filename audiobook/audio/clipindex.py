@@ -1,0 +1,98 @@
+"""The clip records one output folder's last build used, in one file: a rebuild reads one
+pickle instead of a JSON record per clip (15,000 of them for a whole novel).
+
+An entry only saves reading and re-checking the clip's record: the clip's FLAC must
+still have the size and modification time the record was written with (one ``stat``
+per clip, as ``ClipCache.get`` does), and its samples are checked against their
+SHA-256 when they are streamed, as always. Anything else (no entry, another file, a
+damaged index) goes through ``ClipCache.get``. The files sit in ``CACHE/frontend/``,
+one per output folder, the most recently used KEEP of them kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import time
+from pathlib import Path
+
+from audiobook.audio.cache import FORMAT, ClipAudio, ClipCache
+
+KEEP = 8
+_Record = tuple[
+    int, int, float, float, str, int, int
+]  # frames, rate, sumsq, peak, sha, size, mtime
+
+
+class ClipIndex:
+    def __init__(self, cache: ClipCache, folder: Path, outdir: Path) -> None:
+        self.cache = cache
+        self.folder = folder
+        name = hashlib.sha256(str(outdir.resolve()).encode("utf-8", "surrogatepass")).hexdigest()
+        self.path = folder / f"clips-{name[:24]}.pickle"
+        self.stamp = (FORMAT, cache.engine, cache.engine_version)
+        self.records: dict[str, _Record] = {}
+        self.used: set[str] = set()
+        self.added = False
+        with contextlib.suppress(Exception):  # missing or damaged: every clip the slow way
+            with open(self.path, "rb") as fh:
+                found = pickle.load(fh)
+            if isinstance(found, dict) and found.get("stamp") == self.stamp:
+                records = found.get("records")
+                if isinstance(records, dict):
+                    self.records = records
+
+    def get(self, key: str) -> ClipAudio | None:
+        """``cache.get(key)``, from the index when the clip's file is the one it recorded."""
+        self.used.add(key)
+        record = self.records.get(key)
+        if record is not None:
+            path = self.cache.clip_path(key)
+            try:
+                st = os.stat(path)
+                if (st.st_size, st.st_mtime_ns) == record[5:]:
+                    os.utime(path, ns=(time.time_ns(), st.st_mtime_ns))  # used, as get does
+                    return ClipAudio(path, *record[:5])
+            except OSError:
+                pass
+        found = self.cache.get(key)
+        if found is not None:
+            self.remember(key, found)
+        return found
+
+    def remember(self, key: str, audio: ClipAudio) -> None:
+        """Index a clip the cache verified (or just stored)."""
+        if audio.path.suffix != ".flac":
+            return  # a WAV from an older cache: read through its record until re-stored
+        with contextlib.suppress(OSError):
+            st = os.stat(audio.path)
+            self.records[key] = (
+                audio.frames,
+                audio.rate,
+                audio.sumsq,
+                audio.peak,
+                audio.sha256,
+                st.st_size,
+                st.st_mtime_ns,
+            )
+            self.used.add(key)
+            self.added = True
+
+    def save(self) -> None:
+        """Write the records this build used (best effort: without it the next is slower)."""
+        records = {k: r for k, r in self.records.items() if k in self.used}
+        if not self.added and len(records) == len(self.records):
+            return
+        with contextlib.suppress(OSError):
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.partial")
+            with open(tmp, "wb") as fh:
+                pickle.dump({"stamp": self.stamp, "records": records}, fh, pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+            others = sorted(
+                self.folder.glob("clips-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True
+            )
+            for old in others[KEEP:]:
+                old.unlink()
