@@ -613,9 +613,9 @@ RULE_OF_FUNCTION = {
 
 
 def test_every_sieve_rule_has_its_rows():
-    from audiobook.speakers import sieve
+    from audiobook.speakers import runs, sieve
 
-    functions = [f.__name__ for f in [*sieve.QUOTE_RULES, *sieve.PARAGRAPH_RULES, *sieve.RUN_RULES]]
+    functions = [f.__name__ for f in [*sieve.QUOTE_RULES, *sieve.PARAGRAPH_RULES, *runs.RUN_RULES]]
     assert sorted(functions) == sorted(RULE_OF_FUNCTION)
     named = {p[0].split()[0].rstrip(",") for p in PASSAGES}
     assert set(RULE_OF_FUNCTION.values()) <= named

@@ -4,7 +4,7 @@ In the spirit of Muzny et al. (2017), "A Two-stage Sieve Approach for Quote
 Attribution": each quote is first linked to a mention (a name, pronoun or
 description in its tag, or the subject of the paragraph's narration), then
 the mention to a character. The rules themselves, an ordered list of small
-functions, are in sieve.py; this module walks the book and keeps what the
+functions, are in sieve.py (and runs.py); this module walks the book and keeps what the
 rules read: names, paragraphs, salience and the run of dialogue.
 
 The text is walked once, paragraph by paragraph; only a short salience list
@@ -22,6 +22,7 @@ from audiobook.model import NARRATOR, Attribution, Quote, Roster
 from audiobook.speakers import sieve
 from audiobook.speakers.mentions import descriptors, narrator_name
 from audiobook.speakers.names import NOT_NAMES
+from audiobook.speakers.runs import RUN_RULES
 from audiobook.speakers.tags import TagReader, compile_names
 from audiobook.text.quotes import paragraph_spans
 
@@ -194,7 +195,7 @@ def attribute(text: str, quotes: list[Quote], roster: Roster) -> list[Attributio
         _paragraph(book, talk, quotes, members, para, groups, out)
         read_to = para[1]
         last_quote_end = quotes[members[-1]].outer_end
-    for run_rule in sieve.RUN_RULES:
+    for run_rule in RUN_RULES:
         for paragraphs in runs:
             run_rule(book, quotes, paragraphs, out)
     said = [a if a is not None else Attribution(None, "fallback") for a in out]

@@ -8,12 +8,11 @@ from collections import Counter, defaultdict
 
 from audiobook.model import Character, Gender
 from audiobook.speakers.forms import Form, gender_of_hon
+from audiobook.speakers.given_names import name_gender, same_given_name
 from audiobook.speakers.names import (
     HONORIFICS,
     NOUN_GENDER,
     honorific_key,
-    name_gender,
-    same_given_name,
 )
 
 

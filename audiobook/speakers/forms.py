@@ -3,7 +3,7 @@
 A form is one way a name is written ("Mr. Bennet", "Elizabeth", "Elizabeth Bennet"),
 with the evidence that it is a person: an honorific, a speech verb or an action
 next to it, a sentence subject in mid-text, rarely after "in"/"at"/"from", never a
-place, a family or a people; the he/she that follow it vote on its gender.
+place, a family or a people (places.py); the he/she that follow it vote on its gender.
 """
 
 from __future__ import annotations
@@ -13,15 +13,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from audiobook.model import Gender, Quote
+from audiobook.speakers.given_names import name_gender
 from audiobook.speakers.mentions import APPOS_AFTER, APPOS_BEFORE
 from audiobook.speakers.names import (
     HONORIFICS,
     NOT_NAMES,
     NOUN_GENDER,
     honorific_key,
-    name_gender,
-    words,
 )
+from audiobook.speakers.places import PLACE_WORDS, at_place, place_like
 from audiobook.speakers.tags import VERB
 
 _UP = "A-ZÀ-ÖØ-Þ"
@@ -51,22 +51,6 @@ _NAME = re.compile(
     rf"(?<![\w’'])(?:(?P<hon>{_HON}|M)\.?[ \t]+\n?[ \t]*)?"
     rf"(?P<name>(?:{_PARTICLE}{_SP})?{_TOKEN}(?:{_SP}(?:{_PARTICLE}{_SP})?{_TOKEN}){{0,3}})"
 )
-# "looked at Thomas", "said to Mary": only these mostly precede places.
-_PLACE_WORDS = {
-    "in",
-    "from",
-    "into",
-    "near",
-    "through",
-    "across",
-    "towards",
-    "toward",
-    "beyond",
-    "around",
-    "outside",
-    "inside",
-    "via",
-}
 _ACTION = re.compile(
     r"\s+(?:[a-z]+ly\s+)?(?:[a-z]+ed|was|had|is|has|would|could|did|went|came|"
     r"took|gave|made|saw|felt|knew|got|sat|stood|ran|said|thought|began|kept|"
@@ -87,7 +71,7 @@ _CLAUSE_OPENERS = {
 }
 _THE_BEFORE = re.compile(r"(?<![\w’'])[Tt]he\s+\Z")
 # Capitalised words before a name that make it an object ("To Holmes she was ...").
-_OBJECT_OPENERS = _PLACE_WORDS | {"to", "of", "with", "for", "at", "by", "upon", "on", "about"}
+_OBJECT_OPENERS = PLACE_WORDS | {"to", "of", "with", "for", "at", "by", "upon", "on", "about"}
 _SUBJ_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]im|[Hh]imself|[Hh]erself|[Hh]is|[Hh]er)\b")
 _SENTENCE_END = re.compile(r"[.!?]")
 
@@ -205,7 +189,7 @@ def find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
         elif len(tokens) == 1 and lower[tokens[0].lower()]:
             form.common += 1
         form.lower = lower[tokens[-1].lower()]
-        if before and before[-1].lower() in _PLACE_WORDS or _at_place(before):
+        if before and before[-1].lower() in PLACE_WORDS or at_place(before):
             form.place += 1
         # "—preguntó Sofía": a dash glued to the verb opens a Spanish tag.
         # "To Sherlock Holmes she is always THE woman": the dropped opener counts too.
@@ -243,22 +227,6 @@ def find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
     return forms
 
 
-# "looked at Thomas", "laughed at Tom": "at" after these names a person, else a place
-# ("meet at Chester", "already at Chester").
-_AT_SOMEONE = words(
-    """look looked looks looking glance glanced glances glancing stare stared staring gaze
-    gazed gazing peer peered peep peeped smile smiled smiling laugh laughed laughing grin
-    grinned frown frowned nod nodded wink winked point pointed wave waved shout shouted
-    shouting yell yelled call called scowl scowled snap snapped sneer sneered jeer jeered
-    growl growled bark barked swear swore aim aimed throw threw flung hurl hurled fire fired
-    angry cross annoyed vexed mad surprised amazed astonished directed"""
-)
-
-
-def _at_place(before: list[str]) -> bool:
-    return len(before) >= 2 and before[-1] == "at" and before[-2].lower() not in _AT_SOMEONE
-
-
 def _titled(word: str) -> bool:
     """A title or role that names a person on its own after "the" ("the General")."""
     return word.lower() in HONORIFICS or NOUN_GENDER.get(word.lower(), "") != ""
@@ -280,58 +248,6 @@ def _cut_at_dash(toks: list[tuple[int, str]]) -> list[tuple[int, str]]:
         if dash:
             break
     return out
-
-
-# Last words of places and institutions, not people ("Riverside Drive", "Blodgett
-# College", "Wuthering Heights"), and of families ("the Pyncheon Family").
-_PLACE_HEADS = {
-    "street",
-    "drive",
-    "road",
-    "lane",
-    "avenue",
-    "square",
-    "place",
-    "house",
-    "hall",
-    "heights",
-    "hill",
-    "college",
-    "school",
-    "university",
-    "landing",
-    "park",
-    "court",
-    "manor",
-    "abbey",
-    "castle",
-    "church",
-    "chapel",
-    "farm",
-    "inn",
-    "hotel",
-    "bridge",
-    "river",
-    "island",
-    "valley",
-    "station",
-    "elm",
-    "oak",
-    "family",
-    "commonwealth",
-    "company",
-    "club",
-}
-
-
-def place_like(f: Form) -> bool:
-    """A form that names a place, a family or a people ('Englishmen', 'Indians')."""
-    last = f.tokens[-1]
-    if len(f.tokens) > 1 and last.lower() in _PLACE_HEADS:
-        return True
-    if last.endswith("shire"):
-        return True
-    return len(f.tokens) == 1 and len(last) > 5 and last.endswith(("men", "ians", "ese"))
 
 
 def _common_word(word: str, lower: Counter) -> bool:

@@ -20,9 +20,9 @@ named-by-answer   a later reply names who asked (attribution.py)
 back-from-tag     untagged lines opening a run, alternating back from its first tag
 between-tags      untagged lines between tags for two people, alternating
 
-RUN_RULES then see each run of dialogue paragraphs whole, once it is read, and may
-re-label its guesses from a tag that comes later (alternate_back_from_tag,
-alternate_between_tags).
+runs.py's RUN_RULES then see each run of dialogue paragraphs whole, once it is read,
+and may re-label its guesses from a tag that comes later; resolve.py turns a tag's
+mention into a character.
 """
 
 from __future__ import annotations
@@ -34,8 +34,7 @@ from typing import TYPE_CHECKING
 
 from audiobook.model import NARRATOR, Attribution, Quote
 from audiobook.speakers.mentions import vocatives
-from audiobook.speakers.relations import by_relation, former_latter, possessor, relation
-from audiobook.speakers.tags import Mention, description_gender, head_noun
+from audiobook.speakers.resolve import resolve, tag_attribution, told_to
 
 if TYPE_CHECKING:
     from audiobook.speakers.attribution import Book, Conversation
@@ -114,7 +113,7 @@ def tag_after(p: Para, n: int, i: int) -> Attribution | None:
     tag = book.tags.after(post)
     # "the latter" is one of two people named before the quote, not in it.
     at = q.outer_start if tag is not None and tag.kind == "which" else q.outer_end
-    found = _tag(book, p.talk, tag, p.local, at, p.addressed[i])
+    found = tag_attribution(book, p.talk, tag, p.local, at, p.addressed[i])
     if tag is not None and tag.kind == "pronoun":
         if found is None and tag.gender:
             p.wanted[i] = tag.gender  # '"...," she said' with no woman in view yet
@@ -122,7 +121,7 @@ def tag_after(p: Para, n: int, i: int) -> Attribution | None:
             book.pronoun_here[i] = _named_before(p.local, q.outer_end, found.speaker)
             book.pronoun_one[i] = book.spoke_alone
     if found is not None and p.addressed[i] is None:
-        p.addressed[i] = _told(book, post, found.speaker)
+        p.addressed[i] = told_to(book, post, found.speaker)
         found = Attribution(found.speaker, found.rule, p.addressed[i])
     return found
 
@@ -143,7 +142,7 @@ def tag_before(p: Para, n: int, i: int) -> Attribution | None:
     if n == 0 and not pre.strip() and talk.lead_in is not None:
         pre_at, pre = talk.lead_in
     m = book.tags.before(pre)
-    found = _tag(
+    found = tag_attribution(
         book, talk, m, p.local + talk.lead_mentions, pre_at + m.start if m else 0, p.addressed[i]
     )
     if found is not None and m is not None and m.kind == "pronoun":
@@ -217,124 +216,11 @@ PARAGRAPH_RULES: list[Callable[[Para], None]] = [
 ]
 
 
-# --- Rules for a whole run of dialogue paragraphs, once it has been read
-
-
-_ANCHORS = {"named-tag", "pronoun-tag"}
-_OPEN = {"fallback", "turn-taking", "vocative-exclusion"}
-
-
-def alternate_back_from_tag(
-    book: Book, quotes: list[Quote], run: list[list[int]], out: list
-) -> None:
-    """A run that opens with untagged lines takes its speakers from the first tag that
-    comes later, alternating backwards ('"Well?" -- "Nothing." -- "Nothing?" said Anna.'):
-    a turn an even number of turns before the tag is the tagged speaker's, an odd one the
-    other participant's: whom the tagged line addresses, else the next tagged speaker.
-    Not when a line before the tag addresses a third person, nor for a paragraph that
-    opens with narration (its actor may speak, as the sieve already decided)."""
-    turns = _turns(quotes, run)
-    first = next(
-        (t for t, turn in enumerate(turns) if out[turn[0]].rule in _ANCHORS),
-        None,
-    )
-    if not first:
-        return
-    tagged = out[turns[first][0]]
-    other = next((out[i].addressee for i in turns[first] if out[i].addressee), None)
-    if other is None:
-        other = next(
-            (
-                out[turn[0]].speaker
-                for turn in turns[first + 1 :]
-                if out[turn[0]].rule in _ANCHORS and out[turn[0]].speaker != tagged.speaker
-            ),
-            None,
-        )
-    pair = {tagged.speaker, other}
-    if other is None or other == tagged.speaker:
-        return
-    if any(out[i].addressee not in pair | {None} for turn in turns[:first] for i in turn):
-        return  # someone else is spoken to: more than two people talk
-    for t in range(first):
-        if not all(out[i].rule in _OPEN | {"continuation"} for i in turns[t]):
-            continue
-        opening = quotes[turns[t][0]].outer_start
-        if book.text[book.paragraph_span(opening)[0] : opening].strip():
-            continue
-        who = tagged.speaker if (first - t) % 2 == 0 else other
-        for i in turns[t]:
-            if who != out[i].addressee:
-                out[i] = Attribution(who, "back-from-tag", out[i].addressee)
-
-
-def alternate_between_tags(
-    book: Book, quotes: list[Quote], run: list[list[int]], out: list
-) -> None:
-    """Untagged turns between a line tagged for X and a later one tagged for Y, an odd
-    number of turns apart, alternate X, Y, X ... : the later tag says who the other
-    participant was, which reading forwards could only guess."""
-    turns = _turns(quotes, run)
-    anchors = [t for t, turn in enumerate(turns) if out[turn[0]].rule in _ANCHORS]
-    for a, b in zip(anchors, anchors[1:], strict=False):
-        x, y = out[turns[a][0]].speaker, out[turns[b][0]].speaker
-        if b - a < 2 or x == y or (b - a) % 2 == 0:
-            continue
-        between = turns[a + 1 : b]
-        if not all(_open_turn(book, quotes, out, turn, {x, y}) for turn in between):
-            continue
-        for t, turn in enumerate(between, start=1):
-            who = y if t % 2 else x
-            for i in turn:
-                out[i] = Attribution(who, "between-tags", out[i].addressee)
-
-
-def _open_turn(book: Book, quotes: list[Quote], out: list, turn: list[int], pair: set) -> bool:
-    """A turn only guessed, in a paragraph of its own, addressing nobody outside the pair."""
-    opening = quotes[turn[0]].outer_start
-    return (
-        all(out[i].rule in _OPEN | {"continuation"} for i in turn)
-        and not book.text[book.paragraph_span(opening)[0] : opening].strip()
-        and all(out[i].addressee in pair | {None} for i in turn)
-    )
-
-
-def _turns(quotes: list[Quote], run: list[list[int]]) -> list[list[int]]:
-    """The run's paragraphs as turns: a speech going on over several paragraphs is one."""
-    turns: list[list[int]] = []
-    for members in run:
-        if turns and quotes[members[0]].group == quotes[turns[-1][-1]].group:
-            turns[-1].extend(members)
-        else:
-            turns.append(list(members))
-    return turns
-
-
-RUN_RULES: list[Callable[[Book, list[Quote], list[list[int]], list], None]] = [
-    alternate_back_from_tag,
-    alternate_between_tags,
-]
-
-
 # --- Helpers the rules share
 
 
 def _named_before(local: list, pos: int, who: str | None) -> bool:
     return any(at < pos and w == who and role == "subject" for at, w, role in local)
-
-
-# "inquired Caderousse, frowningly, of Danglars", "said he, turning to Herbert"
-_TOLD = re.compile(r"^[^.!?;:\"“”]*?\b(?:to|of|addressing|towards|at)\s+(?:the\s+)?(?=[A-Z])")
-
-
-def _told(book: Book, tag: str, speaker: str | None) -> str | None:
-    """Whom a tag says the quote was spoken to."""
-    m = _TOLD.match(tag)
-    if not m:
-        return None
-    name = book.names.match(tag, m.end())
-    who = book.character(" ".join(name.group(0).split())) if name else None
-    return who if who != speaker else None
 
 
 _GUESSES = {"turn-taking", "fallback", "vocative-exclusion", "description-tag", "relation-tag"}
@@ -362,131 +248,6 @@ def _same(a: Attribution, rule: str, addressee: str | None) -> Attribution:
     return Attribution(a.speaker, rule, addressee)
 
 
-def _tag(
-    book: Book,
-    talk: Conversation,
-    m: Mention | None,
-    local: list,
-    pos: int,
-    addressee: str | None,
-) -> Attribution | None:
-    if m is None:
-        return None
-    who = _resolve(book, talk, m, local, pos, addressee)
-    if who is None:
-        return None
-    rule = {
-        "name": "named-tag",
-        "narrator": "pronoun-tag",
-        "pronoun": "pronoun-tag",
-        "which": "former-latter",
-    }.get(m.kind, "description-tag")
-    if relation(m.text) and (m.kind == "description" or who[:1].islower()):
-        rule = "relation-tag"  # "said my mother", also when the roster knows her by it
-    if who[:1].islower() and who != NARRATOR and rule != "relation-tag":
-        rule = "description-tag"  # "the young man" may yet turn out to be Fernand
-    return Attribution(who, rule, addressee)
-
-
-def _resolve(
-    book: Book, talk: Conversation, m: Mention, local: list, pos: int, addressee: str | None
-) -> str | None:
-    """Mention to character: a name by its aliases, a pronoun or description by salience."""
-    book.spoke_alone = False
-    if m.kind == "name":
-        return book.character(m.text)
-    if m.kind == "narrator":
-        return NARRATOR if book.roster.first_person else None
-    if m.kind == "which":
-        return former_latter(book, m.text.split()[-1], pos)
-    # "glanced upwards at Yegorushka, and went on:" -- a preposition's object never speaks.
-    here = sorted(
-        (x for x in local if x[0] < pos and x[2] != "prep"),
-        key=lambda x: (x[2] != "subject", -x[0]),
-    )
-    # A new dialogue paragraph rarely has the previous paragraph's speaker.
-    last = talk.run[-1] if talk.run and not here else None
-    recent = [who for _, who, _ in here] + talk.focus
-    recent = [w for w in dict.fromkeys(recent) if w != addressee and w != last]
-    kin = relation(m.text) if m.kind == "description" else None
-    if m.kind == "description":
-        phrase = m.text.lower()
-        for form in (phrase, re.sub(r"^(a|an)\s", "the ", phrase)):
-            if form in book.alias:
-                return book.alias[form]
-        if kin is not None:
-            owner = possessor(book, kin[0], [w for _, w, _ in here] + talk.focus)
-            found = by_relation(book, owner, kin[0] not in _PRONOUNS, kin[1], talk.salient)
-            if found is not None:
-                return found
-            # "her sister" is never "her": the possessor leaves the candidates.
-            recent = [w for w in recent if w != owner]
-        noun = head_noun(m.text)
-        # "the old father" is no woman, whatever an apposition once said.
-        agrees = {
-            w for w in book.described if m.gender is None or book.gender.get(w) in (None, m.gender)
-        }
-        fits = [w for w in recent if noun in book.described.get(w, ()) and w in agrees]
-        if fits:
-            return fits[0]
-        owners = [c for c, nouns in book.described.items() if noun in nouns and c in agrees]
-        # "the coachman" is Deniska only while Deniska is in view.
-        if len(owners) == 1 and owners[0] in talk.salient:
-            return owners[0]
-    if m.gender is None:
-        return None
-    told = talk.last_addressee
-    if (
-        m.kind == "pronoun"
-        and not here
-        and told not in (None, last, addressee, NARRATOR)
-        and book.gender.get(told) in (None, m.gender)
-    ):
-        return told  # '"What is it?" asked Caderousse of Danglars.' -- '"Nothing," replied he.'
-    if m.kind == "pronoun":
-        only = _only_one_of_gender(book, talk, m.gender, here, pos, addressee)
-        book.spoke_alone = only is not None
-        if only is not None:
-            return only
-    for w in recent:
-        if w != NARRATOR and book.gender.get(w) == m.gender:
-            return w
-    if m.kind == "pronoun":
-        # Someone of unknown gender only when named in this very paragraph.
-        return next(
-            (
-                w
-                for _, w, _ in here
-                if w != NARRATOR and w != addressee and book.gender.get(w) is None
-            ),
-            None,
-        )
-    return None
-
-
-_PRONOUNS = {"his", "her", "their", "your"}
-
-
-def _only_one_of_gender(
-    book: Book, talk: Conversation, gender: str, here: list, pos: int, addressee: str | None
-) -> str | None:
-    """'"...," she said' where exactly one woman spoke among the last few turns of the
-    conversation is hers, unless the paragraph's own narration brings in a woman first
-    ("when the nurse came to my rescue. '...,' she cried")."""
-    if any(book.gender.get(w) == gender for _, w, _ in here):
-        return None
-    start = book.paragraph_span(pos)[0]
-    for m in book.tags.people.finditer(book.text, start, pos):
-        if description_gender(m.group(0)) == gender:
-            return None
-    spoke = {w for w in talk.run[-_RECENT_TURNS:] if w not in (NARRATOR, addressee)}
-    fits = [w for w in spoke if book.gender.get(w) == gender]
-    return fits[0] if len(fits) == 1 else None
-
-
-_RECENT_TURNS = 4
-
-
 def _action_subject(
     book: Book,
     talk: Conversation,
@@ -499,7 +260,7 @@ def _action_subject(
     """'Sofia nodded. "..."': the narration's subject in the same paragraph speaks."""
     for a, b in zip(bounds[::2], bounds[1::2], strict=False):
         for m in book.tags.subjects(book.text[a:b]):
-            who = _resolve(book, talk, m, local, a + m.start, addressee)
+            who = resolve(book, talk, m, local, a + m.start, addressee)
             if who is not None and who != addressee:
                 return Attribution(who, "action-subject", addressee)
     return None

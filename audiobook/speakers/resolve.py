@@ -1,0 +1,158 @@
+"""A tag's mention to a character, against the paragraph and the conversation.
+
+A name goes to its character by the roster's aliases; a pronoun or a description
+("the old lady", "said her mother", "the latter") to the participant that fits it
+(gender, what the book says they are, who is in view) before any other mention, and
+never to the person being spoken to. The sieve's tag rules call tag_attribution.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from audiobook.model import NARRATOR, Attribution
+from audiobook.speakers.relations import by_relation, former_latter, possessor, relation
+from audiobook.speakers.tags import Mention, description_gender, head_noun
+
+if TYPE_CHECKING:
+    from audiobook.speakers.attribution import Book, Conversation
+
+
+# "inquired Caderousse, frowningly, of Danglars", "said he, turning to Herbert"
+_TOLD = re.compile(r"^[^.!?;:\"“”]*?\b(?:to|of|addressing|towards|at)\s+(?:the\s+)?(?=[A-Z])")
+
+
+def told_to(book: Book, tag: str, speaker: str | None) -> str | None:
+    """Whom a tag says the quote was spoken to."""
+    m = _TOLD.match(tag)
+    if not m:
+        return None
+    name = book.names.match(tag, m.end())
+    who = book.character(" ".join(name.group(0).split())) if name else None
+    return who if who != speaker else None
+
+
+def tag_attribution(
+    book: Book,
+    talk: Conversation,
+    m: Mention | None,
+    local: list,
+    pos: int,
+    addressee: str | None,
+) -> Attribution | None:
+    if m is None:
+        return None
+    who = resolve(book, talk, m, local, pos, addressee)
+    if who is None:
+        return None
+    rule = {
+        "name": "named-tag",
+        "narrator": "pronoun-tag",
+        "pronoun": "pronoun-tag",
+        "which": "former-latter",
+    }.get(m.kind, "description-tag")
+    if relation(m.text) and (m.kind == "description" or who[:1].islower()):
+        rule = "relation-tag"  # "said my mother", also when the roster knows her by it
+    if who[:1].islower() and who != NARRATOR and rule != "relation-tag":
+        rule = "description-tag"  # "the young man" may yet turn out to be Fernand
+    return Attribution(who, rule, addressee)
+
+
+def resolve(
+    book: Book, talk: Conversation, m: Mention, local: list, pos: int, addressee: str | None
+) -> str | None:
+    """Mention to character: a name by its aliases, a pronoun or description by salience."""
+    book.spoke_alone = False
+    if m.kind == "name":
+        return book.character(m.text)
+    if m.kind == "narrator":
+        return NARRATOR if book.roster.first_person else None
+    if m.kind == "which":
+        return former_latter(book, m.text.split()[-1], pos)
+    # "glanced upwards at Yegorushka, and went on:" -- a preposition's object never speaks.
+    here = sorted(
+        (x for x in local if x[0] < pos and x[2] != "prep"),
+        key=lambda x: (x[2] != "subject", -x[0]),
+    )
+    # A new dialogue paragraph rarely has the previous paragraph's speaker.
+    last = talk.run[-1] if talk.run and not here else None
+    recent = [who for _, who, _ in here] + talk.focus
+    recent = [w for w in dict.fromkeys(recent) if w != addressee and w != last]
+    kin = relation(m.text) if m.kind == "description" else None
+    if m.kind == "description":
+        phrase = m.text.lower()
+        for form in (phrase, re.sub(r"^(a|an)\s", "the ", phrase)):
+            if form in book.alias:
+                return book.alias[form]
+        if kin is not None:
+            owner = possessor(book, kin[0], [w for _, w, _ in here] + talk.focus)
+            found = by_relation(book, owner, kin[0] not in _PRONOUNS, kin[1], talk.salient)
+            if found is not None:
+                return found
+            # "her sister" is never "her": the possessor leaves the candidates.
+            recent = [w for w in recent if w != owner]
+        noun = head_noun(m.text)
+        # "the old father" is no woman, whatever an apposition once said.
+        agrees = {
+            w for w in book.described if m.gender is None or book.gender.get(w) in (None, m.gender)
+        }
+        fits = [w for w in recent if noun in book.described.get(w, ()) and w in agrees]
+        if fits:
+            return fits[0]
+        owners = [c for c, nouns in book.described.items() if noun in nouns and c in agrees]
+        # "the coachman" is Deniska only while Deniska is in view.
+        if len(owners) == 1 and owners[0] in talk.salient:
+            return owners[0]
+    if m.gender is None:
+        return None
+    told = talk.last_addressee
+    if (
+        m.kind == "pronoun"
+        and not here
+        and told not in (None, last, addressee, NARRATOR)
+        and book.gender.get(told) in (None, m.gender)
+    ):
+        return told  # '"What is it?" asked Caderousse of Danglars.' -- '"Nothing," replied he.'
+    if m.kind == "pronoun":
+        only = _only_one_of_gender(book, talk, m.gender, here, pos, addressee)
+        book.spoke_alone = only is not None
+        if only is not None:
+            return only
+    for w in recent:
+        if w != NARRATOR and book.gender.get(w) == m.gender:
+            return w
+    if m.kind == "pronoun":
+        # Someone of unknown gender only when named in this very paragraph.
+        return next(
+            (
+                w
+                for _, w, _ in here
+                if w != NARRATOR and w != addressee and book.gender.get(w) is None
+            ),
+            None,
+        )
+    return None
+
+
+_PRONOUNS = {"his", "her", "their", "your"}
+
+
+def _only_one_of_gender(
+    book: Book, talk: Conversation, gender: str, here: list, pos: int, addressee: str | None
+) -> str | None:
+    """'"...," she said' where exactly one woman spoke among the last few turns of the
+    conversation is hers, unless the paragraph's own narration brings in a woman first
+    ("when the nurse came to my rescue. '...,' she cried")."""
+    if any(book.gender.get(w) == gender for _, w, _ in here):
+        return None
+    start = book.paragraph_span(pos)[0]
+    for m in book.tags.people.finditer(book.text, start, pos):
+        if description_gender(m.group(0)) == gender:
+            return None
+    spoke = {w for w in talk.run[-_RECENT_TURNS:] if w not in (NARRATOR, addressee)}
+    fits = [w for w in spoke if book.gender.get(w) == gender]
+    return fits[0] if len(fits) == 1 else None
+
+
+_RECENT_TURNS = 4

@@ -1,0 +1,113 @@
+"""Rules for a whole run of dialogue paragraphs, once the sieve has read it.
+
+The sieve decides quote by quote, reading forwards, so an untagged line can only be
+guessed from who spoke before. A run seen whole knows its later tags too: RUN_RULES
+may re-label the sieve's guesses from a tag that comes after them (back-from-tag,
+between-tags). Each rule is one function and one line in the list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from audiobook.model import Attribution, Quote
+
+if TYPE_CHECKING:
+    from audiobook.speakers.attribution import Book
+
+
+_ANCHORS = {"named-tag", "pronoun-tag"}
+_OPEN = {"fallback", "turn-taking", "vocative-exclusion"}
+
+
+def alternate_back_from_tag(
+    book: Book, quotes: list[Quote], run: list[list[int]], out: list
+) -> None:
+    """A run that opens with untagged lines takes its speakers from the first tag that
+    comes later, alternating backwards ('"Well?" -- "Nothing." -- "Nothing?" said Anna.'):
+    a turn an even number of turns before the tag is the tagged speaker's, an odd one the
+    other participant's: whom the tagged line addresses, else the next tagged speaker.
+    Not when a line before the tag addresses a third person, nor for a paragraph that
+    opens with narration (its actor may speak, as the sieve already decided)."""
+    turns = _turns(quotes, run)
+    first = next(
+        (t for t, turn in enumerate(turns) if out[turn[0]].rule in _ANCHORS),
+        None,
+    )
+    if not first:
+        return
+    tagged = out[turns[first][0]]
+    other = next((out[i].addressee for i in turns[first] if out[i].addressee), None)
+    if other is None:
+        other = next(
+            (
+                out[turn[0]].speaker
+                for turn in turns[first + 1 :]
+                if out[turn[0]].rule in _ANCHORS and out[turn[0]].speaker != tagged.speaker
+            ),
+            None,
+        )
+    pair = {tagged.speaker, other}
+    if other is None or other == tagged.speaker:
+        return
+    if any(out[i].addressee not in pair | {None} for turn in turns[:first] for i in turn):
+        return  # someone else is spoken to: more than two people talk
+    for t in range(first):
+        if not all(out[i].rule in _OPEN | {"continuation"} for i in turns[t]):
+            continue
+        opening = quotes[turns[t][0]].outer_start
+        if book.text[book.paragraph_span(opening)[0] : opening].strip():
+            continue
+        who = tagged.speaker if (first - t) % 2 == 0 else other
+        for i in turns[t]:
+            if who != out[i].addressee:
+                out[i] = Attribution(who, "back-from-tag", out[i].addressee)
+
+
+def alternate_between_tags(
+    book: Book, quotes: list[Quote], run: list[list[int]], out: list
+) -> None:
+    """Untagged turns between a line tagged for X and a later one tagged for Y, an odd
+    number of turns apart, alternate X, Y, X ... : the later tag says who the other
+    participant was, which reading forwards could only guess."""
+    turns = _turns(quotes, run)
+    anchors = [t for t, turn in enumerate(turns) if out[turn[0]].rule in _ANCHORS]
+    for a, b in zip(anchors, anchors[1:], strict=False):
+        x, y = out[turns[a][0]].speaker, out[turns[b][0]].speaker
+        if b - a < 2 or x == y or (b - a) % 2 == 0:
+            continue
+        between = turns[a + 1 : b]
+        if not all(_open_turn(book, quotes, out, turn, {x, y}) for turn in between):
+            continue
+        for t, turn in enumerate(between, start=1):
+            who = y if t % 2 else x
+            for i in turn:
+                out[i] = Attribution(who, "between-tags", out[i].addressee)
+
+
+def _open_turn(book: Book, quotes: list[Quote], out: list, turn: list[int], pair: set) -> bool:
+    """A turn only guessed, in a paragraph of its own, addressing nobody outside the pair."""
+    opening = quotes[turn[0]].outer_start
+    return (
+        all(out[i].rule in _OPEN | {"continuation"} for i in turn)
+        and not book.text[book.paragraph_span(opening)[0] : opening].strip()
+        and all(out[i].addressee in pair | {None} for i in turn)
+    )
+
+
+def _turns(quotes: list[Quote], run: list[list[int]]) -> list[list[int]]:
+    """The run's paragraphs as turns: a speech going on over several paragraphs is one."""
+    turns: list[list[int]] = []
+    for members in run:
+        if turns and quotes[members[0]].group == quotes[turns[-1][-1]].group:
+            turns[-1].extend(members)
+        else:
+            turns.append(list(members))
+    return turns
+
+
+RUN_RULES: list[Callable[[Book, list[Quote], list[list[int]], list], None]] = [
+    alternate_back_from_tag,
+    alternate_between_tags,
+]
