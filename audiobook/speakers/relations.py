@@ -144,15 +144,9 @@ def narrators_kin(narration: str, characters: list[Character], name_pattern: str
     return kin
 
 
-# "the former", "the latter": of the two people last named together.
-_WHICH = re.compile(r"^(?i:the)\s+(former|latter)$")
+# "the former", "the latter": of the two people last named together (tags.py reads the tag).
 _QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]|‘[^‘’]*’(?!\w)")
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
-
-
-def which_of_two(phrase: str) -> str | None:
-    m = _WHICH.match(" ".join(phrase.split()))
-    return m.group(1).lower() if m else None
 
 
 def former_latter(book: Book, which: str, pos: int) -> str | None:
