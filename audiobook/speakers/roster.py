@@ -120,13 +120,18 @@ def _named_in_speech(
 ) -> None:
     """ "the parson" is Parson Tringham when the talk names one Parson and only one ("I am
     Parson Tringham"), and the narration names nobody so: the character takes that name."""
+    titled = [
+        (c, parts[-1])
+        for c in described
+        if len(parts := c.name.split()) == 2
+        and parts[-1] in _TITLES
+        and parts[0] != "my"  # kin, no title
+    ]
+    if not titled:
+        return  # most books: no need to read all their speech and every lower-case word
     speech = "\n".join(text[q.start : q.end] for q in quotes if q.is_speech)
     lower = set(re.findall(r"(?<![\w'’-])[a-z][a-z'’-]+", text))  # "Stranger! Ask ..."
-    for c in described:
-        words = c.name.split()
-        title = words[-1]
-        if len(words) != 2 or title not in _TITLES or words[0] == "my":  # kin, no title
-            continue
+    for c, title in titled:
         names = set(re.findall(rf"\b(?i:{re.escape(title)})\.?\s+([A-ZÀ-ÖØ-Þ][\w’'-]*\w)", speech))
         names = {n for n in names if n.lower() not in NOT_NAMES and n.lower() not in lower}
         if len(names) == 1:
