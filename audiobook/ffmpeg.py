@@ -20,6 +20,7 @@ from functools import cache
 from pathlib import Path
 
 from audiobook.errors import ToolMissingError
+from audiobook.fsutil import write_cache_file
 
 # Output codec -> (ffmpeg encoder, what a listener calls it).
 ENCODERS = {"mp3": ("libmp3lame", "MP3"), "aac": ("aac", "AAC")}
@@ -98,9 +99,6 @@ def _remembered(ffmpeg: str, folder: Path) -> frozenset[str]:
             if isinstance(names, list) and all(isinstance(n, str) for n in names):
                 return frozenset(names)
     have = _list_encoders(ffmpeg)
-    with contextlib.suppress(OSError):  # best effort: next time it is asked again
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f".{MEMO}.{os.getpid()}"
-        tmp.write_text(json.dumps({"program": program, "encoders": sorted(have)}))
-        os.replace(tmp, path)
+    memo = json.dumps({"program": program, "encoders": sorted(have)})
+    write_cache_file(path, memo.encode("utf-8"))  # if it cannot be kept, it is asked again
     return have

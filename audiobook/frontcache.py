@@ -24,6 +24,8 @@ import pickle
 from pathlib import Path
 from typing import Any
 
+from audiobook.fsutil import write_cache_file
+
 FORMAT = 1
 KEEP_RESULTS = 8  # whole-prepare entries kept (most recent first); each is a few MB
 SPOKEN_MAX = 200_000  # normalised segment texts kept (~40 MB); past it, only the last book's
@@ -168,10 +170,4 @@ class FrontCache:
             self._languages_added = False
 
     def _write(self, path: Path, value: Any) -> None:
-        # Best effort: a cache that cannot be written only makes the next run slower.
-        with contextlib.suppress(OSError):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.partial")
-            with open(tmp, "wb") as fh:
-                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
+        write_cache_file(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))

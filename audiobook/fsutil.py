@@ -123,6 +123,21 @@ def atomic_write(final: Path, data: bytes | str) -> None:
         raise OutputError(f"cannot write {final}: {exc.strerror or exc}") from None
 
 
+def write_cache_file(final: Path, data: bytes) -> None:
+    """Best effort, whole or not at all: a file the tool only remembers things in (an index,
+    a memo), whose loss makes the next run slower and nothing else. The folder is made if
+    needed; any failure is ignored."""
+    with contextlib.suppress(OSError, OutputError):
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = new_partial(final)
+        try:
+            tmp.write_bytes(data)
+            os.replace(tmp, final)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+
+
 def remove_partials(folder: Path) -> None:
     """Remove temporaries a killed build left (only ours: hidden, marked, dead writer)."""
     for path in folder.glob(f".*{PARTIAL}*"):

@@ -27,11 +27,11 @@ import hashlib
 import json
 import math
 import os
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
+from audiobook.audio.cachedir import touch
 from audiobook.audio.clipaudio import CHANNELS, RATES, WIDTH, BadClip, read_clip
 from audiobook.errors import OutputError
 from audiobook.fsutil import PARTIAL, remove_partials
@@ -283,9 +283,9 @@ class ClipCache:
                 found = self._upgrade(key, meta, wav)
             else:
                 found = check_record(key, meta, wav, st)
-            os.utime(wav, ns=(time.time_ns(), st.st_mtime_ns))  # used: the last to be pruned
         except (OSError, ValueError, UnicodeDecodeError):  # CacheFault is a ValueError
             return None
+        touch(wav, st)  # used: the last to go when the cache is pruned
         return found
 
     def _upgrade(self, key: str, meta: dict, wav: Path) -> ClipAudio:

@@ -45,11 +45,13 @@ def max_bytes(explicit: int | None = None) -> int:
     return parse_size(value) if value else DEFAULT_MAX
 
 
-def touch(path: Path) -> None:
-    """Mark a cache file used: its access time only (its modification time is checked)."""
+def touch(path: Path, st: os.stat_result | None = None) -> None:
+    """Mark a cache file used: its access time only (its modification time is checked).
+    ``st``: the file's stat, when the caller has just taken it. A cache that cannot be
+    marked (read-only) is still used."""
     with contextlib.suppress(OSError):
-        st = path.stat()
-        os.utime(path, ns=(time.time_ns(), st.st_mtime_ns))
+        mtime = (st or path.stat()).st_mtime_ns
+        os.utime(path, ns=(time.time_ns(), mtime))
 
 
 @dataclass

@@ -15,10 +15,11 @@ import contextlib
 import hashlib
 import os
 import pickle
-import time
 from pathlib import Path
 
 from audiobook.audio.cache import FORMAT, ClipAudio, ClipCache
+from audiobook.audio.cachedir import touch
+from audiobook.fsutil import write_cache_file
 
 KEEP = 8
 _Record = tuple[
@@ -53,7 +54,7 @@ class ClipIndex:
             try:
                 st = os.stat(path)
                 if (st.st_size, st.st_mtime_ns) == record[5:]:
-                    os.utime(path, ns=(time.time_ns(), st.st_mtime_ns))  # used, as get does
+                    touch(path, st)  # used, as get does
                     return ClipAudio(path, *record[:5])
             except OSError:
                 pass
@@ -85,12 +86,9 @@ class ClipIndex:
         records = {k: r for k, r in self.records.items() if k in self.used}
         if not self.added and len(records) == len(self.records):
             return
+        found = {"stamp": self.stamp, "records": records}
+        write_cache_file(self.path, pickle.dumps(found, pickle.HIGHEST_PROTOCOL))
         with contextlib.suppress(OSError):
-            self.folder.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.partial")
-            with open(tmp, "wb") as fh:
-                pickle.dump({"stamp": self.stamp, "records": records}, fh, pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
             others = sorted(
                 self.folder.glob("clips-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True
             )
