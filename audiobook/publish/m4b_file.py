@@ -16,7 +16,14 @@ from pathlib import Path
 from audiobook.audio.cache import file_sha256, seal, sealed
 from audiobook.audio.cachedir import touch
 from audiobook.audio.encode import encode_task, run_encode
-from audiobook.audio.mastering import Levels, aac_profile, block_levels, file_gain, part_rms
+from audiobook.audio.mastering import (
+    Levels,
+    Profile,
+    aac_profile,
+    block_levels,
+    file_gain,
+    part_rms,
+)
 from audiobook.fsutil import atomic_path, output_errors, safe_stem
 from audiobook.publish.context import (
     ENCODING_VERSION,
@@ -47,7 +54,7 @@ def write_m4b(
     with output_errors(pieces_dir, "choose another --cache-dir"):
         pieces_dir.mkdir(parents=True, exist_ok=True)
 
-    def plan(out: Output) -> tuple[Output, Levels, Path, bool]:
+    def plan(out: Output) -> tuple[Output, Levels, Path, bool, Profile]:
         gain = file_gain(part_rms(out.part, mix.audio, mix.voice_of, mix.gains), ctx.profile)
         lv = block_levels(out.part, None, mix.voice_of, mix.gains, mix.audio, gain)
         aac = aac_profile(ctx.profile, out.part.rate)
@@ -67,13 +74,12 @@ def write_m4b(
         reused = sealed(piece)  # a truncated or damaged piece is encoded again
         if reused:
             touch(piece)
-        return out, lv, piece, reused
+        return out, lv, piece, reused, aac  # aac: what the fingerprint says it is encoded with
 
-    def one(planned: tuple[Output, Levels, Path, bool]) -> FileResult:
-        out, lv, piece, reused = planned
+    def one(planned: tuple[Output, Levels, Path, bool, Profile]) -> FileResult:
+        out, lv, piece, reused, aac = planned
         if not reused:
             with atomic_path(piece) as tmp:
-                aac = aac_profile(ctx.profile, out.part.rate)
                 task = encode_task(
                     out.part, mix.audio, lv.clip_gains, None, lv.encoder_gain, aac, "aac"
                 )
