@@ -31,13 +31,12 @@ squeaks piped boomed booms thundered concluded concludes interposed interposes p
 persists queried queries ventured ventures corrected corrects acknowledged confessed
 confesses conceded concedes joked jokes teased teases scolded scolds chided chides grunted
 grunts snorted snorts shrieked shrieks chuckled chuckles giggled giggles smiled smiles
-grinned grins laughed nodded sneered sneers pursued spoke speaks stuttered stutters blurted
-blurts called shrilled squealed wept weeps sputtered whimpered whined whines objected
-objects explained reasoned recalled reminded counselled counseled advised assured assures
-promised promises greeted hollered cooed purred lied prayed swore vowed reflected mused
-muses echoed echoes confirmed confirms explained interjected interjects exclaimed assented
-hazarded stated states replied barked yawned cautioned complained complains lamented
-marvelled
+grinned grins nodded sneered sneers pursued spoke speaks stuttered stutters blurted blurts
+shrilled squealed wept weeps sputtered whimpered whined whines objected objects reasoned
+recalled reminded counselled counseled advised assured assures promised promises greeted
+hollered cooed purred lied prayed swore vowed reflected mused muses echoed echoes confirmed
+confirms interjected interjects hazarded stated states barked yawned cautioned complained
+complains lamented marvelled
 """
 ) | _words(  # the tags of Spanish, French and German dialogue ("—preguntó Sofía", "demanda Paul")
     """
