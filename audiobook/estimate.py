@@ -15,7 +15,7 @@ from pathlib import Path
 from audiobook.audio.assemble import Pauses
 from audiobook.audio.cache import ClipCache, default_cache_dir
 from audiobook.audio.clips import make_clips, speakable
-from audiobook.audio.mastering import get_profile
+from audiobook.audio.mastering import aac_profile, get_profile
 
 DEFAULT_WPM = 175  # espeak-ng's rate when a voice sets none
 RENDER_X_PER_CORE = 450.0  # seconds of speech rendered per second, one core
@@ -92,7 +92,9 @@ def estimate_build(
             ChapterPlan(chapter.title, chapter.source, words, speech[c] + silence, ranked)
         )
     seconds = sum(ch.seconds for ch in chapters)
-    bitrate_k = profile.bitrate_k if fmt == "mp3" else profile.aac_bitrate_k
+    bitrate_k = profile.bitrate_k
+    if fmt == "m4b":
+        bitrate_k = aac_profile(profile, _speech_rate(tts, clips)).aac_bitrate_k
     render_s = sum(
         len(keys[k].text.split()) * 60.0 / (keys[k].settings.rate or DEFAULT_WPM) for k in missing
     )
@@ -111,3 +113,13 @@ def estimate_build(
         jobs=jobs,
         warnings=list(prepared.warnings),
     )
+
+
+def _speech_rate(tts, clips) -> int:
+    """The rate the book will be assembled at, as the engine knows its voices' rates.
+
+    An M4B is encoded at that rate (see ``aac_profile``), so its size depends on it."""
+    rates = {tts.sample_rate(c.settings.voice) for c in clips} if tts is not None else {None}
+    if None in rates or not rates:
+        return 0  # unknown: the profile's own rate and bit rate, an upper bound
+    return max(r for r in rates if r is not None)

@@ -93,6 +93,9 @@ class FakeEngine(Engine):
         base, variant = _split(voice)
         return base in BASES and (variant is None or variant in PITCH)
 
+    def sample_rate(self, voice: str) -> int | None:
+        return RATE
+
     def pitch_hz(self, voice: str, pitch: int | None) -> float | None:
         variant = _split(voice)[1] or "m1"
         return PITCH[variant] * 2 ** (((50 if pitch is None else pitch) - 50) / 50)

@@ -149,3 +149,28 @@ def test_dry_run_plans_without_writing(tmp_path, audiobook):
     assert 4 <= int(estimate.group(1)) <= 6 and 5 < float(estimate.group(2)) < 9
     assert re.search(r"\((\d+) of \1 clips to render\)", text)  # an empty cache: all of them
     assert not out.exists() and not cache.exists()  # nothing written, not even the cache
+
+
+def test_dry_run_m4b_size_is_at_the_rate_it_will_be_encoded(tmp_path, audiobook):
+    # An M4B is encoded at the voices' own 22.05 kHz (96 kbps, the AAC ceiling there), so its
+    # estimate is half the 192 kbps MP3's, not the 128 kbps of a 44.1 kHz AAC.
+    sizes = {}
+    for fmt in ("mp3", "m4b"):
+        done = audiobook(
+            "build",
+            ROOT / "seeds",
+            "-o",
+            tmp_path / fmt,
+            "--dry-run",
+            "--format",
+            fmt,
+            "--cache-dir",
+            tmp_path / "cache",
+            *FAKE,
+        )
+        assert done.returncode == 0, done.stderr
+        found = re.search(r"([\d.]+) MB \((\w+), acx profile, (\d+) kbps\)", done.stdout)
+        assert found and found.group(2) == fmt, done.stdout
+        sizes[fmt] = (float(found.group(1)), int(found.group(3)))
+    assert sizes["mp3"][1] == 192 and sizes["m4b"][1] == 96
+    assert abs(sizes["m4b"][0] / sizes["mp3"][0] - 0.5) < 0.02

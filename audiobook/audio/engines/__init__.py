@@ -178,6 +178,9 @@ class MixedEngine(Engine):
     def family(self, voice: str) -> str:
         return self.route(voice).family(voice)
 
+    def sample_rate(self, voice: str) -> int | None:
+        return self.route(voice).sample_rate(voice)
+
     def gender(self, voice: str) -> Gender | None:
         return self.route(voice).gender(voice)
 

@@ -62,6 +62,10 @@ class Engine(ABC):
         """Whether ``voice`` sounds male or female, when the engine knows."""
         return None
 
+    def sample_rate(self, voice: str) -> int | None:
+        """The rate ``voice``'s clips come at, when known before rendering (for estimates)."""
+        return None
+
     def family(self, voice: str) -> str:
         """Voices of one family sound alike apart from pitch (e.g. espeak's m1...m8)."""
         return f"{self.name}:{voice}"

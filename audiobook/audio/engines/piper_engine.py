@@ -166,6 +166,10 @@ class PiperEngine(Engine):
     def pitch_hz(self, voice: str, pitch: int | None) -> float | None:
         return KNOWN_PITCH_HZ.get(split_voice(voice)[0])
 
+    def sample_rate(self, voice: str) -> int | None:
+        found = find_voices().get(split_voice(voice)[0])
+        return found.sample_rate if found is not None else None
+
     def gender(self, voice: str) -> Gender | None:
         return KNOWN_GENDER.get(split_voice(voice)[0])
 

@@ -149,6 +149,9 @@ class Pyttsx3Engine(Engine):
             return None
         return f"{targets[0]}+{variant}" if variant else targets[0]
 
+    def sample_rate(self, voice: str) -> int | None:
+        return SAMPLE_RATE
+
     def pitch_hz(self, voice: str, pitch: int | None) -> float | None:
         return variant_pitch_hz(split_id(voice)[1], DEFAULT_PITCH if pitch is None else pitch)
 
