@@ -46,6 +46,7 @@ from audiobook.publish.context import (
     Output,
     digest,
 )
+from audiobook.publish.cover import cover_file
 from audiobook.publish.export import ENCODER_DELAY, book_metadata, check_cover, cover_bytes
 from audiobook.publish.m4b_file import m4b_name, write_m4b
 from audiobook.publish.manifest import ChapterEntry, Manifest
@@ -118,6 +119,9 @@ def build_book(
     engine, version = _engine(prepared, options)
     outdir = Path(options.outdir)
     options.info = options.info or getattr(prepared, "info", None)
+    cache_root = Path(options.cache_dir) if options.cache_dir else default_cache_dir()
+    if options.cover is None and options.info is not None and options.info.cover:
+        options.cover = cover_file(options.info.cover, cache_root)  # the EPUB's own
     title, author = book_metadata(options.info, options.title, options.author)
     cover_id = (
         digest(hashlib.sha256(cover_bytes(options.cover)[0]).hexdigest()) if options.cover else None
@@ -126,7 +130,7 @@ def build_book(
         options,
         profile,
         outdir,
-        Path(options.cache_dir) if options.cache_dir else default_cache_dir(),
+        cache_root,
         title,
         author,
         progress or Progress(),

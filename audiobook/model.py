@@ -10,6 +10,7 @@ exact characters of the manuscript it speaks.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -48,6 +49,21 @@ class Skipped:
     reason: str  # "contents", "Project Gutenberg licence", "title page", ...
 
 
+ImageKind = Literal["jpeg", "png", "svg"]
+
+
+def image_kind(data: bytes) -> ImageKind | None:
+    """What a cover's bytes are, by their signature (an SVG by its root element)."""
+    if data[:3] == b"\xff\xd8\xff":
+        return "jpeg"
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return "png"
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"<") and re.search(rb"<svg[\s>]", head):
+        return "svg"
+    return None
+
+
 @dataclass
 class BookInfo:
     """What the book says about itself (EPUB metadata, a title page, book.toml)."""
@@ -61,7 +77,7 @@ class BookInfo:
     description: str | None = None
     publisher: str | None = None
     date: str | None = None
-    cover: bytes | None = None  # JPEG or PNG data
+    cover: bytes | None = None  # JPEG, PNG or SVG data (see image_kind)
 
     @property
     def author(self) -> str | None:

@@ -37,7 +37,7 @@ def make_book(
     toc: list,
     nav: bool = True,
     ncx: bool = True,
-    cover: bool = False,
+    cover: bool | tuple[str, bytes] = False,
     spine: list[str] | None = None,
 ) -> Path:
     """An EPUB with ``files`` (name, title, body html), its TOC and spine as given."""
@@ -49,7 +49,7 @@ def make_book(
     book.add_metadata(None, "meta", "", {"name": "calibre:series", "content": "Lake Tales"})
     book.add_metadata(None, "meta", "", {"name": "calibre:series_index", "content": "2.0"})
     if cover:
-        book.set_cover("cover.png", PNG)
+        book.set_cover(*(cover if isinstance(cover, tuple) else ("cover.png", PNG)))
     items = {}
     for name, title, body in files:
         item = epub.EpubHtml(title=title, file_name=name, lang="en")
@@ -324,3 +324,63 @@ def test_an_epub_on_standard_input(tmp_path, audiobook):
     assert [(c["title"], c["source"]) for c in data["chapters"]] == [
         ("Chapter One", "-#EPUB/one.xhtml")
     ]
+
+
+# A cover as Standard Ebooks ships it: SVG, 2:3, a picture with the title over it.
+SVG = (
+    b'<?xml version="1.0" encoding="utf-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" '
+    b'viewBox="0 0 300 450"><rect width="300" height="450" fill="#c00000"/>'
+    b'<rect y="300" width="300" height="150" fill="#000"/></svg>'
+)
+
+
+def _picture(path: Path) -> tuple[int, int, tuple[int, ...]]:
+    """Width, height and the RGB of the pixel a third of the way down the middle."""
+    import subprocess
+
+    probe = ["ffprobe", "-v", "error", "-show_entries", "stream=width,height", "-of", "csv=p=0"]
+    w, h = map(
+        int, subprocess.run([*probe, path], capture_output=True, text=True).stdout.split(",")
+    )
+    raw = subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", path, "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+        capture_output=True,
+    ).stdout
+    at = ((h // 3) * w + w // 2) * 3
+    return w, h, tuple(raw[at : at + 3])
+
+
+def test_an_svg_cover_is_drawn_as_a_jpeg_in_the_tags(tmp_path, audiobook):
+    from mutagen.id3 import ID3
+
+    body = "<h1>Chapter One</h1>" + prose("Anna", 3)
+    path = make_book(tmp_path / "lake.epub", [("one.xhtml", "One", body)], [], cover=("c.svg", SVG))
+    assert read_epub(path.read_bytes(), str(path)).info.cover == SVG
+    out = tmp_path / "out"
+    done = audiobook(
+        "build", path, "-o", out, "--cache-dir", tmp_path / "cache", "--engine", "fake"
+    )
+    assert done.returncode == 0 and "Warning" not in done.stderr, done.stderr
+    apic = ID3(next(out.glob("*.mp3"))).getall("APIC")
+    assert apic and apic[0].mime == "image/jpeg"
+    (tmp_path / "cover.jpg").write_bytes(apic[0].data)
+    w, h, (r, g, b) = _picture(tmp_path / "cover.jpg")
+    assert (w, h) == (300, 450) and r > 180 and g < 40 and b < 40  # the red picture, drawn
+
+
+def test_an_svg_cover_ffmpeg_cannot_draw_leaves_the_book_without_one(tmp_path, audiobook):
+    from mutagen.id3 import ID3
+
+    broken = SVG.replace(b"viewBox", b"viewBox=x x").replace(b"</svg>", b"")
+    body = "<h1>Chapter One</h1>" + prose("Anna", 3)
+    path = make_book(
+        tmp_path / "lake.epub", [("one.xhtml", "One", body)], [], cover=("c.svg", broken)
+    )
+    out = tmp_path / "out"
+    done = audiobook(
+        "build", path, "-o", out, "--cache-dir", tmp_path / "cache", "--engine", "fake"
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Warning: the book's SVG cover could not be drawn" in done.stderr
+    assert not ID3(next(out.glob("*.mp3"))).getall("APIC")
+    assert not list((tmp_path / "cache" / "covers").iterdir())  # no half-drawn file left

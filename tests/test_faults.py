@@ -249,3 +249,12 @@ def test_a_lexicon_that_is_a_fifo_is_refused_without_hanging(tmp_path, book, aud
     cast = tmp_path / "cast.toml"
     cast.write_text('lexicon = "words.toml"\n')
     assert "not a regular file" in error_line(audiobook("script", book, "--cast", cast, timeout=60))
+
+
+def test_book_toml_cover_that_is_not_an_image(tmp_path, book, audiobook):
+    (tmp_path / "notes.txt").write_text("not a picture")
+    (tmp_path / "book.toml").write_text('[book]\ncover = "notes.txt"\n')
+    out = tmp_path / "out"
+    line = error_line(audiobook("build", book, "-o", out, "--cache-dir", tmp_path / "c"))
+    assert "book.toml" in line and "notes.txt is not a JPEG, PNG or SVG image" in line, line
+    assert not out.exists()

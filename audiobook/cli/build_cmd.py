@@ -7,7 +7,6 @@ Library errors propagate to cli.main, which prints the one `Error: ...` line.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import typer
 
@@ -97,8 +96,6 @@ def build(
         for warning in prepared.warnings:
             typer.echo(f"Warning: {warning}", err=True)
         options.executor = open_executor(executor, options.jobs)
-        if options.cover is None and prepared.info.cover:
-            options.cover = _cover_file(prepared.info.cover, cache_dir)
         result = build_book(prepared, options, progress)
     finally:
         progress.close()
@@ -164,22 +161,6 @@ def _print_estimate(estimate, outdir) -> None:
     )
     for warning in estimate.warnings:
         typer.echo(f"Warning: {warning}", err=True)
-
-
-def _cover_file(data: bytes, cache_dir: Path | None) -> Path:
-    """The book's own cover (an EPUB's) as a file in the cache, for the tags."""
-    import hashlib
-
-    from audiobook.audio.cache import default_cache_dir
-    from audiobook.fsutil import atomic_write
-
-    folder = (cache_dir or default_cache_dir()) / "covers"
-    folder.mkdir(parents=True, exist_ok=True)
-    suffix = ".png" if data.startswith(b"\x89PNG") else ".jpg"
-    path = folder / (hashlib.sha256(data).hexdigest()[:32] + suffix)
-    if not path.is_file():
-        atomic_write(path, data)
-    return path
 
 
 def check(outdir: options.Outdir) -> None:

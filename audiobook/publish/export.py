@@ -21,7 +21,7 @@ from audiobook.audio.mastering import Profile, filter_chain
 from audiobook.errors import InputError, OutputError, ToolMissingError
 from audiobook.ffmpeg import INSTALL
 from audiobook.fsutil import output_errors, read_regular
-from audiobook.model import BookInfo
+from audiobook.model import BookInfo, image_kind
 
 PIPE_BUFFER = 1 << 20
 
@@ -180,8 +180,7 @@ MAX_COVER_BYTES = 20 * 2**20
 
 def cover_bytes(cover: Path) -> tuple[bytes, str]:
     data = read_regular(cover, "cover image", MAX_COVER_BYTES)
-    mime = "image/png" if data[:8] == b"\x89PNG\r\n\x1a\n" else "image/jpeg"
-    return data, mime
+    return data, f"image/{image_kind(data) or 'jpeg'}"
 
 
 def check_cover(cover: Path | None) -> None:
@@ -189,8 +188,7 @@ def check_cover(cover: Path | None) -> None:
 
     if cover is None:
         return
-    head = cover_bytes(cover)[0][:8]
-    if not (head.startswith(b"\xff\xd8") or head == b"\x89PNG\r\n\x1a\n"):
+    if image_kind(cover_bytes(cover)[0]) not in ("jpeg", "png"):
         raise InputError(f"cover {cover} is not a JPEG or PNG image")
 
 

@@ -14,7 +14,7 @@ from dataclasses import fields, replace
 from pathlib import Path
 
 from audiobook.errors import InputError
-from audiobook.model import BookInfo, ChapterScript, Segment
+from audiobook.model import BookInfo, ChapterScript, Segment, image_kind
 
 NAME = "book.toml"
 CREDITS = "credits"  # the `source` of credit segments: generated text, not the book's
@@ -104,6 +104,8 @@ def _apply(info: BookInfo, data: dict, path: Path) -> None:
             info.cover = image.read_bytes()
         except OSError as exc:
             raise InputError(f"{path}: cannot read cover {image} ({exc.strerror})") from None
+        if not image_kind(info.cover):
+            raise InputError(f"{path}: cover {image} is not a JPEG, PNG or SVG image")
 
 
 def _default_title(inputs: list[Path]) -> str:

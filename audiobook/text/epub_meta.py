@@ -8,7 +8,7 @@ manifest properties.
 
 from __future__ import annotations
 
-from audiobook.model import BookInfo
+from audiobook.model import BookInfo, image_kind
 
 _OPF = "http://www.idpf.org/2007/opf"
 
@@ -78,7 +78,7 @@ def _index(value: str) -> str:
 
 
 def _cover(book, opf) -> bytes | None:
-    """The cover image (JPEG or PNG; an SVG cover is left out: players show neither)."""
+    """The cover image: JPEG, PNG or SVG (publish/cover.py draws an SVG as a JPEG)."""
     import ebooklib
 
     candidates = []
@@ -96,6 +96,6 @@ def _cover(book, opf) -> bytes | None:
     for ident in candidates:
         item = book.get_item_with_id(ident)
         data = item.get_content() if item is not None else b""
-        if data[:2] == b"\xff\xd8" or data[:8] == b"\x89PNG\r\n\x1a\n":
+        if image_kind(data):
             return data
     return None
