@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import replace
 
 from audiobook.model import NARRATOR, Attribution, Quote, Roster
-from audiobook.speakers import sieve
+from audiobook.speakers import learned, sieve
 from audiobook.speakers.mentions import descriptors, narrator_name
 from audiobook.speakers.names import NOT_NAMES
 from audiobook.speakers.runs import RUN_RULES
@@ -151,6 +151,19 @@ def _promote(order: list[str], who: str, as_object: bool) -> None:
 
 
 def attribute(text: str, quotes: list[Quote], roster: Roster) -> list[Attribution]:
+    book, said, runs = sieve_pass(text, quotes, roster)
+    model = learned.load()
+    sure: dict[int, float] = {}
+    if model is not None:
+        said, sure = learned.rescore(book, quotes, said, runs, model)
+    return _with_confidence(book, quotes, said, sure)
+
+
+def sieve_pass(
+    text: str, quotes: list[Quote], roster: Roster
+) -> tuple[Book, list[Attribution], list[list[list[int]]]]:
+    """The rules alone: what they decide for each quote, and the runs of dialogue
+    paragraphs (each a list of paragraphs, each a list of quote indices)."""
     book = Book(text, quotes, roster)
     out: list[Attribution | None] = [None] * len(quotes)
     speech = []
@@ -198,8 +211,7 @@ def attribute(text: str, quotes: list[Quote], roster: Roster) -> list[Attributio
     for run_rule in RUN_RULES:
         for paragraphs in runs:
             run_rule(book, quotes, paragraphs, out)
-    said = [a if a is not None else Attribution(None, "fallback") for a in out]
-    return _with_confidence(book, quotes, said)
+    return book, [a if a is not None else Attribution(None, "fallback") for a in out], runs
 
 
 # How often each rule is right, from bench/score_devsets.py over LitBank, The Steppe,
@@ -228,9 +240,13 @@ CONFIDENCE = {
 }
 
 
-def _with_confidence(book: Book, quotes: list[Quote], said: list[Attribution]) -> list:
-    """Each attribution's confidence: its rule's measured accuracy; a continuation
-    takes the confidence of the decision it continues (the utterance's or paragraph's)."""
+def _with_confidence(
+    book: Book, quotes: list[Quote], said: list[Attribution], sure: dict[int, float]
+) -> list:
+    """Each attribution's confidence: its rule's measured accuracy, or for a quote the
+    learned scorer decided, its calibrated probability (learned.Model.confidence); a
+    continuation takes the confidence of the decision it continues (the utterance's or
+    paragraph's)."""
     source: dict[tuple[str, int], float] = {}
     out = []
     for i, a in enumerate(said):
@@ -239,7 +255,7 @@ def _with_confidence(book: Book, quotes: list[Quote], said: list[Attribution]) -
             rule = "pronoun-tag-here"
         elif book.pronoun_one.get(i) and a.rule == "pronoun-tag":
             rule = "pronoun-tag-one"
-        conf = CONFIDENCE.get(rule, 0.3)
+        conf = sure[i] if i in sure else CONFIDENCE.get(rule, 0.3)
         if a.rule == "continuation":
             q = quotes[i]
             conf = source.get(("group", q.group), source.get(("para", q.paragraph), conf))

@@ -30,7 +30,7 @@ def alternate_back_from_tag(
     other participant's: whom the tagged line addresses, else the next tagged speaker.
     Not when a line before the tag addresses a third person, nor for a paragraph that
     opens with narration (its actor may speak, as the sieve already decided)."""
-    turns = _turns(quotes, run)
+    turns = turns_of(quotes, run)
     first = next(
         (t for t, turn in enumerate(turns) if out[turn[0]].rule in _ANCHORS),
         None,
@@ -71,7 +71,7 @@ def alternate_between_tags(
     """Untagged turns between a line tagged for X and a later one tagged for Y, an odd
     number of turns apart, alternate X, Y, X ... : the later tag says who the other
     participant was, which reading forwards could only guess."""
-    turns = _turns(quotes, run)
+    turns = turns_of(quotes, run)
     anchors = [t for t, turn in enumerate(turns) if out[turn[0]].rule in _ANCHORS]
     for a, b in zip(anchors, anchors[1:], strict=False):
         x, y = out[turns[a][0]].speaker, out[turns[b][0]].speaker
@@ -96,7 +96,7 @@ def _open_turn(book: Book, quotes: list[Quote], out: list, turn: list[int], pair
     )
 
 
-def _turns(quotes: list[Quote], run: list[list[int]]) -> list[list[int]]:
+def turns_of(quotes: list[Quote], run: list[list[int]]) -> list[list[int]]:
     """The run's paragraphs as turns: a speech going on over several paragraphs is one."""
     turns: list[list[int]] = []
     for members in run:
