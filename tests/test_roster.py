@@ -395,6 +395,23 @@ def test_pronouns_that_belong_to_someone_else_do_not_vote():
     check_genders(PRONOUN_GENDERS)
 
 
+_BOY_AND_NURSE = (
+    "Philip came down with Emma. She took his hand. Philip looked at her, and she smiled. "
+    "Philip sat by the nurse. She poured the tea.\n\n"
+    '"Thank you," said Philip.\n\n"Drink it," said Emma. Emma was kind; he knew it.'
+)
+# (passage, name, gender): evidence that leaves no clear majority
+SPLIT_EVIDENCE_GENDERS = [
+    # pronouns split between a boy and his nurse: each name keeps its usual gender
+    (_BOY_AND_NURSE, "Philip", "male"),
+    (_BOY_AND_NURSE, "Emma", "female"),
+]
+
+
+def test_a_given_name_decides_when_the_pronouns_are_split():
+    check_genders(SPLIT_EVIDENCE_GENDERS)
+
+
 # (passage, who "the <Title>" is, its gender, the speakers of the quotes in order)
 TITLES = [
     (  # a title alone is a person when they speak: all book long as "the General"

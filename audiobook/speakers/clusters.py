@@ -218,6 +218,7 @@ def cluster_gender(cluster: list[Form], sure: bool = False) -> Gender | None:
     if len(said) == 1:
         return said.pop()  # "Mrs." outweighs any nearby "he"
     votes: Counter[Gender] = Counter()
+    hints: set[Gender] = set()
     for f in cluster:
         g = gender_of_hon(f)
         if g:
@@ -226,10 +227,12 @@ def cluster_gender(cluster: list[Form], sure: bool = False) -> Gender | None:
             g = NOUN_GENDER.get(honorific_key(f.hon))
             if g:
                 votes[g] += 2  # "General Tilney": a hint the book's pronouns may outvote
+                hints.add(g)
         elif len(f.tokens) >= 1:
             g = name_gender(f.tokens[0]) or NOUN_GENDER.get(f.tokens[0].lower())
             if g:
                 votes[g] += 2  # a hint: the book's own pronouns outvote it ("Andrea", a man)
+                hints.add(g)
         votes["male"] += f.he
         votes["female"] += f.she
         for noun, n in f.nouns.items():
@@ -241,7 +244,12 @@ def cluster_gender(cluster: list[Form], sure: bool = False) -> Gender | None:
     ranked = votes.most_common()
     best, n = ranked[0]
     second = ranked[1][1] if len(ranked) > 1 else 0
-    return best if n >= (4 if sure else 1) and n >= 2 * second else None
+    if n >= (4 if sure else 1) and n >= 2 * second:
+        return best
+    # Pronouns split between the name and someone of the other sex it keeps company
+    # with (a boy and his nurse): the name's usual gender, since no clear majority
+    # outvotes it. A neutral voice would be wrong either way.
+    return hints.pop() if len(hints) == 1 and not sure else None
 
 
 def character(cluster: list[Form]) -> Character:
