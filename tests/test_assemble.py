@@ -252,3 +252,44 @@ def test_mp3_blocks_are_whole_encoder_frames_and_stay_independent():
     layout = lambda p, b: [(x.start - b.start, x.frames) for x in p.pieces[b.first : b.last]]  # noqa: E731
     for old, new in zip(part.blocks[1:], edited.blocks[1:], strict=True):
         assert layout(part, old) == layout(edited, new)
+
+
+def test_an_edit_changes_only_the_block_that_holds_it_or_one_beside_it():
+    """Cuts are decided from neighbouring paragraph starts only: wherever a paragraph
+    grows (and so gets a new clip key), no block away from it changes, and most of the
+    time only the block holding it does."""
+    import hashlib
+    import random
+
+    from audiobook.audio.assemble import BLOCK_MAX, BLOCK_MIN, plan_blocks
+
+    rng = random.Random(7)
+    lengths = [rng.uniform(3.0, 25.0) for _ in range(300)]
+    keys = [hashlib.sha256(str(n).encode()).hexdigest() for n in range(300)]
+
+    def layout(lengths, keys):
+        part = _part_of(lengths, keys)
+        blocks = plan_blocks(part, ["paragraph"] * len(lengths))
+
+        def own(b):  # what a block's encoded audio is made of, wherever it sits
+            pieces = part.pieces[b.first : b.last]
+            return (b.end - b.start, [(p.key, p.start - b.start, p.frames) for p in pieces])
+
+        return part, blocks, {b: own(b) for b in blocks}
+
+    part, before, old = layout(lengths, keys)
+    seconds = [(b.end - b.start) / part.rate for b in before]
+    assert all(BLOCK_MIN - 1 <= s <= BLOCK_MAX + 1 for s in seconds[:-1])
+    assert 60 <= sum(seconds) / len(seconds) <= 110
+    old_sigs = [repr(s) for s in old.values()]
+    only_holding = 0
+    for n in rng.sample(range(300), 120):
+        grown = lengths[:n] + [lengths[n] + 3.0] + lengths[n + 1 :]
+        _, after, new = layout(grown, keys[:n] + ["f" + keys[n][1:]] + keys[n + 1 :])
+        changed = [b for b in after if repr(new[b]) not in old_sigs]
+        holding = next(i for i, b in enumerate(after) if b.first <= n < b.last)
+        assert after[holding] in changed
+        near = set(after[max(0, holding - 1) : holding + 2])
+        assert set(changed) <= near, n
+        only_holding += changed == [after[holding]]
+    assert only_holding >= 80  # the rest: a neighbour too (the edited paragraph was a cut)

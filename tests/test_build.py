@@ -425,3 +425,47 @@ def test_the_build_refuses_an_engine_the_book_was_not_cast_for(tmp_path, make_bo
     with pytest.raises(InputError, match="cast for engine 'pyttsx3', not 'other'"):
         build_book(book, build_options(tmp_path, engine="other"))
     assert not (tmp_path / "out").exists()  # refused before anything was written
+
+
+def test_an_edit_re_encodes_only_the_block_that_holds_it(
+    tmp_path, make_book, build_options, monkeypatch
+):
+    from audiobook.audio import assemble
+
+    # Blocks of a few seconds instead of a minute or two: many blocks in little audio.
+    monkeypatch.setattr(assemble, "BLOCK_MIN", 4.0)
+    monkeypatch.setattr(assemble, "BLOCK_WINDOW", 6.0)
+    monkeypatch.setattr(assemble, "BLOCK_MAX", 20.0)
+    lines = [
+        (None, f"Paragraph {n} tells of the road, the river and day {n}.", "paragraph")
+        for n in range(24)
+    ]
+    edited = list(lines)
+    edited[12] = (None, lines[12][1] + " Then it rained.", "paragraph")
+
+    def blocks(result) -> list[str]:
+        entry = json.loads(result.manifest.read_text())["chapters"][0]
+        return [b["fingerprint"] for b in entry["blocks"]]
+
+    first = build_book(make_book(tmp_path, [("Road", lines)]), build_options(tmp_path, jobs=1))
+    old = blocks(first)  # the manifest is rewritten by the next build
+    again = build_book(make_book(tmp_path, [("Road", edited)]), build_options(tmp_path, jobs=1))
+    new = blocks(again)
+    assert len(old) >= 6 and again.cache_misses == 1
+    # The block holding paragraph 12, at most one either side of it; the rest copied.
+    head = next(n for n, (a, b) in enumerate(zip(old, new, strict=False)) if a != b)
+    tail = next(n for n, (a, b) in enumerate(zip(old[::-1], new[::-1], strict=False)) if a != b)
+    assert 1 <= len(new) - head - tail <= 3 and head >= 2 and tail >= 2
+    # The same book as a first build of the edited text (its own cache): same blocks, timings.
+    (tmp_path / "fresh").mkdir()
+    fresh = build_book(
+        make_book(tmp_path / "fresh", [("Road", edited)]),
+        build_options(tmp_path / "fresh", jobs=1),
+    )
+
+    def layout(result) -> tuple[list, list]:
+        entry = json.loads(result.manifest.read_text())["chapters"][0]
+        rows = [(s["text"], s["start_ms"], s["end_ms"]) for s in entry["segments"]]
+        return rows, [b["samples"] for b in entry["blocks"]]
+
+    assert layout(again) == layout(fresh)
