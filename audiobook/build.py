@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from audiobook import uptodate
 from audiobook.audio.assemble import mp3_alignment, plan_chapter, working_rate
 from audiobook.audio.cache import ClipAudio, ClipCache, default_cache_dir
 from audiobook.audio.cachedir import after_build, max_bytes
@@ -79,6 +80,8 @@ class BuildResult:
     cache_misses: int  # clips rendered by this build
     seconds: float  # wall time of the build
     subtitles: list[Path] = field(default_factory=list)
+    book: Manifest | None = field(default=None, repr=False)  # as written to ``manifest``
+    unchanged: bool = False  # found up to date without looking into the book (uptodate.py)
 
     @property
     def audio_seconds(self) -> float:
@@ -111,9 +114,15 @@ def validate_options(options: BuildOptions, remember: bool = True) -> Profile:
 
 
 def build_book(
-    prepared: Prepared, options: BuildOptions, progress: Progress | None = None
+    prepared: Prepared,
+    options: BuildOptions,
+    progress: Progress | None = None,
+    key: str | None = None,
 ) -> BuildResult:
-    """Render, master and write the book described by ``prepared`` into ``options.outdir``."""
+    """Render, master and write the book described by ``prepared`` into ``options.outdir``.
+
+    ``key`` (uptodate.build_key): what the book and options are, recorded when the build
+    succeeds, so that the same build again can be found to have nothing to do."""
     started = time.monotonic()
     profile = validate_options(options)
     engine, version = _engine(prepared, options)
@@ -139,7 +148,20 @@ def build_book(
     prepare_outdir(outdir)
     with build_lock(outdir):
         remove_partials(outdir)
-        return _build(ctx, prepared, engine, version, started)
+        uptodate.forget(ctx.cache_root, outdir)  # whatever happens now, it is not that build
+        result = _build(ctx, prepared, engine, version, started)
+        if key is not None:
+            uptodate.record(
+                ctx.cache_root,
+                outdir,
+                key,
+                result.book,
+                ctx.title,
+                result.clips,
+                result.audio_seconds,
+                prepared.warnings,
+            )
+        return result
 
 
 def _engine(prepared: Prepared, options: BuildOptions) -> tuple[str, str]:
@@ -222,6 +244,7 @@ def _build(
         rendered,
         time.monotonic() - started,
         subs,
+        book,
     )
 
 

@@ -93,6 +93,11 @@ class FrontCache:
             os.utime(path)  # most recently used
         return found.get("value")
 
+    def touch(self, key: str | None) -> None:
+        """Mark a whole result used without reading it (a build found up to date)."""
+        with contextlib.suppress(OSError):
+            os.utime(self.dir / f"prepared-{key}.pickle")
+
     def store(self, key: str, value: Any) -> None:
         self._write(self.dir / f"prepared-{key}.pickle", {"key": key, "value": value})
         try:  # a cache folder that cannot be listed is the clip cache's error to report

@@ -44,6 +44,55 @@ class Prepared:
     memo: FrontCache | None = None  # what the build may remember between runs, if anything
 
 
+@dataclass
+class Request:
+    """What ``prepare`` reads before any work: the manuscript, the cast file, the engine,
+    and (with a memo) the key of the result, which names everything the result depends on."""
+
+    book: Manuscript
+    info: BookInfo
+    tts: Engine
+    engine: str
+    cast_file: Path | None
+    file_cast: Cast | None
+    credits: bool
+    memo: FrontCache | None = None
+    key: str | None = None  # the memo's key for this exact input (None without a memo)
+    version: str = ""  # the engine's version, as the key holds it
+
+
+def read_request(
+    inputs: list[Path],
+    cast_file: Path | None = None,
+    encoding: str | None = None,
+    engine: str = DEFAULT_ENGINE,
+    memo: FrontCache | None = None,
+    include: frozenset[str] = frozenset(),
+    credits: bool = True,
+    info_overrides: BookInfo | None = None,
+) -> Request:
+    """Read the inputs and the cast file and check the engine; nothing is computed yet."""
+    from audiobook.speakers import castfile
+    from audiobook.text import bookinfo, sources
+
+    tts = get_engine(engine)
+    file_cast = castfile.load_cast_file(cast_file, tts) if cast_file else None
+    book = sources.read_manuscript(inputs, encoding, include)
+    documents = book.documents
+    if not any(doc.text.strip() for doc in documents):
+        names = ", ".join(doc.path for doc in documents)
+        raise InputError(f"no text to read in {names}: the input is empty")
+    info = bookinfo.resolve(inputs, book.info, info_overrides)
+    request = Request(book, info, tts, engine, cast_file, file_cast, credits, memo)
+    if memo is not None:
+        cast_bytes = cast_file.read_bytes() if cast_file else None
+        # What is read and what the credits say are part of the result too.
+        variant = (engine, sorted(include), credits, repr(replace(info, cover=None)))
+        request.version = tts.version()
+        request.key = memo.key(documents, cast_bytes, encoding, repr(variant), request.version)
+    return request
+
+
 def prepare(
     inputs: list[Path],
     cast_file: Path | None = None,
@@ -61,30 +110,30 @@ def prepare(
     and closing credits; ``info_overrides`` (options such as --title) win over
     book.toml, which wins over what the book says of itself (EPUB metadata, title page).
     """
-    from audiobook.speakers import castfile
-    from audiobook.text import bookinfo, sources
+    request = read_request(
+        inputs, cast_file, encoding, engine, memo, include, credits, info_overrides
+    )
+    return prepare_request(request)
 
-    tts = get_engine(engine)
-    file_cast = castfile.load_cast_file(cast_file, tts) if cast_file else None
-    book = sources.read_manuscript(inputs, encoding, include)
-    documents = book.documents
-    if not any(doc.text.strip() for doc in documents):
-        names = ", ".join(doc.path for doc in documents)
-        raise InputError(f"no text to read in {names}: the input is empty")
-    info = bookinfo.resolve(inputs, book.info, info_overrides)
-    if memo is None:
-        return _prepare(book, info, credits, cast_file, file_cast, tts, engine, None)
-    cast_bytes = cast_file.read_bytes() if cast_file else None
-    # What is read and what the credits say are part of the result too.
-    variant = (engine, sorted(include), credits, repr(replace(info, cover=None)))
-    key = memo.key(documents, cast_bytes, encoding, repr(variant), tts.version())
+
+def prepare_request(request: Request) -> Prepared:
+    """``prepare`` for inputs already read."""
+    book, info, memo, key = request.book, request.info, request.memo, request.key
+    cast_file, file_cast, tts, engine = (
+        request.cast_file,
+        request.file_cast,
+        request.tts,
+        request.engine,
+    )
+    if memo is None or key is None:
+        return _prepare(book, info, request.credits, cast_file, file_cast, tts, engine, None)
     hit = memo.load(key)
     if hit is not None:
         script, cast, warnings = hit
         return Prepared(
             script,
             cast,
-            documents,
+            book.documents,
             _lexicon(cast),
             engine,
             tts,
@@ -93,7 +142,7 @@ def prepare(
             info=info,
             memo=memo,
         )
-    prepared = _prepare(book, info, credits, cast_file, file_cast, tts, engine, memo)
+    prepared = _prepare(book, info, request.credits, cast_file, file_cast, tts, engine, memo)
     memo.store(key, (prepared.script, prepared.cast, prepared.warnings))
     memo.save()
     prepared.memo = memo

@@ -15,6 +15,7 @@ import contextlib
 import hashlib
 import os
 import pickle
+import time
 from pathlib import Path
 
 from audiobook.audio.cache import FORMAT, ClipAudio, ClipCache
@@ -27,12 +28,17 @@ _Record = tuple[
 ]  # frames, rate, sumsq, peak, sha, size, mtime
 
 
+def index_path(folder: Path, outdir: Path) -> Path:
+    """The index of the clips ``outdir``'s last build used."""
+    name = hashlib.sha256(str(outdir.resolve()).encode("utf-8", "surrogatepass")).hexdigest()
+    return folder / f"clips-{name[:24]}.pickle"
+
+
 class ClipIndex:
     def __init__(self, cache: ClipCache, folder: Path, outdir: Path) -> None:
         self.cache = cache
         self.folder = folder
-        name = hashlib.sha256(str(outdir.resolve()).encode("utf-8", "surrogatepass")).hexdigest()
-        self.path = folder / f"clips-{name[:24]}.pickle"
+        self.path = index_path(folder, outdir)
         self.stamp = (FORMAT, cache.engine, cache.engine_version)
         self.records: dict[str, _Record] = {}
         self.used: set[str] = set()
@@ -62,6 +68,23 @@ class ClipIndex:
         if found is not None:
             self.remember(key, found)
         return found
+
+    def all_unchanged(self, touch_after_ns: int) -> bool:
+        """Every indexed clip's file is still the one recorded (one ``stat`` each, no record
+        read). A clip last used more than ``touch_after_ns`` ago is marked used again."""
+        now = time.time_ns()
+        clip_path = self.cache.clip_path
+        for key, record in self.records.items():
+            path = clip_path(key)
+            try:
+                st = os.stat(path)
+            except OSError:
+                return False
+            if (st.st_size, st.st_mtime_ns) != record[5:]:
+                return False
+            if now - st.st_atime_ns > touch_after_ns:
+                touch(path, st)
+        return True
 
     def remember(self, key: str, audio: ClipAudio) -> None:
         """Index a clip the cache verified (or just stored)."""

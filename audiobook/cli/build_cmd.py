@@ -10,6 +10,7 @@ import sys
 
 import typer
 
+from audiobook import uptodate
 from audiobook.audio.engines import DEFAULT_ENGINE
 from audiobook.cli import options
 from audiobook.cli.flags import GlobalFlags
@@ -44,7 +45,7 @@ def build(
     from audiobook.audio.executor import open_executor
     from audiobook.build import BuildOptions, build_book, validate_options
     from audiobook.cli.options import use_voices_dir
-    from audiobook.pipeline import prepare
+    from audiobook.pipeline import prepare, prepare_request, read_request
     from audiobook.progress import for_terminal
 
     parts = include_set(include)
@@ -77,26 +78,30 @@ def build(
     from audiobook.audio.cache import default_cache_dir
     from audiobook.frontcache import FrontCache
 
-    memo = FrontCache(cache_dir or default_cache_dir())  # beside the clips it leads to
-    progress = for_terminal(quiet)
+    cache_root = cache_dir or default_cache_dir()
+    memo = FrontCache(cache_root)  # beside the clips it leads to
     overrides = BookInfo(title=title, authors=[author] if author else [], narrator=narrator)
+    request = read_request(
+        inputs, cast_file, encoding, engine, memo, parts, credits, info_overrides=overrides
+    )
+    key = uptodate.build_key(request, options, pace)
+    same = uptodate.unchanged(cache_root, outdir, key, engine, request.version)
+    if same is not None:  # the last build of outdir, untouched, from the very same input
+        memo.touch(request.key)
+        for warning in same.warnings:
+            typer.echo(f"Warning: {warning}", err=True)
+        if not quiet:
+            typer.echo(unchanged_summary(same), err=True)
+        return
+    progress = for_terminal(quiet)
     try:
-        prepared = prepare(
-            inputs,
-            cast_file,
-            encoding,
-            engine,
-            memo,
-            include=parts,
-            credits=credits,
-            info_overrides=overrides,
-        )
+        prepared = prepare_request(request)
         if pace is not None:
             prepared.cast.pace = pace
         for warning in prepared.warnings:
             typer.echo(f"Warning: {warning}", err=True)
         options.executor = open_executor(executor, options.jobs)
-        result = build_book(prepared, options, progress)
+        result = build_book(prepared, options, progress, key)
     finally:
         progress.close()
         if options.executor:
@@ -125,6 +130,18 @@ def summary(result) -> str:
         f"{done}: {result.audio_seconds / 3600:.2f} h of audio in {result.seconds:.0f} s "
         f"({_count(result.cache_misses, 'clip')} rendered, {result.cache_hits} from the cache)"
         f" -> {result.outdir}"
+    )
+
+
+def unchanged_summary(same) -> str:
+    """One line for a build that found nothing to do (uptodate.Unchanged)."""
+    files = len(same.files)
+    what = _count(same.chapters, "chapter") if files == same.chapters else _count(files, "file")
+    if files == 1 and same.chapters > 1:
+        what += f" ({_count(same.chapters, 'chapter')})"
+    return (
+        f"Nothing changed: {what} up to date, {same.audio_seconds / 3600:.2f} h of audio "
+        f"({_count(same.clips, 'clip')}) -> {same.outdir}"
     )
 
 
