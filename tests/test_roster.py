@@ -214,6 +214,29 @@ ROLE_GENDERS = [
         "the general",
         "female",
     ),
+    (  # a trade of the roads and inns names a man
+        '"Whoa!" said the waggoner.\n\n"Go on," said the girl.\n\n"Whoa there," said the waggoner.',
+        "the waggoner",
+        "male",
+    ),
+    (  # ... a maid's a woman, whatever adjective the tag gives her
+        '"My lady waits," said the weeping handmaiden.\n\n"Let her," said the boy.\n\n'
+        '"She weeps," said the weeping handmaiden.',
+        "the weeping handmaiden",
+        "female",
+    ),
+    (  # a rank before a surname names a man when the book's pronouns say nothing
+        'Captain Eldridge came in.\n\n"Sit," said Captain Eldridge.\n\n"No," said Ann.\n\n'
+        '"Sit down," said Captain Eldridge.',
+        "Captain Eldridge",
+        "male",
+    ),
+    (  # ... and a woman when they say so
+        "Captain Eldridge came in. She was tired, and her voice was low. Captain Eldridge "
+        'sat; she smiled.\n\n"Sit," said Captain Eldridge.',
+        "Captain Eldridge",
+        "female",
+    ),
 ]
 
 
@@ -249,6 +272,13 @@ CLEANUP = [
         'Waymarsh arrived at Liverpool late. Strether looked at Waymarsh.\n\n"Well," said '
         'Waymarsh.\n\n"Well," said Strether.',
         ["Liverpool"],
+        ["Strether", "Waymarsh"],
+    ),
+    (  # a given name that is only ever where people go is a town ("at Chester")
+        "They should meet at Chester rather than at Liverpool. Strether winced at the "
+        'thought that Waymarsh might be already at Chester.\n\n"Well," said Waymarsh.\n\n'
+        '"Well," said Strether.',
+        ["Chester"],
         ["Strether", "Waymarsh"],
     ),
     (  # a hyphenated description is one description; a tag's phrase ends at its person

@@ -342,8 +342,8 @@ def is_person(f: Form) -> bool:
         return False  # "the Temple", "the Boar": places and inns, unless they speak
     if f.person >= 2 and f.person > f.place:
         return True
-    if len(f.tokens) == 1 and name_gender(f.tokens[0]) and f.mid >= 1:
-        return True
+    if len(f.tokens) == 1 and name_gender(f.tokens[0]) and f.mid >= 1 and f.place * 2 < f.count:
+        return True  # a given name, unless it is mostly where people go ("at Chester")
     return f.person >= 1 and f.mid >= 1 and f.place * 2 < f.count
 
 
