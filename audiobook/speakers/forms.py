@@ -342,9 +342,15 @@ def is_person(f: Form) -> bool:
         return False  # "the Temple", "the Boar": places and inns, unless they speak
     if f.person >= 2 and f.person > f.place:
         return True
-    if len(f.tokens) == 1 and name_gender(f.tokens[0]) and f.mid >= 1 and f.place * 2 < f.count:
-        return True  # a given name, unless it is mostly where people go ("at Chester")
+    if len(f.tokens) == 1 and name_gender(f.tokens[0]) and f.mid >= 1 and not _town(f):
+        return True
     return f.person >= 1 and f.mid >= 1 and f.place * 2 < f.count
+
+
+def _town(f: Form) -> bool:
+    """A given name met again and again only where people go ("meet at Chester", "already
+    at Chester") is a town; once "towards Edmund" or "looked hard at Tom" is a person."""
+    return f.place >= 2 and f.place * 2 >= f.count and not f.tag
 
 
 def two_people(f: Form, forms: dict) -> bool:
