@@ -14,6 +14,7 @@ is left empty and the pipeline numbers the chapter by its place in the book.
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import PurePath
 
@@ -134,6 +135,13 @@ def _title(line: str, kind: str) -> str:
     return line.rstrip(".:") or line
 
 
+def _words_at_least(text: str, start: int, stop: int, count: int) -> bool:
+    """``count`` body words or more in ``text[start:stop]`` (a chapter's words are not all
+    counted to know it has four)."""
+    found = _BODY_WORD.finditer(text, start, stop)
+    return sum(1 for _ in itertools.islice(found, count)) >= count
+
+
 def _merge_heads(text: str, heads: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Fold bodiless headings into the next one; drop contents lists."""
     merged: list[tuple[int, int, str]] = []
@@ -142,7 +150,7 @@ def _merge_heads(text: str, heads: list[tuple[int, int, str]]) -> list[tuple[int
         stop = heads[i + 1][0] if i + 1 < len(heads) else len(text)
         if (
             i + 1 < len(heads)
-            and len(_BODY_WORD.findall(text, head[1], stop)) < _MIN_BODY_WORDS
+            and not _words_at_least(text, head[1], stop, _MIN_BODY_WORDS)
             and not _SENTENCE.search(text, head[1], stop)  # "She woke." is a chapter's text
         ):
             pending.append(head)

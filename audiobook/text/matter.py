@@ -209,15 +209,15 @@ def _contents_list(text: str) -> bool:
         return False
     is_item = [len(line) < 80 and bool(_LINE_ITEM.match(line)) for line in lines]
     items = sum(is_item)
+    short = sum(1 for line in lines if len(line) < 60)
+    if not (items >= 0.5 * len(lines) or (short >= 0.9 * len(lines) and items >= 3)):
+        return False  # a chapter of prose: the prose test below is not needed (it is slow)
     # Lines of prose between the numerals ("I / She woke. / II / She ate.") are a very short
     # story, not a contents list: skipping it would lose the book's text.
     prose = sum(
         1 for line, item in zip(lines, is_item, strict=True) if not item and _PROSE.search(line)
     )
-    if prose >= max(1.0, 0.25 * len(lines)):
-        return False
-    short = sum(1 for line in lines if len(line) < 60)
-    return items >= 0.5 * len(lines) or (short >= 0.9 * len(lines) and items >= 3)
+    return prose < max(1.0, 0.25 * len(lines))
 
 
 def _mostly_licence(text: str) -> bool:
