@@ -79,7 +79,7 @@ def book_losses(text: str, gold: list[dict], narrator: str | None, detail: bool,
             if cause != "ok (wrong char, same sex)" and not in_roster(g):
                 cause += " (speaker not in roster)"
         causes["gender: " + cause] += 1
-        if detail and (cause.startswith("right char") or cause == "wrong char, unknown"):
+        if detail and (cause.startswith("right char") or "wrong char" in cause):
             lines.append(f"  {name}: {who} ({g['gender']}) as {pred}: {gender.get(pred)}")
     tops: dict[str, list[str]] = defaultdict(list)
     for who, counts in voices.items():

@@ -418,6 +418,13 @@ PRONOUN_GENDERS = [
         "Ysolde",
         "female",
     ),
+    (  # a person described between the name and the pronoun may own it
+        "Strether had a rueful glance for the lady in the glass cage. It was as if this "
+        "personage had seen herself superseded.\n\nStrether had a word for the woman at the "
+        'desk; she smiled.\n\nStrether sat down, and he waited.\n\n"Well," said Strether.',
+        "Strether",
+        "male",
+    ),
 ]
 
 
@@ -435,6 +442,11 @@ SPLIT_EVIDENCE_GENDERS = [
     # pronouns split between a boy and his nurse: each name keeps its usual gender
     (_BOY_AND_NURSE, "Philip", "male"),
     (_BOY_AND_NURSE, "Emma", "female"),
+    (  # a pet name has the gender of the name it stands for ("Larry" is Lawrence)
+        'Larry came in with the doctor\'s bag.\n\n"Here," said Larry.\n\n"Thanks," said Ann.',
+        "Larry",
+        "male",
+    ),
 ]
 
 

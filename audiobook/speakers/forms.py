@@ -298,7 +298,7 @@ def _pronoun_after(narration: str, end: int, form: Form, next_sentence: bool = F
             if o.group("hon") or o.group("name").split()[0].lower() not in NOT_NAMES
         ),
         None,
-    )
+    ) or _DESCRIBED.search(window, 0, m.start() if m else 0)
     if m and other is None:
         # "his"/"her" may belong to someone else ("handed her a glass"): half weight.
         word = m.group(0).lower()
@@ -311,6 +311,16 @@ def _pronoun_after(narration: str, end: int, form: Form, next_sentence: bool = F
             form.he += weight
         else:
             form.she += weight
+
+
+# Someone described between a name and a pronoun ("Strether had a rueful glance for the
+# lady in the glass cage. It was as if this personage had seen herself"): the pronoun
+# may be theirs.
+_DESCRIBED = re.compile(
+    r"\b(?:the|a|an|this|that)\s+(?:[a-z-]+\s+){0,2}?(?:"
+    + "|".join(sorted(set(NOUN_GENDER) - {"old", "young"}, key=len, reverse=True))
+    + r")\b"
+)
 
 
 # After "her": a noun it owns ("her eyes"), not a word that follows an object ("for her to").

@@ -143,4 +143,7 @@ def name_gender(first: str) -> Gender | None:
         return "female"
     if key in MALE_NAMES:
         return "male"
-    return None
+    formal = _PET_OF.get(key)  # "Larry" as Lawrence, "Sukey" as Susan
+    if formal in FEMALE_NAMES:
+        return "female"
+    return "male" if formal in MALE_NAMES else None
