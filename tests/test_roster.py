@@ -274,6 +274,12 @@ CLEANUP = [
         ["Liverpool"],
         ["Strether", "Waymarsh"],
     ),
+    (  # a name always said after "the" is an inn, even when its surname is a person's
+        "My father kept the Admiral Benbow inn. A seaman put up at the Admiral Benbow, and "
+        'the Admiral Benbow was full. Benbow nodded.\n\n"Rum," said Billy Bones.',
+        ["Admiral Benbow"],
+        ["Billy Bones"],
+    ),
     (  # a given name that is only ever where people go is a town ("at Chester")
         "They should meet at Chester rather than at Liverpool. Strether winced at the "
         'thought that Waymarsh might be already at Chester.\n\n"Well," said Waymarsh.\n\n'

@@ -348,8 +348,8 @@ def is_person(f: Form) -> bool:
         return False
     if len(f.tokens) == 1 and not f.tag and (f.common and f.common >= f.mid or f.lower >= f.count):
         return False
-    if f.the * 2 >= f.count and not f.tag and not NOUN_GENDER.get(f.tokens[-1].lower()):
-        return False  # "the Temple", "the Boar": places and inns, unless they speak
+    if the_thing(f):
+        return False
     if f.person >= 2 and f.person > f.place:
         return True
     if len(f.tokens) == 1 and name_gender(f.tokens[0]) and f.mid >= 1 and not _town(f):
@@ -361,6 +361,12 @@ def _town(f: Form) -> bool:
     """A given name met again and again only where people go ("meet at Chester", "already
     at Chester") is a town; once "towards Edmund" or "looked hard at Tom" is a person."""
     return f.place >= 2 and f.place * 2 >= f.count and not f.tag
+
+
+def the_thing(f: Form) -> bool:
+    """ "the Temple", "the Boar", "the Admiral Benbow": mostly after "the", a place, an inn
+    or a ship, unless it speaks or is a person noun ("the Jewess")."""
+    return f.the * 2 >= f.count and not f.tag and not NOUN_GENDER.get(f.tokens[-1].lower())
 
 
 def two_people(f: Form, forms: dict) -> bool:

@@ -14,7 +14,14 @@ from dataclasses import replace
 
 from audiobook.model import Cast, Character, Quote, Roster
 from audiobook.speakers.clusters import character, cluster, cluster_gender
-from audiobook.speakers.forms import Form, find_forms, is_person, place_like, two_people
+from audiobook.speakers.forms import (
+    Form,
+    find_forms,
+    is_person,
+    place_like,
+    the_thing,
+    two_people,
+)
 from audiobook.speakers.mentions import (
     APPOS_AFTER,
     APPOS_BEFORE,
@@ -60,6 +67,7 @@ def build_roster(text: str, quotes: list[Quote], cast: Cast | None = None) -> Ro
         and (f.tokens[0] in known or f.tokens[-1] in known)
         and not two_people(f, forms)
         and not (place_like(f) and not f.tag and f.tokens[-1] not in alone)
+        and not the_thing(f)
     ]
     clusters = cluster(people)
     characters = [character(c) for c in clusters]
