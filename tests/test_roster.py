@@ -280,6 +280,13 @@ CLEANUP = [
         ["Admiral Benbow"],
         ["Billy Bones"],
     ),
+    (  # a language is nobody, however often it is spoken
+        "He then said something in Arabic to Ali. Ali bowed. The count spoke Arabic to him, "
+        'and Arabic was all Ali knew.\n\n"It is not your fault, Ali," said the count in the '
+        'Arabic tongue.\n\n"Thanks," said Ali.',
+        ["Arabic"],
+        ["Ali", "the count"],
+    ),
     (  # a given name that is only ever where people go is a town ("at Chester")
         "They should meet at Chester rather than at Liverpool. Strether winced at the "
         'thought that Waymarsh might be already at Chester.\n\n"Well," said Waymarsh.\n\n'
@@ -429,6 +436,12 @@ PRONOUN_GENDERS = [
         "personage had seen herself superseded.\n\nStrether had a word for the woman at the "
         'desk; she smiled.\n\nStrether sat down, and he waited.\n\n"Well," said Strether.',
         "Strether",
+        "male",
+    ),
+    (  # "said the burly Moze, who ... he": the speech verb before "the burly" makes a subject
+        '"Fire feels good," said the burly Moze, who was as broad as he was tall.\n\n"Aye," '
+        'said Jim.\n\n"Grub," said the burly Moze.',
+        "Moze",
         "male",
     ),
 ]

@@ -197,11 +197,15 @@ def find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
         verb = lead[-1] if lead else ""
         if the and len(lead) > 1 and len(tokens) == 1 and _titled(tokens[0]):
             verb = lead[-2]  # "said the Professor" (but "returned the Mediterranean" is none)
+        own = _past_the(lead)
+        if len(own) < len(lead) - 1 and own:
+            verb = own[-1]  # "said the burly Moze": an adjective makes the name a person
         if re.match(rf"\s+(?:[a-z]+ly\s+)?{VERB}", after) or re.fullmatch(VERB, verb.lstrip("—–-")):
             form.person += 2
             form.tag += 1
         elif _ACTION.match(after):
             form.person += 1
+        lead = own  # "said the burly Moze": the verb before "the burly" decides
         subject = (
             (
                 not lead
@@ -225,6 +229,16 @@ def find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
         if not form.hon and name_gender(form.tokens[0]):
             form.person += 1
     return forms
+
+
+def _past_the(lead: list[str]) -> list[str]:
+    """The words before a name's own "the" and its adjectives ("said | the burly Moze")."""
+    for j in range(len(lead) - 1, max(-1, len(lead) - 4), -1):
+        if lead[j] in ("the", "The"):
+            return lead[:j]
+        if not (lead[j].isalpha() and lead[j].islower()):
+            break
+    return lead
 
 
 def _titled(word: str) -> bool:

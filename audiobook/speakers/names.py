@@ -270,6 +270,7 @@ epilogue contents preface introduction note monday tuesday wednesday thursday fr
 saturday sunday january february march april may june july august september october november
 december christmas easter god lord heaven hell sir madam ma'am mr mrs miss ms dr st mister
 missus english french german russian latin greek italian spanish american european british
+arabic turkish persian hebrew portuguese swedish danish polish chinese japanese
 jewish christian catholic protestant london paris europe england france russia america
 hallelujah amen hello hullo good goodbye good-bye thank thanks please sorry dear poor old
 little young great mother father uncle aunt brother sister after before as at by from in
