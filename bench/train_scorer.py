@@ -1,10 +1,10 @@
-"""Train the learned speaker scorer (audiobook/speakers/learned.py) and measure it out of fold.
+"""Train the learned speaker scorer (bench/learned_scorer.py) and measure it out of fold.
 
     python bench/train_scorer.py /work/shared/devset/litbank/ \
         --check /work/shared/devset/the_steppe.txt \
         --check /work/shared/devset/great_expectations.txt \
         --check /work/shared/devset/the_count_of_monte_cristo.txt \
-        [--folds 2] [--write audiobook/speakers/learned_weights.json]
+        [--folds 2] [--self TEXT_OR_EPUB ...] [--write WEIGHTS.json]
 
 Training data: every LitBank gold quote that our quote finder finds (end to end, without
 and with a cast) whose sieve rule is one the scorer decides, and whose gold speaker is
@@ -32,7 +32,7 @@ import json
 import sys
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -41,11 +41,12 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
+import learned_scorer as learned  # noqa: E402
 from score_attribution import _match, cast_from, gold_quotes, is_right, load_gold  # noqa: E402
 from score_devsets import Tally, books, narrator_of  # noqa: E402
 
 from audiobook.model import Attribution  # noqa: E402
-from audiobook.speakers import attribution, learned, roster  # noqa: E402
+from audiobook.speakers import attribution, roster  # noqa: E402
 from audiobook.text import quotes as quote_finder  # noqa: E402
 
 # The sieve rules whose quotes the scorer may decide (a named tag is right 0.99 already).
@@ -61,6 +62,8 @@ RULES = [
 ]
 L2 = 1.0
 STEPS = 3000
+SELF_WEIGHT = 0.3  # a self-supervised example counts this much against a gold one
+FLOORS = [0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01]  # 1.01: the scorer never decides
 BAND_EDGES = [0.9, 0.75, 0.5, 0.0]
 
 
@@ -87,6 +90,7 @@ class Example:
     people: list[str]
     feats: list[dict[str, float]]
     label: int | None  # index of the gold speaker among people, None if absent
+    weight: float = 1.0
 
 
 def read(text_path: Path, gold_path: Path, chars: Path | None, cast_mode: bool) -> Run | None:
@@ -132,7 +136,7 @@ def read(text_path: Path, gold_path: Path, chars: Path | None, cast_mode: bool) 
 
 def self_supervised(text_path: Path) -> list[Example]:
     """Quotes with a name tag, the tag hidden from the features, labelled by the tag."""
-    text = text_path.read_text(encoding="utf-8")
+    text = _plain_text(text_path)
     found = quote_finder.find_quotes(text)
     ros = roster.build_roster(text, found, None)
     book, said, runs = attribution.sieve_pass(text, found, ros)
@@ -148,24 +152,40 @@ def self_supervised(text_path: Path) -> list[Example]:
         people = [w for w in learned.candidates(hidden, i)]
         feats = [learned.features(hidden, i, who, None) for who in people]
         label = people.index(a.speaker) if a.speaker in people else None
-        out.append(Example(i, "hidden-tag", people, feats, label))
+        out.append(Example(i, "hidden-tag", people, feats, label, SELF_WEIGHT))
     return out
 
 
+def _plain_text(path: Path) -> str:
+    if path.suffix != ".epub":
+        return path.read_text(encoding="utf-8")
+    from audiobook.text.epub import read_epub
+
+    book = read_epub(path.read_bytes(), path.name)
+    texts = {d.path: d.text for d in book.documents}
+    return "\n\n".join(texts[c.source][c.start : c.end] for ch in book.chapters for c in ch)
+
+
 def _hide_tag(ctx: learned.Context, i: int, who: str) -> learned.Context:
-    """The context without quote i's decision and without the tag's own mention of who."""
+    """The context as if quote i had no tag: no decision for its turn, and none of the
+    mentions of who right around it."""
     q = ctx.quotes[i]
     said = list(ctx.said)
     said[i] = Attribution(None, "hidden-tag", said[i].addressee)
-    hidden = learned.Context(ctx.book, ctx.quotes, said, ctx.turns, ctx.turn_of)
-    near = range(q.outer_start - 80, q.outer_end + 80)
+    t = ctx.turn_of[i]
+    turns = list(ctx.turns)
+    turns[t] = replace(turns[t], speaker=None, strength="weak")
+    hidden = learned.Context(ctx.book, ctx.quotes, said, turns, ctx.turn_of)
+    lo, hi = q.outer_start - 80, q.outer_end + 80
+
+    def keep(p: int, w: str) -> bool:
+        return w != who or not lo <= p < hi
+
     for name, positions in ctx.mentions.items():
-        hidden.mentions[name] = [
-            p for p in positions if not (name == who and p in near and p >= q.outer_end - 1)
-        ]
+        hidden.mentions[name] = [p for p in positions if keep(p, name)]
     for name, positions in ctx.subjects.items():
-        hidden.subjects[name] = [p for p in positions if not (name == who and p in near)]
-    hidden.positions = [(p, w) for p, w in ctx.positions if not (w == who and p in near)]
+        hidden.subjects[name] = [p for p in positions if keep(p, name)]
+    hidden.positions = [(p, w) for p, w in ctx.positions if keep(p, w)]
     hidden.share, hidden.rank = ctx.share, ctx.rank
     return hidden
 
@@ -190,6 +210,7 @@ def fit(examples: list[Example]) -> dict[str, float]:
     vocab = {k: n for n, k in enumerate(names)}
     xs = [matrix(e, vocab) for e in usable]
     ys = [e.label for e in usable]
+    mass = np.array([e.weight for e in usable])
     # One stacked matrix with segment ids keeps each step vectorised.
     big = np.vstack(xs)
     seg = np.repeat(np.arange(len(xs)), [len(x) for x in xs])
@@ -204,7 +225,7 @@ def fit(examples: list[Example]) -> dict[str, float]:
         z = np.zeros(len(xs))
         np.add.at(z, seg, e)
         p = e / z[seg]
-        grad = big.T @ (p - truth) / len(xs) + L2 * w / len(xs)
+        grad = big.T @ ((p - truth) * mass[seg]) / mass.sum() + L2 * w / mass.sum()
         w -= lr * grad
     return {k: round(float(v), 4) for k, v in zip(names, w, strict=True) if abs(v) >= 1e-4}
 
@@ -237,6 +258,24 @@ def evaluate(runs: list[Run], model: learned.Model, out: dict[str, Tally], probs
                 out[f"{r.mode}: scorer, {rule}"].add(after)
                 if r.mode == "no cast":
                     probs.append((ctx_probs[i], after))
+
+
+def choose_floor(runs: list[Run], extra: list[Example]) -> float:
+    """The probability below which the sieve's choice stays, chosen by a 2-fold
+    cross-validation by book inside the given books only (ties: the higher floor)."""
+    right: dict[float, int] = defaultdict(int)
+    rank = {name: n for n, name in enumerate(sorted({r.name for r in runs}, key=int))}
+    for k in range(2):
+        inner = [e for r in runs if rank[r.name] % 2 != k for e in r.examples]
+        weights = fit(inner + extra)
+        held = [r for r in runs if rank[r.name] % 2 == k]
+        for floor in FLOORS:
+            tallies: dict[str, Tally] = defaultdict(Tally)
+            evaluate(held, model_of(weights, floor=floor), tallies, [])
+            right[floor] += sum(
+                t.right for key, t in tallies.items() if key.endswith("scorer, all")
+            )
+    return max(FLOORS, key=lambda f: (right[f], f))
 
 
 def bands_of(probs: list[tuple[float, bool]]) -> tuple[list[tuple[float, float]], list[str]]:
@@ -295,16 +334,20 @@ def main(argv: list[str] | None = None) -> int:
     oof: dict[str, Tally] = defaultdict(Tally)
     probs: list[tuple[float, bool]] = []
     for k in range(args.folds):
-        train = [e for r in runs if int(r.name) % args.folds != k for e in r.examples]
-        weights = fit(train + extra)
+        train = [r for r in runs if int(r.name) % args.folds != k]
+        floor = choose_floor(train, extra)
+        weights = fit([e for r in train for e in r.examples] + extra)
         held = [r for r in runs if int(r.name) % args.folds == k]
-        evaluate(held, model_of(weights), oof, probs)
+        evaluate(held, model_of(weights, floor=floor), oof, probs)
+        print(f"  fold {k}: floor {floor} (chosen on the other folds' books)")
     report(f"{args.train.name or args.train}: out of fold ({args.folds} folds by book)", oof)
     bands, lines = bands_of(probs)
-    print("  scorer's probability, out of fold (no cast):")
+    print("  scorer's probability where it decided, out of fold (no cast):")
     print("\n".join(lines))
+    floor = choose_floor(runs, extra)
     weights = fit(examples + extra)
-    final = model_of(weights, bands)
+    final = model_of(weights, bands, floor)
+    print(f"final model: floor {floor}")
     for path in args.check:
         tallies: dict[str, Tally] = defaultdict(Tally)
         checks = [
@@ -320,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
         data = {
             "about": "bench/train_scorer.py; conditional logit over (quote, candidate) features",
             "rules": RULES,
-            "floor": 0.0,
+            "floor": floor,
             "bands": [list(b) for b in bands],
             "weights": dict(sorted(weights.items())),
         }

@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import replace
 
 from audiobook.model import NARRATOR, Attribution, Quote, Roster
-from audiobook.speakers import learned, sieve
+from audiobook.speakers import sieve
 from audiobook.speakers.mentions import descriptors, narrator_name
 from audiobook.speakers.names import NOT_NAMES
 from audiobook.speakers.runs import RUN_RULES
@@ -151,12 +151,8 @@ def _promote(order: list[str], who: str, as_object: bool) -> None:
 
 
 def attribute(text: str, quotes: list[Quote], roster: Roster) -> list[Attribution]:
-    book, said, runs = sieve_pass(text, quotes, roster)
-    model = learned.load()
-    sure: dict[int, float] = {}
-    if model is not None:
-        said, sure = learned.rescore(book, quotes, said, runs, model)
-    return _with_confidence(book, quotes, said, sure)
+    book, said, _ = sieve_pass(text, quotes, roster)
+    return _with_confidence(book, quotes, said)
 
 
 def sieve_pass(
@@ -240,13 +236,9 @@ CONFIDENCE = {
 }
 
 
-def _with_confidence(
-    book: Book, quotes: list[Quote], said: list[Attribution], sure: dict[int, float]
-) -> list:
-    """Each attribution's confidence: its rule's measured accuracy, or for a quote the
-    learned scorer decided, its calibrated probability (learned.Model.confidence); a
-    continuation takes the confidence of the decision it continues (the utterance's or
-    paragraph's)."""
+def _with_confidence(book: Book, quotes: list[Quote], said: list[Attribution]) -> list:
+    """Each attribution's confidence: its rule's measured accuracy; a continuation
+    takes the confidence of the decision it continues (the utterance's or paragraph's)."""
     source: dict[tuple[str, int], float] = {}
     out = []
     for i, a in enumerate(said):
@@ -255,7 +247,7 @@ def _with_confidence(
             rule = "pronoun-tag-here"
         elif book.pronoun_one.get(i) and a.rule == "pronoun-tag":
             rule = "pronoun-tag-one"
-        conf = sure[i] if i in sure else CONFIDENCE.get(rule, 0.3)
+        conf = CONFIDENCE.get(rule, 0.3)
         if a.rule == "continuation":
             q = quotes[i]
             conf = source.get(("group", q.group), source.get(("para", q.paragraph), conf))

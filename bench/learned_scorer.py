@@ -1,20 +1,23 @@
-"""A small learned scorer for who speaks a quote the sieve could only guess.
+"""A small learned scorer for who speaks a quote the sieve could only guess (issue 10,
+part 6). Evaluated by bench/train_scorer.py and NOT used by `audiobook`: out of fold it
+did not beat the rules by more than a few quotes, and it lost a quote on The Steppe
+(figures in bench/README.md), so the sieve stays the attribution.
 
-The sieve (sieve.py, runs.py) decides every quote first. For the quotes its rules
-only guess (turn-taking, fallback, description tags, ...), each candidate character
-of the conversation is scored by a conditional logistic regression over features of
-the (quote, candidate) pair: whether the sieve proposed them and by which rule, whether
-they spoke one, two or three turns before or after (and whether that turn was named
-in a tag), whether the line before or after calls them by name, agreement with a
-pronoun or description tag, how often and how lately the narration mentions them, and
-how much the book talks about them. The candidate with the highest score speaks, with
-its softmax probability as the confidence; quotes that continued a re-labelled
-decision follow it.
+The sieve (speakers/sieve.py, runs.py) decides every quote first. For the quotes its rules
+only guess (turn-taking, fallback, description tags, ...), each candidate character of
+the conversation is scored by a conditional logistic regression over features of the
+(quote, candidate) pair: whether the sieve proposed them and by which rule, whether they
+spoke one to four turns before or one or two after (and whether that turn was named in a
+tag), alternation from the nearest tagged turns on both sides, whether the line before or
+after calls them by name, agreement with a pronoun or description tag, how often and how
+lately the narration mentions them, and how much the book talks about them. The candidate
+with the highest score speaks (rule `learned`) when its softmax probability reaches the
+model's floor; quotes that continued a re-labelled decision follow it.
 
-Weights are trained by bench/train_scorer.py on LitBank gold and written to
-learned_weights.json beside this module: a few dozen numbers, read once; inference is
-plain Python. The features are computed from the sieve's own decisions (the same at
-training and at run time), so the scorer never sees gold data when it runs.
+Inference is plain Python over a weights dict (a JSON file of a few dozen numbers, as
+train_scorer.py --write makes). The features are computed from the sieve's own decisions,
+the same at training and at run time, so the scorer never sees gold data when it runs.
+To switch it on, attribution.attribute would call rescore() on sieve_pass()'s output.
 """
 
 from __future__ import annotations
@@ -24,7 +27,6 @@ import json
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,7 +36,6 @@ from audiobook.speakers.tags import head_noun
 if TYPE_CHECKING:
     from audiobook.speakers.attribution import Book
 
-WEIGHTS = Path(__file__).with_name("learned_weights.json")
 RULE = "learned"
 # A turn decided by one of these says who spoke it about as surely as the text can.
 _STRONG = {"named-tag", "relation-tag", "former-latter"}
@@ -275,12 +276,8 @@ class Model:
         return next((c for lo, c in self.bands if p >= lo), 0.3)
 
 
-@cache
-def load(path: Path = WEIGHTS) -> Model | None:
-    if not path.exists():
-        return None
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return from_json(data)
+def load(path: Path) -> Model:
+    return from_json(json.loads(path.read_text(encoding="utf-8")))
 
 
 def from_json(data: dict) -> Model:
