@@ -4,7 +4,7 @@
         --check /work/shared/devset/the_steppe.txt \
         --check /work/shared/devset/great_expectations.txt \
         --check /work/shared/devset/the_count_of_monte_cristo.txt \
-        [--folds 2] [--self TEXT_OR_EPUB ...] [--write WEIGHTS.json]
+        [--folds 2] [--choose-rules] [--self TEXT_OR_EPUB ...] [--write WEIGHTS.json]
 
 Training data: every LitBank gold quote that our quote finder finds (end to end, without
 and with a cast) whose sieve rule is one the scorer decides, and whose gold speaker is
@@ -19,6 +19,10 @@ trained on the other folds and applied to its books; the rules and the scorer ar
 on exactly the same quotes. `--check` sets are never trained on: they are scored with the
 model trained on all the training books. Confidence bands of the scorer's choices are
 measured out of fold and written into the weights file with `--write`.
+
+The floor below which the sieve's own choice stays is chosen by a 2-fold cross-validation
+inside the training books (never on the held-out fold); with `--choose-rules` so are the
+sieve rules whose quotes the scorer decides (those it got right more often than the sieve).
 
 `--self` adds self-supervised examples from texts without gold (each argument a text
 file): quotes with an explicit name tag, with the tag hidden from the features (no
@@ -206,6 +210,8 @@ def matrix(e: Example, vocab: dict[str, int]) -> np.ndarray:
 def fit(examples: list[Example]) -> dict[str, float]:
     """Conditional logit by gradient descent from zero (deterministic)."""
     usable = [e for e in examples if e.label is not None and len(e.people) > 1]
+    if not usable:
+        return {}  # nothing to learn from: every candidate scores 0, the sieve's choice stays
     names = vocabulary(usable)
     vocab = {k: n for n, k in enumerate(names)}
     xs = [matrix(e, vocab) for e in usable]
@@ -230,9 +236,9 @@ def fit(examples: list[Example]) -> dict[str, float]:
     return {k: round(float(v), 4) for k, v in zip(names, w, strict=True) if abs(v) >= 1e-4}
 
 
-def model_of(weights: dict[str, float], bands=((0.0, 0.3),), floor: float = 0.0):
+def model_of(weights: dict[str, float], bands=((0.0, 0.3),), floor: float = 0.0, rules=RULES):
     return learned.from_json(
-        {"weights": weights, "rules": RULES, "floor": floor, "bands": [list(b) for b in bands]}
+        {"weights": weights, "rules": rules, "floor": floor, "bands": [list(b) for b in bands]}
     )
 
 
@@ -260,10 +266,15 @@ def evaluate(runs: list[Run], model: learned.Model, out: dict[str, Tally], probs
                     probs.append((ctx_probs[i], after))
 
 
-def choose_floor(runs: list[Run], extra: list[Example]) -> float:
+def choose_floor(
+    runs: list[Run], extra: list[Example], by_rule: bool = False
+) -> tuple[float, list[str]]:
     """The probability below which the sieve's choice stays, chosen by a 2-fold
-    cross-validation by book inside the given books only (ties: the higher floor)."""
+    cross-validation by book inside the given books only (ties: the higher floor); with
+    by_rule, also the rules whose quotes the scorer got right more often than the sieve
+    there (at that floor)."""
     right: dict[float, int] = defaultdict(int)
+    gain: dict[tuple[float, str], int] = defaultdict(int)
     rank = {name: n for n, name in enumerate(sorted({r.name for r in runs}, key=int))}
     for k in range(2):
         inner = [e for r in runs if rank[r.name] % 2 != k for e in r.examples]
@@ -275,7 +286,15 @@ def choose_floor(runs: list[Run], extra: list[Example]) -> float:
             right[floor] += sum(
                 t.right for key, t in tallies.items() if key.endswith("scorer, all")
             )
-    return max(FLOORS, key=lambda f: (right[f], f))
+            for rule in RULES:
+                for mode in ("no cast", "cast"):
+                    gain[floor, rule] += (
+                        tallies[f"{mode}: scorer, {rule}"].right
+                        - tallies[f"{mode}: rules, {rule}"].right
+                    )
+    floor = max(FLOORS, key=lambda f: (right[f], f))
+    rules = [r for r in RULES if gain[floor, r] > 0] if by_rule else RULES
+    return floor, rules
 
 
 def bands_of(probs: list[tuple[float, bool]]) -> tuple[list[tuple[float, float]], list[str]]:
@@ -315,6 +334,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--self", type=Path, action="append", default=[], help="text without gold")
     ap.add_argument("--folds", type=int, default=2)
     ap.add_argument("--gold-dir", type=Path, default=HERE / "gold")
+    ap.add_argument(
+        "--choose-rules",
+        action="store_true",
+        help="decide only the rules the scorer beat the sieve on, by an inner cross-validation",
+    )
     ap.add_argument("--write", type=Path, help="write the weights trained on all books here")
     args = ap.parse_args(argv)
     start = time.perf_counter()
@@ -335,19 +359,19 @@ def main(argv: list[str] | None = None) -> int:
     probs: list[tuple[float, bool]] = []
     for k in range(args.folds):
         train = [r for r in runs if int(r.name) % args.folds != k]
-        floor = choose_floor(train, extra)
+        floor, rules = choose_floor(train, extra, args.choose_rules)
         weights = fit([e for r in train for e in r.examples] + extra)
         held = [r for r in runs if int(r.name) % args.folds == k]
-        evaluate(held, model_of(weights, floor=floor), oof, probs)
-        print(f"  fold {k}: floor {floor} (chosen on the other folds' books)")
+        evaluate(held, model_of(weights, floor=floor, rules=rules), oof, probs)
+        print(f"  fold {k}: floor {floor}, rules {', '.join(rules)} (chosen on the other folds)")
     report(f"{args.train.name or args.train}: out of fold ({args.folds} folds by book)", oof)
     bands, lines = bands_of(probs)
     print("  scorer's probability where it decided, out of fold (no cast):")
     print("\n".join(lines))
-    floor = choose_floor(runs, extra)
+    floor, rules = choose_floor(runs, extra, args.choose_rules)
     weights = fit(examples + extra)
-    final = model_of(weights, bands, floor)
-    print(f"final model: floor {floor}")
+    final = model_of(weights, bands, floor, rules)
+    print(f"final model: floor {floor}, rules {', '.join(rules)}")
     for path in args.check:
         tallies: dict[str, Tally] = defaultdict(Tally)
         checks = [
@@ -362,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.write:
         data = {
             "about": "bench/train_scorer.py; conditional logit over (quote, candidate) features",
-            "rules": RULES,
+            "rules": rules,
             "floor": floor,
             "bands": [list(b) for b in bands],
             "weights": dict(sorted(weights.items())),
