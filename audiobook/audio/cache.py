@@ -263,7 +263,12 @@ class ClipCache:
 
     def clip_path(self, key: str) -> Path:
         """Where the clip is stored (FLAC)."""
-        return self.root / key[:2] / f"{key}.flac"
+        return Path(self.clip_file(key))
+
+    def clip_file(self, key: str) -> str:
+        """``clip_path`` as a string: a rebuild checks thousands, and building a Path costs
+        more than the ``stat``."""
+        return f"{self.root}{os.sep}{key[:2]}{os.sep}{key}.flac"
 
     def wav_path(self, key: str) -> Path:
         """Where a cache from before FLAC stored the clip (still read)."""

@@ -73,9 +73,9 @@ class ClipIndex:
         """Every indexed clip's file is still the one recorded (one ``stat`` each, no record
         read). A clip last used more than ``touch_after_ns`` ago is marked used again."""
         now = time.time_ns()
-        clip_path = self.cache.clip_path
+        clip_file = self.cache.clip_file
         for key, record in self.records.items():
-            path = clip_path(key)
+            path = clip_file(key)
             try:
                 st = os.stat(path)
             except OSError:
@@ -83,7 +83,7 @@ class ClipIndex:
             if (st.st_size, st.st_mtime_ns) != record[5:]:
                 return False
             if now - st.st_atime_ns > touch_after_ns:
-                touch(path, st)
+                touch(Path(path), st)
         return True
 
     def remember(self, key: str, audio: ClipAudio) -> None:
