@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from audiobook.publish.manifest import Manifest
 
 FORMAT = 1
-TOUCH_AFTER_NS = 86_400 * 10**9  # a clip used within a day is not marked used again
 
 
 @dataclass
@@ -196,7 +195,7 @@ def _check(
         if _stat(index_path(folder, outdir)) != data["index"]:
             return None
         index = ClipIndex(ClipCache(cache_root, engine, version, create=False), folder, outdir)
-        if len(index.records) != clips or not index.all_unchanged(TOUCH_AFTER_NS):
+        if len(index.records) != clips or not index.all_unchanged():
             return None
     if not _record_build(cache_root, data, clips, max_bytes()):
         return None

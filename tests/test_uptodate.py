@@ -261,3 +261,43 @@ def test_a_build_without_a_key_forgets_the_record(book):
     assert not record_path(book.cache, book.out).exists()
     full_build(book)
     then_up_to_date(book)
+
+
+def test_a_changed_book_toml_builds_in_full(book):
+    (book.story.parent / "book.toml").write_text('narrator = "Sam Reader"\n', encoding="utf-8")
+    full_build(book)
+    then_up_to_date(book)
+    manifest = json.loads((book.out / "manifest.json").read_text(encoding="utf-8"))
+    assert any("Sam Reader" in s["text"] for c in manifest["chapters"] for s in c["segments"])
+
+
+def test_a_cover_changed_in_place_builds_in_full(book, tmp_path):
+    cover = tmp_path / "cover.png"
+    cover.write_bytes(b"\x89PNG\r\n\x1a\n" + b"one" * 50)
+    full_build(book, "--cover", cover)
+    then_up_to_date(book, "--cover", cover)
+    cover.write_bytes(b"\x89PNG\r\n\x1a\n" + b"two" * 50)  # the same file name
+    assert "Wrote 2 files" in full_build(book, "--cover", cover)  # re-tagged
+    then_up_to_date(book, "--cover", cover)
+
+
+def test_another_voices_folder_builds_in_full(book, tmp_path):
+    voices = tmp_path / "voices"
+    voices.mkdir()
+    full_build(book, "--voices-dir", voices)
+    then_up_to_date(book, "--voices-dir", voices)
+
+
+def test_a_clip_unused_for_a_day_is_marked_used_by_a_build_with_nothing_to_do(book):
+    import os
+    import time
+
+    clips = sorted((book.cache / "clips").rglob("*.flac"))
+    old, recent = clips[0], clips[1]
+    two_days_ago = time.time_ns() - 2 * 86_400 * 10**9
+    an_hour_ago = time.time_ns() - 3600 * 10**9
+    for path, when in ((old, two_days_ago), (recent, an_hour_ago)):
+        os.utime(path, ns=(when, path.stat().st_mtime_ns))
+    assert summary(book.build()).startswith(UNCHANGED)
+    assert old.stat().st_atime_ns > an_hour_ago  # the last to go when the cache is pruned
+    assert recent.stat().st_atime_ns == an_hour_ago  # used within the day: left alone
