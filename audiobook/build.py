@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from audiobook import uptodate
+from audiobook import toolmemo, uptodate
 from audiobook.audio.assemble import mp3_alignment, plan_chapter, working_rate
 from audiobook.audio.cache import ClipAudio, ClipCache, default_cache_dir
 from audiobook.audio.cachedir import after_build, max_bytes
@@ -109,6 +109,7 @@ def validate_options(options: BuildOptions, remember: bool = True) -> Profile:
     check_cover(options.cover)
     cache_root = Path(options.cache_dir) if options.cache_dir else default_cache_dir()
     memo = cache_root if remember else None
+    toolmemo.keep_in(memo)  # espeak-ng's voices, asked by the engine next
     require_ffmpeg("mp3" if options.format == "mp3" else "aac", memo=memo)
     return get_profile(options.profile)
 

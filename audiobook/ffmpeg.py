@@ -10,9 +10,6 @@ the way beets' replaygain backends probe their tool when they are set up.
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -20,7 +17,7 @@ from functools import cache
 from pathlib import Path
 
 from audiobook.errors import ToolMissingError
-from audiobook.fsutil import write_cache_file
+from audiobook.toolmemo import recall
 
 # Output codec -> (ffmpeg encoder, what a listener calls it).
 ENCODERS = {"mp3": ("libmp3lame", "MP3"), "aac": ("aac", "AAC")}
@@ -86,19 +83,10 @@ MEMO = "ffmpeg-encoders.json"
 def _remembered(ffmpeg: str, folder: Path) -> frozenset[str]:
     """``encoders(ffmpeg)``, from ``folder`` when that program was asked before (one
     process start less per build: ~0.1 s of a rebuild that has nothing to do)."""
-    try:
-        st = os.stat(ffmpeg)
-    except OSError:
-        return encoders(ffmpeg)
-    program = [os.path.realpath(ffmpeg), st.st_size, st.st_mtime_ns]
-    path = folder / MEMO
-    with contextlib.suppress(OSError, ValueError):
-        known = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(known, dict) and known.get("program") == program:
-            names = known.get("encoders")
-            if isinstance(names, list) and all(isinstance(n, str) for n in names):
-                return frozenset(names)
-    have = _list_encoders(ffmpeg)
-    memo = json.dumps({"program": program, "encoders": sorted(have)})
-    write_cache_file(path, memo.encode("utf-8"))  # if it cannot be kept, it is asked again
-    return have
+    names = recall(
+        folder / MEMO,
+        ffmpeg,
+        lambda: sorted(_list_encoders(ffmpeg)),
+        lambda known: isinstance(known, list) and all(isinstance(n, str) for n in known),
+    )
+    return frozenset(names)

@@ -13,6 +13,7 @@ from functools import cache
 
 from audiobook.errors import ToolMissingError
 from audiobook.model import Gender
+from audiobook.toolmemo import remembered
 
 INSTALL_HINT = "install it with `apt-get install espeak-ng` (or run `make setup`)"
 
@@ -149,6 +150,12 @@ def _run(*args: str) -> str:
     exe = shutil.which("espeak-ng")
     if exe is None:
         raise ToolMissingError(f"espeak-ng is not installed; {INSTALL_HINT}")
+    # Kept in the cache folder: three process starts less per build (toolmemo).
+    name = f"espeak-ng{''.join(args).replace('=', '-')}.json"
+    return remembered(name, exe, lambda: _ask(exe, *args), lambda known: isinstance(known, str))
+
+
+def _ask(exe: str, *args: str) -> str:
     done = subprocess.run([exe, *args], capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise ToolMissingError(f"espeak-ng does not run ({done.stderr.strip()}); {INSTALL_HINT}")
