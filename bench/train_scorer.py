@@ -311,14 +311,19 @@ def bands_of(probs: list[tuple[float, bool]]) -> tuple[list[tuple[float, float]]
     return rows, lines
 
 
+def _quotes(t: Tally) -> str:
+    return f"{t.right / max(1, t.total):.3f} ({t.right}/{t.total})"
+
+
 def report(title: str, tallies: dict[str, Tally]) -> None:
     print(f"== {title}")
     for mode in ("no cast", "cast"):
         keys = [k for k in tallies if k.startswith(f"{mode}:")]
         if not keys:
             continue
+        before, after = tallies[f"{mode}: rules, all"], tallies[f"{mode}: scorer, all"]
         print(
-            f"  {mode}: all {tallies[f'{mode}: rules, all']} -> {tallies[f'{mode}: scorer, all']};"
+            f"  {mode}: all {_quotes(before)} -> {_quotes(after)};"
             f" scored {tallies[f'{mode}: rules, scored']} -> {tallies[f'{mode}: scorer, scored']}"
         )
         for rule in RULES:
