@@ -313,6 +313,12 @@ def test_roster_holds_people_not_fragments_places_or_stray_words():
             assert who(r, name) is not None, (name, [c.name for c in r.characters])
 
 
+_NAMED_LATER = (
+    '"How much?" asked a gentleman on his way to his office.\n\n"Ten cents," said Dick.\n\n'
+    '"What tailor do you patronize?" asked the gentleman.\n\n"What name?" asked Dick.\n\n'
+    '"{name}, office on second floor."\n\n"We shall see," said {title} {name} to {self}, as '
+    "{pronoun} walked away. {title} {name} laughed."
+)
 # (passage, two names of one character)
 ONE_PERSON = [
     (  # a full name said once, before either part alone, introduces one person
@@ -363,6 +369,11 @@ ONE_PERSON = [
         "Holmes",
         "Sherlock Holmes",
     ),
+    (  # a description that speaks until the talk gives the name the narration then uses
+        _NAMED_LATER.format(name="Greyson", title="Mr.", self="himself", pronoun="he"),
+        "the gentleman",
+        "Mr. Greyson",
+    ),
 ]
 
 
@@ -384,6 +395,18 @@ TWO_PEOPLE = [
         "Franz laughed. Debray smiled. " * 4 + "At the door stood Franz Debray and the others.",
         "Franz",
         "Debray",
+    ),
+    (  # ... never someone of the other sex
+        _NAMED_LATER.format(name="Greyson", title="Miss", self="herself", pronoun="she"),
+        "the gentleman",
+        "Miss Greyson",
+    ),
+    (  # ... nor someone named only in the next chapter
+        'PROLOGUE\n\n"Help!" cried the girl.\n\n"Wait," said a man.\n\n"Please," said the '
+        'girl.\n\nCHAPTER I. THE ADVENTURERS\n\n"Tuppence!" said Tommy.\n\nTuppence laughed, '
+        "and she sat down.",
+        "the girl",
+        "Tuppence",
     ),
 ]
 

@@ -20,6 +20,7 @@ from audiobook.speakers.names import (
     NOT_NAMES,
     NOUN_GENDER,
     honorific_key,
+    words,
 )
 from audiobook.speakers.places import PLACE_WORDS, at_place, place_like
 from audiobook.speakers.tags import VERB
@@ -105,23 +106,7 @@ class Form:
         return head + " ".join(self.tokens)
 
 
-_ABBREV = {
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "st",
-    "mx",
-    "capt",
-    "col",
-    "lt",
-    "sgt",
-    "prof",
-    "rev",
-    "mme",
-    "mlle",
-    "m",
-}
+_ABBREV = words("mr mrs ms dr st mx capt col lt sgt prof rev mme mlle m")
 
 
 def find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:

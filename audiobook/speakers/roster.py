@@ -40,6 +40,7 @@ from audiobook.speakers.names import (
     words,
 )
 from audiobook.speakers.tags import VERB
+from audiobook.text.chapters import has_heading
 
 _FIRST = re.compile(r"\b(?:I|me|my|myself)\b")
 # "Emma was a tall, big-boned woman": what the book says a character is.
@@ -74,6 +75,7 @@ def build_roster(text: str, quotes: list[Quote], cast: Cast | None = None) -> Ro
     _apply_appositions(narration, characters, clusters)
     described = described_speakers(text, quotes, characters, narration)
     _named_in_speech(text, quotes, described, {a for c in characters for a in c.aliases})
+    described = _named_later(text, narration, quotes, characters, described)
     characters += described
     _count_vocatives(text, quotes, characters)
     if cast is not None:
@@ -146,6 +148,60 @@ def _named_in_speech(
             full = f"{title.capitalize()} {names.pop()}"
             if full not in taken:
                 c.name, c.aliases = full, [full, *c.aliases]
+
+
+def _named_later(
+    text: str,
+    narration: str,
+    quotes: list[Quote],
+    named: list[Character],
+    described: list[Character],
+) -> list[Character]:
+    """ "the gentleman" speaks until the talk gives his name ("Greyson,--office on second
+    floor"), and from then on the narration says "Mr. Greyson": one man. A described speaker
+    ("the gentleman", one person) is the one named character of its gender whom the
+    narration first names soon after the description's last mention, once the talk in
+    between has said the name."""
+    speech = [(q.start, q.end) for q in quotes if q.is_speech]
+    if not any(d.name.startswith("the ") and d.gender for d in described):
+        return described
+    owner = {a: c for c in named for a in c.aliases if a.strip()}
+    first: dict[str, int] = {}  # each named character's first mention in the narration
+    names = "|".join(map(re.escape, sorted(owner, key=len, reverse=True)))
+    for m in re.finditer(rf"(?<![\w’'])(?:{names})(?![\w’'])", narration):
+        if m.group(0) in owner:
+            first.setdefault(owner[m.group(0)].name, m.start())
+    kept = []
+    for d in described:
+        words_ = d.name.split()
+        if words_[0] != "the" or d.gender is None or words_[-1] not in NOUN_GENDER:
+            kept.append(d)
+            continue
+        phrase = r"\b(?:[Tt]he|[Aa]n?)\s+" + r"\s+".join(map(re.escape, words_[1:])) + r"\b"
+        seen = [m.start() for m in re.finditer(phrase, narration)]
+        if not seen:
+            kept.append(d)
+            continue
+        fits = []
+        for c in named:
+            if c.gender != d.gender:
+                continue
+            at = first.get(c.name, -1)
+            if not seen[-1] < at < seen[-1] + _SCENE or has_heading(text[seen[-1] : at]):
+                continue  # far off, or in another chapter ("PROLOGUE" ... "CHAPTER I.")
+            parts = {t for a in c.aliases for t in a.split() if honorific_key(t) not in HONORIFICS}
+            said = rf"(?<![\w’'])(?:{'|'.join(map(re.escape, parts))})(?![\w’'])"
+            if any(seen[-1] < s < at and re.search(said, text[s:e]) for s, e in speech):
+                fits.append(c)
+        if len(fits) == 1:
+            fits[0].aliases.append(d.name)
+            fits[0].mentions += d.mentions
+        else:
+            kept.append(d)
+    return kept
+
+
+_SCENE = 3000  # characters: about a page
 
 
 def _count_vocatives(text: str, quotes: list[Quote], characters: list[Character]) -> None:

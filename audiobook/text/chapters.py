@@ -94,6 +94,11 @@ def is_heading_list(block: str) -> bool:
     return len(lines) >= 2 and all(_shape(line) for line in lines)
 
 
+def has_heading(text: str) -> bool:
+    """Whether a chapter or part heading stands in this stretch of text (a new scene)."""
+    return bool(_find_headings(text))
+
+
 def _find_headings(text: str) -> list[tuple[int, int, str]]:
     """(line start, line end, title) of every heading-shaped line with a blank line above."""
     lines = [(m.start(), m.group()) for m in _LINE.finditer(text) if m.group()]
