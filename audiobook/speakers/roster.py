@@ -165,33 +165,28 @@ def _named_later(
     speech = [(q.start, q.end) for q in quotes if q.is_speech]
     if not any(d.name.startswith("the ") and d.gender for d in described):
         return described
-    owner = {a: c for c in named for a in c.aliases if a.strip()}
-    first: dict[str, int] = {}  # each named character's first mention in the narration
-    names = "|".join(map(re.escape, sorted(owner, key=len, reverse=True)))
-    for m in re.finditer(rf"(?<![\w’'])(?:{names})(?![\w’'])", narration):
-        if m.group(0) in owner:
-            first.setdefault(owner[m.group(0)].name, m.start())
-    kept = []
+    kept, first = [], {}  # first: where the narration first names each character
     for d in described:
         words_ = d.name.split()
         if words_[0] != "the" or d.gender is None or words_[-1] not in NOUN_GENDER:
             kept.append(d)
             continue
-        phrase = r"\b(?:[Tt]he|[Aa]n?)\s+" + r"\s+".join(map(re.escape, words_[1:])) + r"\b"
-        seen = [m.start() for m in re.finditer(phrase, narration)]
-        if not seen:
+        last = _last_described(narration, " ".join(words_[1:]))
+        if last < 0:
             kept.append(d)
             continue
         fits = []
         for c in named:
             if c.gender != d.gender:
                 continue
-            at = first.get(c.name, -1)
-            if not seen[-1] < at < seen[-1] + _SCENE or has_heading(text[seen[-1] : at]):
-                continue  # far off, or in another chapter ("PROLOGUE" ... "CHAPTER I.")
+            if c.name not in first:
+                first[c.name] = min((_first_named(narration, a) for a in c.aliases), default=-1)
+            at = first[c.name]
+            if not last < at < last + _SCENE or has_heading(text[last:at]):
+                continue  # named before, far off, or in another chapter ("PROLOGUE", "CHAPTER I.")
             parts = {t for a in c.aliases for t in a.split() if honorific_key(t) not in HONORIFICS}
             said = rf"(?<![\w’'])(?:{'|'.join(map(re.escape, parts))})(?![\w’'])"
-            if any(seen[-1] < s < at and re.search(said, text[s:e]) for s, e in speech):
+            if any(last < s < at and re.search(said, text[s:e]) for s, e in speech):
                 fits.append(c)
         if len(fits) == 1:
             fits[0].aliases.append(d.name)
@@ -202,6 +197,31 @@ def _named_later(
 
 
 _SCENE = 3000  # characters: about a page
+
+
+def _last_described(narration: str, words: str) -> int:
+    """Where the narration last says "the/a/an WORDS" (str.rfind: a regex over the whole
+    book for each description cost Great Expectations half a second)."""
+    i = len(narration)
+    while (i := narration.rfind(words, 0, i)) >= 0:
+        end = i + len(words)
+        if (end == len(narration) or not narration[end].isalnum()) and re.search(
+            r"(?<![\w’'])(?:[Tt]he|[Aa]n?)\s+\Z", narration[max(0, i - 6) : i]
+        ):
+            return i
+    return -1
+
+
+def _first_named(narration: str, alias: str) -> int:
+    """Where the narration first says a name, as a whole word; len(narration) if never."""
+    i = -1
+    while alias and (i := narration.find(alias, i + 1)) >= 0:
+        end = i + len(alias)
+        if (i == 0 or not narration[i - 1].isalnum()) and (
+            end == len(narration) or not narration[end].isalnum()
+        ):
+            return i
+    return len(narration)
 
 
 def _count_vocatives(text: str, quotes: list[Quote], characters: list[Character]) -> None:
