@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import math
+import random
+import re
 from array import array
 
 import pytest
 
 from audiobook.audio.assemble import (
+    CHUNK_FRAMES,
     ROOM_TONE_PEAK,
     Pauses,
+    _room_tone_chunk,
     fill_digital_silence,
     plan_chapter,
+    room_tone,
     stream_part,
 )
 from audiobook.audio.cache import ClipCache, read_pcm
@@ -73,6 +78,51 @@ def test_room_tone_fills_digital_silence_and_leaves_sound_alone():
         max(map(abs, middle)) <= ROOM_TONE_PEAK and longest_digital_silence(middle.tobytes()) < 32
     )
     assert fill_digital_silence(speech.tobytes()) == speech.tobytes()
+
+
+def whole_clip_fill(data: bytes) -> bytes:
+    """What fill_digital_silence means, the slow way: the silence regex over the whole clip."""
+    out, pos = [], 0
+    for match in re.finditer(rb"(?:\x00\x00|\x01\x00|\xff\xff){32,}", data):
+        start, end = match.start() + match.start() % 2, match.end() - match.end() % 2
+        if end - start >= 64:
+            out += [data[pos:start], room_tone(end - start, start)]
+            pos = end
+    return b"".join([*out, data[pos:]]) if out else data
+
+
+def test_filling_finds_the_same_silences_as_the_regex_over_the_whole_clip():
+    # Near-zero runs at odd byte offsets, of 31-33 samples, at both ends, in loud sound.
+    rng = random.Random(7)
+    pairs = (b"\x00\x00", b"\x01\x00", b"\xff\xff")
+    for _ in range(2000):
+        parts = []
+        for _ in range(rng.randint(1, 8)):
+            kind = rng.random()
+            if kind < 0.4:  # bytes of the silent set, in any order
+                parts.append(bytes(rng.choice((0, 1, 255)) for _ in range(rng.randint(0, 150))))
+            elif kind < 0.6:
+                parts.append(rng.choice(pairs) * rng.randint(29, 40))
+            else:
+                parts.append(bytes(rng.randint(0, 255) for _ in range(rng.randint(1, 30))))
+        data = b"".join(parts)
+        data = data[: len(data) // 2 * 2]
+        assert fill_digital_silence(data) == whole_clip_fill(data)
+
+
+@pytest.mark.slow  # clips of real espeak-ng speech
+def test_filling_real_clips_matches_the_regex_over_the_whole_clip(rendered):
+    *_, audio = rendered
+    for clip in audio.values():
+        data = read_pcm(clip)
+        assert fill_digital_silence(data) == whole_clip_fill(data)
+
+
+def test_room_tone_is_the_seeded_randint_noise():
+    noise = random.Random(0)
+    drawn = (noise.randint(-ROOM_TONE_PEAK, ROOM_TONE_PEAK) for _ in range(CHUNK_FRAMES))
+    assert _room_tone_chunk() == array("h", drawn).tobytes()  # little-endian hosts
+    assert max(map(abs, array("h", _room_tone_chunk()))) == ROOM_TONE_PEAK
 
 
 def chapter_keys(keys, name, c, n):
