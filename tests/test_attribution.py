@@ -358,6 +358,19 @@ PASSAGES = [
         '"Well?" said the latter.\n\n"I have nothing to say," replied the former.',
         ["Franz", "Albert"],
     ),
+    (
+        "pronoun-tag, told in the perfect ('she had finally replied')",
+        "Henry went down to his mother's room. Mary Fleming was milking the cow.\n\n"
+        '"I have enlisted," Henry had said to her.\n\n'
+        '"The Lord\'s will be done, Henry," she had finally replied.',
+        ["Henry", "Mary Fleming"],
+    ),
+    (
+        "named-tag, an older speech verb ('ejaculated', 'expostulated', 'asserted')",
+        'Jonas and Martha stood at the door.\n\n"Bless me!" ejaculated Jonas.\n\n'
+        '"You cannot go out in this," Martha expostulated.\n\n"I can," Jonas asserted.',
+        ["Jonas", "Martha", "Jonas"],
+    ),
 ]
 
 

@@ -67,6 +67,8 @@ _RELATION_AFTER = re.compile(
     r"['’]s\s+(" + "|".join(sorted(RELATIONS, key=len, reverse=True)) + r")(?![\w'-])"
 )
 _AUX = r"(?:was|were|is|kept|went\s+on)"
+# "she had finally replied", "he has said": a tag told in the perfect (a remembered talk).
+_PERFECT = r"(?:had|has|have)"
 _SOUND = r"(?:voice|shout|cry|whisper|call|scream|laugh|bass|tenor)"
 
 
@@ -131,7 +133,9 @@ class TagReader:
         self.verb_first = re.compile(LEAD + rf"{ADVERB}{VERB}\s+{ADVERB}(?:{subj_after})")
         # "Holmes said", "she admitted", "the old man quietly replied"
         self.subj_first = re.compile(
-            LEAD + rf"(?:{subj})\s*,?\s+{ADVERB}(?:{VERB}|{_AUX}\s+{ADVERB}{ING})"
+            LEAD
+            + rf"(?:{subj})\s*,?\s+{ADVERB}(?:{_PERFECT}\s+{ADVERB})?"
+            + rf"(?:{VERB}|{_AUX}\s+{ADVERB}{ING})"
         )
         # "he heard Panteley whisper", "Dymov's shout floated from the waggon"
         self.heard = re.compile(

@@ -36,7 +36,10 @@ shrilled squealed wept weeps sputtered whimpered whined whines objected objects 
 recalled reminded counselled counseled advised assured assures promised promises greeted
 hollered cooed purred lied prayed swore vowed reflected mused muses echoed echoes confirmed
 confirms interjected interjects hazarded stated states barked yawned cautioned complained
-complains lamented marvelled
+complains lamented marvelled asserted asserts scoffed scoffs ejaculated remonstrated
+expostulated jeered taunted snarled snarls quavered rasped demurred intoned cackled
+lisped bawled chirped babbled blustered coaxed reiterated mocked argued argues countered
+implored entreated besought volunteered
 """
 ) | _words(  # the tags of Spanish, French and German dialogue ("—preguntó Sofía", "demanda Paul")
     """
