@@ -152,16 +152,7 @@ def build_book(
         uptodate.forget(ctx.cache_root, outdir)  # whatever happens now, it is not that build
         result = _build(ctx, prepared, engine, version, started)
         if key is not None:
-            uptodate.record(
-                ctx.cache_root,
-                outdir,
-                key,
-                result.book,
-                ctx.title,
-                result.clips,
-                result.audio_seconds,
-                prepared.warnings,
-            )
+            uptodate.record(ctx.cache_root, outdir, key, result, ctx.title, prepared.warnings)
         return result
 
 

@@ -30,9 +30,9 @@ from audiobook import __version__
 from audiobook.fsutil import build_lock, write_cache_file
 
 if TYPE_CHECKING:
+    from audiobook.build import BuildResult
     from audiobook.pipeline import Request
     from audiobook.publish.context import BuildOptions
-    from audiobook.publish.manifest import Manifest
 
 FORMAT = 1
 
@@ -108,16 +108,10 @@ def _stat(path: Path) -> list[int] | None:
 
 
 def record(
-    cache_root: Path,
-    outdir: Path,
-    key: str,
-    manifest: Manifest | None,
-    title: str,
-    clips: int,
-    audio_seconds: float,
-    warnings: list[str],
+    cache_root: Path, outdir: Path, key: str, result: BuildResult, title: str, warnings: list[str]
 ) -> None:
     """Remember what this build left behind (best effort: without it the next is slower)."""
+    manifest, clips = result.book, result.clips
     from audiobook.audio.clipindex import index_path
 
     index = _stat(index_path(cache_root / "frontend", outdir))
@@ -138,7 +132,7 @@ def record(
         "files": [[f.name, *f.stat] for f in manifest.files],
         "audio": audio,
         "chapters": len(manifest.chapters),
-        "seconds": audio_seconds,
+        "seconds": result.audio_seconds,
         "clips": clips,
         "index": index,
         "warnings": warnings,
@@ -212,9 +206,9 @@ def _check(
 def _record_build(cache_root: Path, data: dict, clips: int, cap: int) -> bool:
     """The hit rate `audiobook cache` shows; False when the cache is over its cap (the full
     build prunes it, keeping this book's clips)."""
-    from audiobook.audio.cachedir import _last_build, record_build
+    from audiobook.audio.cachedir import last_build, record_build
 
-    last = _last_build(cache_root) or {}
+    last = last_build(cache_root) or {}
     known = last.get("bytes")
     if not isinstance(known, int) or isinstance(known, bool) or known > cap:
         return False

@@ -97,10 +97,10 @@ def usage(root: Path) -> Usage:
     sizes, counts = {}, {}
     for part in PARTS:
         sizes[part], counts[part] = _size(root / part)
-    return Usage(root, sizes, counts, max_bytes(), _last_build(root))
+    return Usage(root, sizes, counts, max_bytes(), last_build(root))
 
 
-def _last_build(root: Path) -> dict | None:
+def last_build(root: Path) -> dict | None:
     last = None
     with contextlib.suppress(OSError, ValueError):
         last = json.loads((root / LAST_BUILD).read_text(encoding="utf-8"))
@@ -140,7 +140,7 @@ def after_build(
     not stat thousands of files (a no-op rebuild adds nothing): the folder is scanned and
     pruned only when the remembered size plus what this build added passes the cap.
     """
-    last = _last_build(root) or {}
+    last = last_build(root) or {}
     known = last.get("bytes")
     if isinstance(known, int) and not isinstance(known, bool) and known + added <= cap:
         total = known + added
