@@ -81,11 +81,15 @@ class BuildResult:
     seconds: float  # wall time of the build
     subtitles: list[Path] = field(default_factory=list)
     book: Manifest | None = field(default=None, repr=False)  # as written to ``manifest``
-    unchanged: bool = False  # found up to date without looking into the book (uptodate.py)
 
     @property
     def audio_seconds(self) -> float:
         return sum(f.seconds for f in self.files)
+
+
+def cache_root(options: BuildOptions) -> Path:
+    """The cache folder a build with ``options`` uses."""
+    return Path(options.cache_dir) if options.cache_dir else default_cache_dir()
 
 
 def validate_options(options: BuildOptions, remember: bool = True) -> Profile:
@@ -107,8 +111,7 @@ def validate_options(options: BuildOptions, remember: bool = True) -> Profile:
         )
         options.jobs = max_jobs()
     check_cover(options.cover)
-    cache_root = Path(options.cache_dir) if options.cache_dir else default_cache_dir()
-    memo = cache_root if remember else None
+    memo = cache_root(options) if remember else None
     toolmemo.keep_in(memo)  # espeak-ng's voices, asked by the engine next
     require_ffmpeg("mp3" if options.format == "mp3" else "aac", memo=memo)
     return get_profile(options.profile)
@@ -129,9 +132,9 @@ def build_book(
     engine, version = _engine(prepared, options)
     outdir = Path(options.outdir)
     options.info = options.info or getattr(prepared, "info", None)
-    cache_root = Path(options.cache_dir) if options.cache_dir else default_cache_dir()
+    root = cache_root(options)
     if options.cover is None and options.info is not None and options.info.cover:
-        options.cover = cover_file(options.info.cover, cache_root)  # the EPUB's own
+        options.cover = cover_file(options.info.cover, root)  # the EPUB's own
     title, author = book_metadata(options.info, options.title, options.author)
     cover_id = (
         digest(hashlib.sha256(cover_bytes(options.cover)[0]).hexdigest()) if options.cover else None
@@ -140,7 +143,7 @@ def build_book(
         options,
         profile,
         outdir,
-        cache_root,
+        root,
         title,
         author,
         progress or Progress(),

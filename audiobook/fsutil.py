@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import hashlib
 import os
 import re
 import secrets
@@ -136,6 +137,13 @@ def write_cache_file(final: Path, data: bytes) -> None:
         finally:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
+
+
+def outdir_id(outdir: Path) -> str:
+    """A name for what the cache keeps about one output folder (its clip index, its last
+    build's record): the folder's resolved path, hashed."""
+    path = str(outdir.resolve()).encode("utf-8", "surrogatepass")
+    return hashlib.sha256(path).hexdigest()[:24]
 
 
 def remove_partials(folder: Path) -> None:

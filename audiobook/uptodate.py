@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from audiobook import __version__
-from audiobook.fsutil import build_lock, write_cache_file
+from audiobook.fsutil import build_lock, outdir_id, write_cache_file
 
 if TYPE_CHECKING:
     from audiobook.build import BuildResult
@@ -96,8 +96,7 @@ def _file_sha(path: Path) -> str:
 
 
 def record_path(cache_root: Path, outdir: Path) -> Path:
-    name = hashlib.sha256(str(outdir.resolve()).encode("utf-8", "surrogatepass")).hexdigest()
-    return cache_root / "frontend" / f"build-{name[:24]}.json"
+    return cache_root / "frontend" / f"build-{outdir_id(outdir)}.json"
 
 
 def _stat(path: Path) -> list[int] | None:
@@ -111,9 +110,9 @@ def record(
     cache_root: Path, outdir: Path, key: str, result: BuildResult, title: str, warnings: list[str]
 ) -> None:
     """Remember what this build left behind (best effort: without it the next is slower)."""
-    manifest, clips = result.book, result.clips
     from audiobook.audio.clipindex import index_path
 
+    manifest, clips = result.book, result.clips
     index = _stat(index_path(cache_root / "frontend", outdir))
     found = _stat(outdir / "manifest.json")
     if manifest is None or found is None or (clips and index is None):
@@ -206,11 +205,10 @@ def _check(
 def _record_build(cache_root: Path, data: dict, clips: int, cap: int) -> bool:
     """The hit rate `audiobook cache` shows; False when the cache is over its cap (the full
     build prunes it, keeping this book's clips)."""
-    from audiobook.audio.cachedir import last_build, record_build
+    from audiobook.audio.cachedir import record_build, remembered_size
 
-    last = last_build(cache_root) or {}
-    known = last.get("bytes")
-    if not isinstance(known, int) or isinstance(known, bool) or known > cap:
+    known = remembered_size(cache_root)
+    if known is None or known > cap:
         return False
     record_build(cache_root, str(data["title"]), clips, 0, known)
     return True

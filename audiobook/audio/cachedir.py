@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audiobook.errors import InputError
+from audiobook.fsutil import write_cache_file
 
 MAX_ENV = "AUDIOBOOK_CACHE_MAX"
 DEFAULT_MAX = 5 * 10**9
@@ -97,10 +98,10 @@ def usage(root: Path) -> Usage:
     sizes, counts = {}, {}
     for part in PARTS:
         sizes[part], counts[part] = _size(root / part)
-    return Usage(root, sizes, counts, max_bytes(), last_build(root))
+    return Usage(root, sizes, counts, max_bytes(), _last_build(root))
 
 
-def last_build(root: Path) -> dict | None:
+def _last_build(root: Path) -> dict | None:
     last = None
     with contextlib.suppress(OSError, ValueError):
         last = json.loads((root / LAST_BUILD).read_text(encoding="utf-8"))
@@ -140,13 +141,18 @@ def after_build(
     not stat thousands of files (a no-op rebuild adds nothing): the folder is scanned and
     pruned only when the remembered size plus what this build added passes the cap.
     """
-    last = last_build(root) or {}
-    known = last.get("bytes")
-    if isinstance(known, int) and not isinstance(known, bool) and known + added <= cap:
+    known = remembered_size(root)
+    if known is not None and known + added <= cap:
         total = known + added
     else:
         total = prune(root, cap, keep)[2]
     record_build(root, book, hits, misses, total)
+
+
+def remembered_size(root: Path) -> int | None:
+    """The cache's size in bytes as the last build left it (None: unknown, scan it)."""
+    known = (_last_build(root) or {}).get("bytes")
+    return known if isinstance(known, int) and not isinstance(known, bool) else None
 
 
 def clear(root: Path) -> int:
@@ -163,7 +169,4 @@ def record_build(root: Path, book: str, hits: int, misses: int, total: int) -> N
     """What the last build found in the cache (for ``audiobook cache``) and its size after."""
     when = time.strftime("%Y-%m-%d %H:%M")
     data = {"book": book, "hits": hits, "misses": misses, "when": when, "bytes": total}
-    with contextlib.suppress(OSError):
-        tmp = root / f".{LAST_BUILD}.{os.getpid()}"
-        tmp.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(tmp, root / LAST_BUILD)
+    write_cache_file(root / LAST_BUILD, json.dumps(data).encode("utf-8"))

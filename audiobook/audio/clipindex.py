@@ -12,7 +12,6 @@ one per output folder, the most recently used KEEP of them kept.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import pickle
 import time
@@ -20,7 +19,7 @@ from pathlib import Path
 
 from audiobook.audio.cache import FORMAT, ClipAudio, ClipCache
 from audiobook.audio.cachedir import touch
-from audiobook.fsutil import write_cache_file
+from audiobook.fsutil import outdir_id, write_cache_file
 
 KEEP = 8
 # A clip used within the last day is not marked used again: a day is fine grain for a cache
@@ -33,8 +32,7 @@ _Record = tuple[
 
 def index_path(folder: Path, outdir: Path) -> Path:
     """The index of the clips ``outdir``'s last build used."""
-    name = hashlib.sha256(str(outdir.resolve()).encode("utf-8", "surrogatepass")).hexdigest()
-    return folder / f"clips-{name[:24]}.pickle"
+    return folder / f"clips-{outdir_id(outdir)}.pickle"
 
 
 class ClipIndex:
