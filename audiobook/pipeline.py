@@ -118,44 +118,37 @@ def prepare(
 
 def prepare_request(request: Request) -> Prepared:
     """``prepare`` for inputs already read."""
-    book, info, memo, key = request.book, request.info, request.memo, request.key
-    cast_file, file_cast, tts, engine = (
-        request.cast_file,
-        request.file_cast,
-        request.tts,
-        request.engine,
-    )
+    memo, key = request.memo, request.key
     if memo is None or key is None:
-        return _prepare(book, info, request.credits, cast_file, file_cast, tts, engine, None)
+        return _prepare(request, None)
     hit = memo.load(key)
     if hit is not None:
         script, cast, warnings = hit
         return Prepared(
             script,
             cast,
-            book.documents,
+            request.book.documents,
             _lexicon(cast),
-            engine,
-            tts,
+            request.engine,
+            request.tts,
             warnings,
-            file_cast=file_cast,
-            info=info,
+            file_cast=request.file_cast,
+            info=request.info,
             memo=memo,
         )
-    prepared = _prepare(book, info, request.credits, cast_file, file_cast, tts, engine, memo)
+    prepared = _prepare(request, memo)
     memo.store(key, (prepared.script, prepared.cast, prepared.warnings))
     memo.save()
     prepared.memo = memo
     return prepared
 
 
-def _prepare(
-    book: Manuscript, info: BookInfo, credits: bool, cast_file, file_cast, tts, engine, memo
-) -> Prepared:
+def _prepare(request: Request, memo: FrontCache | None) -> Prepared:
     # Stage modules load here, not at import: `audiobook --help` stays instant.
     from audiobook.speakers import attribution, lines, roster
     from audiobook.text import bookinfo, language, quotes, segments
 
+    book, info, file_cast, tts = request.book, request.info, request.file_cast, request.tts
     documents = book.documents
     by_path = {doc.path: doc for doc in documents}
     # Only documents with chapters are read: no names from a licence or a skipped page.
@@ -192,16 +185,16 @@ def _prepare(
     # Voices are cast from the script as attributed: fixing a line moves that line
     # to another voice, never the rest of the cast around (only its clips re-render).
     view, also = lines.casting_view(script, attributed)
-    prepared = _finish(script, file_cast, documents, tts, engine, cast_from=view, also=also)
+    prepared = _finish(script, file_cast, documents, tts, request.engine, cast_from=view, also=also)
     prepared.info = info
-    if credits and chapter_scripts:
+    if request.credits and chapter_scripts:
         # After casting: the credits are the narrator's, and weigh in no casting choice.
         from audiobook.speakers import casting
 
         bookinfo.add_credits(chapter_scripts, info, main)
         casting.assign_voices(script, prepared.cast, tts)
     prepared.warnings += [
-        f"{cast_file}: [lines] {line!r} names no line of this book (the text around it "
+        f"{request.cast_file}: [lines] {line!r} names no line of this book (the text around it "
         "changed?); remove it or fix it with `audiobook studio`"
         for line in overrides.stale()
     ]
