@@ -162,9 +162,9 @@ def _named_later(
     ("the gentleman", one person) is the one named character of its gender whom the
     narration first names soon after the description's last mention, once the talk in
     between has said the name."""
-    speech = [(q.start, q.end) for q in quotes if q.is_speech]
     if not any(d.name.startswith("the ") and d.gender for d in described):
         return described
+    speech = [(q.start, q.end) for q in quotes if q.is_speech]
     kept, first = [], {}  # first: where the narration first names each character
     for d in described:
         words_ = d.name.split()
