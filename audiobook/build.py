@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from audiobook import toolmemo, uptodate
 from audiobook.audio.assemble import mp3_alignment, plan_chapter, working_rate
-from audiobook.audio.cache import ClipAudio, ClipCache, default_cache_dir
+from audiobook.audio.cache import ClipAudio, ClipCache, VoiceStamp, default_cache_dir
 from audiobook.audio.cachedir import after_build, max_bytes
 from audiobook.audio.clipindex import ClipIndex
 from audiobook.audio.clips import make_clips, speakable
@@ -129,7 +129,7 @@ def build_book(
     succeeds, so that the same build again can be found to have nothing to do."""
     started = time.monotonic()
     profile = validate_options(options)
-    engine, version = _engine(prepared, options)
+    engine, version, stamp = _engine(prepared, options)
     outdir = Path(options.outdir)
     options.info = options.info or getattr(prepared, "info", None)
     root = cache_root(options)
@@ -153,14 +153,15 @@ def build_book(
     with build_lock(outdir):
         remove_partials(outdir)
         uptodate.forget(ctx.cache_root, outdir)  # whatever happens now, it is not that build
-        result = _build(ctx, prepared, engine, version, started)
+        result = _build(ctx, prepared, engine, version, stamp, started)
         if key is not None:
             uptodate.record(ctx.cache_root, outdir, key, result, ctx.title, prepared.warnings)
         return result
 
 
-def _engine(prepared: Prepared, options: BuildOptions) -> tuple[str, str]:
-    """The engine the book was cast for, and its version; a different one asked for is refused.
+def _engine(prepared: Prepared, options: BuildOptions) -> tuple[str, str, VoiceStamp]:
+    """The engine the book was cast for, its version and its voices' stamps; a different one
+    asked for is refused.
 
     Voices are engine ids: rendering a cast made for one engine with another
     would speak with voices it does not have.
@@ -172,22 +173,28 @@ def _engine(prepared: Prepared, options: BuildOptions) -> tuple[str, str]:
             f"prepare it with engine {options.engine!r} to build with it"
         )
     if prepared.tts is not None:
-        return name, prepared.tts.version()
+        return name, prepared.tts.version(), prepared.tts.voice_stamp
     from audiobook.audio.engines import get_engine
 
     tts = get_engine(name)
     try:
-        return name, tts.version()
+        # A stamp is only a look at the voice's files: it needs no open engine.
+        return name, tts.version(), tts.voice_stamp
     finally:
         tts.close()
 
 
 def _build(
-    ctx: BuildContext, prepared: Prepared, engine: str, version: str, started: float
+    ctx: BuildContext,
+    prepared: Prepared,
+    engine: str,
+    version: str,
+    stamp: VoiceStamp,
+    started: float,
 ) -> BuildResult:
     started_wall = time.time_ns()  # cache files written from now on are this build's
     with output_errors(ctx.cache_root, "choose another --cache-dir"):
-        cache = ClipCache(ctx.cache_root, engine, version)
+        cache = ClipCache(ctx.cache_root, engine, version, voice_stamp=stamp)
         cache.clean()
     old = ownership.load(ctx.outdir)  # ours, or an error naming someone else's manifest.json
     script = prepared.script

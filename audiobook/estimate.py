@@ -63,7 +63,10 @@ def estimate_build(
     script = prepared.script
     tts = prepared.tts
     version = tts.version() if tts is not None else ""
-    cache = ClipCache(cache_dir or default_cache_dir(), prepared.engine_name, version, False)
+    stamp = tts.voice_stamp if tts is not None else None
+    cache = ClipCache(
+        cache_dir or default_cache_dir(), prepared.engine_name, version, False, voice_stamp=stamp
+    )
     clips = [c for c in make_clips(script, prepared.cast, prepared.lexicon) if speakable(c)]
     keys = {cache.key(c): c for c in clips}
     missing = [k for k in keys if not cache.contains(k)]

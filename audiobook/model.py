@@ -222,6 +222,11 @@ class Cast:
             return self.narrator
         return self.characters.get(speaker, self.narrator)
 
+    def voices(self) -> set[str]:
+        """The voice ids this cast names (a cast file's may leave some to casting: "")."""
+        entries = [self.narrator, *self.characters.values()]
+        return {e.voice for e in entries if e.voice}
+
 
 @dataclass(frozen=True)
 class VoiceSettings:

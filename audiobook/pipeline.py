@@ -89,7 +89,13 @@ def read_request(
         # What is read and what the credits say are part of the result too.
         variant = (engine, sorted(include), credits, repr(replace(info, cover=None)))
         request.version = tts.version()
-        request.key = memo.key(documents, cast_bytes, encoding, repr(variant), request.version)
+        # Casting chooses from the engine's voices, and the cast file may name voices that
+        # are files: one added, removed or replaced is a different book.
+        named = sorted(file_cast.voices()) if file_cast else []
+        voices = [tts.voices_stamp(), *(f"{v}={tts.voice_stamp(v)}" for v in named)]
+        request.key = memo.key(
+            documents, cast_bytes, encoding, repr(variant), f"{request.version} {voices}"
+        )
     return request
 
 

@@ -31,6 +31,28 @@ def test_key_covers_text_voice_settings_and_engine():
     assert len({key, *variants}) == len(variants) + 1
     # Where the clip sits in the book does not change how it sounds.
     assert clip_key(Clip(BASE.text, BASE.settings, 5, 9), "pyttsx3", "1") == key
+    # A voice that is a file has a stamp (a model replaced under its id is another voice);
+    # an engine without one keeps the keys of caches written before stamps.
+    assert clip_key(BASE, "pyttsx3", "1", "") == key
+    assert (
+        len({key, clip_key(BASE, "pyttsx3", "1", "10:1"), clip_key(BASE, "pyttsx3", "1", "10:2")})
+        == 3
+    )
+
+
+def test_a_cache_asks_each_voice_stamp_once(tmp_path):
+    asked: list[str] = []
+
+    def stamp(voice: str) -> str:
+        asked.append(voice)
+        return f"stamp of {voice}"
+
+    cache = ClipCache(tmp_path, "pyttsx3", "1", voice_stamp=stamp)
+    other = Clip("Another line.", VoiceSettings("en-us+m3"), 0, 1)
+    keys = [cache.key(BASE), cache.key(other), cache.key(BASE)]
+    assert asked == ["en-us+f3", "en-us+m3"]
+    assert keys[0] == keys[2] == clip_key(BASE, "pyttsx3", "1", "stamp of en-us+f3")
+    assert keys[1] == clip_key(other, "pyttsx3", "1", "stamp of en-us+m3")
 
 
 @pytest.fixture

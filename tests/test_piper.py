@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import os
 import shutil
 import subprocess
@@ -110,6 +111,33 @@ def test_voices_come_from_packages_and_from_a_folder(voice_folder, audiobook):
     assert {v["id"] for v in json.loads(by_env.stdout)} == ids
     missing = run("voices", "--engine", "piper", "--voices-dir", "/nonexistent/x", check=False)
     assert missing.returncode != 0 and missing.stderr.startswith("Error:")
+
+
+@pytest.mark.slow
+def test_a_voice_file_replaced_under_its_name_is_rendered_again(tmp_path, voice_folder):
+    """A model downloaded again (or a voice package upgraded) keeps its voice id; clips of the
+    old model must not be served for it, while clips of other voices stay in the cache."""
+    book = tmp_path / "book.txt"
+    book.write_text('Chapter 1\n\nThe rain fell. "Hello there," said Tom.\n')
+    cast = tmp_path / "cast.toml"
+    cast.write_text(
+        f'voices_dir = "{voice_folder}"\n[narrator]\nvoice = "piper:en_GB-copy-medium"\n'
+    )
+    args = ["build", str(book), "-o", str(tmp_path / "out"), "--cast", str(cast)]
+    args += ["--cache-dir", str(tmp_path / "cache")]
+    first = run(*args).stderr
+    assert "0 from the cache" in first, first
+    assert run(*args).stderr.startswith("Nothing changed"), "the same voice files: nothing to do"
+
+    model = voice_folder / "en_GB-copy-medium.onnx"
+    shutil.copy(joe.model_path(), model)  # the same voice again, as a new download
+    later = model.stat().st_mtime_ns + 5_000_000_000
+    os.utime(model, ns=(later, later))
+    again = run(*args).stderr
+    rendered = re.search(r"\((\d+) clips? rendered, (\d+) from the cache\)", again)
+    assert rendered, again
+    # The narrator's clips again; Tom's espeak-ng line comes from the cache.
+    assert int(rendered[1]) >= 2 and int(rendered[2]) >= 1, again
 
 
 @pytest.mark.slow

@@ -27,6 +27,7 @@ import hashlib
 import json
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -37,6 +38,7 @@ from audiobook.errors import OutputError
 from audiobook.fsutil import PARTIAL, remove_partials
 from audiobook.model import Clip
 
+VoiceStamp = Callable[[str], str]  # an engine's voice_stamp
 FORMAT = 2  # bump when the stored audio or statistics change meaning
 
 
@@ -61,12 +63,13 @@ def default_cache_dir() -> Path:
     return Path(base) / "audiobook"
 
 
-def clip_key(clip: Clip, engine: str, engine_version: str) -> str:
+def clip_key(clip: Clip, engine: str, engine_version: str, voice_stamp: str = "") -> str:
     settings = clip.settings
-    blob = json.dumps(
-        [FORMAT, engine, engine_version, settings.voice, settings.rate, settings.pitch, clip.text],
-        ensure_ascii=False,
-    )
+    parts = [FORMAT, engine, engine_version, settings.voice, settings.rate, settings.pitch]
+    parts.append(clip.text)
+    if voice_stamp:  # only engines whose voices are files have one: other keys stay as they were
+        parts.append(voice_stamp)
+    blob = json.dumps(parts, ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:40]
 
 
@@ -247,10 +250,20 @@ def sealed(path: Path) -> bool:
 
 
 class ClipCache:
-    def __init__(self, root: Path, engine: str, engine_version: str, create: bool = True) -> None:
+    def __init__(
+        self,
+        root: Path,
+        engine: str,
+        engine_version: str,
+        create: bool = True,
+        voice_stamp: VoiceStamp | None = None,
+    ) -> None:
+        """``voice_stamp``: the engine's ``voice_stamp``, part of each clip's key."""
         self.root = root / "clips"
         self.engine = engine
         self.engine_version = engine_version
+        self._voice_stamp = voice_stamp
+        self._stamps: dict[str, str] = {}  # voice -> stamp, asked once per voice
         if create:  # a dry run only looks
             self.root.mkdir(parents=True, exist_ok=True)
 
@@ -259,7 +272,14 @@ class ClipCache:
         return self.clip_path(key).is_file() or self.wav_path(key).is_file()
 
     def key(self, clip: Clip) -> str:
-        return clip_key(clip, self.engine, self.engine_version)
+        return clip_key(clip, self.engine, self.engine_version, self.stamp(clip.settings.voice))
+
+    def stamp(self, voice: str) -> str:
+        if self._voice_stamp is None:
+            return ""
+        if voice not in self._stamps:
+            self._stamps[voice] = self._voice_stamp(voice)
+        return self._stamps[voice]
 
     def clip_path(self, key: str) -> Path:
         """Where the clip is stored (FLAC)."""

@@ -97,9 +97,9 @@ class Speech:
             try:
                 version = engine.version()
             finally:
-                engine.close()
+                engine.close()  # a voice's stamp is a look at its files: no open engine needed
             root = Path(self.cache_dir) if self.cache_dir else default_cache_dir()
-            self._cache = ClipCache(root, self.engine_name, version)
+            self._cache = ClipCache(root, self.engine_name, version, voice_stamp=engine.voice_stamp)
         return self._cache
 
     def mp3(self, clips: list[tuple[str, VoiceSettings]]) -> bytes:

@@ -184,6 +184,12 @@ class MixedEngine(Engine):
     def gender(self, voice: str) -> Gender | None:
         return self.route(voice).gender(voice)
 
+    def voice_stamp(self, voice: str) -> str:
+        return self.route(voice).voice_stamp(voice)
+
+    def voices_stamp(self) -> str:
+        return self.main.voices_stamp()  # casting chooses from the main engine's voices
+
     def render(self, text: str, settings: VoiceSettings, path: Path) -> None:
         self.route(settings.voice).render(text, settings, path)
 

@@ -66,6 +66,16 @@ class Engine(ABC):
         """The rate ``voice``'s clips come at, when known before rendering (for estimates)."""
         return None
 
+    def voice_stamp(self, voice: str) -> str:
+        """What ``voice`` sounds like beyond its id and the engine's version (e.g. its model
+        file's size and time), so that a voice replaced under the same id is rendered again."""
+        return ""
+
+    def voices_stamp(self) -> str:
+        """The same for the whole list of voices casting chooses from ("" when fixed by the
+        version): a voice added, removed or replaced casts the book again."""
+        return ""
+
     def family(self, voice: str) -> str:
         """Voices of one family sound alike apart from pitch (e.g. espeak's m1...m8)."""
         return f"{self.name}:{voice}"

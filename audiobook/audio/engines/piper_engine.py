@@ -19,6 +19,7 @@ and the clip cache keeps what was rendered.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -105,6 +106,14 @@ def find_voices() -> dict[str, PiperVoiceFile]:
     return voices
 
 
+def _file_stamp(voice: PiperVoiceFile) -> str:
+    try:
+        stats = [voice.onnx.stat(), voice.config.stat()]
+    except OSError:
+        return "missing"  # rendering it says so
+    return ",".join(f"{st.st_size}:{st.st_mtime_ns}" for st in stats)
+
+
 def split_voice(voice: str) -> tuple[str, str | None]:
     """``piper:MODEL#SPEAKER`` -> (MODEL, SPEAKER or None)."""
     bare = voice.strip()
@@ -175,6 +184,16 @@ class PiperEngine(Engine):
 
     def family(self, voice: str) -> str:
         return f"piper:{voice}"
+
+    def voice_stamp(self, voice: str) -> str:
+        # A model downloaded again under the same name, or a voice package upgraded, keeps
+        # its voice id: its files' size and time tell its clips apart.
+        found = find_voices().get(split_voice(voice)[0])
+        return _file_stamp(found) if found is not None else ""
+
+    def voices_stamp(self) -> str:
+        stamps = [f"{model}={_file_stamp(v)}" for model, v in sorted(find_voices().items())]
+        return hashlib.sha256("\n".join(stamps).encode("utf-8")).hexdigest()[:16]
 
     def _voice(self, model: str):
         if model not in self._loaded:
