@@ -15,7 +15,7 @@ continuation      another quote of the same utterance (utterance_so_far,
 action-subject    the subject of a narration sentence in the paragraph
 turn-taking, vocative-exclusion, fallback   alternation in a run of dialogue
                   paragraphs, never the person addressed; then salience
-pronoun-gender    a pronoun tag nobody in view fits: the latest of that gender
+pronoun-gender    a gendered tag nobody in view fits: the latest of that gender
 named-by-answer   a later reply names who asked (attribution.py)
 back-from-tag     untagged lines opening a run, alternating back from its first tag
 between-tags      untagged lines between tags for two people, alternating
@@ -114,12 +114,11 @@ def tag_after(p: Para, n: int, i: int) -> Attribution | None:
     # "the latter" is one of two people named before the quote, not in it.
     at = q.outer_start if tag is not None and tag.kind == "which" else q.outer_end
     found = tag_attribution(book, p.talk, tag, p.local, at, p.addressed[i])
-    if tag is not None and tag.kind == "pronoun":
-        if found is None and tag.gender:
-            p.wanted[i] = tag.gender  # '"...," she said' with no woman in view yet
-        if found is not None:
-            book.pronoun_here[i] = _named_before(p.local, q.outer_end, found.speaker)
-            book.pronoun_one[i] = book.spoke_alone
+    if found is None and tag is not None and tag.gender:
+        p.wanted[i] = tag.gender  # '"...," she said' with no woman in view yet
+    if found is not None and tag is not None and tag.kind == "pronoun":
+        book.pronoun_here[i] = _named_before(p.local, q.outer_end, found.speaker)
+        book.pronoun_one[i] = book.spoke_alone
     if found is not None and p.addressed[i] is None:
         p.addressed[i] = told_to(book, post, found.speaker)
         found = Attribution(found.speaker, found.rule, p.addressed[i])
@@ -145,6 +144,8 @@ def tag_before(p: Para, n: int, i: int) -> Attribution | None:
     found = tag_attribution(
         book, talk, m, p.local + talk.lead_mentions, pre_at + m.start if m else 0, p.addressed[i]
     )
+    if found is None and m is not None and m.gender:
+        p.wanted[i] = m.gender  # 'The old lady looked about, and then said:' with no woman in view
     if found is not None and m is not None and m.kind == "pronoun":
         book.pronoun_here[i] = _named_before(p.local, pre_at + m.start, found.speaker)
         book.pronoun_one[i] = book.spoke_alone

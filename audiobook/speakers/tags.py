@@ -70,6 +70,7 @@ _AUX = r"(?:was|were|is|kept|went\s+on)"
 # "she had finally replied", "he has said": a tag told in the perfect (a remembered talk).
 _PERFECT = r"(?:had|has|have)"
 _SOUND = r"(?:voice|shout|cry|whisper|call|scream|laugh|bass|tenor)"
+_OWN_SOUND = re.compile(rf"([Hh]is|[Hh]er)\s+(?:[a-z]+\s+)?{_SOUND}\Z")
 
 
 @dataclass(frozen=True)
@@ -227,6 +228,10 @@ def _mention(m: re.Match) -> Mention:
                     return Mention("narrator", text, start)
                 gender = {"he": "male", "she": "female"}.get(text.lower())
                 return Mention("pronoun", text.lower(), start, gender)
+            if kind == "desc" and (own := _OWN_SOUND.match(text)):
+                # "she lifted up her voice and shouted:": whose voice it is speaks.
+                gender = "male" if own.group(1).lower() == "his" else "female"
+                return Mention("pronoun", own.group(1).lower(), start, gender)
             if kind == "desc":
                 text = _person_phrase(
                     _to_person_noun(" ".join(text.split()), m.string, m.end(kind))

@@ -1,0 +1,55 @@
+"""Who a tag names when the plain lookups fail: one table row per rule, each a short
+invented passage with the speaker (or the speaker's gender) expected for its quotes."""
+
+from __future__ import annotations
+
+import pytest
+
+from audiobook.speakers import attribution, roster
+from audiobook.text import quotes
+
+
+def voiced(text: str) -> list[tuple[str | None, str | None]]:
+    """(speaker, speaker's gender in the roster) of each speech quote, in order."""
+    found = quotes.find_quotes(text)
+    people = roster.build_roster(text, found)
+    gender = {c.name: c.gender for c in people.characters}
+    said = attribution.attribute(text, found, people)
+    return [
+        (a.speaker, gender.get(a.speaker or ""))
+        for q, a in zip(found, said, strict=True)
+        if q.is_speech
+    ]
+
+
+# (rule under test, passage, expected (speaker or None, gender or None) per quote; a None
+# is left unchecked)
+PASSAGES = [
+    (
+        "a lead-in tag nobody in view fits still keeps its gender ('The old lady ... said:')",
+        '"Tom!"\n\nNo answer. "Tom!"\n\nThe old lady looked perplexed for a moment, and then '
+        "said, not fiercely, but loud enough for the furniture to hear:\n\n"
+        '"Well, if I get hold of you, I will--"\n\n'
+        "Tom had gone to the river with Joe. Tom and Joe fished all day. Aunt Martha sighed.",
+        [(None, None), (None, None), ("Aunt Martha", "female")],
+    ),
+    (
+        "'she lifted up her voice and shouted:' is her tag",
+        '"Tom!"\n\nNo answer. "Tom!"\n\nThe old lady looked about. So she lifted up her voice '
+        "at an angle calculated for distance and shouted:\n\n"
+        '"You, Tom!"\n\n'
+        "Tom had gone to the river with Joe. Tom and Joe fished all day. Aunt Martha sighed.",
+        [(None, None), (None, None), ("Aunt Martha", "female")],
+    ),
+]
+
+
+@pytest.mark.parametrize("rule,text,expected", PASSAGES, ids=[p[0] for p in PASSAGES])
+def test_tag_referent(rule, text, expected):
+    got = voiced(text)
+    assert len(got) == len(expected), got
+    for (who, gender), (want, want_gender) in zip(got, expected, strict=True):
+        if want is not None:
+            assert who == want, (rule, got)
+        if want_gender is not None:
+            assert gender == want_gender, (rule, got)
