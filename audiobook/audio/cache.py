@@ -87,22 +87,20 @@ def _read_clip(path: Path) -> tuple[int, bytes]:
     """Rate and PCM of a stored clip: FLAC, or WAV in caches written before FLAC."""
     if path.suffix != ".flac":
         return _read_wav(path)
-    import soundfile
+    from audiobook.audio import flac
 
     try:
-        with soundfile.SoundFile(str(path)) as f:
-            if f.channels != CHANNELS or f.subtype != "PCM_16":
-                raise CacheFault(f"{path} is {f.channels}-channel {f.subtype}, not mono 16-bit")
-            if f.samplerate not in RATES:
-                raise CacheFault(f"{path} has an implausible sample rate {f.samplerate}")
-            frames = f.frames
-            data = f.buffer_read(frames, dtype="int16")
-    except (RuntimeError, soundfile.LibsndfileError) as exc:
+        audio = flac.read(path)
+    except flac.FlacError as exc:
         raise CacheFault(f"{path} is not a readable FLAC ({exc})") from exc
-    pcm = bytes(data)
-    if len(pcm) != frames * WIDTH:
+    if audio.channels != CHANNELS or not audio.pcm16:
+        bits = "16-bit" if audio.pcm16 else "not 16-bit"
+        raise CacheFault(f"{path} is {audio.channels}-channel {bits}, not mono 16-bit")
+    if audio.rate not in RATES:
+        raise CacheFault(f"{path} has an implausible sample rate {audio.rate}")
+    if len(audio.pcm) != audio.frames * WIDTH:
         raise CacheFault(f"{path} is truncated")
-    return f.samplerate, pcm
+    return audio.rate, audio.pcm
 
 
 def _write_flac(path: Path, rate: int, pcm: bytes) -> None:
@@ -112,13 +110,9 @@ def _write_flac(path: Path, rate: int, pcm: bytes) -> None:
     with the records (0.52 at the default), for ~40% more encoding time, which workers
     spend in parallel with speech.
     """
-    import numpy
-    import soundfile
+    from audiobook.audio import flac
 
-    samples = numpy.frombuffer(pcm, dtype="<i2")
-    soundfile.write(
-        str(path), samples, rate, format="FLAC", subtype="PCM_16", compression_level=1.0
-    )
+    flac.write(path, rate, pcm, level=1.0)
 
 
 def _read_wav(path: Path) -> tuple[int, bytes]:
