@@ -41,6 +41,19 @@ PASSAGES = [
         "Tom had gone to the river with Joe. Tom and Joe fished all day. Aunt Martha sighed.",
         [(None, None), (None, None), ("Aunt Martha", "female")],
     ),
+    (
+        "a common word the book uses as a name in its tags ('remarked Good.') is a person",
+        "Then there was Good, who is short and stout, with an eyeglass in his eye.\n\n"
+        "'Three years,' said Good. 'Why do you ask?'\n\n"
+        "'Because I mean to go,' said Sir Henry.\n\n"
+        "'Ditto,' remarked Good, and he polished his eyeglass.",
+        [("Good", "male"), ("Good", "male"), ("Sir Henry", "male"), ("Good", "male")],
+    ),
+    (
+        "... but a capitalised interjection in the narration once is no one",
+        "Good heavens, how it rained. Tom came in.\n\n'Wet,' said Tom.",
+        [("Tom", "male")],
+    ),
 ]
 
 

@@ -113,6 +113,7 @@ def find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
     forms: dict[tuple, Form] = {}
     quote_end = {q.outer_end: q for q in quotes}
     lower = Counter(re.findall(r"(?<![\w'’-])[a-z][a-z'’-]+", narration))
+    not_names = NOT_NAMES - _tag_named(narration)
     for m in _NAME.finditer(narration):
         hon = m.group("hon")
         toks = [
@@ -121,7 +122,7 @@ def find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
         if hon is None:
             # "Then Holmes", "Mechanically Yegorushka": a capitalised opener is no name.
             while toks and (
-                toks[0][1].lower() in NOT_NAMES
+                toks[0][1].lower() in not_names
                 or len(toks) > 1
                 and _common_word(toks[0][1], lower)
                 and toks[0][1].lower() not in HONORIFICS
@@ -139,7 +140,7 @@ def find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
                 break
             if t in _PARTICLES:
                 continue
-            if t.lower() in NOT_NAMES or t.isupper() and len(t) > 1:
+            if t.lower() in not_names or t.isupper() and len(t) > 1:
                 toks = toks[:n]
                 break
             if t.endswith(("'s", "’s")):
@@ -214,6 +215,26 @@ def find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
         if not form.hon and name_gender(form.tokens[0]):
             form.person += 1
     return forms
+
+
+# A common word after a speech verb, capitalised in mid-sentence: "'Ditto,' remarked Good."
+_AFTER_WORD = re.compile(r"(?<![\w'’-])([a-z]+)\s+([A-Z][a-z]+)(?=\s*[,.;!?])")
+# Words that stay no one's name even so: titles, kin, the deity ("cried Mother", "said Sir").
+_NEVER_NAMES = set(HONORIFICS) | words(
+    "god lord heaven hell mother father uncle aunt brother sister"
+)
+
+
+def _tag_named(narration: str) -> set[str]:
+    """Words of NOT_NAMES that this book uses as a person's name: the subject of a
+    speech tag ("said Good.", "asked Young,") at least twice. Narration has no
+    interjections (the quotes are masked), so a capitalised "Good" there is a name."""
+    seen: Counter = Counter()
+    for m in _AFTER_WORD.finditer(narration):
+        word = m.group(2).lower()
+        if word in NOT_NAMES and word not in _NEVER_NAMES and re.fullmatch(VERB, m.group(1)):
+            seen[word] += 1
+    return {w for w, n in seen.items() if n >= 2}
 
 
 def _past_the(lead: list[str]) -> list[str]:
@@ -343,7 +364,7 @@ def is_person(f: Form) -> bool:
         return True
     if place_like(f) and not f.tag:
         return False
-    if len(f.tokens) == 1 and f.tokens[0].lower() in NOT_NAMES:
+    if len(f.tokens) == 1 and f.tokens[0].lower() in NOT_NAMES and f.tag < 2:
         return False
     if len(f.tokens) == 1 and not f.tag and (f.common and f.common >= f.mid or f.lower >= f.count):
         return False
