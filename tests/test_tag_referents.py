@@ -54,6 +54,23 @@ PASSAGES = [
         "Good heavens, how it rained. Tom came in.\n\n'Wet,' said Tom.",
         [("Tom", "male")],
     ),
+    (
+        "'Larry, the doctor's man,' does not make Larry the doctor",
+        "Larry, the doctor's man, had lit the lamp in the waiting-room. A woman came in.\n\n"
+        '"Good evening," said the doctor. "Sit down."\n\n'
+        '"Thank you," said the woman.\n\n'
+        '"What is the matter?" asked the doctor.',
+        [("the doctor", None)] * 2 + [("the woman", "female"), ("the doctor", None)],
+    ),
+    (
+        "'the doctor' is the one Dr. of the book ('Dr.' stands for the noun 'doctor')",
+        "Dr. Archie sat in his office. Larry, the doctor's man, had lit the lamp. Then Mr. "
+        "Kronborg came in, and Dr. Archie looked up.\n\n"
+        '"Good evening, Mr. Kronborg," said the doctor. "Sit down."\n\n'
+        '"Thank you, doctor," said Mr. Kronborg.\n\n'
+        '"What is the matter?" asked the doctor.',
+        [("Dr. Archie", "male")] * 2 + [("Mr. Kronborg", "male"), ("Dr. Archie", "male")],
+    ),
 ]
 
 

@@ -11,7 +11,7 @@ import re
 from collections import Counter, defaultdict
 
 from audiobook.model import Character, Gender, Quote, Roster
-from audiobook.speakers.names import HONORIFICS, NOUN_GENDER, honorific_key
+from audiobook.speakers.names import HONORIFICS, NOUN_GENDER, TITLE_NOUNS, honorific_key
 from audiobook.speakers.relations import narrators_kin, relation
 from audiobook.speakers.tags import (
     VERB,
@@ -30,8 +30,9 @@ APPOS_BEFORE = (
         rf"(?P<noun>[a-z]+),?\s+(?P<name>{_TOKEN})"
     )
 )
-APPOS_AFTER = re.compile(  # "Olga Ivanovna, the widow of ..."
+APPOS_AFTER = re.compile(  # "Olga Ivanovna, the widow of ..." (but "Larry, the doctor's man")
     rf"(?P<name>{_TOKEN}),\s+(?:[Hh]is|[Hh]er|[Tt]heir|[Tt]he|[Aa]n?)\s+(?:[a-z]+\s+)?(?P<noun>[a-z]+)\b"
+    r"(?![’'])"
 )
 
 
@@ -73,12 +74,12 @@ def described_speakers(
     kin = narrators_kin(narration or text, characters, reader.name_pattern) if counts else {}
     # "the coachman" is Deniska when the text said "the coachman Deniska".
     named = {noun for nouns in descriptors(text, Roster(characters)).values() for noun in nouns}
-    titled = defaultdict(list)  # "the count" is the one Count of the book
+    titled = defaultdict(list)  # "the count" is the one Count of the book, "the doctor" Dr. Archie
     for c in characters:
         for hon in {
-            honorific_key(a.split()[0])
+            TITLE_NOUNS.get(key, key)
             for a in c.aliases
-            if honorific_key(a.split()[0]) in HONORIFICS
+            if (key := honorific_key(a.split()[0])) in HONORIFICS
         }:
             titled[hon].append(c)
     out = []

@@ -83,6 +83,15 @@ HONORIFICS: dict[str, Gender | None] = {
     "saint": None,
     "st": None,
 }
+# An abbreviated title as the noun a description uses: "Dr. Archie" is "the doctor".
+TITLE_NOUNS = {
+    "dr": "doctor",
+    "capt": "captain",
+    "col": "colonel",
+    "lt": "lieutenant",
+    "sgt": "sergeant",
+    "prof": "professor",
+}
 # Relational and descriptive nouns -> gender ("Mila's sister, Sofia"; "the old man").
 NOUN_GENDER: dict[str, Gender | None] = {
     "man": "male",
