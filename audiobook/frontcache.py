@@ -93,6 +93,10 @@ class FrontCache:
             os.utime(path)  # most recently used
         return found.get("value")
 
+    def has(self, key: str) -> bool:
+        """Whether a whole result is kept for ``key`` (without reading it)."""
+        return (self.dir / f"prepared-{key}.pickle").is_file()
+
     def touch(self, key: str | None) -> None:
         """Mark a whole result used without reading it (a build found up to date)."""
         with contextlib.suppress(OSError):

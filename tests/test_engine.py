@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from audiobook.audio.engines import engine_names, get_engine
+from audiobook.audio.engines import engine_names, get_engine, pyttsx3_engine
 from audiobook.audio.engines.pyttsx3_engine import MAX_PIECE, plausible_seconds
 from audiobook.errors import EngineError
 from audiobook.model import VoiceSettings
@@ -141,3 +141,25 @@ def test_casting_pool_voices_sound_their_gender(engine, tmp_path, gender):
 
 def test_french_lines_get_a_voice_from_france(engine):
     assert engine.language_variant("en-us+f3", "fr") == "fr-fr+f3"
+
+
+def test_a_worker_started_ahead_speaks_for_the_next_engine_and_the_same(tmp_path):
+    """`warm` starts the speech worker during the front end; the engine that renders next
+    (a fresh one, as the build makes) speaks through it, and the clip is the same bytes."""
+    text = "The lamp glowed red for silver reasons."
+    cold = get_engine("pyttsx3")
+    cold.render(text, VoiceSettings("en-us+m3"), tmp_path / "cold.wav")
+    cold.close()
+    ahead = get_engine("pyttsx3")
+    ahead.warm()
+    started = [w.proc.pid for w in pyttsx3_engine._spare]
+    assert len(started) == 1
+    ahead.warm()  # one is enough
+    assert [w.proc.pid for w in pyttsx3_engine._spare] == started
+    renderer = get_engine("pyttsx3")
+    renderer.render(text, VoiceSettings("en-us+m3"), tmp_path / "warm.wav")
+    assert renderer.main._child.proc.pid == started[0] and not pyttsx3_engine._spare
+    assert (tmp_path / "warm.wav").read_bytes() == (tmp_path / "cold.wav").read_bytes()
+    worker = renderer.main._child.proc
+    renderer.close()
+    assert worker.poll() is not None  # closed with the engine that took it

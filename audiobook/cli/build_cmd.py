@@ -42,72 +42,82 @@ def build(
     pace: options.Pace = None,
 ) -> None:
     """Render the book into chapter files (or one M4B) and OUTDIR/manifest.json."""
-    from audiobook.audio.executor import open_executor
-    from audiobook.build import BuildOptions, build_book, validate_options
-    from audiobook.cli.options import use_voices_dir
-    from audiobook.pipeline import prepare, prepare_request, read_request
-    from audiobook.progress import for_terminal
-
-    parts = include_set(include)
-    use_voices_dir(voices_dir)
-
-    options = BuildOptions(
-        outdir=outdir,
-        format=fmt.value,
-        cache_dir=cache_dir,
-        engine=engine,
-        profile=profile.value,
-        subtitles=subtitles.value if subtitles else None,
-        cover=cover,
-        title=title,
-        author=author,
-        force=force,
-    )
-    if jobs is not None:
-        options.jobs = jobs
-    # options and ffmpeg's encoders, before minutes of work (a dry run writes nothing)
-    validate_options(options, remember=not dry_run)
-    quiet = GlobalFlags.quiet
-    if dry_run:
-        from audiobook.estimate import estimate_build
-
-        prepared = prepare(inputs, cast_file, encoding, engine, include=parts, credits=credits)
-        estimate = estimate_build(prepared, options.format, options.profile, cache_dir, jobs)
-        _print_estimate(estimate, outdir)
-        return
+    from audiobook import rxstore
     from audiobook.audio.cache import default_cache_dir
-    from audiobook.frontcache import FrontCache
 
-    cache_root = cache_dir or default_cache_dir()
-    memo = FrontCache(cache_root)  # beside the clips it leads to
-    overrides = BookInfo(title=title, authors=[author] if author else [], narrator=narrator)
-    request = read_request(
-        inputs, cast_file, encoding, engine, memo, parts, credits, info_overrides=overrides
-    )
-    key = uptodate.build_key(request, options, pace)
-    same = uptodate.unchanged(cache_root, outdir, key, engine, request.version)
-    if same is not None:  # the last build of outdir, untouched, from the very same input
-        memo.touch(request.key)
-        for warning in same.warnings:
-            typer.echo(f"Warning: {warning}", err=True)
+    # Before the modules that compile most patterns load; a dry run keeps nothing.
+    with rxstore.kept(None if dry_run else (cache_dir or default_cache_dir()) / "frontend"):
+        from audiobook.audio.executor import open_executor
+        from audiobook.build import BuildOptions, build_book, validate_options
+        from audiobook.cli.options import use_voices_dir
+        from audiobook.pipeline import prepare, prepare_request, read_request
+        from audiobook.progress import for_terminal
+        from audiobook.publish.manifest import NAME as MANIFEST
+
+        parts = include_set(include)
+        use_voices_dir(voices_dir)
+
+        options = BuildOptions(
+            outdir=outdir,
+            format=fmt.value,
+            cache_dir=cache_dir,
+            engine=engine,
+            profile=profile.value,
+            subtitles=subtitles.value if subtitles else None,
+            cover=cover,
+            title=title,
+            author=author,
+            force=force,
+        )
+        if jobs is not None:
+            options.jobs = jobs
+        # options and ffmpeg's encoders, before minutes of work (a dry run writes nothing)
+        validate_options(options, remember=not dry_run)
+        quiet = GlobalFlags.quiet
+        if dry_run:
+            from audiobook.estimate import estimate_build
+
+            prepared = prepare(inputs, cast_file, encoding, engine, include=parts, credits=credits)
+            estimate = estimate_build(prepared, options.format, options.profile, cache_dir, jobs)
+            _print_estimate(estimate, outdir)
+            return
+        from audiobook.audio.cache import default_cache_dir
+        from audiobook.frontcache import FrontCache
+
+        cache_root = cache_dir or default_cache_dir()
+        memo = FrontCache(cache_root)  # beside the clips it leads to
+        overrides = BookInfo(title=title, authors=[author] if author else [], narrator=narrator)
+        request = read_request(
+            inputs, cast_file, encoding, engine, memo, parts, credits, info_overrides=overrides
+        )
+        key = uptodate.build_key(request, options, pace)
+        same = uptodate.unchanged(cache_root, outdir, key, engine, request.version)
+        if same is not None:  # the last build of outdir, untouched, from the very same input
+            memo.touch(request.key)
+            for warning in same.warnings:
+                typer.echo(f"Warning: {warning}", err=True)
+            if not quiet:
+                typer.echo(unchanged_summary(same), err=True)
+            return
+        if request.key is not None and not memo.has(request.key) and (outdir / MANIFEST).is_file():
+            # A changed book rebuilt: most likely a clip or two to speak, whose speech worker
+            # starts now and is ready when the front end is done (a first build has no manifest).
+            request.tts.warm()
+        progress = for_terminal(quiet)
+        try:
+            prepared = prepare_request(request)
+            if pace is not None:
+                prepared.cast.pace = pace
+            for warning in prepared.warnings:
+                typer.echo(f"Warning: {warning}", err=True)
+            options.executor = open_executor(executor, options.jobs)
+            result = build_book(prepared, options, progress, key)
+        finally:
+            progress.close()
+            if options.executor:
+                options.executor.close()
         if not quiet:
-            typer.echo(unchanged_summary(same), err=True)
-        return
-    progress = for_terminal(quiet)
-    try:
-        prepared = prepare_request(request)
-        if pace is not None:
-            prepared.cast.pace = pace
-        for warning in prepared.warnings:
-            typer.echo(f"Warning: {warning}", err=True)
-        options.executor = open_executor(executor, options.jobs)
-        result = build_book(prepared, options, progress, key)
-    finally:
-        progress.close()
-        if options.executor:
-            options.executor.close()
-    if not quiet:
-        typer.echo(summary(result), err=True)
+            typer.echo(summary(result), err=True)
 
 
 def _count(n: int, word: str) -> str:

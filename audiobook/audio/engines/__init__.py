@@ -193,6 +193,9 @@ class MixedEngine(Engine):
     def render(self, text: str, settings: VoiceSettings, path: Path) -> None:
         self.route(settings.voice).render(text, settings, path)
 
+    def warm(self) -> None:
+        self.main.warm()
+
     def close(self) -> None:
         for engine in [self.main, *self._others.values()]:
             engine.close()

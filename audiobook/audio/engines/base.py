@@ -80,5 +80,9 @@ class Engine(ABC):
         """Voices of one family sound alike apart from pitch (e.g. espeak's m1...m8)."""
         return f"{self.name}:{voice}"
 
+    def warm(self) -> None:  # noqa: B027 - optional hook
+        """Start in the background what the first clip will need (a rebuild of a changed
+        book calls this before its front end, which runs meanwhile)."""
+
     def close(self) -> None:  # noqa: B027 - optional hook
         pass

@@ -16,6 +16,7 @@ pyttsx3 2.99 has traps this module (and its worker) work around:
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import re
@@ -169,11 +170,17 @@ class Pyttsx3Engine(Engine):
         ident = base_voices()[base].identifier
         return f"{ident}+{variant}" if variant else ident
 
+    def warm(self) -> None:
+        if self._child is None and not _spare:
+            worker = _VoiceWorker()
+            _spare.append(worker)
+            atexit.register(worker.close)  # never used: it goes with this process
+
     def _worker(self) -> _VoiceWorker:
         # One child per engine is enough: it never speaks itself, it forks a
         # fresh speaker per clip, so no voice ever inherits another's state.
         if self._child is None or not self._child.alive():
-            self._child = _VoiceWorker()
+            self._child = _take_spare() or _VoiceWorker()
         return self._child
 
     def render(self, text: str, settings: VoiceSettings, path: Path) -> None:
@@ -196,6 +203,21 @@ class Pyttsx3Engine(Engine):
         if self._child is not None:
             self._child.close()
             self._child = None
+
+
+# A worker started ahead (``warm``), while the front end runs: the first engine of this
+# process to speak takes it. It holds no voice or engine state of its own (every request
+# names its voice and is spoken by a fresh fork), so any engine may adopt it.
+_spare: list[_VoiceWorker] = []
+
+
+def _take_spare() -> _VoiceWorker | None:
+    while _spare:
+        worker = _spare.pop()
+        if worker.alive():
+            return worker
+        worker.close()
+    return None
 
 
 class _VoiceWorker:
