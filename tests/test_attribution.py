@@ -38,6 +38,14 @@ def called(text: str) -> list[set[str]]:
     ]
 
 
+def assert_speakers(text: str, expected: list[str]) -> None:
+    """Each speech quote's speaker goes by the expected name."""
+    got = called(text)
+    assert len(got) == len(expected), got
+    for names, name in zip(got, expected, strict=True):
+        assert name in names, (got, expected)
+
+
 # (rule under test, passage, expected speaker of each speech quote in order)
 PASSAGES = [
     (
@@ -376,10 +384,7 @@ PASSAGES = [
 
 @pytest.mark.parametrize("rule,text,expected", PASSAGES, ids=[p[0] for p in PASSAGES])
 def test_sieve_rule(rule, text, expected):
-    got = called(text)
-    assert len(got) == len(expected)
-    for names, name in zip(got, expected, strict=False):
-        assert name in names, (got, expected)
+    assert_speakers(text, expected)
     assert rule.split()[0].rstrip(",") in {r for _, _, r in speakers(text)}
 
 

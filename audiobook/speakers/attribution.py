@@ -24,6 +24,7 @@ from audiobook.speakers.mentions import descriptors, narrator_name
 from audiobook.speakers.names import NOT_NAMES
 from audiobook.speakers.runs import RUN_RULES
 from audiobook.speakers.tags import TagReader, compile_names
+from audiobook.text.chapters import has_heading
 from audiobook.text.quotes import paragraph_spans
 
 _NARRATOR_MENTION = re.compile(r"\b(?:I|me|my|myself)\b")
@@ -39,6 +40,8 @@ _SUBJECT_BEFORE = re.compile(
     r"because|though|whereupon|where)|,)\s*\Z"
 )
 _SALIENCE = 12
+# A narration paragraph ending so leads in to the next quote ('He paused, then went on:').
+_LEAD_IN = (":", ",—", ":—", ":--", ",--")
 
 
 class Book:
@@ -128,6 +131,8 @@ class Conversation:
         self.salient: list[str] = []  # most recent first
         self.focus: list[str] = []  # most recent subjects first
         self.run: list[str] = []  # speakers of consecutive dialogue paragraphs
+        # ...and for turn-taking, also across a narration paragraph that names nobody.
+        self.turns: list[str] = []
         self.last_addressee: str | None = None
         self.last_members: list[int] = []  # the previous dialogue paragraph's quotes
         self.lead_in: tuple[int, str] | None = None  # a narration paragraph ending in ':'
@@ -139,6 +144,20 @@ class Conversation:
         _promote(self.salient, who, role == "prep")
         if who != NARRATOR:  # "I" never means a later "he", so it must not push him aside
             _promote(self.focus, who, role != "subject")
+
+
+def _interlude(book: Book, between: str, start: int, end: int) -> bool:
+    """A single narration paragraph that names nobody ('He started joyfully.', 'Now she
+    was ready.') is a pause in the talk, not its end: the same two people go on taking
+    turns. One that names someone (or, in a first-person book, says "I") may bring in a
+    new speaker or give the turn to the one it is about, and a heading starts a scene."""
+    paragraphs = bisect.bisect_left(book.starts, end) - bisect.bisect_left(book.starts, start)
+    return (
+        paragraphs == 1
+        and not between.rstrip().endswith(_LEAD_IN)
+        and not book.mentions(between)
+        and not has_heading(between)
+    )
 
 
 def _promote(order: list[str], who: str, as_object: bool) -> None:
@@ -185,14 +204,14 @@ def sieve_pass(
         if between.strip() or not runs:
             runs.append([])
         runs[-1].append(members)
+        if between.strip() and not _interlude(book, between, read_to, para[0]):
+            talk.turns.clear()
         if between.strip():
             talk.run.clear()
             talk.last_addressee = None
             talk.last_members = []
         before = book.previous_paragraph(para)
-        if before and text[before[0] : before[1]].rstrip().endswith(
-            (":", ",—", ":—", ":--", ",--")
-        ):
+        if before and text[before[0] : before[1]].rstrip().endswith(_LEAD_IN):
             # Only the narration after the paragraph's last quote leads in.
             start = max(before[0], last_quote_end)
             talk.lead_in = (start, text[start : before[1]])
@@ -289,6 +308,7 @@ def _paragraph(
     last = decided[members[-1]]
     if last.speaker:
         talk.run.append(last.speaker)
+        talk.turns.append(last.speaker)
     # "You see, Rosa," said he, "spring is here.": the whole paragraph speaks to Rosa.
     talk.last_addressee = next(
         (decided[i].addressee for i in reversed(members) if decided[i].addressee), None

@@ -14,7 +14,8 @@ continuation      another quote of the same utterance (utterance_so_far,
                   same_utterance) or of the same paragraph (nearest_quote)
 action-subject    the subject of a narration sentence in the paragraph
 turn-taking, vocative-exclusion, fallback   alternation in a run of dialogue
-                  paragraphs, never the person addressed; then salience
+                  paragraphs (a narration paragraph naming nobody only pauses it),
+                  never the person addressed; then salience
 pronoun-gender    a gendered tag nobody in view fits: the latest of that gender
 named-by-answer   a later reply names who asked (attribution.py)
 back-from-tag     untagged lines opening a run, alternating back from its first tag
@@ -242,6 +243,8 @@ def answer_names_asker(talk: Conversation, out: list, addressee: str | None) -> 
     for i in prev:
         out[i] = Attribution(addressee, "named-by-answer", out[i].addressee)
     talk.run[-1] = addressee
+    if talk.turns:
+        talk.turns[-1] = addressee
     talk.mention(addressee)
 
 
@@ -269,7 +272,7 @@ def _action_subject(
 
 def _turn(book: Book, talk: Conversation, addressee: str | None, before: str) -> Attribution:
     """An untagged paragraph: alternate speakers, then salience."""
-    run = talk.run
+    run = talk.turns
     guess, rule = None, "turn-taking"
     if run and talk.last_addressee not in (None, run[-1], addressee):
         guess = talk.last_addressee  # "Are you, Joe?" -- Joe answers

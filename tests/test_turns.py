@@ -1,0 +1,41 @@
+"""Conversation logic on short invented passages: who takes each untagged turn.
+
+Each row: (rule under test, passage, expected speaker of each speech quote in order).
+"""
+
+from __future__ import annotations
+
+import pytest
+from test_attribution import assert_speakers
+
+TURNS = [
+    (
+        "a pause in the talk: a narration paragraph naming nobody keeps the turns",
+        "Harold met Agnes at the gate of the mill.\n\n"
+        '"Where is the miller?" asked Harold.\n\n"Gone to town," said Agnes.\n\n'
+        '"And the key?"\n\n"He took it."\n\nHe frowned and kicked the gate.\n\n'
+        '"Then we wait!"\n\n"We wait."',
+        ["Harold", "Agnes", "Harold", "Agnes", "Harold", "Agnes"],
+    ),
+    (
+        "a narration paragraph that names someone ends the turns",
+        "Harold met Agnes at the gate of the mill.\n\n"
+        '"Where is the miller?" asked Harold.\n\n"Gone to town," said Agnes.\n\n'
+        "Agnes sat down on the step and looked at the road.\n\n"
+        '"He will be back by dark."',
+        ["Harold", "Agnes", "Agnes"],
+    ),
+    (
+        "a lead-in paragraph ('...and read:') is no pause: its subject speaks",
+        "Harold met Agnes at the gate of the mill.\n\n"
+        '"Where is the miller?" asked Harold.\n\n"Gone to town," said Agnes.\n\n'
+        "Harold took a note from the gate and read:\n\n"
+        '"Back at six."',
+        ["Harold", "Agnes", "Harold"],
+    ),
+]
+
+
+@pytest.mark.parametrize("rule,text,expected", TURNS, ids=[t[0] for t in TURNS])
+def test_turns(rule, text, expected):
+    assert_speakers(text, expected)
