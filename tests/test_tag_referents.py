@@ -71,6 +71,13 @@ PASSAGES = [
         '"What is the matter?" asked the doctor.',
         [("Dr. Archie", "male")] * 2 + [("Mr. Kronborg", "male"), ("Dr. Archie", "male")],
     ),
+    (
+        "a character is named as the book spells it ('Mr Pontifex', no stop)",
+        "Mr Pontifex was a carpenter. Mr Pontifex lived at Paleham with his wife.\n\n"
+        '"It will rain," said Mr Pontifex.\n\n'
+        '"Then stay in," said Mrs Pontifex.',
+        [("Mr Pontifex", "male"), ("Mrs Pontifex", "female")],
+    ),
 ]
 
 

@@ -93,14 +93,17 @@ class Form:
     lower: int = 0  # how often the word appears in lower case ("tears")
     tag: int = 0  # next to a speech verb
     first: int = -1  # offset of the first mention
+    undotted: int = 0  # an abbreviated title written without its stop ("Mr Pontifex")
 
     @property
     def text(self) -> str:
         if self.the * 2 >= self.count and len(self.tokens) == 1:
             return "the " + self.tokens[0]
+        # The book's own spelling: "Mr. Bennet", but "Mr Pontifex" in a book that writes it so.
+        dotted = self.undotted * 2 < self.count
         head = (
             f"{self.hon}. "
-            if self.hon and honorific_key(self.hon) in _ABBREV
+            if self.hon and honorific_key(self.hon) in _ABBREV and dotted
             else (f"{self.hon} " if self.hon else "")
         )
         return head + " ".join(self.tokens)
@@ -162,6 +165,8 @@ def find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
         key = (honorific_key(hon) if hon else None, tuple(tokens))
         form = forms.setdefault(key, Form(hon.rstrip(".") if hon else None, tuple(tokens)))
         form.count += 1
+        if m.group("hon") and narration[m.end("hon") : m.end("hon") + 1] != ".":
+            form.undotted += 1
         if form.first < 0:
             form.first = m.start()
         before = narration[max(0, m.start() - 40) : m.start()].split()
