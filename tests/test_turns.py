@@ -33,6 +33,22 @@ TURNS = [
         '"Back at six."',
         ["Harold", "Agnes", "Harold"],
     ),
+    (
+        "a title said alone ('Surely, uncle,') calls the one person the book gives it",
+        "John Linden had come home early. Florence Linden was in the library with her "
+        "cousin, Curtis Waring, and Curtis was reading.\n\n"
+        '"Uncle, you are not looking well to-night."\n\n"I am not well, Florence."\n\n'
+        '"Surely, uncle, you cannot mean that?"\n\n"I do, my child."\n\n'
+        '"I love you, Uncle John," said Florence.',
+        ["Florence Linden", "John Linden", "Florence Linden", "John Linden", "Florence Linden"],
+    ),
+    (
+        "a title two people bear calls nobody in particular",
+        "Aunt Jane and Aunt Mary sat by the fire. Tom came in from the yard.\n\n"
+        '"Where have you been, Tom?" said Aunt Jane.\n\n"In the yard, aunt."\n\n'
+        '"Wash your hands," said Aunt Mary.',
+        ["Aunt Jane", "Tom", "Aunt Mary"],
+    ),
 ]
 
 

@@ -21,7 +21,7 @@ from dataclasses import replace
 from audiobook.model import NARRATOR, Attribution, Quote, Roster
 from audiobook.speakers import sieve
 from audiobook.speakers.mentions import descriptors, narrator_name
-from audiobook.speakers.names import NOT_NAMES
+from audiobook.speakers.names import NOT_NAMES, TITLE_NOUNS
 from audiobook.speakers.runs import RUN_RULES
 from audiobook.speakers.tags import TagReader, compile_names
 from audiobook.text.chapters import has_heading
@@ -64,6 +64,12 @@ class Book:
                 for t in a.split():
                     if t.lower() not in NOT_NAMES:
                         self.token[t].add(self.alias[a])
+        # "Surely, uncle, you cannot mean--": a title said alone calls the one person who
+        # bears it ("Uncle John"), so vocatives know the listener.
+        self.vocative = dict(self.alias)
+        for title, who in _titled(self, text).items():
+            self.vocative.setdefault(title, who)
+            self.vocative.setdefault(title.capitalize(), who)
         pattern = compile_names([a for c in roster.characters for a in [c.name, *c.aliases]])
         self.names = re.compile(pattern)
         self.tags = TagReader(pattern)
@@ -144,6 +150,28 @@ class Conversation:
         _promote(self.salient, who, role == "prep")
         if who != NARRATOR:  # "I" never means a later "he", so it must not push him aside
             _promote(self.focus, who, role != "subject")
+
+
+# Titles a speaker may say alone to call someone ("Yes, uncle."; "Good evening, doctor."),
+# and where the text gives one to a name.
+_VOCATIVE_TITLES = (
+    "Uncle|Aunt|Auntie|Doctor|Dr\\.?|Captain|Capt\\.|Colonel|Col\\.|Major|General|Lieutenant|"
+    "Sergeant|Inspector|Professor|Prof\\.|Judge"
+)
+_TITLED = re.compile(rf"\b({_VOCATIVE_TITLES})\s+([A-Z][\w’'-]+)")
+
+
+def _titled(book: Book, text: str) -> dict[str, str]:
+    """Title word -> the one character the book gives it ("Aunt Polly", "Dr. Archie" for
+    "doctor", "Uncle John" in someone's speech for John Linden); a title two people bear
+    calls nobody in particular."""
+    bearers: dict[str, set[str]] = defaultdict(set)
+    for m in _TITLED.finditer(text):
+        first = m.group(1).lower().rstrip(".")
+        who = book.character(m.group(2))
+        if who is not None:
+            bearers[TITLE_NOUNS.get(first, first)].add(who)
+    return {t: next(iter(who)) for t, who in bearers.items() if len(who) == 1}
 
 
 def _interlude(book: Book, between: str, start: int, end: int) -> bool:

@@ -79,7 +79,7 @@ def read_paragraph(
     ]
     p = Para(book, talk, quotes, members, bounds, local, groups)
     for i in members:
-        vocs = vocatives(text[quotes[i].start : quotes[i].end], book.alias)
+        vocs = vocatives(text[quotes[i].start : quotes[i].end], book.vocative)
         p.addressed[i] = vocs[0] if vocs else None
     return p
 
