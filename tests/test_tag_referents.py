@@ -78,6 +78,18 @@ PASSAGES = [
         '"Then stay in," said Mrs Pontifex.',
         [("Mr Pontifex", "male"), ("Mrs Pontifex", "female")],
     ),
+    (
+        "a title said alone ('..., aunt.') addresses the one person the book titles so",
+        "Tom sat by the fire with Aunt Polly. Aunt Polly was knitting, and Aunt Polly was "
+        'tired.\n\n"I am going out to the river, aunt."\n\n"You will do no such thing."',
+        [("Tom", "male"), ("Aunt Polly", "female")],
+    ),
+    (
+        "... an abbreviated one too ('..., doctor.' to Dr. Archie)",
+        "Peter Kronborg sat in the office with Dr. Archie. Dr. Archie was writing, and Dr. "
+        'Archie was tired.\n\n"My wife is ill, doctor."\n\n"Then we must go at once."',
+        [("Peter Kronborg", "male"), ("Dr. Archie", None)],
+    ),
 ]
 
 
