@@ -11,13 +11,7 @@ import re
 from collections import Counter, defaultdict
 
 from audiobook.model import Character, Gender, Quote, Roster
-from audiobook.speakers.names import (
-    HONORIFICS,
-    NOUN_GENDER,
-    TITLE_NOUNS,
-    TITLE_VOCATIVES,
-    honorific_key,
-)
+from audiobook.speakers.names import HONORIFICS, NOUN_GENDER, TITLE_NOUNS, honorific_key
 from audiobook.speakers.relations import narrators_kin, relation
 from audiobook.speakers.tags import (
     VERB,
@@ -224,24 +218,10 @@ def vocatives(quote_text: str, names: dict[str, str]) -> list[str]:
                     names.get(words)
                     or names.get(words.capitalize())
                     or names.get(words.split()[-1])
-                    or _title_holder(words.lower(), names)
                 )
                 if who and who not in out:
                     out.append(who)
     return out
-
-
-def _title_holder(title: str, names: dict[str, str]) -> str | None:
-    """ "aunt" said to someone: the one character the book titles Aunt."""
-    if title not in TITLE_VOCATIVES:
-        return None
-    holders = {
-        who
-        for alias, who in names.items()
-        if len(parts := alias.split()) > 1
-        and TITLE_NOUNS.get(key := honorific_key(parts[0]), key) == title
-    }
-    return holders.pop() if len(holders) == 1 else None
 
 
 def narrator_name(text: str, quotes: list[Quote], roster: Roster) -> str | None:

@@ -266,16 +266,6 @@ def words(text: str) -> set[str]:
     return set(text.split())
 
 
-# Titles said alone to the one person who holds them ("I don't know, aunt." to Aunt Polly,
-# "Good evening, doctor." to Dr. Archie); not the forms of address for anyone ("sir", "miss").
-TITLE_VOCATIVES = words(
-    """
-uncle aunt auntie granny grandma grandpa grandfather grandmother doctor captain colonel
-major general lieutenant sergeant inspector professor count countess baron baroness duke
-duchess
-"""
-)
-
 # Capitalised words that are never a person's name on their own.
 NOT_NAMES = words(
     """
