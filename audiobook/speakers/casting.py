@@ -143,6 +143,15 @@ class _Picker:
         self.cast: dict[str, Voice] = {}  # who has which voice, in casting order
         self.taken: set[tuple[str, int | None]] = set()
         self.uses: Counter[str] = Counter()
+        self._described: dict[tuple[str, int | None], Voice] = {}
+
+    def _describe(self, voice: str, pitch: int | None) -> Voice:
+        # Each (voice, pitch) is weighed for every character cast: describe it once.
+        key = (voice, pitch)
+        found = self._described.get(key)
+        if found is None:
+            found = self._described[key] = voicespace.describe(self.engine, voice, pitch)
+        return found
 
     def _pitch(self, pitch: int | None) -> int | None:
         steps = self.engine.pitch_steps
@@ -150,7 +159,7 @@ class _Picker:
 
     def keep(self, name: str, voice: str, pitch: int | None) -> None:
         """A voice the cast file chose: automatic picks stay clear of it."""
-        self.cast[name] = voicespace.describe(self.engine, voice, pitch)
+        self.cast[name] = self._describe(voice, pitch)
         self.taken.add((voice, self._pitch(pitch)))
         self.uses[voice] += 1
 
@@ -178,7 +187,7 @@ class _Picker:
         # A pitch the cast file set stays; otherwise casting may move it.
         steps = [pitch] if pitch is not None else list(self.engine.pitch_steps) or [None]
         found = [
-            voicespace.describe(self.engine, v, p)
+            self._describe(v, p)
             for v in voices
             for p in steps
             if (v, self._pitch(p)) not in self.taken
@@ -187,7 +196,7 @@ class _Picker:
             middle = [c for c in found if c.hz and NEUTRAL_HZ[0] <= c.hz <= NEUTRAL_HZ[1]]
             found = middle or found
         if not found:  # every pitch of every voice taken: a cast of thousands
-            found = [voicespace.describe(self.engine, v, p) for v in pool for p in steps]
+            found = [self._describe(v, p) for v in pool for p in steps]
         return found
 
     def pick(

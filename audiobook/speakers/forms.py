@@ -24,11 +24,12 @@ from audiobook.speakers.names import (
 )
 from audiobook.speakers.places import PLACE_WORDS, at_place, place_like
 from audiobook.speakers.tags import VERB
+from audiobook.text.speechverbs import longest_first
 
 _UP = "A-ZÀ-ÖØ-Þ"
 _TOKEN = rf"[{_UP}][\w’'-]*\w"
 _SP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"
-_HON = "|".join(sorted((h.capitalize() for h in HONORIFICS if len(h) > 1), key=len, reverse=True))
+_HON = "|".join(sorted((h.capitalize() for h in HONORIFICS if len(h) > 1), key=longest_first))
 # An optional honorific, then one to three capitalised tokens.
 # Lower-case particles inside a name: "Madame de Villefort", "Count of Monte Cristo".
 _PARTICLES = {
@@ -343,7 +344,7 @@ def _pronoun_after(narration: str, end: int, form: Form, next_sentence: bool = F
 # may be theirs.
 _DESCRIBED = re.compile(
     r"\b(?:the|a|an|this|that)\s+(?:[a-z-]+\s+){0,2}?(?:"
-    + "|".join(sorted(set(NOUN_GENDER) - {"old", "young"}, key=len, reverse=True))
+    + "|".join(sorted(set(NOUN_GENDER) - {"old", "young"}, key=longest_first))
     + r")\b"
 )
 

@@ -21,6 +21,7 @@ from audiobook.speakers.tags import (
     head_noun,
     is_person,
 )
+from audiobook.text.speechverbs import longest_first
 
 _TOKEN = r"[A-ZÀ-ÖØ-Þ][\w’'-]*\w"
 
@@ -126,7 +127,7 @@ def pronoun_genders(narration: str, phrases: list[str]) -> dict[str, Gender]:
     if not phrases:
         return {}
     votes: dict[str, Counter] = defaultdict(Counter)
-    alternation = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    alternation = "|".join(re.escape(p) for p in sorted(phrases, key=longest_first))
     for m in re.finditer(rf"\b(?:{alternation})\b", narration, re.I):
         window = narration[m.end() : m.end() + 240].split("\n\n")[0]
         window = "".join(re.split(r"([.!?]\s)", window)[:4])  # this sentence and the next

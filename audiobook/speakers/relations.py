@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from audiobook.model import NARRATOR
 from audiobook.speakers.names import NOUN_GENDER
+from audiobook.text.speechverbs import longest_first
 
 if TYPE_CHECKING:
     from audiobook.model import Character
@@ -124,7 +125,7 @@ def narrators_kin(narration: str, characters: list[Character], name_pattern: str
     one character the narration calls "my <relation>" in apposition (a name after an
     honorific too, which the apposition finder's single token misses)."""
     alias = {a: c for c in characters for a in c.aliases}
-    nouns = "|".join(sorted(RELATIONS, key=len, reverse=True))
+    nouns = "|".join(sorted(RELATIONS, key=longest_first))
     found: dict[str, Counter] = {}
     by_id: dict[int, Character] = {}
     for rx in (

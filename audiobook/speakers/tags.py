@@ -18,9 +18,9 @@ from audiobook.speakers.names import (
     NOUN_GENDER,
 )
 from audiobook.speakers.relations import RELATIONS, relation, relation_gender
-from audiobook.text.speechverbs import SPEECH_PHRASES, SPEECH_VERBS
+from audiobook.text.speechverbs import SPEECH_PHRASES, SPEECH_VERBS, longest_first
 
-_VERBS = sorted(SPEECH_VERBS | set(SPEECH_PHRASES), key=len, reverse=True)
+_VERBS = sorted(SPEECH_VERBS | set(SPEECH_PHRASES), key=longest_first)
 VERB = r"(?:" + "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in _VERBS) + r")(?![\w'-])"
 ADVERB = r"(?:[a-z]+ly\s+)?"
 PRONOUN = r"(?:[Hh]e|[Ss]he|I|[Ww]e|[Tt]hey)"
@@ -46,8 +46,7 @@ ING = (
                 if v.endswith("ed")
             }
             | {"saying", "speaking", "talking", "singing", "telling", "calling", "crying"},
-            key=len,
-            reverse=True,
+            key=longest_first,
         )
     )
     + r")\b"
@@ -64,7 +63,7 @@ _PREP_BEFORE = re.compile(
 _WHICH = r"[Tt]he\s+(?:former|latter)\b"
 # "said Daisy's mamma": the name is the possessor, the relation speaks.
 _RELATION_AFTER = re.compile(
-    r"['’]s\s+(" + "|".join(sorted(RELATIONS, key=len, reverse=True)) + r")(?![\w'-])"
+    r"['’]s\s+(" + "|".join(sorted(RELATIONS, key=longest_first)) + r")(?![\w'-])"
 )
 _AUX = r"(?:was|were|is|kept|went\s+on)"
 # "she had finally replied", "he has said": a tag told in the perfect (a remembered talk).

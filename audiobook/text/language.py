@@ -112,16 +112,30 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 # Chapter numbers and regnal numbers: "IV" is no Italian, "VI" no Latin.
 _ROMAN = re.compile(r"[IVXLCDM]{2,}|[VXLCDM]")
 LATIN_END = 0x250  # letters below this code point are Latin script
+_BEYOND_LATIN = re.compile(r"[^\x00-\u024f]")  # a character from LATIN_END up
 
 
 def words_of(text: str) -> list[str]:
-    return [w.lower().replace("’", "'") for w in _WORD.findall(text) if not _ROMAN.fullmatch(w)]
+    return [
+        w.lower().replace("’", "'")
+        for w in _WORD.findall(text)
+        if w[0] not in "IVXLCDM" or not _ROMAN.fullmatch(w)  # the test first: most words
+    ]
+
+
+# Word -> the languages whose list holds it, in COMMON_WORDS's order: one look-up a word.
+_LANGUAGES_OF: dict[str, tuple[str, ...]] = {}
+for _lang, _common in COMMON_WORDS.items():
+    for _word in _common:
+        _LANGUAGES_OF[_word] = (*_LANGUAGES_OF.get(_word, ()), _lang)
 
 
 def common_word_counts(words: list[str]) -> Counter[str]:
-    counts: Counter[str] = Counter()
-    for lang, common in COMMON_WORDS.items():
-        counts[lang] = sum(1 for w in words if w in common)
+    """How many of ``words`` each language's list holds (every language, in list order)."""
+    counts: Counter[str] = Counter(dict.fromkeys(COMMON_WORDS, 0))
+    for w in words:
+        for lang in _LANGUAGES_OF.get(w, ()):
+            counts[lang] += 1
     return counts
 
 
@@ -242,6 +256,8 @@ def language_hints(text: str, main: str) -> set[str] | None:
 
 def script_language(text: str) -> str | None:
     """The language a span's own script names, when most of its letters are in one."""
+    if not _BEYOND_LATIN.search(text):
+        return None  # the loop below would count no letter at all
     letters = [ord(ch) for ch in text if ch.isalpha()]
     if not letters:
         return None

@@ -8,6 +8,7 @@ decided here, once.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 SPACE = " \t\r\n\f\v\u00a0\u202f\u2009\ufeff"
 SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*$")
@@ -25,13 +26,19 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     paragraph; in text whose lines are whole paragraphs (long lines, no
     wrapping) every newline does.
     """
+    return list(_paragraph_spans(text))
+
+
+# Quotes, line ids and attribution each ask for the spans of the same whole text: one split.
+@lru_cache(maxsize=4)
+def _paragraph_spans(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     pos = 0
     for m in _BLANK_LINE.finditer(text):
         spans.extend(_split_block(text, pos, m.start() + 1))
         pos = m.end() - 1
     spans.extend(_split_block(text, pos, len(text)))
-    return spans
+    return tuple(spans)
 
 
 def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -8,6 +8,13 @@ from __future__ import annotations
 import re
 
 
+def longest_first(word: str) -> tuple[int, str]:
+    """Sort key of an alternation's words: the longest first ("said to himself" is tried
+    before "said"), ties in alphabetical order, so that the pattern is the same text in every
+    process (a set's order changes with PYTHONHASHSEED) and kept compiled (rxstore.py)."""
+    return (-len(word), word)
+
+
 def _words(text: str) -> set[str]:
     return set(text.split())
 
@@ -90,5 +97,5 @@ scream shout shriek sigh snap sob sobbing stammer think whisper yell
 
 def any_form() -> str:
     """A regular expression for any speech verb or phrase, longest first."""
-    words = sorted(SPEECH_VERBS | OTHER_FORMS | set(SPEECH_PHRASES), key=len, reverse=True)
+    words = sorted(SPEECH_VERBS | OTHER_FORMS | set(SPEECH_PHRASES), key=longest_first)
     return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + ")"
