@@ -100,6 +100,16 @@ class Executor:
         thread), and tells ``report`` how much work it did as it goes."""
         fn(task, dest, report)
 
+    def to_files(
+        self,
+        fn: Callable[..., Any],
+        task: Any,
+        dests: list[Path],
+        report: Callable[[float], object] | None = None,
+    ) -> None:
+        """``fn(task, dests, report)`` writes every path of ``dests``, as ``to_file``."""
+        fn(task, dests, report)
+
     def threads(self, workers: int | None = None) -> ThreadPoolExecutor:
         """Threads of this process that wait on tasks (their work runs in ffmpeg or remotely)."""
         return ThreadPoolExecutor(max_workers=max(1, workers or self.workers))
@@ -209,6 +219,22 @@ class DaskExecutor(Executor):
         if report is not None:
             report(done)  # a remote task's progress arrives when it ends
 
+    def to_files(
+        self,
+        fn: Callable[..., Any],
+        task: Any,
+        dests: list[Path],
+        report: Callable[[float], object] | None = None,
+    ) -> None:
+        with self._lost():
+            names = [dest.name for dest in dests]
+            future = self.client.submit(_bytes_of, fn, task, names, pure=False)
+            datas, done = future.result()
+        for dest, data in zip(dests, datas, strict=True):
+            dest.write_bytes(data)
+        if report is not None:
+            report(done)
+
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.client.close(timeout=2)
@@ -222,13 +248,16 @@ def _quiet_dask_logs() -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL + 1)
 
 
-def _bytes_of(fn: Callable[..., Any], task: Any, name: str) -> tuple[bytes, float]:
-    """On a worker: ``fn`` into a private temporary file; its bytes and the work reported."""
+def _bytes_of(fn: Callable[..., Any], task: Any, name: str | list[str]) -> tuple[Any, float]:
+    """On a worker: ``fn`` into private temporary files (one ``name``, or a list of them);
+    their bytes (bytes, or a list of bytes) and the work reported."""
     done = [0.0]
     with tempfile.TemporaryDirectory(prefix="audiobook-") as folder:
-        path = Path(folder, name)
-        fn(task, path, lambda amount: done.__setitem__(0, done[0] + amount))
-        return path.read_bytes(), done[0]
+        paths = [Path(folder, n) for n in name] if isinstance(name, list) else Path(folder, name)
+        fn(task, paths, lambda amount: done.__setitem__(0, done[0] + amount))
+        if isinstance(paths, list):
+            return [path.read_bytes() for path in paths], done[0]
+        return paths.read_bytes(), done[0]
 
 
 def _failures() -> int:

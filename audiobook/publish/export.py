@@ -1,10 +1,9 @@
-"""Encoding with ffmpeg (PCM streamed to its stdin), tags with mutagen, the M4B.
+"""MP3 frames and tags (mutagen), the M4B join, covers.
 
-MP3: 16-bit mono PCM at the working rate goes in through a pipe; ffmpeg
-applies the mastering chain and LAME encodes at a constant bit rate. The
-M4B is made of one AAC file per chapter (kept in the cache, so an edit
-re-encodes one chapter), joined without re-encoding, with a chapter marker
-per chapter from an ffmetadata file.
+The encoding itself (PCM streamed into ffmpeg) is audio/encode.py. The M4B is
+made of one AAC file per chapter (kept in the cache, so an edit re-encodes one
+chapter), joined without re-encoding, with a chapter marker per chapter from an
+ffmetadata file.
 """
 
 from __future__ import annotations
@@ -13,17 +12,12 @@ import contextlib
 import mmap
 import os
 import subprocess
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from audiobook.audio.mastering import Profile, filter_chain
-from audiobook.errors import InputError, OutputError, ToolMissingError
-from audiobook.ffmpeg import INSTALL
+from audiobook.errors import InputError, OutputError
 from audiobook.fsutil import output_errors, read_regular
 from audiobook.model import BookInfo, image_kind
-
-PIPE_BUFFER = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -44,33 +38,6 @@ _KBPS = {
     3: (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
     2: (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),
 }
-
-
-def _codec_args(codec: str, profile: Profile) -> list[str]:
-    if codec == "mp3":
-        # A block of a chapter: constant bit rate (-b:a alone), no bit reservoir so
-        # every frame stands alone and blocks join frame to frame, no header (the
-        # chapter file is joined and tagged later). LAME's -q 7 is plenty at
-        # 192 kbps mono and encodes ~1.5x faster than its default.
-        return [
-            "-c:a",
-            "libmp3lame",
-            "-b:a",
-            f"{profile.bitrate_k}k",
-            "-reservoir",
-            "0",
-            "-compression_level",
-            "7",
-            "-write_xing",
-            "0",
-            "-id3v2_version",
-            "0",
-            "-f",
-            "mp3",
-        ]
-    # ffmpeg's AAC encoder with its default "twoloop" search runs at about a fifth of LAME's
-    # speed; the "fast" coder halves that gap, at no audible cost for speech at these rates.
-    return ["-c:a", "aac", "-aac_coder", "fast", "-b:a", f"{profile.aac_bitrate_k}k", "-f", "ipod"]
 
 
 @dataclass(frozen=True)
@@ -112,66 +79,6 @@ def mp3_frames(data: bytes | memoryview | mmap.mmap) -> Frames:
         count, samples = count + 1, samples + per
         rates.add(kbps)
     return Frames(start, count, samples, frozenset(rates), rate)
-
-
-def encode_pcm(
-    feed: Callable[[Callable[[bytes], object]], None],
-    rate: int,
-    encoder_gain: float,
-    profile: Profile,
-    codec: str,
-    out: Path,
-) -> None:
-    """Run ffmpeg on the PCM that ``feed(write)`` produces; write ``out`` (a temporary path)."""
-    args = [
-        "ffmpeg",
-        "-hide_banner",
-        "-loglevel",
-        "error",
-        "-y",
-        "-f",
-        "s16le",
-        "-ar",
-        str(rate),
-        "-ac",
-        "1",
-        "-i",
-        "pipe:0",
-        "-af",
-        filter_chain(encoder_gain, profile),
-        "-ac",
-        "1",
-        *_codec_args(codec, profile),
-        str(out),
-    ]
-    try:
-        proc = subprocess.Popen(
-            args, stdin=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=PIPE_BUFFER
-        )
-    except FileNotFoundError as exc:
-        raise ToolMissingError(f"ffmpeg not found; {INSTALL}") from exc
-    stdin, stderr = proc.stdin, proc.stderr
-    assert stdin is not None and stderr is not None  # both opened as pipes above
-    try:
-        with output_errors(out):
-            try:
-                feed(stdin.write)
-                stdin.close()
-            except BrokenPipeError:
-                pass  # ffmpeg stopped reading: its stderr says why
-            err = stderr.read().decode("utf-8", "replace")
-            code = proc.wait()
-    finally:
-        if proc.poll() is None:  # interrupted: do not leave an encoder behind
-            proc.kill()
-            proc.wait()
-    if code != 0:
-        last = (err.strip().splitlines() or ["no message"])[-1]
-        if "No space left" in err:
-            raise OutputError(
-                f"disk full while writing {out.parent}; free some space and run again"
-            )
-        raise OutputError(f"ffmpeg could not encode {out.name}: {last}")
 
 
 # A 3000x3000 JPEG, the largest size stores ask for, is a few MB; more is not a cover.

@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from audiobook.audio.encode import encode_task, run_encode
+from audiobook.audio.encode import encode_task, run_encodes
 from audiobook.audio.mastering import block_levels, file_gain, part_rms
 from audiobook.errors import OutputError
 from audiobook.fsutil import atomic_path, new_partial
@@ -33,6 +33,8 @@ from audiobook.publish.manifest import BlockEntry, ChapterEntry, Manifest
 
 # Block fingerprint -> (file, offset after its tag, bytes, samples) in the previous build.
 _Sources = dict[str, tuple[Path, BlockEntry]]
+# Blocks one ffmpeg process encodes side by side (each its own input, filters, encoder).
+GROUP_MAX = 32
 
 
 def write_mp3s(
@@ -80,26 +82,28 @@ def write_mp3s(
     temps: dict[str, Path] = {}
     try:
 
-        def encode(item: tuple[str, tuple[Output, PlannedBlock]]) -> None:
-            fp, (out, b) = item
-            tmp = new_partial(ctx.outdir / f"block-{fp}.mp3")  # never a planted symlink
-            temps[fp] = tmp
-            task = encode_task(
-                out.part,
-                mix.audio,
-                b.levels.clip_gains,
-                b.block,
-                b.levels.encoder_gain,
-                ctx.profile,
-                "mp3",
-            )
-            executor.to_file(run_encode, task, tmp, ctx.progress.encoded)
+        def encode(group: list[tuple[str, tuple[Output, PlannedBlock]]]) -> None:
+            tasks, tmps = [], []
+            for fp, (out, b) in group:
+                tmp = new_partial(ctx.outdir / f"block-{fp}.mp3")  # never a planted symlink
+                temps[fp] = tmp
+                tmps.append(tmp)
+                tasks.append(
+                    encode_task(
+                        out.part,
+                        mix.audio,
+                        b.levels.clip_gains,
+                        b.block,
+                        b.levels.encoder_gain,
+                        ctx.profile,
+                        "mp3",
+                    )
+                )
+            executor.to_files(run_encodes, tasks, tmps, ctx.progress.encoded)
 
-        ctx.progress.encoding_total(
-            sum((b.block.end - b.block.start) / out.part.rate for out, b in fresh.values())
-        )
-        longest_first = sorted(fresh.items(), key=lambda i: i[1][1].block.start - i[1][1].block.end)
-        run_parallel(encode, longest_first, executor.workers)
+        ctx.progress.encoding_total(sum(_seconds_of(b) for b in fresh.values()))
+        groups = _groups(list(fresh.items()), executor.workers)
+        run_parallel(encode, groups, executor.workers)
         for n, out in todo:
             _join(ctx, out, n, len(outputs), temps, sources, fds)
             results[out.name] = FileResult(out.name, out.title, _seconds(ctx, out), False)
@@ -207,3 +211,30 @@ def _unchanged(path: Path, entry: ChapterEntry) -> bool:
 def _seconds(ctx: BuildContext, out: Output) -> float:
     samples = sum(b.written.samples for b in out.blocks if b.written is not None)
     return samples / ctx.profile.sample_rate if out.blocks else 0.0
+
+
+_Fresh = tuple[str, tuple[Output, PlannedBlock]]
+
+
+def _seconds_of(planned: tuple[Output, PlannedBlock]) -> float:
+    out, b = planned
+    return (b.block.end - b.block.start) / out.part.rate
+
+
+def _groups(fresh: list[_Fresh], workers: int) -> list[list[_Fresh]]:
+    """The blocks to encode, in groups that one ffmpeg process each encodes.
+
+    As few processes as keep every worker busy (a start costs ~0.1 s of CPU, as much as
+    ~15 s of audio), no more than GROUP_MAX blocks in one; each block, longest first, goes
+    to the group with the least audio so far, so the groups end together.
+    """
+    if not fresh:
+        return []
+    count = min(len(fresh), max(workers, -(-len(fresh) // GROUP_MAX)))
+    groups: list[list[_Fresh]] = [[] for _ in range(count)]
+    loads = [0.0] * count
+    for item in sorted(fresh, key=lambda i: -_seconds_of(i[1])):
+        n = min((g for g in range(count) if len(groups[g]) < GROUP_MAX), key=loads.__getitem__)
+        groups[n].append(item)
+        loads[n] += _seconds_of(item[1])
+    return sorted(groups, key=lambda g: -sum(_seconds_of(i[1]) for i in g))

@@ -1,0 +1,118 @@
+"""Several blocks in one ffmpeg process (real ffmpeg): each output is what it would be alone."""
+
+from __future__ import annotations
+
+import math
+import os
+import random
+import time
+from pathlib import Path
+
+import pytest
+
+from audiobook.audio.encode import encode_pcm, encode_streams
+from audiobook.audio.mastering import PROFILES
+from audiobook.errors import OutputError
+from audiobook.publish.export import mp3_frames
+
+RATE = 22050
+
+
+def _speechlike(seconds: float, seed: int) -> bytes:
+    """Tone bursts of varying pitch and level over quiet noise, 16-bit mono."""
+    rng = random.Random(seed)
+    out = bytearray()
+    for n in range(int(seconds * RATE)):
+        burst = (n // 4000) % 3 != 2
+        pitch = 120 + 40 * ((n // 4000) % 5) + 10 * seed
+        value = 9000 * math.sin(2 * math.pi * pitch * n / RATE) if burst else 0.0
+        out += int(value + rng.randint(-20, 20)).to_bytes(2, "little", signed=True)
+    return bytes(out)
+
+
+def _children() -> set[int]:
+    pid = os.getpid()
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text()
+        found |= {int(c) for c in text.split()}
+    return found
+
+
+def test_blocks_encoded_together_are_the_bytes_of_each_encoded_alone(tmp_path):
+    profile = PROFILES["acx"]
+    blocks = [
+        (_speechlike(seconds, n), gain)
+        for n, (seconds, gain) in enumerate([(3.0, 1.0), (7.5, 1.4), (1.2, 0.8), (5.0, 1.1)])
+    ]
+    alone = []
+    for n, (data, gain) in enumerate(blocks):
+        path = tmp_path / f"alone{n}.mp3"
+        encode_pcm(lambda write, d=data: write(d), RATE, gain, profile, "mp3", path)
+        alone.append(path.read_bytes())
+    together = [tmp_path / f"together{n}.mp3" for n in range(len(blocks))]
+    streams = [
+        # Written in pieces, as a block's clips and pauses are: ffmpeg reads all inputs at once.
+        (
+            lambda write, d=data: [write(d[i : i + 10_000]) for i in range(0, len(d), 10_000)],
+            RATE,
+            gain,
+        )
+        for data, gain in blocks
+    ]
+    encode_streams(streams, profile, "mp3", together)
+    for path, expected, (data, _) in zip(together, alone, blocks, strict=True):
+        encoded = path.read_bytes()
+        assert encoded == expected
+        frames = mp3_frames(encoded)
+        assert frames.sample_rate == 44100 and frames.bitrates == {192}
+        seconds = len(data) / 2 / RATE
+        assert seconds <= frames.samples / 44100 <= seconds + 0.06  # delay + padding: 2 frames
+
+
+def test_a_feed_that_fails_stops_its_group_and_is_raised(tmp_path):
+    def broken(write):
+        write(_speechlike(0.5, 1))
+        raise OutputError("cached clip damaged")
+
+    streams = [
+        (lambda write: write(_speechlike(30.0, 0)), RATE, 1.0),
+        (broken, RATE, 1.0),
+        (lambda write: [write(bytes(20_000)) for _ in range(200)], RATE, 1.0),
+    ]
+    before = _children()
+    started = time.monotonic()
+    with pytest.raises(OutputError, match="cached clip damaged"):
+        encode_streams(streams, PROFILES["acx"], "mp3", [tmp_path / f"{n}.mp3" for n in range(3)])
+    assert time.monotonic() - started < 30
+    assert _children() <= before  # no encoder left running
+
+
+def test_an_ffmpeg_failure_names_the_files(tmp_path):
+    missing = tmp_path / "no such folder" / "x.mp3"
+    streams = [(lambda write: write(bytes(4000)), RATE, 1.0)] * 2
+    with pytest.raises(OutputError, match="x.mp3"):
+        encode_streams(streams, PROFILES["acx"], "mp3", [tmp_path / "ok.mp3", missing])
+
+
+def test_blocks_are_grouped_few_per_worker_and_balanced():
+    from audiobook.audio.assemble import Block, Part
+    from audiobook.audio.mastering import Levels
+    from audiobook.publish.context import Output, PlannedBlock
+    from audiobook.publish.mp3_files import GROUP_MAX, _groups
+
+    rng = random.Random(3)
+    part = Part(0, 0, RATE)
+    fresh = []
+    for n in range(150):
+        frames = int(rng.uniform(5, 40) * RATE)
+        block = PlannedBlock(f"fp{n}", Block(0, 1, 0, frames), Levels({}, 1.0))
+        fresh.append((f"fp{n}", (Output(part, "t"), block)))
+    groups = _groups(fresh, 2)
+    assert sorted(fp for g in groups for fp, _ in g) == sorted(fp for fp, _ in fresh)
+    assert len(groups) == math.ceil(150 / GROUP_MAX) and all(len(g) <= GROUP_MAX for g in groups)
+    loads = [sum(b.block.end - b.block.start for _, (_, b) in g) / RATE for g in groups]
+    assert max(loads) - min(loads) <= 40  # no group longer than another by a block
+    assert len(_groups(fresh[:1], 2)) == 1
+    assert [len(g) for g in _groups(fresh[:3], 2)] in ([2, 1], [1, 2])  # both cores busy
+    assert _groups([], 2) == []
