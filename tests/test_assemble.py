@@ -246,20 +246,21 @@ def _part_of(lengths_s, keys, rate=22050):
 def test_blocks_are_cut_by_content_so_an_edit_leaves_other_blocks_alone():
     import hashlib
 
-    from audiobook.audio.assemble import BLOCK_MAX, plan_blocks
+    from audiobook.audio.assemble import BLOCK_MAX, BLOCK_MIN, plan_blocks
 
     keys = [hashlib.sha256(str(n).encode()).hexdigest() for n in range(200)]
-    part = _part_of([12.0] * 200, keys)
+    part = _part_of([2.0] * 200, keys)
     blocks = plan_blocks(part, ["paragraph"] * 200)
-    assert 5 < len(blocks) < 60
+    assert part.seconds / BLOCK_MAX < len(blocks) < part.seconds / BLOCK_MIN
+    assert len({b.last - b.first for b in blocks}) > 2  # cut by content, not every n
     assert blocks[0].start == 0 and blocks[-1].end == part.frames
     assert all(
         a.end == b.start and a.last == b.first for a, b in zip(blocks, blocks[1:], strict=False)
     )
-    assert all((b.end - b.start) / part.rate <= BLOCK_MAX + 15 for b in blocks)
-    # Paragraph 100 grows by 5 s: every block but the one holding it keeps its clips.
+    assert all((b.end - b.start) / part.rate <= BLOCK_MAX + 3 for b in blocks)
+    # Paragraph 100 grows by 2 s: every block but the one holding it keeps its clips.
     edited = _part_of(
-        [12.0] * 100 + [17.0] + [12.0] * 99, keys[:100] + ["e" + keys[100][1:]] + keys[101:]
+        [2.0] * 100 + [4.0] + [2.0] * 99, keys[:100] + ["e" + keys[100][1:]] + keys[101:]
     )
     after = plan_blocks(edited, ["paragraph"] * 200)
     spans = {(b.first, b.last) for b in blocks}
@@ -314,7 +315,7 @@ def test_an_edit_changes_only_the_block_that_holds_it_or_one_beside_it():
     from audiobook.audio.assemble import BLOCK_MAX, BLOCK_MIN, plan_blocks
 
     rng = random.Random(7)
-    lengths = [rng.uniform(3.0, 25.0) for _ in range(300)]
+    lengths = [rng.uniform(0.5, 8.0) for _ in range(300)]
     keys = [hashlib.sha256(str(n).encode()).hexdigest() for n in range(300)]
 
     def layout(lengths, keys):
@@ -330,11 +331,11 @@ def test_an_edit_changes_only_the_block_that_holds_it_or_one_beside_it():
     part, before, old = layout(lengths, keys)
     seconds = [(b.end - b.start) / part.rate for b in before]
     assert all(BLOCK_MIN - 1 <= s <= BLOCK_MAX + 1 for s in seconds[:-1])
-    assert 60 <= sum(seconds) / len(seconds) <= 110
+    assert BLOCK_MIN * 2 <= sum(seconds) / len(seconds) <= BLOCK_MAX
     old_sigs = [repr(s) for s in old.values()]
     only_holding = 0
     for n in rng.sample(range(300), 120):
-        grown = lengths[:n] + [lengths[n] + 3.0] + lengths[n + 1 :]
+        grown = lengths[:n] + [lengths[n] + 2.0] + lengths[n + 1 :]
         _, after, new = layout(grown, keys[:n] + ["f" + keys[n][1:]] + keys[n + 1 :])
         changed = [b for b in after if repr(new[b]) not in old_sigs]
         holding = next(i for i, b in enumerate(after) if b.first <= n < b.last)
@@ -342,4 +343,4 @@ def test_an_edit_changes_only_the_block_that_holds_it_or_one_beside_it():
         near = set(after[max(0, holding - 1) : holding + 2])
         assert set(changed) <= near, n
         only_holding += changed == [after[holding]]
-    assert only_holding >= 80  # the rest: a neighbour too (the edited paragraph was a cut)
+    assert only_holding >= 70  # the rest: a neighbour too (the edited paragraph was a cut)

@@ -469,3 +469,28 @@ def test_an_edit_re_encodes_only_the_block_that_holds_it(
         return rows, [b["samples"] for b in entry["blocks"]]
 
     assert layout(again) == layout(fresh)
+
+
+def test_blocks_encoded_many_to_an_ffmpeg_are_the_bytes_of_each_encoded_alone(
+    tmp_path, make_book, build_options, monkeypatch
+):
+    """A cold build encodes its blocks in a few ffmpeg processes, an edit the one or two
+    it changed: the files must not depend on which blocks shared a process."""
+    from audiobook.audio import assemble
+    from audiobook.publish import mp3_files
+
+    monkeypatch.setattr(assemble, "BLOCK_MIN", 4.0)
+    monkeypatch.setattr(assemble, "BLOCK_WINDOW", 6.0)
+    lines = [
+        (None, f"Paragraph {n} tells of the road, the river and day {n}.", "paragraph")
+        for n in range(16)
+    ]
+    book = make_book(tmp_path, [("Road", lines)])
+    together = build_book(book, build_options(tmp_path, "together", jobs=1))
+    monkeypatch.setattr(mp3_files, "GROUP_MAX", 1)  # every block its own ffmpeg
+    alone = build_book(book, build_options(tmp_path, "alone", jobs=1))
+    entry = json.loads(together.manifest.read_text())["chapters"][0]
+    assert len(entry["blocks"]) >= 4
+    assert entry["blocks"] == json.loads(alone.manifest.read_text())["chapters"][0]["blocks"]
+    name = entry["file"]
+    assert (together.outdir / name).read_bytes() == (alone.outdir / name).read_bytes()

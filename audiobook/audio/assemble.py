@@ -25,10 +25,12 @@ from audiobook.model import ChapterScript, Segment
 CHUNK_FRAMES = 1 << 16  # silence is written in chunks of this many frames
 SPLIT_AT = ("scene", "paragraph")  # boundaries a long chapter may be cut at
 # Blocks: runs of paragraphs encoded on their own (see plan_blocks). An edit re-encodes about
-# 1.4x the mean block; each block costs every build an encoder start (~0.09 s of CPU).
-# Great Expectations' first 100,000 characters: 96 blocks of 31-140 s, 73 s on average.
-BLOCK_MIN, BLOCK_MAX = 30.0, 150.0  # seconds
-BLOCK_WINDOW = 35.0  # seconds: a block starts at a paragraph whose key is least within it
+# 1.3x the mean block. Blocks share ffmpeg processes (audio/encode.py), so a block costs no
+# process start of its own and short ones cost a cold build nothing measurable.
+# Great Expectations' first 100,000 characters: 292 blocks of 5-106 s, 24 s on average
+# (a block ends only at a paragraph start); an edit re-encodes 22 s in the median.
+BLOCK_MIN, BLOCK_MAX = 5.0, 25.0  # seconds
+BLOCK_WINDOW = 6.0  # seconds: a block starts at a paragraph whose key is least within it
 
 
 @dataclass(frozen=True)
