@@ -90,6 +90,15 @@ PASSAGES = [
         'Archie was tired.\n\n"My wife is ill, doctor."\n\n"Then we must go at once."',
         [("Peter Kronborg", "male"), ("Dr. Archie", None)],
     ),
+    (
+        "a narration paragraph ending in a bare dash leads in ('and said at once--')",
+        "I sat in the window-seat with my book, until John Reed came in, and his sister Eliza "
+        'after him.\n\n"Where is she?" said John.\n\n"Not here," said I.\n\n'
+        '"Then where?" said John.\n\n'
+        "The door opened again. She just put her head in at the door, and said at once--\n\n"
+        '"She is in the window-seat, to be sure, John."',
+        [("John", "male"), (None, None), ("John", "male"), ("Eliza", "female")],
+    ),
 ]
 
 

@@ -40,8 +40,9 @@ _SUBJECT_BEFORE = re.compile(
     r"because|though|whereupon|where)|,)\s*\Z"
 )
 _SALIENCE = 12
-# A narration paragraph ending so leads in to the next quote ('He paused, then went on:').
-_LEAD_IN = (":", ",—", ":—", ":--", ",--")
+# A narration paragraph ending so leads in to the next quote ('He paused, then went on:',
+# 'and said at once--'): the tag reader still wants a speech verb in it.
+_LEAD_IN = (":", "—", "--")
 
 
 class Book:
