@@ -43,6 +43,22 @@ TURNS = [
         ["Florence Linden", "John Linden", "Florence Linden", "John Linden", "Florence Linden"],
     ),
     (
+        "an answer without words ('A nod was the answer.') is the other's turn",
+        "I rode up to the gate, where a tall man stood with his hands in his pockets. Joseph "
+        "was digging in the yard.\n\n"
+        "'Mr. Heathcliff?' I said.\n\nA nod was the answer.\n\n"
+        "'I am your new tenant, sir.'",
+        ["narrator", "narrator"],
+    ),
+    (
+        "a shake of the head answers: the one who asked speaks again",
+        "Harold met Agnes at the gate of the mill.\n\n"
+        '"Where is the miller?" asked Harold.\n\n"Gone to town," said Agnes.\n\n'
+        '"Will he be back to-night?"\n\nShe shook her head.\n\n"Then we wait till morning."\n\n'
+        '"Wait, then."',
+        ["Harold", "Agnes", "Harold", "Harold", "Agnes"],
+    ),
+    (
         "a title two people bear calls nobody in particular",
         "Aunt Jane and Aunt Mary sat by the fire. Tom came in from the yard.\n\n"
         '"Where have you been, Tom?" said Aunt Jane.\n\n"In the yard, aunt."\n\n'

@@ -140,6 +140,7 @@ class Conversation:
         self.run: list[str] = []  # speakers of consecutive dialogue paragraphs
         # ...and for turn-taking, also across a narration paragraph that names nobody.
         self.turns: list[str] = []
+        self.speaks_again = False  # after an answer without words by someone unknown
         self.last_addressee: str | None = None
         self.last_members: list[int] = []  # the previous dialogue paragraph's quotes
         self.lead_in: tuple[int, str] | None = None  # a narration paragraph ending in ':'
@@ -173,6 +174,30 @@ def _titled(book: Book, text: str) -> dict[str, str]:
         if who is not None:
             bearers[TITLE_NOUNS.get(first, first)].add(who)
     return {t: next(iter(who)) for t, who in bearers.items() if len(who) == 1}
+
+
+# A narration paragraph that is an answer without words.
+_SILENT = re.compile(
+    r"[^.!?]*\b(?:nodded|shook (?:his|her) head|shrugged|no answer|no reply"
+    r"|was the (?:answer|reply)|made no (?:answer|reply)|did not (?:answer|reply)"
+    r"|didn't (?:answer|reply)|was silent|said nothing|no response)\b",
+    re.IGNORECASE,
+)
+
+
+def _pause(book: Book, talk: Conversation, between: str, start: int, end: int) -> None:
+    """What narration between two dialogue paragraphs does to the turns: ends them, or
+    pauses them; an answer without words ("A nod was the answer.") is a turn of the one
+    spoken to, so the one who spoke before speaks again."""
+    if not _interlude(book, between, start, end):
+        talk.turns.clear()
+    elif talk.turns and _SILENT.match(between.strip()):
+        turns = talk.turns
+        silent = talk.last_addressee or (turns[-2] if len(turns) > 1 else None)
+        if silent is not None and silent != turns[-1]:
+            turns.append(silent)
+        else:
+            talk.speaks_again = True  # whoever it was, the last speaker goes on
 
 
 def _interlude(book: Book, between: str, start: int, end: int) -> bool:
@@ -233,8 +258,8 @@ def sieve_pass(
         if between.strip() or not runs:
             runs.append([])
         runs[-1].append(members)
-        if between.strip() and not _interlude(book, between, read_to, para[0]):
-            talk.turns.clear()
+        if between.strip():
+            _pause(book, talk, between, read_to, para[0])
         if between.strip():
             talk.run.clear()
             talk.last_addressee = None
@@ -334,6 +359,7 @@ def _paragraph(
         speaker = decided[i].speaker
         if speaker:
             talk.mention(speaker)
+    talk.speaks_again = False
     last = decided[members[-1]]
     if last.speaker:
         talk.run.append(last.speaker)

@@ -14,8 +14,9 @@ continuation      another quote of the same utterance (utterance_so_far,
                   same_utterance) or of the same paragraph (nearest_quote)
 action-subject    the subject of a narration sentence in the paragraph
 turn-taking, vocative-exclusion, fallback   alternation in a run of dialogue
-                  paragraphs (a narration paragraph naming nobody only pauses it),
-                  never the person addressed; then salience
+                  paragraphs (a narration paragraph naming nobody only pauses it;
+                  'A nod was the answer.' is the other's turn), never the person
+                  addressed; then salience
 pronoun-gender    a gendered tag nobody in view fits: the latest of that gender
 named-by-answer   a later reply names who asked (attribution.py)
 back-from-tag     untagged lines opening a run, alternating back from its first tag
@@ -274,7 +275,9 @@ def _turn(book: Book, talk: Conversation, addressee: str | None, before: str) ->
     """An untagged paragraph: alternate speakers, then salience."""
     run = talk.turns
     guess, rule = None, "turn-taking"
-    if run and talk.last_addressee not in (None, run[-1], addressee):
+    if run and talk.speaks_again and run[-1] != addressee:
+        guess = run[-1]
+    elif run and talk.last_addressee not in (None, run[-1], addressee):
         guess = talk.last_addressee  # "Are you, Joe?" -- Joe answers
     elif len(run) >= 2 and run[-1] != run[-2]:
         guess = run[-2]
