@@ -112,7 +112,8 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 # Chapter numbers and regnal numbers: "IV" is no Italian, "VI" no Latin.
 _ROMAN = re.compile(r"[IVXLCDM]{2,}|[VXLCDM]")
 LATIN_END = 0x250  # letters below this code point are Latin script
-_BEYOND_LATIN = re.compile(r"[^\x00-\u024f]")  # a character from LATIN_END up
+# A letter (or another word character but a digit) from LATIN_END up: all script_language counts.
+_BEYOND_LATIN = re.compile(r"(?![\x00-\u024f])[^\W\d_]")
 
 
 def words_of(text: str) -> list[str]:
