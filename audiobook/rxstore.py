@@ -6,7 +6,8 @@ build before any work (a tenth of a one-paragraph rebuild). ``re`` compiles in t
 parse in Python into a program of integers and ``_sre.compile`` of that program in C; the
 program is a function of the pattern, its flags and the Python build alone. This module keeps
 the programs of the patterns a build compiled and, in the next build, hands ``_sre.compile``
-the kept program instead of parsing the pattern again (~0.01 s for all of them).
+the kept program instead of parsing the pattern again (~0.01 s for all of them; the file is
+~0.6 MB for one book's ~250 patterns, of which the book's own name patterns are ~20).
 
 What it returns is the pattern ``re`` itself would return: ``==`` between two patterns
 compares their programs, and the first program made in a process is checked that way
@@ -30,7 +31,7 @@ from typing import Any
 
 from audiobook.fsutil import write_cache_file
 
-KEEP = 1000  # programs kept, the most recently used first (a book's own name patterns vary)
+KEEP = 300  # programs kept: this run's (~250) first, then the most recent of others
 
 _compiler: Any = getattr(re, "_compiler", None)  # Python >= 3.11; older: the store is off
 _parser: Any = getattr(re, "_parser", None)

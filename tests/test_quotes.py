@@ -256,6 +256,15 @@ def test_paragraph_spans_blank_lines_and_wrapping():
     ]
 
 
+def test_paragraph_spans_are_split_once_per_text_and_each_caller_gets_its_own_list():
+    text = "One.\n\nTwo."
+    first = paragraph_spans(text)
+    first.append((99, 100))  # a caller's own list: the next caller's is whole
+    assert paragraph_spans(text) == [(0, 4), (6, 10)]
+    edited = text.replace("Two.", "Two more.")  # another text: split anew
+    assert paragraph_spans(edited) == [(0, 4), (6, 15)]
+
+
 def test_paragraph_spans_any_line_ending():
     for newline in ("\n", "\r\n", "\r"):
         text = newline.join(["One line", "wraps here.", "", "Two.", " \t", "", "Three"])
