@@ -99,6 +99,13 @@ PASSAGES = [
         '"She is in the window-seat, to be sure, John."',
         [("John", "male"), (None, None), ("John", "male"), ("Eliza", "female")],
     ),
+    (
+        "'said the old horse' is the old horse, not 'the old'",
+        "The colts ran in the meadow with Darkie.\n\n"
+        '"They have lost the scent," said the old horse.\n\n"Let us watch," said Darkie.\n\n'
+        '"They will find it again," said the old horse.',
+        [("the old horse", None), ("Darkie", None), ("the old horse", None)],
+    ),
 ]
 
 

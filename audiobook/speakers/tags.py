@@ -268,8 +268,17 @@ GENDERED = {w: g for w, g in NOUN_GENDER.items() if g}
 def _person_phrase(phrase: str) -> str:
     """'the tall soldier felt', 'the man a little': the phrase ends at its person noun."""
     words = phrase.split()
-    heads = [n for n, w in enumerate(words) if n and w.lower() in NOUN_GENDER]
+    last = len(words) - 1
+    # "the old horse" is no "the old": an adjective heads the phrase only when last.
+    heads = [
+        n
+        for n, w in enumerate(words)
+        if n and w.lower() in NOUN_GENDER and (n == last or w.lower() not in _ADJECTIVES)
+    ]
     return " ".join(words[: heads[-1] + 1]) if heads else phrase
+
+
+_ADJECTIVES = {"old", "young"}  # nouns of NOUN_GENDER only as "the old", "the young"
 
 
 def usable(m: Mention) -> bool:
