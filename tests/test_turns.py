@@ -6,7 +6,9 @@ Each row: (rule under test, passage, expected speaker of each speech quote in or
 from __future__ import annotations
 
 import pytest
-from test_attribution import assert_speakers
+from test_attribution import assert_speakers, speakers
+
+from audiobook.model import NARRATOR
 
 TURNS = [
     (
@@ -71,3 +73,13 @@ TURNS = [
 @pytest.mark.parametrize("rule,text,expected", TURNS, ids=[t[0] for t in TURNS])
 def test_turns(rule, text, expected):
     assert_speakers(text, expected)
+
+
+def test_an_adverb_before_i_leaves_the_lead_in_a_tag():
+    # "Therefore I" is no capitalised name: the lead-in is the narrator's own tag.
+    text = (
+        "I had known Rose all my life, and Robert too. Rose waited for an answer. "
+        "Therefore I said:\n\n"
+        '"I will go with Sir Jacob."'
+    )
+    assert [(who, rule) for _, who, rule in speakers(text)] == [(NARRATOR, "pronoun-tag")]

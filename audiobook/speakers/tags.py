@@ -33,7 +33,7 @@ _STOP = (
     r"but|while|when|after|before|[a-z]+ly|[a-z]+ing)\b)"
 )
 # A capitalised name not (yet) in the roster, for roster discovery.
-CAP = r"[A-ZÀ-ÖØ-Þ][\w'’-]*(?:\.?\s+[A-ZÀ-ÖØ-Þ][\w'’-]*){0,3}"
+CAP = r"[A-ZÀ-ÖØ-Þ][\w'’-]*(?:\.?\s+(?!I\b)[A-ZÀ-ÖØ-Þ][\w'’-]*){0,3}"
 LEAD = r"^[\s,;—–-]*"
 # "Panteley was muttering": the progressive of a speech verb.
 ING = (
