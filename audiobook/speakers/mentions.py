@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from functools import lru_cache
 
 from audiobook.model import Character, Gender, Quote, Roster
 from audiobook.speakers.names import HONORIFICS, NOUN_GENDER, TITLE_NOUNS, honorific_key
@@ -41,13 +42,21 @@ def descriptors(text: str, roster: Roster) -> dict[str, set[str]]:
     """Nouns that describe each character by apposition ('the coachman Deniska')."""
     found: dict[str, set[str]] = defaultdict(set)
     names = alias_index(roster)
-    for rx in (APPOS_BEFORE, APPOS_AFTER):
-        for m in rx.finditer(text):
-            noun = m.group("noun")
-            who = names.get(m.group("name"))
-            if who and (noun in NOUN_GENDER):
-                found[who].add(noun)
+    for noun, name in _appositions(text):
+        who = names.get(name)
+        if who and (noun in NOUN_GENDER):
+            found[who].add(noun)
     return found
+
+
+@lru_cache(maxsize=4)  # the roster and attribution read the same book's: one scan
+def _appositions(text: str) -> tuple[tuple[str, str], ...]:
+    """(noun, name) of every apposition in ``text``, in the order descriptors weighs them."""
+    return tuple(
+        (m.group("noun"), m.group("name"))
+        for rx in (APPOS_BEFORE, APPOS_AFTER)
+        for m in rx.finditer(text)
+    )
 
 
 def described_speakers(
