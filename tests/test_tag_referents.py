@@ -106,6 +106,17 @@ PASSAGES = [
         '"They will find it again," said the old horse.',
         [("the old horse", None), ("Darkie", None), ("the old horse", None)],
     ),
+    (
+        "a description that says who it is ('\"I am Mary Lennox,\" the little girl said') is her",
+        "Mary Lennox was left alone in the bungalow. Nobody came, and Mary waited.\n\n"
+        "Two men opened the door.\n\n"
+        '"Who are you?" asked the young man.\n\n'
+        '"I am Mary Lennox," the little girl said. "I fell asleep."\n\n'
+        '"Then come with us," said the young man.\n\n'
+        '"Where to?" asked the little girl.',
+        [(None, None), ("Mary Lennox", "female"), ("Mary Lennox", "female"), (None, None)]
+        + [("Mary Lennox", "female")],
+    ),
 ]
 
 

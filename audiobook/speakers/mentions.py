@@ -65,6 +65,11 @@ def described_speakers(
     """Unnamed people who speak more than once ('the old woman said') become characters."""
     reader = TagReader(compile_names([a for c in characters for a in c.aliases]))
     counts: Counter = Counter()
+    introduced: dict[str, set[int]] = defaultdict(set)  # '"I am Mary Lennox," the girl said'
+    self_named = re.compile(
+        rf"\b(?:I am|I[’']m|[Mm]y name is|[Mm]y name[’']s)\s+({reader.name_pattern})"
+    )
+    alias = {a: c for c in characters for a in c.aliases}
     for q in quotes:
         if not q.is_speech:
             continue
@@ -76,7 +81,12 @@ def described_speakers(
         ):
             words = m.text.split()
             if words[0].lower() in ("the", "a", "an"):
-                counts["the " + " ".join(words[1:])] += 1
+                phrase = "the " + " ".join(words[1:])
+                counts[phrase] += 1
+                for intro in self_named.finditer(text, q.start, q.end):
+                    who = alias.get(" ".join(intro.group(1).split()))
+                    if who is not None:
+                        introduced[phrase].add(id(who))
             elif words[0].lower() == "my" and relation(m.text):
                 # "said my mother": the narrator's kin is one person all book long.
                 counts[m.text.lower()] += 1
@@ -109,6 +119,13 @@ def described_speakers(
             else:
                 out.append(Character(phrase, [phrase], description_gender(phrase), n))
             continue
+        selves = {id(c): c for c in characters if id(c) in introduced.get(phrase, ())}
+        if len(selves) == 1:
+            # The description says who it is: "the little girl" is Mary Lennox.
+            (self,) = selves.values()
+            if description_gender(phrase) in (None, self.gender):
+                self.aliases.append(phrase)
+                continue
         title = titled.get(head_noun(phrase), [])
         if len(phrase.split()) == 2 and len(title) == 1:
             title[0].aliases.append(phrase)
