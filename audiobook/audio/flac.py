@@ -13,6 +13,7 @@ from __future__ import annotations
 import ctypes
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -57,19 +58,22 @@ def _packaged_name() -> str | None:
     return None
 
 
-def _candidates() -> list[str]:
+def _candidates() -> Iterator[str]:
+    """The wheel's own copy, else the system's (asked only then: find_library runs ldconfig)."""
     import importlib.util
 
-    found: list[str] = []
     spec = importlib.util.find_spec("_soundfile_data")
     name = _packaged_name()
     if spec is not None and spec.submodule_search_locations and name:
-        found += [str(Path(p) / name) for p in spec.submodule_search_locations]
+        yield from (str(Path(p) / name) for p in spec.submodule_search_locations)
     from ctypes.util import find_library
 
     system = find_library("sndfile")
-    explicit = {"darwin": "libsndfile.dylib", "win32": "libsndfile.dll"}
-    return [*found, *([system] if system else []), explicit.get(sys.platform, "libsndfile.so")]
+    if system:
+        yield system
+    yield {"darwin": "libsndfile.dylib", "win32": "libsndfile.dll"}.get(
+        sys.platform, "libsndfile.so"
+    )
 
 
 def library() -> ctypes.CDLL:
