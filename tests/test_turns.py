@@ -61,6 +61,14 @@ TURNS = [
         ["Harold", "Agnes", "Harold", "Harold", "Agnes"],
     ),
     (
+        "a call opening the book ('HAROLD!') is never nobody's: the next most talked-of",
+        '"HAROLD!"\n\nNo answer.\n\n"HAROLD!"\n\n'
+        "Aunt Agnes pulled her spectacles down and looked over them about the room. Aunt Agnes "
+        "was vexed, as Aunt Agnes always was when Harold hid. Harold was in the closet, and "
+        "Harold kept still.",
+        ["Aunt Agnes", "Aunt Agnes"],
+    ),
+    (
         "a title two people bear calls nobody in particular",
         "Aunt Jane and Aunt Mary sat by the fire. Tom came in from the yard.\n\n"
         '"Where have you been, Tom?" said Aunt Jane.\n\n"In the yard, aunt."\n\n'

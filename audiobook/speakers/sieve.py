@@ -291,6 +291,11 @@ def _turn(book: Book, talk: Conversation, addressee: str | None, before: str) ->
     if guess is not None and guess == addressee:
         skip = {addressee}
         alt = next((w for w in [*reversed(run), *talk.salient] if w not in skip), None)
+        if alt is None:
+            # "TOM!" opening a book: someone calls Tom; the person the book talks of most
+            # besides him is the best guess, never nobody.
+            people = sorted(book.roster.characters, key=lambda c: -c.mentions)
+            alt = next((book.alias[c.name] for c in people if book.alias[c.name] not in skip), None)
         return Attribution(alt, "vocative-exclusion", addressee)
     return Attribution(guess, rule, addressee)
 
