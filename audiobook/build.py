@@ -9,6 +9,7 @@ editing one paragraph re-renders that paragraph and re-encodes its chapter.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from collections.abc import Callable
@@ -51,7 +52,7 @@ from audiobook.publish.cover import cover_file
 from audiobook.publish.export import ENCODER_DELAY, book_metadata, check_cover, cover_bytes
 from audiobook.publish.m4b_file import m4b_name, write_m4b
 from audiobook.publish.manifest import ChapterEntry, Manifest
-from audiobook.publish.mp3_files import write_mp3s
+from audiobook.publish.mp3_files import start_spare, write_mp3s
 from audiobook.publish.subtitles import write_subtitles
 
 if TYPE_CHECKING:
@@ -150,7 +151,7 @@ def build_book(
         cover_id,
     )
     prepare_outdir(outdir)
-    with build_lock(outdir):
+    with build_lock(outdir), contextlib.closing(ctx.spare):
         remove_partials(outdir)
         uptodate.forget(ctx.cache_root, outdir)  # whatever happens now, it is not that build
         result = _build(ctx, prepared, engine, version, stamp, started)
@@ -332,6 +333,8 @@ def _render(
             jobs[key] = Job(key, clip.text, clip.settings, where)
     hits = len(audio)
     ctx.progress.clips_total(hits + len(jobs), hits)
+    if jobs:
+        start_spare(ctx, old)
     with output_errors(ctx.cache_root, "choose another --cache-dir"):
         rendered = render_jobs(
             list(jobs.values()), cache, engine, ctx.executor, ctx.progress.clips_done

@@ -494,3 +494,36 @@ def test_blocks_encoded_many_to_an_ffmpeg_are_the_bytes_of_each_encoded_alone(
     assert entry["blocks"] == json.loads(alone.manifest.read_text())["chapters"][0]["blocks"]
     name = entry["file"]
     assert (together.outdir / name).read_bytes() == (alone.outdir / name).read_bytes()
+
+
+def test_an_edit_encodes_its_block_with_the_encoder_started_while_its_clip_was_spoken(
+    tmp_path, make_book, build_options, monkeypatch
+):
+    from audiobook.audio import assemble, encode
+
+    monkeypatch.setattr(assemble, "BLOCK_MIN", 4.0)
+    monkeypatch.setattr(assemble, "BLOCK_WINDOW", 6.0)
+    lines = [
+        (None, f"Paragraph {n} tells of the road, the river and day {n}.", "paragraph")
+        for n in range(16)
+    ]
+    first = build_book(make_book(tmp_path, [("Road", lines)]), build_options(tmp_path, jobs=2))
+    calls: list[str] = []
+    start, take = encode.Spare.start, encode.Spare.take
+    monkeypatch.setattr(encode.Spare, "start", lambda *a: (calls.append("start"), start(*a)))
+    monkeypatch.setattr(
+        encode.Spare,
+        "take",
+        lambda self: (calls.append(f"take {self._held is not None}"), take(self))[1],
+    )
+    build_book(make_book(tmp_path, [("Road", lines)]), build_options(tmp_path, jobs=2))
+    assert calls == ["take False"]  # nothing to speak: none started (the end stops none)
+    calls.clear()
+    lines[8] = (None, lines[8][1] + " Then it rained.", "paragraph")
+    edited = build_book(make_book(tmp_path, [("Road", lines)]), build_options(tmp_path, jobs=2))
+    assert calls[0] == "start" and "take True" in calls
+    assert edited.cache_misses == 1
+    assert not [p for p in (tmp_path / "out").iterdir() if ".partial-" in p.name]
+    path = edited.outdir / edited.files[0].name
+    assert abs(float(probe(path)["format"]["duration"]) - edited.files[0].seconds) < 0.1
+    assert edited.files[0].seconds > first.files[0].seconds

@@ -5,13 +5,14 @@ from __future__ import annotations
 import math
 import os
 import random
+import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from audiobook.audio.encode import encode_pcm, encode_streams
-from audiobook.audio.mastering import PROFILES
+from audiobook.audio.encode import Spare, codec_args, encode_pcm, encode_streams
+from audiobook.audio.mastering import PROFILES, filter_chain
 from audiobook.errors import OutputError
 from audiobook.publish.export import mp3_frames
 
@@ -116,3 +117,37 @@ def test_blocks_are_grouped_few_per_worker_and_balanced():
     assert len(_groups(fresh[:1], 2)) == 1
     assert [len(g) for g in _groups(fresh[:3], 2)] in ([2, 1], [1, 2])  # both cores busy
     assert _groups([], 2) == []
+
+
+def test_the_bytes_are_those_of_raw_pcm_through_the_chain_on_the_command_line(tmp_path):
+    """Streams go in as WAV with their chains as scripts: the same MP3 as raw PCM with ``-af``."""
+    profile, data = PROFILES["acx"], _speechlike(4.0, 2)
+    reference = tmp_path / "reference.mp3"
+    command = ["ffmpeg", "-v", "error", "-y", "-f", "s16le", "-ar", str(RATE), "-ac", "1"]
+    command += ["-i", "pipe:0", "-af", filter_chain(1.3, profile), "-ac", "1"]
+    subprocess.run([*command, *codec_args("mp3", profile), str(reference)], input=data, check=True)
+    ours = tmp_path / "ours.mp3"
+    encode_pcm(lambda write: write(data), RATE, 1.3, profile, "mp3", ours)
+    assert ours.read_bytes() == reference.read_bytes()
+
+
+def test_a_spare_encoder_started_early_writes_the_same_bytes_and_is_stopped_unused(tmp_path):
+    profile, data = PROFILES["acx"], _speechlike(2.0, 3)
+    alone = tmp_path / "alone.mp3"
+    encode_pcm(lambda write: write(data), RATE, 0.9, profile, "mp3", alone)
+    before = _children()
+    spare = Spare()
+    spare.start(profile, "mp3", tmp_path / "block-spare.mp3")
+    time.sleep(0.3)  # it waits for its stream
+    held = spare.take()
+    assert held is not None and spare.take() is None  # taken once
+    encoder, dest = held
+    encoder.run([(lambda write: write(data), RATE, 0.9)])
+    assert dest.read_bytes() == alone.read_bytes()
+    dest.unlink()
+    unused = Spare()
+    unused.start(profile, "mp3", tmp_path / "block-spare.mp3")
+    assert [p.name for p in tmp_path.iterdir() if ".partial-" in p.name]
+    unused.close()
+    assert not [p.name for p in tmp_path.iterdir() if ".partial-" in p.name]
+    assert _children() <= before

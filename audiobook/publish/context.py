@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from audiobook.audio.assemble import Block, Part, Pauses
 from audiobook.audio.cache import ClipAudio
+from audiobook.audio.encode import Spare
 from audiobook.audio.engines import DEFAULT_ENGINE
 from audiobook.audio.executor import Executor
 from audiobook.audio.mastering import Levels, Profile
@@ -58,6 +59,7 @@ class BuildContext:
     author: str
     progress: Progress
     cover_id: str | None  # digest of the cover image: a new cover re-tags every file
+    spare: Spare = field(default_factory=Spare)  # an MP3 encoder started early (mp3_files)
 
     @property
     def executor(self) -> Executor:

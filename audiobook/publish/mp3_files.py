@@ -83,9 +83,11 @@ def write_mp3s(
     try:
 
         def encode(group: list[tuple[str, tuple[Output, PlannedBlock]]]) -> None:
+            spare = ctx.spare.take() if len(group) == 1 else None
             tasks, tmps = [], []
             for fp, (out, b) in group:
-                tmp = new_partial(ctx.outdir / f"block-{fp}.mp3")  # never a planted symlink
+                # A new name each, never a planted symlink; the spare's was made so too.
+                tmp = spare[1] if spare else new_partial(ctx.outdir / f"block-{fp}.mp3")
                 temps[fp] = tmp
                 tmps.append(tmp)
                 tasks.append(
@@ -99,7 +101,10 @@ def write_mp3s(
                         "mp3",
                     )
                 )
-            executor.to_files(run_encodes, tasks, tmps, ctx.progress.encoded)
+            if spare is not None:
+                run_encodes(tasks, tmps, ctx.progress.encoded, spare[0])
+            else:
+                executor.to_files(run_encodes, tasks, tmps, ctx.progress.encoded)
 
         ctx.progress.encoding_total(sum(_seconds_of(b) for b in fresh.values()))
         groups = _groups(list(fresh.items()), executor.workers)
@@ -115,6 +120,13 @@ def write_mp3s(
             with contextlib.suppress(OSError):
                 tmp.unlink()
     return [results[out.name] for out in outputs]
+
+
+def start_spare(ctx: BuildContext, old: Manifest) -> None:
+    """Start an encoder for the block an edit changes while its new clips are spoken
+    (see encode.Spare): a rebuild of MP3 files here, with clips to speak."""
+    if ctx.options.format == "mp3" and old.chapters and not ctx.executor.remote:
+        ctx.spare.start(ctx.profile, "mp3", ctx.outdir / "block-spare.mp3")
 
 
 def _join(
