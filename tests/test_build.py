@@ -527,3 +527,34 @@ def test_an_edit_encodes_its_block_with_the_encoder_started_while_its_clip_was_s
     path = edited.outdir / edited.files[0].name
     assert abs(float(probe(path)["format"]["duration"]) - edited.files[0].seconds) < 0.1
     assert edited.files[0].seconds > first.files[0].seconds
+
+
+def test_an_edited_file_keeps_its_tag_and_a_new_narrator_retags_every_file(
+    tmp_path, make_book, build_options, story, monkeypatch
+):
+    from mutagen.id3 import ID3
+
+    from audiobook.model import BookInfo
+    from audiobook.publish import mp3_files
+    from audiobook.publish.export import id3_size
+
+    def tag_of(path: Path) -> bytes:
+        data = path.read_bytes()
+        return data[: id3_size(data[:10])]
+
+    book = make_book(tmp_path)
+    first = build_book(book, build_options(tmp_path, info=BookInfo(narrator="Ann Reader")))
+    old_tag = tag_of(first.outdir / first.files[1].name)
+    made: list[bytes] = []
+    id3_tag = mp3_files.id3_tag
+    monkeypatch.setattr(mp3_files, "id3_tag", lambda tags: made.append(id3_tag(tags)) or made[-1])
+    shorter = [story[0], (story[1][0], [*story[1][1][:2], (None, "The night was short.", "scene")])]
+    narrated = build_options(tmp_path, info=BookInfo(narrator="Ann Reader"))
+    edited = build_book(make_book(tmp_path, shorter), narrated)
+    assert [f.reused for f in edited.files] == [True, False] and made == []  # read, not made
+    path = edited.outdir / edited.files[1].name
+    assert tag_of(path) == old_tag and str(ID3(path)["TCOM"]) == "Ann Reader"
+    renarrated = build_options(tmp_path, info=BookInfo(narrator="Bo Voice"))
+    again = build_book(make_book(tmp_path, shorter), renarrated)
+    assert len(made) == 2 and not any(f.reused for f in again.files)
+    assert all(str(ID3(again.outdir / f.name)["TCOM"]) == "Bo Voice" for f in again.files)

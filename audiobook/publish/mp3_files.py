@@ -52,12 +52,11 @@ def write_mp3s(
     todo: list[tuple[int, Output]] = []
     fresh: dict[str, tuple[Output, PlannedBlock]] = {}
     results: dict[str, FileResult] = {}
+    same_tags: set[str] = set()
     for n, out in enumerate(outputs, 1):
         prev = old.entry(out.name)
         _plan_blocks(ctx, out, prev, mix)
-        out.tags_fingerprint = digest(
-            out.title, ctx.title, ctx.author, n, len(outputs), ctx.cover_id
-        )
+        out.tags_fingerprint = _tags_fingerprint(ctx, out, n, len(outputs))
         if (
             prev is not None
             and prev.blocks is not None
@@ -72,6 +71,8 @@ def write_mp3s(
             ctx.progress.chapter_done(out.name, True)
             continue
         todo.append((n, out))
+        if prev is not None and prev.tags_fingerprint == out.tags_fingerprint:
+            same_tags.add(out.name)  # its tag is in the old file, if that is as written
         for b in out.blocks:
             if b.fingerprint not in sources:
                 fresh.setdefault(b.fingerprint, (out, b))
@@ -110,7 +111,8 @@ def write_mp3s(
         groups = _groups(list(fresh.items()), executor.workers)
         run_parallel(encode, groups, executor.workers)
         for n, out in todo:
-            _join(ctx, out, n, len(outputs), temps, sources, fds)
+            tag_fd = fds.get(ctx.outdir / out.name) if out.name in same_tags else None
+            _join(ctx, out, _tag(ctx, out, n, len(outputs), tag_fd), temps, sources, fds)
             results[out.name] = FileResult(out.name, out.title, _seconds(ctx, out), False)
             ctx.progress.chapter_done(out.name, False)
     finally:
@@ -129,11 +131,33 @@ def start_spare(ctx: BuildContext, old: Manifest) -> None:
         ctx.spare.start(ctx.profile, "mp3", ctx.outdir / "block-spare.mp3")
 
 
+def _tags_fingerprint(ctx: BuildContext, out: Output, track: int, tracks: int) -> str:
+    """What a file's ID3 tag is made of (the cover by its digest)."""
+    info = ctx.options.info
+    details = None
+    if info is not None:
+        details = [info.narrator, info.series, info.series_index, info.publisher, info.date]
+        details += [info.language, info.description]
+    return digest(out.title, ctx.title, ctx.author, track, tracks, ctx.cover_id, details)
+
+
+def _tag(ctx: BuildContext, out: Output, track: int, tracks: int, kept: int | None) -> bytes:
+    """The file's ID3 tag: read from the file the last build wrote with the same tag
+    (``kept``: its open descriptor), else made (mutagen: ~0.04 s of an edit to import)."""
+    if kept is not None:
+        size = id3_size(os.pread(kept, 10, 0))
+        tag = os.pread(kept, size, 0) if size else b""
+        if size and len(tag) == size:
+            return tag
+    return id3_tag(
+        Tags(out.title, ctx.title, ctx.author, track, tracks, ctx.options.cover, ctx.options.info)
+    )
+
+
 def _join(
     ctx: BuildContext,
     out: Output,
-    track: int,
-    tracks: int,
+    tag: bytes,
     temps: dict[str, Path],
     sources: _Sources,
     fds: dict[Path, int],
@@ -141,11 +165,6 @@ def _join(
     """The file: its tag, then each block's frames (new or copied), written atomically."""
     final = ctx.outdir / out.name
     with atomic_path(final) as tmp, open(tmp, "wb") as fh:
-        tag = id3_tag(
-            Tags(
-                out.title, ctx.title, ctx.author, track, tracks, ctx.options.cover, ctx.options.info
-            )
-        )
         fh.write(tag)
         for b in out.blocks:
             data, samples = _block_bytes(b.fingerprint, temps, sources, fds)
