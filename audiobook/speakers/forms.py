@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from audiobook.model import Gender, Quote
 from audiobook.speakers.given_names import name_gender
-from audiobook.speakers.mentions import APPOS_AFTER, APPOS_BEFORE
+from audiobook.speakers.mentions import appositions
 from audiobook.speakers.names import (
     HONORIFICS,
     NOT_NAMES,
@@ -212,11 +212,10 @@ def find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
         # After a subject ("Zorvath walked in. He ...") the pronoun may come at once;
         # after an object only from the next sentence on ("listened to Nastasya. ... she talked").
         _pronoun_after(narration, end, form, next_sentence=not subject)
-    for rx in (APPOS_BEFORE, APPOS_AFTER):
-        for m in rx.finditer(narration):
-            named = forms.get((None, (m.group("name"),)))
-            if named is not None and m.group("noun") in NOUN_GENDER:
-                named.person += 2
+    for _, noun, name, _ in appositions(narration):
+        named = forms.get((None, (name,)))
+        if named is not None and noun in NOUN_GENDER:
+            named.person += 2
     for form in forms.values():
         if not form.hon and name_gender(form.tokens[0]):
             form.person += 1

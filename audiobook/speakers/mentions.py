@@ -42,18 +42,19 @@ def descriptors(text: str, roster: Roster) -> dict[str, set[str]]:
     """Nouns that describe each character by apposition ('the coachman Deniska')."""
     found: dict[str, set[str]] = defaultdict(set)
     names = alias_index(roster)
-    for noun, name in _appositions(text):
+    for _, noun, name, _ in appositions(text):
         who = names.get(name)
         if who and (noun in NOUN_GENDER):
             found[who].add(noun)
     return found
 
 
-@lru_cache(maxsize=4)  # the roster and attribution read the same book's: one scan
-def _appositions(text: str) -> tuple[tuple[str, str], ...]:
-    """(noun, name) of every apposition in ``text``, in the order descriptors weighs them."""
+@lru_cache(maxsize=4)  # the roster, its forms and attribution read the same texts: one scan
+def appositions(text: str) -> tuple[tuple[bool, str, str, str], ...]:
+    """Every apposition in ``text``: APPOS_BEFORE's matches, then APPOS_AFTER's, each as
+    (by APPOS_BEFORE?, noun, name, the whole match)."""
     return tuple(
-        (m.group("noun"), m.group("name"))
+        (rx is APPOS_BEFORE, m.group("noun"), m.group("name"), m.group(0))
         for rx in (APPOS_BEFORE, APPOS_AFTER)
         for m in rx.finditer(text)
     )

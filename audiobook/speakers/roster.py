@@ -23,9 +23,8 @@ from audiobook.speakers.forms import (
     two_people,
 )
 from audiobook.speakers.mentions import (
-    APPOS_AFTER,
-    APPOS_BEFORE,
     alias_index,
+    appositions,
     described_speakers,
     descriptors,
     narrator_name,
@@ -107,14 +106,13 @@ def _apply_appositions(
         for f in forms:
             index.setdefault(f.tokens[-1], i)
             index.setdefault(f.tokens[0], i)
-    for rx in (APPOS_BEFORE, APPOS_AFTER, _COPULA):
-        for m in rx.finditer(narration):
-            if rx is APPOS_BEFORE and re.match(r"(?:[Tt]he|[Aa]n?)\s[^,]*,", m.group(0)):
-                continue  # '"...," said the count, Mercédès ...': a clause ends, no apposition
-            at = index.get(m.group("name"))
-            noun = m.group("noun")
-            if at is not None and noun in NOUN_GENDER:
-                clusters[at][0].nouns[noun] += 1
+    copulas = ((False, m.group("noun"), m.group("name"), "") for m in _COPULA.finditer(narration))
+    for before, noun, name, whole in (*appositions(narration), *copulas):
+        if before and re.match(r"(?:[Tt]he|[Aa]n?)\s[^,]*,", whole):
+            continue  # '"...," said the count, Mercédès ...': a clause ends, no apposition
+        at = index.get(name)
+        if at is not None and noun in NOUN_GENDER:
+            clusters[at][0].nouns[noun] += 1
     for c, forms in zip(characters, clusters, strict=True):
         c.gender = cluster_gender(forms)
 
