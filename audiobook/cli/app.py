@@ -9,7 +9,6 @@ its result. `main()` is the one error boundary: a library error becomes one
 from __future__ import annotations
 
 import contextlib
-import difflib
 import errno
 import os
 import re
@@ -279,6 +278,8 @@ def _usage_error(exc: Any) -> int:
     )
     if ctx is not None and message.startswith("No such command") and "Did you" not in message:
         wrong = message.split("'")[1] if "'" in message else ""
+        import difflib  # only for a mistyped command: not loaded by every run
+
         close = difflib.get_close_matches(wrong, ctx.command.list_commands(ctx), n=1)
         if close:
             message += f" Did you mean '{close[0]}'?"
