@@ -117,6 +117,15 @@ PASSAGES = [
         [(None, None), ("Mary Lennox", "female"), ("Mary Lennox", "female"), (None, None)]
         + [("Mary Lennox", "female")],
     ),
+    (
+        "'the sergeant' of a book with two Sergeants is the one in view",
+        "Sergeant Bibot kept the West Gate, and Sergeant Grospierre the North Gate. Grospierre "
+        "was a fool.\n\nThat evening a crowd of wretches gathered round Bibot at the West "
+        "Gate.\n\n"
+        '"Half an hour later," continued the sergeant, "up comes a captain of the guard."\n\n'
+        '"And then?" cried the crowd.\n\n"Then we laughed," said the sergeant.',
+        [("Sergeant Bibot", "male")] * 2 + [(None, None), ("Sergeant Bibot", "male")],
+    ),
 ]
 
 

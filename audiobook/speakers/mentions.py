@@ -131,6 +131,8 @@ def described_speakers(
         if len(phrase.split()) == 2 and len(title) == 1:
             title[0].aliases.append(phrase)
             continue
+        if len(phrase.split()) == 2 and len(title) > 1:
+            continue  # "the sergeant" of two Sergeants: whichever is in view (resolve.py)
         out.append(Character(phrase, [phrase], description_gender(phrase), n))
     said = pronoun_genders(narration or text, [c.name for c in out])
     for c in out:

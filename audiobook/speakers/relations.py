@@ -14,7 +14,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from audiobook.model import NARRATOR
-from audiobook.speakers.names import NOUN_GENDER
+from audiobook.speakers.names import NOUN_GENDER, TITLE_NOUNS, honorific_key
 from audiobook.text.speechverbs import longest_first
 
 if TYPE_CHECKING:
@@ -118,6 +118,18 @@ def by_relation(
     titled.discard(owner if owner_named else None)
     in_view = [w for w in salient if w in titled]
     return in_view[0] if len(titled) == 1 and in_view else None
+
+
+def by_title(book: Book, noun: str, in_view: list[str]) -> str | None:
+    """ "said the sergeant" where the book has Sergeant Bibot and Sergeant Grospierre: the
+    one of them in view first."""
+    key = {v: k for k, v in TITLE_NOUNS.items()}.get(noun, noun)
+    holders = {
+        book.alias[c.name]
+        for c in book.roster.characters
+        if any(honorific_key(a.split()[0]) in (noun, key) and " " in a for a in c.aliases)
+    }
+    return next((w for w in in_view if w in holders), None)
 
 
 def narrators_kin(narration: str, characters: list[Character], name_pattern: str) -> dict:

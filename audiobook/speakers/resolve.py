@@ -12,7 +12,8 @@ import re
 from typing import TYPE_CHECKING
 
 from audiobook.model import NARRATOR, Attribution
-from audiobook.speakers.relations import by_relation, former_latter, possessor, relation
+from audiobook.speakers.names import HONORIFICS
+from audiobook.speakers.relations import by_relation, by_title, former_latter, possessor, relation
 from audiobook.speakers.tags import Mention, description_gender, head_noun
 
 if TYPE_CHECKING:
@@ -104,6 +105,13 @@ def resolve(
         # "the coachman" is Deniska only while Deniska is in view.
         if len(owners) == 1 and owners[0] in talk.salient:
             return owners[0]
+        if len(m.text.split()) == 2 and noun in HONORIFICS:
+            view = [*recent, *(w for w in talk.salient if w != addressee)]
+            titled = by_title(book, noun, view)
+            if titled is not None and (
+                m.gender is None or book.gender.get(titled) != _OTHER[m.gender]
+            ):
+                return titled
     if m.gender is None:
         return None
     told = talk.last_addressee
@@ -136,6 +144,7 @@ def resolve(
 
 
 _PRONOUNS = {"his", "her", "their", "your"}
+_OTHER = {"male": "female", "female": "male"}
 
 
 def _only_one_of_gender(
