@@ -1,5 +1,7 @@
 """The pyttsx3 engine against real espeak-ng."""
 
+import subprocess
+import sys
 import wave
 from pathlib import Path
 
@@ -162,4 +164,29 @@ def test_a_worker_started_ahead_speaks_for_the_next_engine_and_the_same(tmp_path
     assert (tmp_path / "warm.wav").read_bytes() == (tmp_path / "cold.wav").read_bytes()
     worker = renderer.main._child.proc
     renderer.close()
-    assert worker.poll() is not None  # closed with the engine that took it
+    assert worker.wait(timeout=5) == 0  # told to stop with the engine that took it
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs /proc")
+def test_workers_left_at_exit_are_stopped_and_waited_for():
+    """A spare never taken and a worker closed without waiting both end with the process:
+    gone (waited for, no zombie) by the time it has exited."""
+    code = (
+        "from audiobook.audio.engines import get_engine, pyttsx3_engine\n"
+        "from audiobook.model import VoiceSettings\n"
+        "import tempfile, pathlib\n"
+        "used = get_engine('pyttsx3')\n"
+        "out = pathlib.Path(tempfile.mkdtemp()) / 'a.wav'\n"
+        "used.render('Good morning.', VoiceSettings('en-us+m3'), out)\n"
+        "pids = [used.main._child.proc.pid]\n"
+        "used.close()\n"
+        "get_engine('pyttsx3').warm()\n"
+        "pids.append(pyttsx3_engine._spare[0].proc.pid)\n"
+        "print(*pids)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    pids = [int(p) for p in done.stdout.split()]
+    assert len(pids) == 2
+    assert not [p for p in pids if Path(f"/proc/{p}").exists()]

@@ -23,6 +23,7 @@ import re
 import subprocess
 import sys
 import wave
+from functools import cache
 from pathlib import Path
 
 from audiobook.audio.engines import hookimpl
@@ -173,9 +174,8 @@ class Pyttsx3Engine(Engine):
 
     def warm(self) -> None:
         if self._child is None and not _spare:
-            worker = _VoiceWorker()
-            _spare.append(worker)
-            atexit.register(worker.close)  # never used: it goes with this process
+            _spare.append(_VoiceWorker())  # if never taken, it goes at this process's exit
+            _at_exit_once()
 
     def _worker(self) -> _VoiceWorker:
         # One child per engine is enough: it never speaks itself, it forks a
@@ -265,9 +265,33 @@ class _VoiceWorker:
             raise EngineError(reply["error"])
 
     def close(self) -> None:
+        """End of input: the worker exits by itself, while this process goes on (a build
+        has its chapters to encode); it is waited for at this process's exit."""
         if self.alive():
             self.stdin.close()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+            # Those stopped before are reaped now if done: a long-lived process (the studio)
+            # closes an engine per preview and keeps no zombies.
+            _exiting[:] = [proc for proc in _exiting if proc.poll() is None]
+            _exiting.append(self.proc)
+            _at_exit_once()
+
+
+_exiting: list[subprocess.Popen] = []  # workers told to stop, not yet waited for
+
+
+@cache
+def _at_exit_once() -> None:
+    atexit.register(_at_exit)
+
+
+def _at_exit() -> None:
+    """Spare workers never taken are told to stop; every worker told to stop is waited for."""
+    while _spare:
+        _spare.pop().close()
+    while _exiting:
+        proc = _exiting.pop()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
