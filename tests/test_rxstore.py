@@ -62,7 +62,7 @@ def test_a_damaged_store_is_ignored_and_written_again(tmp_path):
     kept = pickle.loads(store.read_bytes())
     key = next(iter(kept))
     flags, code, groups, groupindex, indexgroup = kept[key]
-    kept[key] = (flags, [99999, *code], groups, groupindex, indexgroup)  # a program _sre refuses
+    kept[key] = (flags, b"\x9f\x86\x01\x00" + code, groups, groupindex, indexgroup)  # refused
     store.write_bytes(pickle.dumps(kept))
     re.purge()
     assert compiled_in(tmp_path) == reader_patterns()
