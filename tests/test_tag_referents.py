@@ -126,6 +126,13 @@ PASSAGES = [
         '"And then?" cried the crowd.\n\n"Then we laughed," said the sergeant.',
         [("Sergeant Bibot", "male")] * 2 + [(None, None), ("Sergeant Bibot", "male")],
     ),
+    (
+        "a described speaker's one uncontradicted he/she gives its gender ('the leader. He')",
+        "The gang sat round the fire, and Jim poked it.\n\n"
+        '"What is this deal with Beasley?" inquired Jim.\n\n'
+        '"You will learn when I do," replied the leader. He appeared tired and thoughtful.',
+        [("Jim", "male"), ("the leader", "male")],
+    ),
 ]
 
 
