@@ -133,6 +133,14 @@ PASSAGES = [
         '"You will learn when I do," replied the leader. He appeared tired and thoughtful.',
         [("Jim", "male"), ("the leader", "male")],
     ),
+    (
+        "'Strether's new acquaintance pursued' is that person, not Strether",
+        "Strether met Waymarsh at the hotel, and in the hall a lady met his eyes.\n\n"
+        '"Do you know him?" Strether asked.\n\n'
+        '"I have met him at Milrose," Strether\'s new acquaintance pursued. "Perhaps," she '
+        'added, "I shall see him."',
+        [("Strether", None)] + [("Strether's new acquaintance", "female")] * 3,
+    ),
 ]
 
 

@@ -91,6 +91,9 @@ def described_speakers(
             elif words[0].lower() == "my" and relation(m.text):
                 # "said my mother": the narrator's kin is one person all book long.
                 counts[m.text.lower()] += 1
+            elif "'s " in m.text and not relation(m.text):
+                # "Strether's new acquaintance pursued": one person, not Strether.
+                counts[m.text] += 1
     taken = {a.lower() for c in characters for a in c.aliases}
     kin = narrators_kin(narration or text, characters, reader.name_pattern) if counts else {}
     # "the coachman" is Deniska when the text said "the coachman Deniska".

@@ -298,7 +298,7 @@ def with_cast(cast: Cast, found: list[Character]) -> list[Character]:
         if home is None:
             # A cast that names its characters names its described ones too ('the
             # parson' is the cast's Parson Tringham); one that only fixes lines does not.
-            if not (listed and c.name[:1].islower()):
+            if not (listed and (c.name[:1].islower() or "'s " in c.name)):
                 extra.append(c)
             continue
         home.mentions += c.mentions

@@ -65,6 +65,15 @@ _WHICH = r"[Tt]he\s+(?:former|latter)\b"
 _RELATION_AFTER = re.compile(
     r"['’]s\s+(" + "|".join(sorted(RELATIONS, key=longest_first)) + r")(?![\w'-])"
 )
+# "Strether's new acquaintance pursued": a person seen from a named one speaks, not the named.
+_SOCIAL = {"acquaintance", "companion", "comrade", "interlocutor"}
+_WHOSE = (
+    r"['’]s\s+(?:[a-z][\w'-]*\s+){0,2}?(?:"
+    + "|".join(
+        sorted((set(NOUN_GENDER) | RELATIONS | _SOCIAL) - {"old", "young"}, key=len, reverse=True)
+    )
+    + r")(?![\w'-])"
+)
 _AUX = r"(?:was|were|is|kept|went\s+on)"
 # "she had finally replied", "he has said": a tag told in the perfect (a remembered talk).
 _PERFECT = r"(?:had|has|have)"
@@ -125,8 +134,8 @@ class TagReader:
     def __init__(self, name_pattern: str):
         self.name_pattern = name_pattern
         subj = (
-            rf"(?P<which>\b{_WHICH})|(?P<name>{name_pattern})|(?P<pron>\b{PRONOUN}\b)"
-            rf"|(?P<desc>\b{DESC})|(?P<cap>{CAP})"
+            rf"(?P<which>\b{_WHICH})|(?P<poss>(?:{name_pattern}){_WHOSE})|(?P<name>{name_pattern})"
+            rf"|(?P<pron>\b{PRONOUN}\b)|(?P<desc>\b{DESC})|(?P<cap>{CAP})"
         )
         # "said Holmes", "asked he", "replied the old man"
         subj_after = subj.replace(f"(?P<desc>\\b{DESC})", f"(?P<desc>\\b{DESC}{_STOP})")
@@ -207,12 +216,17 @@ class TagReader:
 
 
 def _mention(m: re.Match) -> Mention:
-    for kind in ("which", "name", "pron", "desc", "cap"):
+    for kind in ("which", "poss", "name", "pron", "desc", "cap"):
         text = m.group(kind)
         if text is not None:
             start = m.start(kind)
             if kind == "which":
                 return Mention("which", " ".join(text.lower().split()), start)
+            if kind == "poss":
+                text = " ".join(text.replace("’s ", "'s ").split())
+                kin = relation(text)
+                gender = relation_gender(kin[1]) if kin else description_gender(text)
+                return Mention("description", text, start, gender)
             owner = " ".join(text.split())
             if kind == "cap" and owner.endswith(("'s", "’s")):  # CAP takes the "'s" in
                 owner, at = owner[:-2], m.end(kind) - 2
