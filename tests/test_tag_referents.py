@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from audiobook.model import Cast, CastEntry
 from audiobook.speakers import attribution, roster
 from audiobook.text import quotes
 
@@ -153,3 +154,28 @@ def test_tag_referent(rule, text, expected):
             assert who == want, (rule, got)
         if want_gender is not None:
             assert gender == want_gender, (rule, got)
+
+
+def test_with_a_cast_a_possessive_description_is_one_of_the_cast():
+    """A cast that lists the characters names its described ones too: "Strether's new
+    acquaintance" is no character beside the cast's, and "she added" is its one woman."""
+    text = (
+        "Strether met Waymarsh at the hotel, and in the hall a lady met his eyes.\n\n"
+        '"Do you know him?" Strether asked.\n\n'
+        '"I have met him at Milrose," Strether\'s new acquaintance pursued. "Perhaps," she '
+        'added, "I shall see him."'
+    )
+    cast = Cast(
+        CastEntry("narrator", ""),
+        {
+            "Strether": CastEntry("Strether", "", "male", [], from_file=True),
+            "Waymarsh": CastEntry("Waymarsh", "", "male", [], from_file=True),
+            "Maria Gostrey": CastEntry("Maria Gostrey", "", "female", [], from_file=True),
+        },
+    )
+    found = quotes.find_quotes(text)
+    people = roster.build_roster(text, found, cast)
+    assert "Strether's new acquaintance" not in {c.name for c in people.characters}
+    said = attribution.attribute(text, found, people)
+    got = [a.speaker for q, a in zip(found, said, strict=True) if q.is_speech]
+    assert got[0] == "Strether" and got[-2:] == ["Maria Gostrey", "Maria Gostrey"]
