@@ -49,16 +49,12 @@ def test_blocks_encoded_together_are_the_bytes_of_each_encoded_alone(tmp_path):
     alone = []
     for n, (data, gain) in enumerate(blocks):
         path = tmp_path / f"alone{n}.mp3"
-        encode_pcm(lambda write, d=data: write(d), RATE, gain, profile, "mp3", path)
+        encode_pcm([data], RATE, gain, profile, "mp3", path)
         alone.append(path.read_bytes())
     together = [tmp_path / f"together{n}.mp3" for n in range(len(blocks))]
     streams = [
         # Written in pieces, as a block's clips and pauses are: ffmpeg reads all inputs at once.
-        (
-            lambda write, d=data: [write(d[i : i + 10_000]) for i in range(0, len(d), 10_000)],
-            RATE,
-            gain,
-        )
+        ([data[i : i + 10_000] for i in range(0, len(data), 10_000)], RATE, gain)
         for data, gain in blocks
     ]
     encode_streams(streams, profile, "mp3", together)
@@ -72,14 +68,14 @@ def test_blocks_encoded_together_are_the_bytes_of_each_encoded_alone(tmp_path):
 
 
 def test_a_feed_that_fails_stops_its_group_and_is_raised(tmp_path):
-    def broken(write):
-        write(_speechlike(0.5, 1))
+    def broken():
+        yield _speechlike(0.5, 1)
         raise OutputError("cached clip damaged")
 
     streams = [
-        (lambda write: write(_speechlike(30.0, 0)), RATE, 1.0),
-        (broken, RATE, 1.0),
-        (lambda write: [write(bytes(20_000)) for _ in range(200)], RATE, 1.0),
+        ([_speechlike(30.0, 0)], RATE, 1.0),
+        (broken(), RATE, 1.0),
+        ((bytes(20_000) for _ in range(200)), RATE, 1.0),
     ]
     before = _children()
     started = time.monotonic()
@@ -91,7 +87,7 @@ def test_a_feed_that_fails_stops_its_group_and_is_raised(tmp_path):
 
 def test_an_ffmpeg_failure_names_the_files(tmp_path):
     missing = tmp_path / "no such folder" / "x.mp3"
-    streams = [(lambda write: write(bytes(4000)), RATE, 1.0)] * 2
+    streams = [([bytes(4000)], RATE, 1.0), ([bytes(4000)], RATE, 1.0)]
     with pytest.raises(OutputError, match="x.mp3"):
         encode_streams(streams, PROFILES["acx"], "mp3", [tmp_path / "ok.mp3", missing])
 
@@ -127,14 +123,14 @@ def test_the_bytes_are_those_of_raw_pcm_through_the_chain_on_the_command_line(tm
     command += ["-i", "pipe:0", "-af", filter_chain(1.3, profile), "-ac", "1"]
     subprocess.run([*command, *codec_args("mp3", profile), str(reference)], input=data, check=True)
     ours = tmp_path / "ours.mp3"
-    encode_pcm(lambda write: write(data), RATE, 1.3, profile, "mp3", ours)
+    encode_pcm([data], RATE, 1.3, profile, "mp3", ours)
     assert ours.read_bytes() == reference.read_bytes()
 
 
 def test_a_spare_encoder_started_early_writes_the_same_bytes_and_is_stopped_unused(tmp_path):
     profile, data = PROFILES["acx"], _speechlike(2.0, 3)
     alone = tmp_path / "alone.mp3"
-    encode_pcm(lambda write: write(data), RATE, 0.9, profile, "mp3", alone)
+    encode_pcm([data], RATE, 0.9, profile, "mp3", alone)
     before = _children()
     spare = Spare()
     spare.start(profile, "mp3", tmp_path / "block-spare.mp3")
@@ -142,7 +138,7 @@ def test_a_spare_encoder_started_early_writes_the_same_bytes_and_is_stopped_unus
     held = spare.take()
     assert held is not None and spare.take() is None  # taken once
     encoder, dest = held
-    encoder.run([(lambda write: write(data), RATE, 0.9)])
+    encoder.run([([data], RATE, 0.9)])
     assert dest.read_bytes() == alone.read_bytes()
     dest.unlink()
     unused = Spare()
@@ -151,3 +147,16 @@ def test_a_spare_encoder_started_early_writes_the_same_bytes_and_is_stopped_unus
     unused.close()
     assert not [p.name for p in tmp_path.iterdir() if ".partial-" in p.name]
     assert _children() <= before
+
+
+def test_a_spare_that_stopped_is_not_used(tmp_path):
+    """An ffmpeg that cannot run the spare's options (-filter_script left a later version)
+    stops at once: the build then encodes with a new process instead."""
+    spare = Spare()
+    spare.start(PROFILES["acx"], "mp3", tmp_path / "block-spare.mp3")
+    held = spare._held
+    assert held is not None
+    held[0].proc.kill()
+    held[0].proc.wait()
+    assert spare.take() is None
+    assert not list(tmp_path.iterdir())  # its file is gone too

@@ -267,19 +267,30 @@ def stream_part(
     ``gains`` maps clip keys to a linear gain (absent: 1.0); samples saturate
     rather than wrap, and the mastering plan keeps them below full scale.
     """
+    for chunk in part_chunks(part, audio, gains, block):
+        write(chunk)
+
+
+def part_chunks(
+    part: Part,
+    audio: dict[str, ClipAudio],
+    gains: dict[str, float],
+    block: Block | None = None,
+) -> Iterator[bytes]:
+    """The PCM ``stream_part`` writes, as it goes: room tone and one clip at a time."""
     block = block or Block(0, len(part.pieces), 0, part.frames)
     pos = block.start
     for piece in part.pieces[block.first : block.last]:
-        _silence(piece.start - pos, write)
+        yield from _silence(piece.start - pos)
         pos = piece.start
         if piece.key is None:
             continue
         # One clip at a time through pydub: the chapter itself is never held in memory.
         clip = audio[piece.key]
         fitted = fit(from_pcm(read_pcm(clip), clip.rate), part.rate, piece.frames)
-        write(fill_digital_silence(level(fitted, gains.get(piece.key, 1.0)).raw_data))
+        yield fill_digital_silence(level(fitted, gains.get(piece.key, 1.0)).raw_data)
         pos += piece.frames
-    _silence(block.end - pos, write)
+    yield from _silence(block.end - pos)
 
 
 ROOM_TONE_PEAK = 10  # 16-bit steps: uniform noise at about -75 dBFS RMS
@@ -367,8 +378,8 @@ def room_tone(size: int, offset: int = 0) -> bytes:
     return b"".join(pieces)
 
 
-def _silence(frames: int, write: Callable[[bytes], object]) -> None:
+def _silence(frames: int) -> Iterator[bytes]:
     while frames > 0:
         n = min(frames, CHUNK_FRAMES)
-        write(_room_tone_chunk()[: n * 2])
+        yield _room_tone_chunk()[: n * 2]
         frames -= n

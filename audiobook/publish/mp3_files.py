@@ -34,7 +34,10 @@ from audiobook.publish.manifest import BlockEntry, ChapterEntry, Manifest
 # Block fingerprint -> (file, offset after its tag, bytes, samples) in the previous build.
 _Sources = dict[str, tuple[Path, BlockEntry]]
 # Blocks one ffmpeg process encodes side by side (each its own input, filters, encoder).
-GROUP_MAX = 32
+# The process start is paid once for them; memory grows with them (the excerpt's cold
+# build, largest ffmpeg / build process: 62 / 74 MB with 8, 73 / 91 MB with 16, 91 MB /
+# 258 MB with 32 before the feeding was one thread; one block each: 61 / 61 MB).
+GROUP_MAX = 8
 
 
 def write_mp3s(
@@ -103,9 +106,12 @@ def write_mp3s(
                     )
                 )
             if spare is not None:
-                run_encodes(tasks, tmps, ctx.progress.encoded, spare[0])
-            else:
-                executor.to_files(run_encodes, tasks, tmps, ctx.progress.encoded)
+                try:
+                    return run_encodes(tasks, tmps, ctx.progress.encoded, spare[0])
+                except OutputError:  # once more with a new encoder: an error it repeats is real
+                    spare[1].unlink(missing_ok=True)
+                    temps[group[0][0]] = tmps[0] = new_partial(ctx.outdir / "block.mp3")
+            executor.to_files(run_encodes, tasks, tmps, ctx.progress.encoded)
 
         ctx.progress.encoding_total(sum(_seconds_of(b) for b in fresh.values()))
         groups = _groups(list(fresh.items()), executor.workers)
