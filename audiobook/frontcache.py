@@ -95,7 +95,10 @@ class FrontCache:
 
     def has(self, key: str) -> bool:
         """Whether a whole result is kept for ``key`` (without reading it)."""
-        return (self.dir / f"prepared-{key}.pickle").is_file()
+        try:  # is_file() raises for a name too long: the cache's own check says what to fix
+            return (self.dir / f"prepared-{key}.pickle").is_file()
+        except OSError:
+            return False
 
     def touch(self, key: str | None) -> None:
         """Mark a whole result used without reading it (a build found up to date)."""
