@@ -6,6 +6,7 @@ Library errors propagate to cli.main, which prints the one `Error: ...` line.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -99,7 +100,11 @@ def build(
             if not quiet:
                 typer.echo(unchanged_summary(same), err=True)
             return
-        if request.key is not None and not memo.has(request.key) and (outdir / MANIFEST).is_file():
+        if (
+            request.key is not None
+            and not memo.has(request.key)
+            and os.path.isfile(outdir / MANIFEST)
+        ):
             # A changed book rebuilt: most likely a clip or two to speak, whose speech worker
             # starts now and is ready when the front end is done (a first build has no manifest).
             request.tts.warm()
