@@ -544,3 +544,16 @@ def test_a_title_alone_is_the_titled_person_or_one_of_their_own():
         found = quotes.find_quotes(text)
         said = [a.speaker for a in attribution.attribute(text, found, r)]
         assert [who(r, s) for s in said] == [who(r, s) for s in speakers], (title, said)
+
+
+def test_appositions_are_those_of_the_text_asked_about():
+    """Appositions are found once per text (the roster and attribution share them): an
+    edited text is scanned anew, and a roster only sees the names it holds."""
+    from audiobook.model import Character
+    from audiobook.speakers.mentions import descriptors
+
+    deniska = Roster([Character("Deniska", ["Deniska"], "male")])
+    text = "Then the coachman Deniska came in."
+    assert descriptors(text, deniska) == {"Deniska": {"coachman"}}
+    assert descriptors(text.replace("coachman", "boy"), deniska) == {"Deniska": {"boy"}}
+    assert descriptors(text, Roster([Character("Anna", ["Anna"], "female")])) == {}
