@@ -6,7 +6,6 @@ Library errors propagate to cli.main, which prints the one `Error: ...` line.
 
 from __future__ import annotations
 
-import os
 import sys
 
 import typer
@@ -48,12 +47,9 @@ def build(
 
     # Before the modules that compile most patterns load; a dry run keeps nothing.
     with rxstore.kept(None if dry_run else (cache_dir or default_cache_dir()) / "frontend"):
-        from audiobook.audio.executor import open_executor
-        from audiobook.build import BuildOptions, build_book, validate_options
+        from audiobook.build import BuildOptions, validate_options
         from audiobook.cli.options import use_voices_dir
-        from audiobook.pipeline import prepare, prepare_request, read_request
-        from audiobook.progress import for_terminal
-        from audiobook.publish.manifest import NAME as MANIFEST
+        from audiobook.make import make_book
 
         parts = include_set(include)
         use_voices_dir(voices_dir)
@@ -77,52 +73,34 @@ def build(
         quiet = GlobalFlags.quiet
         if dry_run:
             from audiobook.estimate import estimate_build
+            from audiobook.pipeline import prepare
 
             prepared = prepare(inputs, cast_file, encoding, engine, include=parts, credits=credits)
             estimate = estimate_build(prepared, options.format, options.profile, cache_dir, jobs)
             _print_estimate(estimate, outdir)
             return
-        from audiobook.audio.cache import default_cache_dir
-        from audiobook.frontcache import FrontCache
 
-        cache_root = cache_dir or default_cache_dir()
-        memo = FrontCache(cache_root)  # beside the clips it leads to
-        overrides = BookInfo(title=title, authors=[author] if author else [], narrator=narrator)
-        request = read_request(
-            inputs, cast_file, encoding, engine, memo, parts, credits, info_overrides=overrides
+        def show_progress():
+            from audiobook.progress import for_terminal
+
+            return for_terminal(quiet)
+
+        result = make_book(
+            inputs,
+            options,
+            cast_file=cast_file,
+            encoding=encoding,
+            include=parts,
+            credits=credits,
+            info=BookInfo(title=title, authors=[author] if author else [], narrator=narrator),
+            pace=pace,
+            executor=executor,
+            progress=show_progress,
+            on_warning=lambda warning: typer.echo(f"Warning: {warning}", err=True),
         )
-        key = uptodate.build_key(request, options, pace)
-        same = uptodate.unchanged(cache_root, outdir, key, engine, request.version)
-        if same is not None:  # the last build of outdir, untouched, from the very same input
-            memo.touch(request.key)
-            for warning in same.warnings:
-                typer.echo(f"Warning: {warning}", err=True)
-            if not quiet:
-                typer.echo(unchanged_summary(same), err=True)
-            return
-        if (
-            request.key is not None
-            and not memo.has(request.key)
-            and os.path.isfile(outdir / MANIFEST)
-        ):
-            # A changed book rebuilt: most likely a clip or two to speak, whose speech worker
-            # starts now and is ready when the front end is done (a first build has no manifest).
-            request.tts.warm()
-        progress = for_terminal(quiet)
-        try:
-            prepared = prepare_request(request)
-            if pace is not None:
-                prepared.cast.pace = pace
-            for warning in prepared.warnings:
-                typer.echo(f"Warning: {warning}", err=True)
-            options.executor = open_executor(executor, options.jobs)
-            result = build_book(prepared, options, progress, key)
-        finally:
-            progress.close()
-            if options.executor:
-                options.executor.close()
-        if not quiet:
-            typer.echo(summary(result), err=True)
+    if not quiet:
+        done = isinstance(result, uptodate.Unchanged)
+        typer.echo(unchanged_summary(result) if done else summary(result), err=True)
 
 
 def _count(n: int, word: str) -> str:
