@@ -3,7 +3,8 @@
     python bench/score_devsets.py /work/shared/devset/litbank/ \
         /work/shared/devset/the_steppe.txt \
         /work/shared/devset/great_expectations.txt \
-        /work/shared/devset/the_count_of_monte_cristo.txt
+        /work/shared/devset/the_count_of_monte_cristo.txt \
+        bench/gold/a_christmas_carol.txt bench/gold/the_moon_pool.txt
 
 Each argument is a text file or a folder of them. A text's gold is `STEM.gold.json`
 (and its cast `STEM.characters.json`) next to it, else in `--gold-dir` (default
