@@ -5,7 +5,7 @@
 Gold: a JSON list of {"start", "end", "speaker", "aliases"} (content offsets,
 no quotation marks), or {"narrator": NAME, "quotes": [...]} for a first-person
 book, where a prediction of `narrator` counts for NAME's quotes. Reports
-quote-detection recall/precision (when audiobook.text.quotes exists; precision is
+quote-detection recall/precision (audiobook.text.quotes; precision is
 only meaningful when the gold covers the whole book), and speaker accuracy overall and by tag type
 (named tag, pronoun tag, no tag), end to end without a cast, and with a cast
 built from the characters file. A prediction is right when it is the gold
@@ -144,12 +144,10 @@ def _match(gold_q: Quote, quotes: list[Quote]) -> tuple[int, int] | None:
     return None
 
 
-def detection(text: str, gold: list[dict]) -> tuple[list[Quote], dict] | None:
-    try:
-        from audiobook import quotes as quote_finder
-    except ImportError:
-        return None
-    found = [q for q in quote_finder.find_quotes(text)]
+def detection(text: str, gold: list[dict]) -> tuple[list[Quote], dict]:
+    from audiobook.text import quotes as quote_finder
+
+    found = list(quote_finder.find_quotes(text))
     speech = [q for q in found if q.is_speech]
     gq = gold_quotes(text, [g for g in gold if g["speaker"] is not None])
     hits = sum(1 for g in gq if _match(g, speech))
@@ -193,11 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     report("gold spans, no cast", score(text, gold, spans, None, narrator))
     if cast:
         report("gold spans, cast", score(text, gold, spans, cast, narrator))
-    found = detection(text, gold)
-    if found is None:
-        print("quote detection: audiobook.text.quotes not available yet; scored on gold spans only")
-        return 0
-    quotes, det = found
+    quotes, det = detection(text, gold)
     print(
         f"quote detection: recall {det['recall']:.3f}, precision {det['precision']:.3f} "
         f"({det['found']} found, {det['gold']} gold speech quotes)"
