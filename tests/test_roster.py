@@ -170,6 +170,20 @@ def test_particles_titles_and_names_side_by_side():
     assert who(r, "the count") is who(r, "Count of Monte Cristo")
 
 
+def test_a_full_name_in_a_tag_is_one_person_even_said_once_and_late():
+    # Both halves are named often on their own before the full name comes, once, as in
+    # "Franz Debray" above; but a tag gives its line to one speaker.
+    text = (
+        "Larry laughed. O’Keefe smiled. " * 4 + "\n\n“You!” said Larry O’Keefe boldly.\n\n"
+        "“I,” said Anna.\n\n“Why?” asked O’Keefe.\n\n"
+        "“Because,” said Larry."
+    )
+    r = build(text)
+    larry = who(r, "Larry")
+    assert larry is not None and who(r, "O’Keefe") is larry
+    assert who(r, "Larry O’Keefe") is larry and who(r, "Anna") is not larry
+
+
 def test_book_pronouns_outvote_the_first_name_table():
     text = (
         "Andrea came in late. He sat down, and he looked at the fire.\n\n"

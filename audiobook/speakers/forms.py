@@ -399,8 +399,9 @@ def two_people(f: Form, forms: dict) -> bool:
     on its own: two people side by side, not one full name. A full name said more than
     once ("Edmond Dantès", "Gabriel Oak" twice), or before either side is named alone (a
     book introduces "Ivan Ivanitch Kuzmitchov" once, then says "Ivan Ivanitch" and
-    "Kuzmitchov"), is one."""
-    if f.hon or len(f.tokens) < 2 or f.count > 1:
+    "Kuzmitchov"), is one; so is one a tag gives a line to ('said Larry O'Keefe boldly'):
+    a tag names one speaker."""
+    if f.hon or len(f.tokens) < 2 or f.count > 1 or f.tag:
         return False
     for k in range(1, len(f.tokens)):
         left, right = forms.get((None, f.tokens[:k])), forms.get((None, f.tokens[k:]))
