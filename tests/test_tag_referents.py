@@ -142,6 +142,13 @@ PASSAGES = [
         'added, "I shall see him."',
         [("Strether", None)] + [("Strether's new acquaintance", "female")] * 3,
     ),
+    (
+        "'he said to Oak': the one a pronoun tag speaks to is not its speaker",
+        "Gabriel Oak walked up the lane. Farmer Boldwood met him at the gate. Oak nodded to "
+        "Boldwood, and Boldwood looked at the field.\n\n"
+        '"That is a fine field," he said to Oak.\n\n"It is," said Oak.\n',
+        [("Boldwood", None), ("Oak", "male")],
+    ),
 ]
 
 

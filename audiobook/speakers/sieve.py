@@ -115,6 +115,10 @@ def tag_after(p: Para, n: int, i: int) -> Attribution | None:
     tag = book.tags.after(post)
     # "the latter" is one of two people named before the quote, not in it.
     at = q.outer_start if tag is not None and tag.kind == "which" else q.outer_end
+    if p.addressed[i] is None and tag is not None and tag.kind in ("pronoun", "description"):
+        # '"That's a handsome maid," he said to Oak': "he" is anyone but Oak, so the one
+        # spoken to is known before the pronoun is resolved, not after.
+        p.addressed[i] = told_to(book, post, None)
     found = tag_attribution(book, p.talk, tag, p.local, at, p.addressed[i])
     if found is None and tag is not None and tag.gender:
         p.wanted[i] = tag.gender  # '"...," she said' with no woman in view yet
