@@ -41,21 +41,20 @@ def make_book(
     once there is work to show; ``on_warning`` hears the book's warnings before the build
     starts, so a long build does not hide them until its end.
     """
-    from audiobook.audio.cache import default_cache_dir
     from audiobook.audio.executor import open_executor
-    from audiobook.build import build_book
+    from audiobook.build import build_book, cache_root
     from audiobook.frontcache import FrontCache
     from audiobook.pipeline import prepare_request, read_request
     from audiobook.progress import Progress
     from audiobook.publish.manifest import NAME as MANIFEST
 
-    cache_root = options.cache_dir or default_cache_dir()
-    memo = FrontCache(cache_root)  # beside the clips it leads to
+    root = cache_root(options)
+    memo = FrontCache(root)  # beside the clips it leads to
     request = read_request(
         inputs, cast_file, encoding, options.engine, memo, include, credits, info_overrides=info
     )
     key = uptodate.build_key(request, options, pace)
-    same = uptodate.unchanged(cache_root, options.outdir, key, options.engine, request.version)
+    same = uptodate.unchanged(root, options.outdir, key, options.engine, request.version)
     if same is not None:  # the last build of outdir, untouched, from the very same input
         memo.touch(request.key)
         for warning in same.warnings:

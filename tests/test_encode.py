@@ -11,12 +11,21 @@ from pathlib import Path
 
 import pytest
 
-from audiobook.audio.encode import Spare, codec_args, encode_pcm, encode_streams
+from audiobook.audio.encode import Encoder, Feed, Spare, codec_args
 from audiobook.audio.mastering import PROFILES, filter_chain
 from audiobook.errors import OutputError
 from audiobook.publish.export import mp3_frames
 
 RATE = 22050
+
+
+def encode_streams(streams: list[tuple[Feed, int, float]], profile, codec: str, outs) -> None:
+    """One ffmpeg for the streams (feed, rate, encoder gain), each into its ``outs`` entry."""
+    Encoder(profile, codec, outs, [gain for _, _, gain in streams]).run(streams)
+
+
+def encode_pcm(feed: Feed, rate: int, gain: float, profile, codec: str, out) -> None:
+    encode_streams([(feed, rate, gain)], profile, codec, [out])
 
 
 def _speechlike(seconds: float, seed: int) -> bytes:

@@ -135,21 +135,6 @@ def codec_args(codec: str, profile: Profile) -> list[str]:
     return ["-c:a", "aac", "-aac_coder", "fast", "-b:a", f"{profile.aac_bitrate_k}k", "-f", "ipod"]
 
 
-def encode_pcm(
-    feed: Feed, rate: int, encoder_gain: float, profile: Profile, codec: str, out: Path
-) -> None:
-    """Run ffmpeg on the PCM of ``feed``; write ``out`` (a temporary path)."""
-    encode_streams([(feed, rate, encoder_gain)], profile, codec, [out])
-
-
-def encode_streams(
-    streams: Sequence[tuple[Feed, int, float]], profile: Profile, codec: str, outs: Sequence[Path]
-) -> None:
-    """One ffmpeg for several streams of 16-bit mono PCM: (feed, rate, encoder gain) each,
-    encoded into the ``outs`` entry beside it (temporary paths the caller renames)."""
-    Encoder(profile, codec, outs, [gain for _, _, gain in streams]).run(streams)
-
-
 def _wav_header(rate: int) -> bytes:
     """A WAV header of unknown length (ffmpeg reads to the end of the pipe): the stream
     carries its own rate, so an encoder can be started before the rate is known."""
