@@ -115,19 +115,20 @@ def tag_after(p: Para, n: int, i: int) -> Attribution | None:
     tag = book.tags.after(post)
     # "the latter" is one of two people named before the quote, not in it.
     at = q.outer_start if tag is not None and tag.kind == "which" else q.outer_end
-    if p.addressed[i] is None and tag is not None and tag.kind in ("pronoun", "description"):
+    told = told_to(book, post, None) if p.addressed[i] is None else None
+    if tag is not None and tag.kind in ("pronoun", "description"):
         # '"That's a handsome maid," he said to Oak': "he" is anyone but Oak, so the one
         # spoken to is known before the pronoun is resolved, not after.
-        p.addressed[i] = told_to(book, post, None)
+        p.addressed[i] = p.addressed[i] or told
     found = tag_attribution(book, p.talk, tag, p.local, at, p.addressed[i])
     if found is None and tag is not None and tag.gender:
         p.wanted[i] = tag.gender  # '"...," she said' with no woman in view yet
     if found is not None and tag is not None and tag.kind == "pronoun":
         book.pronoun_here[i] = _named_before(p.local, q.outer_end, found.speaker)
         book.pronoun_one[i] = book.spoke_alone
-    if found is not None and p.addressed[i] is None:
-        p.addressed[i] = told_to(book, post, found.speaker)
-        found = Attribution(found.speaker, found.rule, p.addressed[i])
+    if found is not None and p.addressed[i] is None and told != found.speaker:
+        p.addressed[i] = told  # a named speaker is never their own addressee
+        found = Attribution(found.speaker, found.rule, told)
     return found
 
 
