@@ -315,6 +315,14 @@ CLEANUP = [
         ["the off", "the tall soldier half"],
         ["the off-hand sergeant", "the tall soldier"],
     ),
+    (  # a sentence opener before a verb the tags use ("Thus advised", "Having thought") is
+        # no speaker's name: the book writes it in lower case and never capitalised mid-sentence
+        'Mrs. Pocket dandled the baby. "Take it the other way," said Flopson. Thus advised, '
+        "Mrs. Pocket took it the other way, thus and thus.\n\nHaving thought it over, Mr. "
+        'Pocket left, having said nothing.\n\n"Well," said Mr. Pocket.',
+        ["Thus", "Having"],
+        ["Mrs. Pocket", "Mr. Pocket", "Flopson"],
+    ),
 ]
 
 

@@ -373,6 +373,11 @@ def is_person(f: Form) -> bool:
         return False
     if len(f.tokens) == 1 and not f.tag and (f.common and f.common >= f.mid or f.lower >= f.count):
         return False
+    # "Having said this, ...", "Thus, we walked...": a word the book writes in lower case more
+    # often than capitalised and never capitalises mid-sentence is no name, though one reading
+    # took it for a tag's subject (a word used twice so is a name: "remarked Good.").
+    if len(f.tokens) == 1 and f.tag < 2 and not f.mid and f.lower >= f.count:
+        return False
     if the_thing(f):
         return False
     if f.person >= 2 and f.person > f.place:
