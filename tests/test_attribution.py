@@ -274,6 +274,14 @@ PASSAGES = [
         ["Anna", "John", "Anna", "John"],
     ),
     (
+        "turn-taking, after a tag the turns alternate with the speaker a later tag gave the "
+        "line before it, not with the sieve's first guess for it",
+        'Harold, Agnes and Tom sat by the fire.\n\n"I have a plan: we go to the fair."\n\n'
+        '"Do you?" said Agnes.\n\n"Yes, and so does Tom; don\'t you, Tom?"\n\n'
+        'Tom grinned. "Rather."\n\n"We leave at dawn," said Harold.',
+        ["Harold", "Agnes", "Harold", "Tom", "Harold"],
+    ),
+    (
         "description-tag, a description cut short at an adjective runs on to its noun",
         "Aunt Polly looked hard at Tom across the kitchen table.\n\n"
         '"Was it warm in school, Tom?"\n\n"Yes, aunt."\n\n'
@@ -627,6 +635,7 @@ RULE_OF_FUNCTION = {
     "turn_taking": "turn-taking",
     "alternate_back_from_tag": "back-from-tag",
     "alternate_between_tags": "between-tags",
+    "alternate_after_tag": "turn-taking",
 }
 
 

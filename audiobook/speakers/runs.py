@@ -3,7 +3,8 @@
 The sieve decides quote by quote, reading forwards, so an untagged line can only be
 guessed from who spoke before. A run seen whole knows its later tags too: RUN_RULES
 may re-label the sieve's guesses from a tag that comes after them (back-from-tag,
-between-tags). Each rule is one function and one line in the list.
+between-tags), and then the turns that followed those guesses (alternate_after_tag).
+Each rule is one function and one line in the list.
 """
 
 from __future__ import annotations
@@ -86,13 +87,48 @@ def alternate_between_tags(
                 out[i] = Attribution(who, "between-tags", out[i].addressee)
 
 
-def _open_turn(book: Book, quotes: list[Quote], out: list, turn: list[int], pair: set) -> bool:
-    """A turn only guessed, in a paragraph of its own, addressing nobody outside the pair."""
+def alternate_after_tag(book: Book, quotes: list[Quote], run: list[list[int]], out: list) -> None:
+    """Untagged turns after a line tagged for X, up to a line decided otherwise, go on
+    alternating X with whom X spoke to or answered, as the run is labelled now: reading
+    forwards, the sieve alternated with its guess for the turn before the tag, which a
+    later tag may have re-labelled since (back-from-tag, between-tags). A stretch that
+    ends at another tag is between-tags' to decide."""
+    turns = turns_of(quotes, run)
+    tagged = [next((i for i in turn if out[i].rule in _ANCHORS), None) for turn in turns]
+    for a, anchor in enumerate(tagged):
+        if anchor is None:
+            continue
+        x = out[anchor].speaker
+        other = next((out[i].addressee for i in turns[a] if out[i].addressee), None)
+        if other is None and a > 0:
+            other = out[turns[a - 1][-1]].speaker
+        if other is None or other == x:
+            continue
+        end = a + 1
+        while end < len(turns) and _open_turn(book, quotes, out, turns[end], None):
+            who = x if (end - a) % 2 == 0 else other
+            if any(out[i].addressee == who for i in turns[end]):
+                break
+            end += 1
+        if end < len(turns) and tagged[end] is not None:
+            continue
+        for t in range(a + 1, end):
+            who = x if (t - a) % 2 == 0 else other
+            for i in turns[t]:
+                if out[i].speaker != who:
+                    out[i] = Attribution(who, "turn-taking", out[i].addressee)
+
+
+def _open_turn(
+    book: Book, quotes: list[Quote], out: list, turn: list[int], pair: set | None
+) -> bool:
+    """A turn only guessed, in a paragraph of its own, addressing nobody outside the pair
+    (anybody, without one)."""
     opening = quotes[turn[0]].outer_start
     return (
         all(out[i].rule in _OPEN | {"continuation"} for i in turn)
         and not book.text[book.paragraph_span(opening)[0] : opening].strip()
-        and all(out[i].addressee in pair | {None} for i in turn)
+        and (pair is None or all(out[i].addressee in pair | {None} for i in turn))
     )
 
 
@@ -110,4 +146,5 @@ def turns_of(quotes: list[Quote], run: list[list[int]]) -> list[list[int]]:
 RUN_RULES: list[Callable[[Book, list[Quote], list[list[int]], list], None]] = [
     alternate_back_from_tag,
     alternate_between_tags,
+    alternate_after_tag,
 ]
