@@ -149,6 +149,40 @@ PASSAGES = [
         '"That is a fine field," he said to Oak.\n\n"It is," said Oak.\n',
         [("Boldwood", None), ("Oak", "male")],
     ),
+    (
+        "'somebody exclaimed' in a first-person book is somebody, never the narrator",
+        "I sat by the fire with Douglas and the others. I had heard the story before, and I "
+        "said so.\n\n"
+        '"Two children?" I asked.\n\n'
+        '"We say, of course," somebody exclaimed, "that they give two turns!"\n\n'
+        "Douglas stood up. He looked at me.\n\n"
+        '"Nobody has heard it," he said.',
+        [("narrator", None), ("somebody", None), ("somebody", None), ("Douglas", "male")],
+    ),
+    (
+        "'cried one of the women': a person of the group's gender, not the woman in view",
+        "Mrs. Griffin sat by the fire. She was knitting, and Douglas stood by the door.\n\n"
+        '"For dreadful--dreadfulness!" said Douglas.\n\n'
+        '"Oh, how delicious!" cried one of the women.\n\n'
+        '"It is late," said Mrs. Griffin.',
+        [("Douglas", "male"), ("one of the women", "female"), ("Mrs. Griffin", "female")],
+    ),
+    (
+        "'said another' after a named speaker is one more person, and the talk goes on",
+        "Dale and Jim sat by the fire, with the others of the gang round them.\n\n"
+        '"The horses are ready," said Jim.\n\n'
+        '"Then we ride at dawn," said another.\n\n'
+        '"Not I," Dale said. "I stay here."',
+        [("Jim", "male"), ("another", None), ("Dale", None), ("Dale", None)],
+    ),
+    (
+        "'said another' among men only is a man (the tags around it); among both, unknown",
+        "The gang sat round the fire.\n\n"
+        '"The horses are ready," said Jim.\n\n'
+        '"Then we ride at dawn," said another.\n\n'
+        '"Not I," he said. "I stay here."',
+        [("Jim", "male"), ("another", "male"), (None, None), (None, None)],
+    ),
 ]
 
 
@@ -161,6 +195,17 @@ def test_tag_referent(rule, text, expected):
             assert who == want, (rule, got)
         if want_gender is not None:
             assert gender == want_gender, (rule, got)
+
+
+def test_someone_among_a_man_and_a_woman_keeps_an_unknown_gender():
+    """Among both sexes "said another" may be either: a neutral voice, not a guess."""
+    text = (
+        "The family sat round the fire.\n\n"
+        '"The horses are ready," said Jim.\n\n'
+        '"Then we ride at dawn," said another.\n\n'
+        '"Not I," she said. "I stay here."'
+    )
+    assert voiced(text)[1] == ("another", None)
 
 
 def test_with_a_cast_a_possessive_description_is_one_of_the_cast():

@@ -23,7 +23,7 @@ from audiobook.speakers import sieve
 from audiobook.speakers.mentions import descriptors, narrator_name
 from audiobook.speakers.names import NOT_NAMES, TITLE_NOUNS
 from audiobook.speakers.runs import RUN_RULES
-from audiobook.speakers.tags import TagReader, compile_names
+from audiobook.speakers.tags import TagReader, compile_names, is_indefinite
 from audiobook.text.chapters import has_heading
 from audiobook.text.quotes import paragraph_spans
 
@@ -71,7 +71,11 @@ class Book:
         for title, who in _titled(self, text).items():
             self.vocative.setdefault(title, who)
             self.vocative.setdefault(title.capitalize(), who)
-        pattern = compile_names([a for c in roster.characters for a in [c.name, *c.aliases]])
+        # "Someone was walking" in narration is nobody in particular: the one who
+        # "somebody exclaimed" is found by the tag alone.
+        pattern = compile_names(
+            [a for c in roster.characters for a in [c.name, *c.aliases] if not is_indefinite(a)]
+        )
         self.names = re.compile(pattern)
         self.tags = TagReader(pattern)
         self.gender = {c.name: c.gender for c in roster.characters}
@@ -357,7 +361,8 @@ def _paragraph(
         out[i] = decided[i]
         groups.setdefault(quotes[i].group, decided[i])
         speaker = decided[i].speaker
-        if speaker:
+        if speaker and not is_indefinite(speaker):
+            # "somebody" spoke: nobody a later "he" or a reply could mean by name.
             talk.mention(speaker)
     talk.speaks_again = False
     last = decided[members[-1]]

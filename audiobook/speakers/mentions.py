@@ -19,7 +19,9 @@ from audiobook.speakers.tags import (
     TagReader,
     compile_names,
     description_gender,
+    group_gender,
     head_noun,
+    is_indefinite,
     is_person,
 )
 from audiobook.text.speechverbs import longest_first
@@ -66,16 +68,23 @@ def described_speakers(
     """Unnamed people who speak more than once ('the old woman said') become characters."""
     reader = TagReader(compile_names([a for c in characters for a in c.aliases]))
     counts: Counter = Counter()
+    groups: dict[str, Gender | None] = {}
     introduced: dict[str, set[int]] = defaultdict(set)  # '"I am Mary Lennox," the girl said'
     self_named = re.compile(
         rf"\b(?:I am|I[’']m|[Mm]y name is|[Mm]y name[’']s)\s+({reader.name_pattern})"
     )
     alias = {a: c for c in characters for a in c.aliases}
-    for q in quotes:
-        if not q.is_speech:
-            continue
-        m = reader.after(text[q.outer_end : q.outer_end + 80])
-        if (
+    speech = [q for q in quotes if q.is_speech]
+    tags = [reader.after(text[q.outer_end : q.outer_end + 80]) for q in speech]
+    for at, (q, m) in enumerate(zip(speech, tags, strict=True)):
+        if m and m.kind == "description" and is_indefinite(m.text):
+            # "somebody exclaimed", "said one of the colts": someone the text does not
+            # name speaks (never the narrator, never the last speaker by alternation).
+            counts[m.text] += 1
+            groups[m.text] = groups.get(m.text) or group_gender(m.text)
+            if groups[m.text] is None:
+                groups[m.text] = _company_gender(tags[max(0, at - 3) : at + 4], alias)
+        elif (
             m
             and m.kind == "description"
             and (is_person(m.text) or head_noun(m.text) not in _NOT_SPEAKERS)
@@ -108,6 +117,10 @@ def described_speakers(
             titled[hon].append(c)
     out = []
     for phrase, n in counts.items():
+        if phrase in groups:
+            if phrase not in taken:
+                out.append(Character(phrase, [phrase], groups[phrase], n))
+            continue
         # "the coachman" is the one coachman named by apposition, and "the young
         # girl" too vague to be anyone in particular; but "the pale young
         # gentleman" is one person, not every gentleman the book ever named.
@@ -137,10 +150,25 @@ def described_speakers(
         if len(phrase.split()) == 2 and len(title) > 1:
             continue  # "the sergeant" of two Sergeants: whichever is in view (resolve.py)
         out.append(Character(phrase, [phrase], description_gender(phrase), n))
-    said = pronoun_genders(narration or text, [c.name for c in out])
+    said = pronoun_genders(narration or text, [c.name for c in out if c.name not in groups])
     for c in out:
         c.gender = said.get(c.name.lower(), c.gender)
     return out
+
+
+def _company_gender(tags: list, alias: dict[str, Character]) -> Gender | None:
+    """'"...," said another' among men is a man: the one gender of the tags around it
+    (names and pronouns, at least two), else unknown."""
+    said = set()
+    votes = 0
+    for m in tags:
+        if m is None or m.kind not in ("name", "pronoun"):
+            continue
+        gender = m.gender if m.kind == "pronoun" else getattr(alias.get(m.text), "gender", None)
+        if gender:
+            said.add(gender)
+            votes += 1
+    return next(iter(said)) if len(said) == 1 and votes >= 2 else None
 
 
 # Someone else named before the pronoun: the pronoun may be theirs.

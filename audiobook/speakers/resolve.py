@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from audiobook.model import NARRATOR, Attribution
 from audiobook.speakers.names import HONORIFICS
 from audiobook.speakers.relations import by_relation, by_title, former_latter, possessor, relation
-from audiobook.speakers.tags import Mention, description_gender, head_noun
+from audiobook.speakers.tags import Mention, description_gender, head_noun, is_indefinite
 
 if TYPE_CHECKING:
     from audiobook.speakers.attribution import Book, Conversation
@@ -81,6 +81,9 @@ def resolve(
     recent = [who for _, who, _ in here] + talk.focus
     recent = [w for w in dict.fromkeys(recent) if w != addressee and w != last]
     kin = relation(m.text) if m.kind == "description" else None
+    if m.kind == "description" and is_indefinite(m.text):
+        # "cried one of the women" is nobody the talk has named so far.
+        return book.alias.get(m.text)
     if m.kind == "description":
         phrase = m.text.lower()
         for form in (phrase, re.sub(r"^(a|an)\s", "the ", phrase)):
@@ -159,7 +162,11 @@ def _only_one_of_gender(
     for m in book.tags.people.finditer(book.text, start, pos):
         if description_gender(m.group(0)) == gender:
             return None
-    spoke = {w for w in talk.run[-_RECENT_TURNS:] if w not in (NARRATOR, addressee)}
+    spoke = {
+        w
+        for w in talk.run[-_RECENT_TURNS:]
+        if w not in (NARRATOR, addressee) and not is_indefinite(w)
+    }
     fits = [w for w in spoke if book.gender.get(w) == gender]
     return fits[0] if len(fits) == 1 else None
 

@@ -27,6 +27,14 @@ PRONOUN = r"(?:[Hh]e|[Ss]he|I|[Ww]e|[Tt]hey)"
 _DETS = r"(?i:" + "|".join(sorted(DETERMINERS)) + r")"
 # A description: determiner, up to three modifiers, a head word ("the old man").
 DESC = _DETS + r"\s+(?:[a-z][\w'-]*\s+){0,3}?[a-z][\w'-]*"
+# Someone the narration does not name ("somebody exclaimed", "cried one of the women",
+# "said another"): a third person, so never a first-person narrator's own line.
+_PART = (
+    r"(?:one|another|some|several|two|three|each|either|neither|most|many|all|both)\s+of\s+"
+    r"(?:them|us|(?:the|those|these|his|her|their|our)\s+(?:[a-z][\w'-]*\s+){0,2}?[a-z][\w'-]*)"
+)
+INDEF = rf"(?i:{_PART}|(?:some|every)(?:body|one)(?:\s+else)?|some\s+one|another)(?![\w'-])"
+_INDEF = re.compile(INDEF)
 # After the verb a description runs to a stop: punctuation or a function word.
 _STOP = (
     r"(?=\s*(?:[,.;:!?—–]|--|-\s)|\s*$|\s+(?:in|with|and|to|as|who|from|at|on|for|of|into|again|then|"
@@ -135,10 +143,11 @@ class TagReader:
         self.name_pattern = name_pattern
         subj = (
             rf"(?P<which>\b{_WHICH})|(?P<poss>(?:{name_pattern}){_WHOSE})|(?P<name>{name_pattern})"
-            rf"|(?P<pron>\b{PRONOUN}\b)|(?P<desc>\b{DESC})|(?P<cap>{CAP})"
+            rf"|(?P<pron>\b{PRONOUN}\b)|(?P<indef>\b{INDEF})|(?P<desc>\b{DESC})|(?P<cap>{CAP})"
         )
         # "said Holmes", "asked he", "replied the old man"
         subj_after = subj.replace(f"(?P<desc>\\b{DESC})", f"(?P<desc>\\b{DESC}{_STOP})")
+        subj_after = subj_after.replace(f"(?P<indef>\\b{INDEF})", f"(?P<indef>\\b{INDEF}{_STOP})")
         self.verb_first = re.compile(LEAD + rf"{ADVERB}{VERB}\s+{ADVERB}(?:{subj_after})")
         # "Holmes said", "she admitted", "the old man quietly replied"
         self.subj_first = re.compile(
@@ -210,16 +219,19 @@ class TagReader:
         return Mention(mention.kind, mention.text, offset + mention.start, mention.gender)
 
     def subjects(self, seg: str) -> list[Mention]:
-        """Sentence subjects in narration ('Sofia nodded.'), in order."""
+        """Sentence subjects in narration ('Sofia nodded.'), in order; "Everyone laughed."
+        names nobody who could speak next."""
         found = (_mention(m) for m in self.sentence_start.finditer(seg))
-        return [m for m in found if usable(m)]
+        return [m for m in found if usable(m) and not is_indefinite(m.text)]
 
 
 def _mention(m: re.Match) -> Mention:
-    for kind in ("which", "poss", "name", "pron", "desc", "cap"):
+    for kind in ("which", "poss", "name", "pron", "indef", "desc", "cap"):
         text = m.group(kind)
         if text is not None:
             start = m.start(kind)
+            if kind == "indef":
+                return Mention("description", indefinite(text), start, group_gender(text))
             if kind == "which":
                 return Mention("which", " ".join(text.lower().split()), start)
             if kind == "poss":
@@ -295,10 +307,30 @@ def _person_phrase(phrase: str) -> str:
 _ADJECTIVES = {"old", "young"}  # nouns of NOUN_GENDER only as "the old", "the young"
 
 
+def indefinite(text: str) -> str:
+    """'Some one', 'One of the  Women' -> 'someone', 'one of the women': one spelling."""
+    return re.sub(r"\bsome one\b", "someone", " ".join(text.lower().split()))
+
+
+def is_indefinite(phrase: str) -> bool:
+    return _INDEF.fullmatch(phrase) is not None
+
+
+def group_gender(text: str) -> Gender | None:
+    """'one of the women' -> female: the gender of the group's noun, made singular."""
+    noun = text.lower().split()[-1]
+    for one in (noun, re.sub(r"men$", "man", noun), re.sub(r"ies$", "y", noun), noun[:-1]):
+        if NOUN_GENDER.get(one):
+            return NOUN_GENDER[one]
+    return None
+
+
 def usable(m: Mention) -> bool:
     """A mention that can name a speaker: not an empty name, not 'his pocket'."""
     if m.kind == "name":
         return bool(m.text)
+    if m.kind == "description" and is_indefinite(m.text):
+        return True
     if m.kind == "description" and relation(m.text):
         return True
     if m.kind == "description":
