@@ -282,6 +282,13 @@ PASSAGES = [
         ["Harold", "Agnes", "Harold", "Tom", "Harold"],
     ),
     (
+        "two-participants, a run tagged for two people only is theirs, whoever the narration "
+        "last named",
+        "Anna and John stood by the well. Mrs. Bell watched them from her window.\n\n"
+        '"Is the water sweet?"\n\nJohn drank. "Sweet as honey."\n\n"Then fill the jug," said Anna.',
+        ["Anna", "John", "Anna"],
+    ),
+    (
         "description-tag, a description cut short at an adjective runs on to its noun",
         "Aunt Polly looked hard at Tom across the kitchen table.\n\n"
         '"Was it warm in school, Tom?"\n\n"Yes, aunt."\n\n'
@@ -636,6 +643,7 @@ RULE_OF_FUNCTION = {
     "alternate_back_from_tag": "back-from-tag",
     "alternate_between_tags": "between-tags",
     "alternate_after_tag": "turn-taking",
+    "two_participants": "two-participants",
 }
 
 

@@ -75,6 +75,13 @@ TURNS = [
         '"Wash your hands," said Aunt Mary.',
         ["Aunt Jane", "Tom", "Aunt Mary"],
     ),
+    (
+        "a run tagged for two people: the one a line calls by name may answer it untagged",
+        "Danglars, Caderousse and Fernand sat at the table under the arbour.\n\n"
+        '"Do you know them, Fernand?" said Danglars.\n\n"Yes," was the reply.\n\n'
+        '"And I did not see them!" said Caderousse.',
+        ["Danglars", "Fernand", "Caderousse"],
+    ),
 ]
 
 

@@ -304,6 +304,7 @@ CONFIDENCE = {
     "action-subject": 0.4,
     "turn-taking": 0.45,
     "between-tags": 0.75,
+    "two-participants": 0.45,
     "back-from-tag": 0.4,
     "vocative-exclusion": 0.3,
     "fallback": 0.3,

@@ -3,8 +3,9 @@
 The sieve decides quote by quote, reading forwards, so an untagged line can only be
 guessed from who spoke before. A run seen whole knows its later tags too: RUN_RULES
 may re-label the sieve's guesses from a tag that comes after them (back-from-tag,
-between-tags), and then the turns that followed those guesses (alternate_after_tag).
-Each rule is one function and one line in the list.
+between-tags), and then the turns that followed those guesses (alternate_after_tag); a
+run tagged for two people only is their conversation (two_participants). Each rule is one
+function and one line in the list.
 """
 
 from __future__ import annotations
@@ -119,6 +120,47 @@ def alternate_after_tag(book: Book, quotes: list[Quote], run: list[list[int]], o
                     out[i] = Attribution(who, "turn-taking", out[i].addressee)
 
 
+_TAGGED = _ANCHORS | {
+    "description-tag",
+    "relation-tag",
+    "former-latter",
+    "action-subject",
+    "named-by-answer",
+}
+_GUESSED = _OPEN | {"continuation", "back-from-tag", "between-tags"}
+
+
+def two_participants(book: Book, quotes: list[Quote], run: list[list[int]], out: list) -> None:
+    """A run whose tagged lines name exactly two people is their conversation: an
+    untagged turn guessed for anyone else (the person the narration last talked of) is
+    one of the two, by alternation from the nearest tagged turn. Not a guess for someone
+    a line of the run calls by name ('"Do you know them, Fernand?" he said.' / '"Yes,"
+    was the reply.'): that one is in the talk too."""
+    turns = turns_of(quotes, run)
+    tagged: dict[int, str] = {}
+    for t, turn in enumerate(turns):
+        who = next((out[i].speaker for i in turn if out[i].rule in _TAGGED), None)
+        if who is not None:
+            tagged[t] = who
+    people = set(tagged.values())
+    called = {out[i].addressee for turn in turns for i in turn} - {None}
+    if len(people) != 2:
+        return
+    for t, turn in enumerate(turns):
+        if t in tagged or not all(out[i].rule in _GUESSED for i in turn):
+            continue
+        if out[turn[0]].speaker in people | called:
+            continue  # one of the two, or someone a line of the run calls by name
+        near = min(tagged, key=lambda a: (abs(a - t), a < t))
+        who = tagged[near]
+        if (t - near) % 2:
+            who = next(w for w in people if w != who)
+        if any(out[i].addressee == who for i in turn):
+            continue
+        for i in turn:
+            out[i] = Attribution(who, "two-participants", out[i].addressee)
+
+
 def _open_turn(
     book: Book, quotes: list[Quote], out: list, turn: list[int], pair: set | None
 ) -> bool:
@@ -147,4 +189,5 @@ RUN_RULES: list[Callable[[Book, list[Quote], list[list[int]], list], None]] = [
     alternate_back_from_tag,
     alternate_between_tags,
     alternate_after_tag,
+    two_participants,
 ]

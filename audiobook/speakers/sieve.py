@@ -21,6 +21,9 @@ pronoun-gender    a gendered tag nobody in view fits: the latest of that gender
 named-by-answer   a later reply names who asked (attribution.py)
 back-from-tag     untagged lines opening a run, alternating back from its first tag
 between-tags      untagged lines between tags for two people, alternating
+two-participants  a run tagged for two people only: an untagged line guessed for
+                  a third person goes to one of the two, alternating from the
+                  nearest tag
 
 runs.py's RUN_RULES then see each run of dialogue paragraphs whole, once it is read,
 and may re-label its guesses from a tag that comes later; resolve.py turns a tag's
