@@ -183,6 +183,31 @@ PASSAGES = [
         '"Not I," he said. "I stay here."',
         [("Jim", "male"), ("another", "male"), (None, None), (None, None)],
     ),
+    (
+        "'continued the prostrate man' after a pause in narration is the one who was speaking",
+        '"Boy, take up that basket!" said Durbeyfield to the lad.\n\n'
+        '"Who be you, then, to order me about?" said Fred.\n\n'
+        '"Do you, do you? That is the secret, the secret: I am one of a noble race, as the '
+        'parson found out this very afternoon," said Durbeyfield, and he stretched himself out '
+        "upon the bank among the daisies.\n\n"
+        "The lad stood before him, and looked at his length from crown to toe.\n\n"
+        '"Sir John d\'Urberville, that is who I am," continued the prostrate man.\n',
+        [
+            ("Durbeyfield", "male"),
+            ("Fred", "male"),
+            ("Durbeyfield", "male"),
+            ("Durbeyfield", "male"),
+        ],
+    ),
+    (
+        "... but a description that spoke just before and was interrupted goes on as itself",
+        '"We put up for the night at an inn, the merchant and I, and all was as it should be '
+        'till I saw a light in the yard," said the old man.\n\n'
+        '"Go on," said Kiruha.\n\n'
+        "Kiruha thrust a handful of twigs into the fire.\n\n"
+        '"I looked in at the window," continued the old man, "and there was a cellar."\n',
+        [("the old man", "male"), ("Kiruha", None), ("the old man", "male"), ("the old man", None)],
+    ),
 ]
 
 

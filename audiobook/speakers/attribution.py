@@ -146,6 +146,10 @@ class Conversation:
         self.turns: list[str] = []
         self.speaks_again = False  # after an answer without words by someone unknown
         self.last_addressee: str | None = None
+        # The last two dialogue paragraphs' speakers (who, first quote's start, last quote's
+        # end, words said), across narration but not a heading: '"...," continued the
+        # prostrate man' goes on from one of them.
+        self.spoke: list[tuple[str, int, int, int]] = []
         self.last_members: list[int] = []  # the previous dialogue paragraph's quotes
         self.lead_in: tuple[int, str] | None = None  # a narration paragraph ending in ':'
         self.lead_mentions: list = []
@@ -264,6 +268,8 @@ def sieve_pass(
         runs[-1].append(members)
         if between.strip():
             _pause(book, talk, between, read_to, para[0])
+            if has_heading(between):
+                talk.spoke.clear()
         if between.strip():
             talk.run.clear()
             talk.last_addressee = None
@@ -368,6 +374,9 @@ def _paragraph(
     talk.speaks_again = False
     last = decided[members[-1]]
     if last.speaker:
+        words = sum(len(text[quotes[i].start : quotes[i].end].split()) for i in members)
+        span = (quotes[members[0]].outer_start, quotes[members[-1]].outer_end)
+        talk.spoke = [*talk.spoke[-1:], (last.speaker, *span, words)]
         talk.run.append(last.speaker)
         talk.turns.append(last.speaker)
     # "You see, Rosa," said he, "spring is here.": the whole paragraph speaks to Rosa.

@@ -41,10 +41,12 @@ def tag_attribution(
     local: list,
     pos: int,
     addressee: str | None,
+    goes_on: tuple[str, int] | None = None,
 ) -> Attribution | None:
     if m is None:
         return None
-    who = resolve(book, talk, m, local, pos, addressee)
+    went_on = _goes_on_as(book, m, goes_on, pos)
+    who = went_on or resolve(book, talk, m, local, pos, addressee)
     if who is None:
         return None
     rule = {
@@ -55,9 +57,42 @@ def tag_attribution(
     }.get(m.kind, "description-tag")
     if relation(m.text) and (m.kind == "description" or who[:1].islower()):
         rule = "relation-tag"  # "said my mother", also when the roster knows her by it
-    if who[:1].islower() and who != NARRATOR and rule != "relation-tag":
+    if (who[:1].islower() and who != NARRATOR and rule != "relation-tag") or went_on:
         rule = "description-tag"  # "the young man" may yet turn out to be Fernand
     return Attribution(who, rule, addressee)
+
+
+def _goes_on_as(book: Book, m: Mention, goes_on: tuple[str, int] | None, pos: int) -> str | None:
+    """'"...," continued the prostrate man': a description in a tag that says the speaker goes
+    on, met here for the first time, is whoever spoke the quote before when that is a named
+    person of its gender: the narration calls the speaker by what they are doing or look
+    like. A description used just before is someone of its own who was interrupted ('said
+    the stranger' ... '"...," continued the stranger'), and one the book links to a name
+    ("the count") is that person."""
+    if goes_on is None or goes_on[0] == NARRATOR or not goes_on[0][:1].isupper():
+        return None
+    speaker, since = goes_on
+    if m.kind == "name":
+        own = book.character(m.text)
+        if own is None or own[:1].isupper():
+            return None  # a name says who speaks
+        gender: str | None = book.gender.get(own) or description_gender(m.text)
+    elif m.kind == "description" and not relation(m.text):
+        phrase = m.text.lower()
+        if phrase in book.alias or re.sub(r"^(a|an)\s", "the ", phrase) in book.alias:
+            return None
+        gender = m.gender
+    else:
+        return None
+    if gender is None or book.gender.get(speaker) != gender:
+        return None
+    words = " ".join(m.text.lower().split()[1:])
+    if words in book.text[max(0, since - _SEEN_BEFORE) : pos].lower():
+        return None
+    return speaker
+
+
+_SEEN_BEFORE = 1000  # characters before the quote the tag goes on from
 
 
 def resolve(

@@ -123,7 +123,8 @@ def tag_after(p: Para, n: int, i: int) -> Attribution | None:
         # '"That's a handsome maid," he said to Oak': "he" is anyone but Oak, so the one
         # spoken to is known before the pronoun is resolved, not after.
         p.addressed[i] = p.addressed[i] or told
-    found = tag_attribution(book, p.talk, tag, p.local, at, p.addressed[i])
+    goes_on = _goes_on(p, n, post)
+    found = tag_attribution(book, p.talk, tag, p.local, at, p.addressed[i], goes_on)
     if found is None and tag is not None and tag.gender:
         p.wanted[i] = tag.gender  # '"...," she said' with no woman in view yet
     if found is not None and tag is not None and tag.kind == "pronoun":
@@ -152,7 +153,13 @@ def tag_before(p: Para, n: int, i: int) -> Attribution | None:
         pre_at, pre = talk.lead_in
     m = book.tags.before(pre)
     found = tag_attribution(
-        book, talk, m, p.local + talk.lead_mentions, pre_at + m.start if m else 0, p.addressed[i]
+        book,
+        talk,
+        m,
+        p.local + talk.lead_mentions,
+        pre_at + m.start if m else 0,
+        p.addressed[i],
+        _goes_on(p, n, pre[m.start :]) if m else None,
     )
     if found is None and m is not None and m.gender:
         p.wanted[i] = m.gender  # 'The old lady looked about, and then said:' with no woman in view
@@ -228,6 +235,30 @@ PARAGRAPH_RULES: list[Callable[[Para], None]] = [
 
 
 # --- Helpers the rules share
+
+# A tag saying the speaker goes on: 'continued the prostrate man', 'the old man went on:'.
+_GO_ON = r"(?:continued|went\s+on|resumed|pursued)\b"
+_GOES_ON = re.compile(
+    rf"^[\s,;—–-]*(?:{_GO_ON}|(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat)\s+(?:[\w'’-]+\s+){{0,4}}?{_GO_ON})"
+)
+_GOES_ON_SPAN = 1500  # a short stretch of narration (a paragraph or two) in between
+_INTERJECTION = 12  # words: "Tell me.", "Here is the man," -- the one interrupted goes on
+
+
+def _goes_on(p: Para, n: int, tag: str) -> tuple[str, int] | None:
+    """Who this quote goes on from, and where their words began, when its tag says the
+    speaker goes on after a pause in narration ('The lad stood before Durbeyfield ...'): the
+    last speaker before it, or, when that was a short interjection ('"Tell me."'), whoever
+    was speaking before it. Right after another's line, the one who goes on is someone
+    interrupted, not the one who spoke last."""
+    if n > 0 or not _GOES_ON.match(tag) or p.talk.run:
+        return None
+    spoke = p.talk.spoke
+    if spoke and spoke[-1][3] < _INTERJECTION:
+        spoke = spoke[:-1]
+    if not spoke or p.quotes[p.members[0]].outer_start - spoke[-1][2] > _GOES_ON_SPAN:
+        return None
+    return spoke[-1][0], spoke[-1][1]
 
 
 def _named_before(local: list, pos: int, who: str | None) -> bool:
