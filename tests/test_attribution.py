@@ -394,6 +394,18 @@ PASSAGES = [
         '"You cannot go out in this," Martha expostulated.\n\n"I can," Jonas asserted.',
         ["Jonas", "Martha", "Jonas"],
     ),
+    (
+        "action-subject, a beat between two quotes of one paragraph: the named subject speaks",
+        "Douglas and Mrs. Griffin sat by the fire.\n\n"
+        '"Yes--tomorrow," said Douglas. "Now I must go to bed." He left us by the stair; '
+        'whereupon Mrs. Griffin spoke. "Well, I know who HE was."',
+        ["Douglas", "Douglas", "Mrs. Griffin"],
+    ),
+    (
+        "continuation, a beat about the same speaker keeps the turn",
+        '"Stop!" cried Peter. Peter waved his arms. "Pull up the horses!"',
+        ["Peter", "Peter"],
+    ),
 ]
 
 
@@ -638,6 +650,7 @@ RULE_OF_FUNCTION = {
     "same_utterance": "continuation",
     "tag_before": "named-tag",
     "action_subject": "action-subject",
+    "action_beat": "action-subject",
     "nearest_quote": "continuation",
     "turn_taking": "turn-taking",
     "alternate_back_from_tag": "back-from-tag",

@@ -191,6 +191,33 @@ def action_subject(p: Para) -> None:
             p.decided[first] = subject
 
 
+def action_beat(p: Para) -> None:
+    """'"Yes--tomorrow." ... whereupon Mrs. Griffin spoke. "Well, ..."': narration between
+    two quotes of one paragraph whose subject is someone named, not the earlier quote's
+    speaker, gives the later quote to that person (an action beat), not a continuation."""
+    book = p.book
+    previous = None
+    for n, i in enumerate(p.members):
+        if i in p.decided:
+            previous = p.decided[i].speaker
+            continue
+        if n == 0 or previous is None:
+            continue
+        start, end = p.bounds[2 * n], p.quotes[i].outer_start
+        beat = book.text[start:end]
+        if not re.search(r"[.!?]\s*\Z", beat.rstrip()) or not re.search(r"[.!?;]\s", beat):
+            continue  # a tag glued to the quotes ('said he, "..."'), not a sentence of its own
+        subjects = [
+            w
+            for at, w, role in book.mentions(beat)
+            if role == "subject" and w != NARRATOR and not re.match(r"I\b", beat[at:])
+        ]
+        who = subjects[-1] if subjects else None
+        if who is not None and who not in (previous, p.addressed[i]):
+            p.decided[i] = previous_decision = Attribution(who, "action-subject", p.addressed[i])
+            previous = previous_decision.speaker
+
+
 def nearest_quote(p: Para) -> None:
     """An open quote continues the nearest decided one of its paragraph: the last one
     before (decisions included as they are made), else the first one after; never the
@@ -229,6 +256,7 @@ def turn_taking(p: Para) -> None:
 
 PARAGRAPH_RULES: list[Callable[[Para], None]] = [
     action_subject,
+    action_beat,
     nearest_quote,
     turn_taking,
 ]
