@@ -208,6 +208,30 @@ PASSAGES = [
         '"I looked in at the window," continued the old man, "and there was a cellar."\n',
         [("the old man", "male"), ("Kiruha", None), ("the old man", "male"), ("the old man", None)],
     ),
+    (
+        "'replied the leader' answering a line said to Snake is Snake",
+        "Snake sat by the fire. He was a long lean man. Snake did not look up when Jim came "
+        "in, and Jim was afraid of him.\n\n"
+        '"Snake, what is this deal with Beasley?" inquired Jim.\n\n'
+        '"Reckon you will learn when I do," replied the leader. He appeared tired.\n',
+        [("Jim", None), ("Snake", "male")],
+    ),
+    (
+        "'the old man said' answering what Emelyan 'asked him' is the one asked",
+        "Panteley was an old carrier. He walked by the waggons all day.\n\n"
+        "In the evening Panteley was sitting apart, munching bread.\n\n"
+        '"Grandfather, why are you not eating?" Emelyan asked him.\n\n'
+        '"I do not eat crayfish. Nasty things," the old man said, and turned away.\n',
+        [("Emelyan", None), ("Panteley", "male")],
+    ),
+    (
+        "... but a description that spoke just before is itself, whoever was spoken to",
+        "Tom was down at the river. He had gone to fish.\n\n"
+        '"Where is the boy?" said the old man.\n\n'
+        '"Gone to the river, Tom has," said Jane. "Sit down, Dick."\n\n'
+        '"Then fetch him," said the old man.\n',
+        [("the old man", "male"), ("Jane", None), ("Jane", None), ("the old man", "male")],
+    ),
 ]
 
 

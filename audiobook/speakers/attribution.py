@@ -146,6 +146,7 @@ class Conversation:
         self.turns: list[str] = []
         self.speaks_again = False  # after an answer without words by someone unknown
         self.last_addressee: str | None = None
+        self.last_asked: str | None = None  # whom the last line was asked of, by pronoun
         # The last two dialogue paragraphs' speakers (who, first quote's start, last quote's
         # end, words said), across narration but not a heading: '"...," continued the
         # prostrate man' goes on from one of them.
@@ -273,6 +274,7 @@ def sieve_pass(
         if between.strip():
             talk.run.clear()
             talk.last_addressee = None
+            talk.last_asked = None
             talk.last_members = []
         before = book.previous_paragraph(para)
         if before and text[before[0] : before[1]].rstrip().endswith(_LEAD_IN):
@@ -384,3 +386,4 @@ def _paragraph(
         (decided[i].addressee for i in reversed(members) if decided[i].addressee), None
     )
     talk.last_members = list(members)
+    talk.last_asked = p.asked.get(members[-1])

@@ -186,6 +186,7 @@ NOUN_GENDER: dict[str, Gender | None] = {
     "secretary": None,
     "lawyer": None,
     "boss": None,
+    "leader": None,
     "colleague": None,
     "policeman": "male",
     "detective": None,

@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING
 from audiobook.model import NARRATOR, Attribution
 from audiobook.speakers.names import HONORIFICS
 from audiobook.speakers.relations import by_relation, by_title, former_latter, possessor, relation
-from audiobook.speakers.tags import Mention, description_gender, head_noun, is_indefinite
+from audiobook.speakers.tags import (
+    Mention,
+    description_gender,
+    head_noun,
+    is_indefinite,
+    is_person,
+)
 
 if TYPE_CHECKING:
     from audiobook.speakers.attribution import Book, Conversation
@@ -41,12 +47,12 @@ def tag_attribution(
     local: list,
     pos: int,
     addressee: str | None,
-    goes_on: tuple[str, int] | None = None,
+    named: tuple[str, int] | None = None,
 ) -> Attribution | None:
     if m is None:
         return None
-    went_on = _goes_on_as(book, m, goes_on, pos)
-    who = went_on or resolve(book, talk, m, local, pos, addressee)
+    epithet = _epithet_of(book, m, named, pos)
+    who = epithet or resolve(book, talk, m, local, pos, addressee)
     if who is None:
         return None
     rule = {
@@ -57,21 +63,25 @@ def tag_attribution(
     }.get(m.kind, "description-tag")
     if relation(m.text) and (m.kind == "description" or who[:1].islower()):
         rule = "relation-tag"  # "said my mother", also when the roster knows her by it
-    if (who[:1].islower() and who != NARRATOR and rule != "relation-tag") or went_on:
+    if (who[:1].islower() and who != NARRATOR and rule != "relation-tag") or epithet:
         rule = "description-tag"  # "the young man" may yet turn out to be Fernand
     return Attribution(who, rule, addressee)
 
 
-def _goes_on_as(book: Book, m: Mention, goes_on: tuple[str, int] | None, pos: int) -> str | None:
-    """'"...," continued the prostrate man': a description in a tag that says the speaker goes
-    on, met here for the first time, is whoever spoke the quote before when that is a named
-    person of its gender: the narration calls the speaker by what they are doing or look
-    like. A description used just before is someone of its own who was interrupted ('said
-    the stranger' ... '"...," continued the stranger'), and one the book links to a name
-    ("the count") is that person."""
-    if goes_on is None or goes_on[0] == NARRATOR or not goes_on[0][:1].isupper():
+def _epithet_of(book: Book, m: Mention, named: tuple[str, int] | None, pos: int) -> str | None:
+    """A description in a tag, met here for the first time, is the named person of its gender
+    the talk points to (``named``: who, and where their part of the talk began): the one who
+    was speaking, when the tag says the speaker goes on after a pause ('"...," continued the
+    prostrate man'), or the one the line before was said to, when this line answers it
+    ('"Snake, what's this?" inquired Jim.' / '"...," replied the leader.'). The narration
+    calls a person by what they are doing or look like. A description used just before is
+    someone of its own ('said the stranger' ... '"...," continued the stranger': interrupted),
+    and one the book links to a name ("the count") is that person."""
+    if named is None or named[0] == NARRATOR or not named[0][:1].isupper():
         return None
-    speaker, since = goes_on
+    speaker, since = named
+    if not is_person(m.text):
+        return None  # "the sky answered him"
     if m.kind == "name":
         own = book.character(m.text)
         if own is None or own[:1].isupper():

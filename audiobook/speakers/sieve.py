@@ -60,6 +60,7 @@ class Para:
     addressed: dict[int, str | None] = field(default_factory=dict)
     first_of_group: dict[int, Attribution] = field(default_factory=dict)
     wanted: dict[int, str] = field(default_factory=dict)  # an unresolved pronoun's gender
+    asked: dict[int, str | None] = field(default_factory=dict)  # '"...?" Emelyan asked him.'
 
 
 def read_paragraph(
@@ -123,13 +124,16 @@ def tag_after(p: Para, n: int, i: int) -> Attribution | None:
         # '"That's a handsome maid," he said to Oak': "he" is anyone but Oak, so the one
         # spoken to is known before the pronoun is resolved, not after.
         p.addressed[i] = p.addressed[i] or told
-    goes_on = _goes_on(p, n, post)
-    found = tag_attribution(book, p.talk, tag, p.local, at, p.addressed[i], goes_on)
+    # A new description may stand for someone the talk points to (resolve._epithet_of).
+    named = _goes_on(p, n, post) or _answers(p, n, q.outer_start)
+    found = tag_attribution(book, p.talk, tag, p.local, at, p.addressed[i], named)
     if found is None and tag is not None and tag.gender:
         p.wanted[i] = tag.gender  # '"...," she said' with no woman in view yet
     if found is not None and tag is not None and tag.kind == "pronoun":
         book.pronoun_here[i] = _named_before(p.local, q.outer_end, found.speaker)
         book.pronoun_one[i] = book.spoke_alone
+    if found is not None and p.addressed[i] is None and told is None:
+        p.asked[i] = _asked(p, post, found.speaker)
     if found is not None and p.addressed[i] is None and told != found.speaker:
         p.addressed[i] = told  # a named speaker is never their own addressee
         found = Attribution(found.speaker, found.rule, told)
@@ -287,6 +291,39 @@ def _goes_on(p: Para, n: int, tag: str) -> tuple[str, int] | None:
     if not spoke or p.quotes[p.members[0]].outer_start - spoke[-1][2] > _GOES_ON_SPAN:
         return None
     return spoke[-1][0], spoke[-1][1]
+
+
+# '"Grandfather, why aren't you eating?" Emelyan asked him.': the tag says whom, by pronoun.
+_ASKED = re.compile(
+    r"^[^.!?;:\"“”]*?\b(?:asked|told|answered|said\s+to|replied\s+to|whispered\s+to|called\s+to|"
+    r"cried\s+to|shouted\s+to|inquired\s+of)\s+(him|her)\b"
+)
+
+
+def _asked(p: Para, tag: str, speaker: str | None) -> str | None:
+    """Whom a tag says its quote was asked of by pronoun ('Emelyan asked him'): the latest
+    person of that gender in view other than the speaker ('Panteley was sitting apart')."""
+    m = _ASKED.match(tag)
+    if m is None:
+        return None
+    gender = "male" if m.group(1).lower() == "him" else "female"
+    view = [*(w for _, w, _ in p.local), *p.talk.focus]
+    return next(
+        (w for w in view if w not in (speaker, NARRATOR) and p.book.gender.get(w) == gender), None
+    )
+
+
+def _answers(p: Para, n: int, start: int) -> tuple[str, int] | None:
+    """Whom the line before was said to ('"Snake, what's this here deal?" inquired Jim.'),
+    when this quote opens the next paragraph of the talk and so answers it, and where the
+    line before began."""
+    talk = p.talk
+    spoken_to = talk.last_addressee or talk.last_asked
+    if n or not talk.run or not talk.spoke or spoken_to is None:
+        return None
+    if p.book.text[p.bounds[0] : start].strip():
+        return None  # narration first: someone else may step in
+    return spoken_to, talk.spoke[-1][1]
 
 
 def _named_before(local: list, pos: int, who: str | None) -> bool:
