@@ -19,8 +19,10 @@ rule, accuracy per confidence band, and the listener figures:
   they most often get (quote-weighted; a quote given to nobody or missed counts as another
   voice). A predicted character stands for a voice, so this is a lower bound.
 - gender: of quotes whose gold speaker has a gender, the share whose predicted character
-  has that same gender in the roster (an unknown gender counts as wrong: the voice is a
-  neutral guess). A first-person narrator's own lines predicted as `narrator` count right.
+  has that same gender in the roster (an unknown gender counts as wrong). A first-person
+  narrator's own lines predicted as `narrator` count right. Printed next to it, the gender
+  of the voice heard: casting voices a character of unknown gender as a man, so there an
+  unknown gender counts as male (`narrator` for anyone else still counts wrong).
 
 A prediction of `narrator` is right for the first-person narrator's quotes: the gold
 file's `narrator`, else the gold speaker of the quotes the text tags '"...," said I'
@@ -77,6 +79,7 @@ class SetScore:
     voice_top: int = 0
     voice_total: int = 0
     gender: Tally = field(default_factory=Tally)
+    heard: Tally = field(default_factory=Tally)  # the voice's gender, as casting picks it
     seconds: float = 0.0
 
 
@@ -145,6 +148,9 @@ def run(text: str, gold: list[dict], narrator: str | None, cast, spans: bool, s:
             s.gender.add(
                 (pred == NARRATOR and ok) or (pred is not None and gender.get(pred) == g["gender"])
             )
+            # Casting voices a character of unknown gender as a man (casting.NEUTRAL_HZ).
+            voiced = gender.get(pred) or "male" if pred not in (None, NARRATOR) else None
+            s.heard.add((pred == NARRATOR and ok) or voiced == g["gender"])
     for counts in voices.values():
         s.voice_top += max(counts.values())
         s.voice_total += sum(counts.values())
@@ -189,6 +195,7 @@ def report(name: str, s: SetScore) -> None:
     print(
         f"  listener: one voice {s.voice_top / max(1, s.voice_total):.3f}, right gender {s.gender}"
     )
+    print(f"  voice heard of the right gender (unknown gender is cast as a man): {s.heard}")
 
 
 def main(argv: list[str] | None = None) -> int:
