@@ -232,6 +232,15 @@ PASSAGES = [
         '"Then fetch him," said the old man.\n',
         [("the old man", "male"), ("Jane", None), ("Jane", None), ("the old man", "male")],
     ),
+    (
+        "'John Linden's face brightened up' makes the 'he said' after it his",
+        "John Linden sat by the fire with his niece Florence. Curtis came in, and Curtis "
+        "stood by the window. He was a tall man.\n\n"
+        '"Leave him the hope," said Florence. "I believe he lives."\n\n'
+        "John Linden's face brightened up.\n\n"
+        '"You, too, believe it possible, Florence?" he said, eagerly.\n',
+        [("Florence", None), ("Florence", None), ("John Linden", None)],
+    ),
 ]
 
 

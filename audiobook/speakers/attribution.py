@@ -40,6 +40,11 @@ _SUBJECT_BEFORE = re.compile(
     r"because|though|whereupon|where)|,)\s*\Z"
 )
 _SALIENCE = 12
+# "X's face brightened", "X's eyes flashed": the sentence is about X (see Book.mentions).
+_OWN_FACE = re.compile(
+    r"\s+(?:[a-z]+\s+)?(?:face|eyes|voice|lips|hands?|head|cheeks|brow|mouth|gaze|features|"
+    r"expression|countenance)\b"
+)
 # A narration paragraph ending so leads in to the next quote ('He paused, then went on:',
 # 'and said at once--'): the tag reader still wants a speech verb in it.
 _LEAD_IN = (":", "—", "--")
@@ -120,8 +125,14 @@ class Book:
                     if _SUBJECT_BEFORE.search(head)
                     else "object"
                 )
-                if role == "subject" and segment.startswith(("'s", "’s"), m.end()):
-                    role = "object"  # "Mr. Trabb's work would have sat..." is about the work
+                if (
+                    role == "subject"
+                    and segment.startswith(("'s", "’s"), m.end())
+                    and not _OWN_FACE.match(segment, m.end() + 2)
+                ):
+                    # "Mr. Trabb's work would have sat..." is about the work; but "John
+                    # Linden's face brightened up" is about him, and so is a "he" after it.
+                    role = "object"
                 found.append((m.start(), who, role))
         if self.roster.first_person:
             found += [
