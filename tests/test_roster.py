@@ -391,6 +391,20 @@ ONE_PERSON = [
         "Holmes",
         "Sherlock Holmes",
     ),
+    (  # a man's plain title on a man's bare surname that outnumbers the titled forms
+        "M. Noirtier de Villefort was old. Madame de Villefort rose, and she smiled. M. de "
+        "Villefort bowed, and he sat down. Villefort laughed.\n\n"
+        + '"Well," said Villefort, and he sat down. ' * 4
+        + '"No," said M. de Villefort.',
+        "Villefort",
+        "M. de Villefort",
+    ),
+    (  # a title and its abbreviation are one title
+        'M. Bertuccio came in, and he bowed. Monsieur Bertuccio sat down.\n\n"Well," said '
+        "M. Bertuccio.",
+        "M. Bertuccio",
+        "Monsieur Bertuccio",
+    ),
     (  # a description that speaks until the talk gives the name the narration then uses
         _NAMED_LATER.format(name="Greyson", title="Mr.", self="himself", pronoun="he"),
         "the gentleman",

@@ -12,6 +12,7 @@ from audiobook.speakers.given_names import name_gender, same_given_name
 from audiobook.speakers.names import (
     HONORIFICS,
     NOUN_GENDER,
+    TITLE_NOUNS,
     honorific_key,
 )
 
@@ -41,7 +42,7 @@ def cluster(forms: list[Form]) -> list[list[Form]]:
         families[f.tokens[-1]].add(gender_of_hon(f))
     for f in hon_forms:
         gender = gender_of_hon(f)
-        title = honorific_key(f.hon or "")  # never empty: these forms all have one
+        title = _title(f.hon or "")  # never empty: these forms all have one
         # "Mr. Herbert Pocket" is "Herbert Pocket"; "Father Christopher Sireysky"
         # is "Father Christopher"; but "Mr. Pocket" is not "Mr. Herbert Pocket".
         same = [
@@ -54,7 +55,7 @@ def cluster(forms: list[Form]) -> list[list[Form]]:
                     and g.tokens == f.tokens
                     and cluster_gender(c) in (None, gender)
                 )
-                or (g.hon and honorific_key(g.hon) == title and _prefix(g.tokens, f.tokens))
+                or (g.hon and _title(g.hon) == title and _prefix(g.tokens, f.tokens))
                 for g in c
             )
         ]
@@ -66,7 +67,7 @@ def cluster(forms: list[Form]) -> list[list[Form]]:
                 for c in clusters
                 if any(
                     g.hon
-                    and honorific_key(g.hon) == title
+                    and _title(g.hon) == title
                     and g.tokens[-1] == f.tokens[-1]
                     and min(len(g.tokens), len(f.tokens)) == 1
                     for g in c
@@ -153,7 +154,11 @@ def cluster(forms: list[Form]) -> list[list[Form]]:
         fits.sort(key=lambda c: -sum(g.count for g in c))
         size = [sum(g.count for g in c) for c in fits]
         if len(fits) > 1 and f.count > size[0]:
-            clusters.append([f])  # "Danglars" alone outnumbers "Madame Danglars" and the rest
+            # "Danglars" alone outnumbers "Madame Danglars" and the rest: a man of his own,
+            # who is "M. Danglars" too ("M. de Villefort", "Monsieur Noirtier").
+            mister = [c for c in fits if _mister(c, token)] if own == "male" else []
+            clusters[:] = [c for c in clusters if not any(c is m for m in mister)]
+            clusters.append([f, *(g for c in mister for g in c)])
         elif len(fits) == 1 or (fits and size[0] >= 3 * size[1]):
             fits[0].append(f)
         else:
@@ -196,6 +201,28 @@ KINSHIP = {
     "grandpa",
     "grandma",
 }
+
+
+# Titles that say only "a man" ("Mr. Villefort"), not a rank or a family role.
+_MISTER = {"mr", "m", "monsieur", "herr", "señor", "senor"}
+# A title's abbreviation is the title: "M. Bertuccio" is "Monsieur Bertuccio".
+_SPELLED = {"m": "monsieur", "mme": "madame", "mlle": "mademoiselle"} | TITLE_NOUNS
+
+
+def _title(hon: str) -> str:
+    key = honorific_key(hon)
+    return _SPELLED.get(key, key)
+
+
+def _mister(c: list[Form], surname: str) -> bool:
+    """Every form of the cluster is a plain man's title and the surname alone ("M. de
+    Villefort", "Mr. Wopsle"), so it is whoever the bare surname names."""
+    return all(
+        g.hon
+        and honorific_key(g.hon) in _MISTER
+        and [t for t in g.tokens if not t.islower()] == [surname]
+        for g in c
+    )
 
 
 def _titled(g: Form, title: str) -> bool:
