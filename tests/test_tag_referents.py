@@ -176,6 +176,13 @@ PASSAGES = [
         [("Jim", "male"), ("another", None), ("Dale", None), ("Dale", None)],
     ),
     (
+        "'said a second' is one more of a group, as 'another' is: no character 'the second'",
+        "Villefort sat among the guests at the table.\n\n"
+        '"I am a magistrate," said Villefort.\n\n"Bravo!" cried one of the guests.\n\n'
+        '"Just the man we require," said a second.\n\n"You flatter me," said Villefort.',
+        [("Villefort", None), ("one of the guests", None), ("a second", None), ("Villefort", None)],
+    ),
+    (
         "'said another' among men only is a man (the tags around it); among both, unknown",
         "The gang sat round the fire.\n\n"
         '"The horses are ready," said Jim.\n\n'

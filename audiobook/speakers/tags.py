@@ -33,7 +33,12 @@ _PART = (
     r"(?:one|another|some|several|two|three|each|either|neither|most|many|all|both)\s+of\s+"
     r"(?:them|us|(?:the|those|these|his|her|their|our)\s+(?:[a-z][\w'-]*\s+){0,2}?[a-z][\w'-]*)"
 )
-INDEF = rf"(?i:{_PART}|(?:some|every)(?:body|one)(?:\s+else)?|some\s+one|another)(?![\w'-])"
+# "said a second", "cried a third": one more of a group, as "another" is.
+_ORDINAL = r"an?\s+(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)"
+INDEF = (
+    rf"(?i:{_PART}|(?:some|every)(?:body|one)(?:\s+else)?|some\s+one|another|{_ORDINAL})"
+    r"(?![\w'-])"
+)
 _INDEF = re.compile(INDEF)
 # After the verb a description runs to a stop: punctuation or a function word.
 _STOP = (
