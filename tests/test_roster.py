@@ -323,6 +323,16 @@ CLEANUP = [
         ["Thus", "Having"],
         ["Mrs. Pocket", "Mr. Pocket", "Flopson"],
     ),
+    (  # ... however often "Having said this" reads as its tag; "Whoever" is nobody; a
+        # name that ends in a word for a place is a place ("Mill Pond Bank")
+        "I rowed past Mill Pond Bank, having no other guide. Herbert waited at Mill Pond Bank, "
+        "and Mill Pond Bank was dark, Herbert having gone. Whoever was below had stopped. "
+        "Whoever was there had gone.\n\n"
+        '"Is he there?" said Herbert. Having said this, Herbert sat down.\n\n"Not yet," '
+        "said Startop. Having said this, Startop rowed on, having nothing to add.",
+        ["Having", "Whoever", "Pond Bank", "Mill Pond Bank"],
+        ["Herbert", "Startop"],
+    ),
 ]
 
 

@@ -374,9 +374,10 @@ def is_person(f: Form) -> bool:
     if len(f.tokens) == 1 and not f.tag and (f.common and f.common >= f.mid or f.lower >= f.count):
         return False
     # "Having said this, ...", "Thus, we walked...": a word the book writes in lower case more
-    # often than capitalised and never capitalises mid-sentence is no name, though one reading
-    # took it for a tag's subject (a word used twice so is a name: "remarked Good.").
-    if len(f.tokens) == 1 and f.tag < 2 and not f.mid and f.lower >= f.count:
+    # often than capitalised and never capitalises mid-sentence is no name, however often a
+    # reading took it for a tag's subject (a name said so is capitalised mid-sentence too:
+    # "remarked Good.").
+    if len(f.tokens) == 1 and not f.mid and f.lower >= f.count:
         return False
     if the_thing(f):
         return False

@@ -294,7 +294,8 @@ ought have has had is are was were be been being am it's that's there's what's n
 something everything anything nobody somebody everybody anybody someone everyone anyone the
 mrs. mr. dr. ii iii iv v vi vii viii ix x xi xii xiii xiv xv xvi xvii xviii xix xx tsar
 emperor majesty highness excellency honour honor ladyship lordship hereupon thereupon
-whereupon therefore accordingly nay aye hush hark lo
+whereupon therefore accordingly nay aye hush hark lo whoever whatever whichever wherever
+whenever
 """
 )
 

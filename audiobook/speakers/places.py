@@ -35,7 +35,8 @@ _AT_SOMEONE = words(
 _PLACE_HEADS = words(
     """street drive road lane avenue square place house hall heights hill college school
     university landing park court manor abbey castle church chapel farm inn hotel bridge
-    river island valley station elm oak family commonwealth company club"""
+    river island valley station elm oak family commonwealth company club bank basin wharf
+    dock quay stairs market yard"""
 )
 
 
