@@ -333,6 +333,12 @@ CLEANUP = [
         ["Having", "Whoever", "Pond Bank", "Mill Pond Bank"],
         ["Herbert", "Startop"],
     ),
+    (  # Providence, like God and Heaven, is no character
+        "I thanked Providence, for Providence had saved me. Providence was kind to me, and "
+        'Providence gave me Friday.\n\n"Master," said Friday.\n\n"Yes," said Friday.',
+        ["Providence"],
+        ["Friday"],
+    ),
 ]
 
 

@@ -278,8 +278,8 @@ just all any both each every some such no none one two three four five six seven
 ten first second third last next chapter book part volume section act scene prologue
 epilogue contents preface introduction note monday tuesday wednesday thursday friday
 saturday sunday january february march april may june july august september october november
-december christmas easter god lord heaven hell sir madam ma'am mr mrs miss ms dr st mister
-missus english french german russian latin greek italian spanish american european british
+december christmas easter god lord heaven hell providence sir madam ma'am mr mrs miss ms dr st
+mister missus english french german russian latin greek italian spanish american european british
 arabic turkish persian hebrew portuguese swedish danish polish chinese japanese
 jewish christian catholic protestant london paris europe england france russia america
 hallelujah amen hello hullo good goodbye good-bye thank thanks please sorry dear poor old
