@@ -183,6 +183,13 @@ PASSAGES = [
         [("Villefort", None), ("one of the guests", None), ("a second", None), ("Villefort", None)],
     ),
     (
+        '\'I said: "...?" He said: "..."\': a new sentence ending in a colon leads in the next quote',
+        "I sat up for Lupin, and I waited till midnight, and my wife went to bed. Lupin came "
+        "in at last. He smelt of smoke, and he had lost his hat.\n\n"
+        'I said: "Where have you been?" He said: "Out with Frank." Then he went upstairs.',
+        [("narrator", None), ("Lupin", "male")],
+    ),
+    (
         "'said another' among men only is a man (the tags around it); among both, unknown",
         "The gang sat round the fire.\n\n"
         '"The horses are ready," said Jim.\n\n'

@@ -116,7 +116,7 @@ def tag_after(p: Para, n: int, i: int) -> Attribution | None:
     """'"...," said Holmes' / '"...," she said' / '"...," the old man replied'."""
     q, book = p.quotes[i], p.book
     post = book.text[q.outer_end : p.bounds[2 * n + 3]]
-    tag = book.tags.after(post)
+    tag = None if _leads_in(book.text, q, post) else book.tags.after(post)
     # "the latter" is one of two people named before the quote, not in it.
     at = q.outer_start if tag is not None and tag.kind == "which" else q.outer_end
     told = told_to(book, post, None) if p.addressed[i] is None else None
@@ -140,9 +140,25 @@ def tag_after(p: Para, n: int, i: int) -> Attribution | None:
     return found
 
 
+def _leads_in(text: str, q: Quote, post: str) -> bool:
+    """'I said: "Where have you been?" He said: "Out."': after a quote that ends its
+    sentence, a new sentence ending in a colon introduces the quote after it (tag_before),
+    never the one before ('"Yes," said John, and added:' is John's)."""
+    return (
+        post.rstrip().endswith(":")
+        and not re.search(r"[.!?;\n]", post.rstrip()[:-1])
+        and re.search(r"[.!?]\W*\Z", text[q.start : q.end]) is not None
+        and re.match(r"\s*[A-Z]", post) is not None
+    )
+
+
 def same_utterance(p: Para, n: int, i: int) -> Attribution | None:
     """'"With pleasure," said he, "...call me Herbert?"': one utterance, one speaker,
-    whatever name it ends on."""
+    whatever name it ends on; but not across a new sentence that leads in this quote."""
+    if n > 0:
+        before = p.quotes[p.members[n - 1]]
+        if _leads_in(p.book.text, before, p.book.text[before.outer_end : p.quotes[i].outer_start]):
+            return None
     same = p.first_of_group.get(p.quotes[i].group)
     return _same(same, "continuation", p.addressed[i]) if same is not None else None
 
