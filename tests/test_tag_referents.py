@@ -183,7 +183,8 @@ PASSAGES = [
         [("Villefort", None), ("one of the guests", None), ("a second", None), ("Villefort", None)],
     ),
     (
-        '\'I said: "...?" He said: "..."\': a new sentence ending in a colon leads in the next quote',
+        '\'I said: "...?" He said: "..."\': a new sentence ending in a colon leads in the '
+        "next quote",
         "I sat up for Lupin, and I waited till midnight, and my wife went to bed. Lupin came "
         "in at last. He smelt of smoke, and he had lost his hat.\n\n"
         'I said: "Where have you been?" He said: "Out with Frank." Then he went upstairs.',
