@@ -415,6 +415,12 @@ ONE_PERSON = [
         "Villefort",
         "M. de Villefort",
     ),
+    (  # ... and so is the one man the book names with a given name on that surname
+        "Peter Kronborg was the preacher. Mrs. Kronborg sat down, and she smiled. Mr. "
+        "Kronborg came in.\n\n" + '"Well," said Kronborg, and he laughed. ' * 4,
+        "Kronborg",
+        "Peter Kronborg",
+    ),
     (  # a title and its abbreviation are one title
         'M. Bertuccio came in, and he bowed. Monsieur Bertuccio sat down.\n\n"Well," said '
         "M. Bertuccio.",

@@ -112,6 +112,7 @@ def cluster(forms: list[Form]) -> list[list[Form]]:
         else:
             clusters.append([f])
     singles = sorted((f for f in forms if not f.hon and len(f.tokens) == 1), key=lambda f: -f.count)
+    men: list[tuple[list[Form], str]] = []  # bare surnames of men kept apart from the rest
     for f in singles:
         token = f.tokens[0]
         if token.lower() in HONORIFICS:
@@ -159,11 +160,31 @@ def cluster(forms: list[Form]) -> list[list[Form]]:
             mister = [c for c in fits if _mister(c, token)] if own == "male" else []
             clusters[:] = [c for c in clusters if not any(c is m for m in mister)]
             clusters.append([f, *(g for c in mister for g in c)])
+            men.append((clusters[-1], token))
         elif len(fits) == 1 or (fits and size[0] >= 3 * size[1]):
             fits[0].append(f)
         else:
             clusters.append([f])
+    for bare, surname in men:
+        # "Peter Kronborg" is the man the book calls "Kronborg", "Gérard de Villefort"
+        # "Villefort": the one man named with a given name on that surname.
+        full = [
+            c
+            for c in clusters
+            if c is not bare and _given_and(c, surname) and cluster_gender(c) == "male"
+        ]
+        if len(full) == 1:
+            bare.extend(full[0])
+            clusters = [c for c in clusters if c is not full[0]]
     return _join_pet_names(clusters)
+
+
+def _given_and(c: list[Form], surname: str) -> bool:
+    """The cluster names someone by a given name and this surname ("Peter Kronborg")."""
+    return any(
+        not g.hon and len(g.tokens) > 1 and g.tokens[-1] == surname and not g.tokens[0].islower()
+        for g in c
+    )
 
 
 def _join_pet_names(clusters: list[list[Form]]) -> list[list[Form]]:
