@@ -126,6 +126,10 @@ class Character:
     gender: Gender | None = None
     mentions: int = 0
     from_cast: bool = False
+    # Brought in by a description just before a pronoun tag of theirs ("A tall old woman
+    # came out. '...,' she said"): known to attribution by that tag alone, never by the
+    # description wherever else it stands (newcomers.py).
+    newcomer: bool = False
 
 
 @dataclass

@@ -59,13 +59,15 @@ class Book:
         # A first-person narrator's own name ("Pip") means the narrator.
         me = narrator_name(text, quotes, roster)
         self.alias: dict[str, str] = {}
-        for c in roster.characters:
+        self.newcomers = {c.name for c in roster.characters if c.newcomer}
+        named = [c for c in roster.characters if not c.newcomer]
+        for c in named:
             for a in [c.name, *c.aliases]:
                 self.alias.setdefault(a, NARRATOR if c.name == me else c.name)
                 self.alias.setdefault(a.lower(), NARRATOR if c.name == me else c.name)
         # Single tokens of multi-word names help read an unknown tag ("said Bennet").
         self.token = defaultdict(set)
-        for c in roster.characters:
+        for c in named:
             for a in c.aliases:
                 for t in a.split():
                     if t.lower() not in NOT_NAMES:
@@ -79,7 +81,7 @@ class Book:
         # "Someone was walking" in narration is nobody in particular: the one who
         # "somebody exclaimed" is found by the tag alone.
         pattern = compile_names(
-            [a for c in roster.characters for a in [c.name, *c.aliases] if not is_indefinite(a)]
+            [a for c in named for a in [c.name, *c.aliases] if not is_indefinite(a)]
         )
         self.names = re.compile(pattern)
         self.tags = TagReader(pattern)

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from audiobook.model import Character, Gender, Quote, Roster
 from audiobook.speakers.names import HONORIFICS, NOUN_GENDER, TITLE_NOUNS, honorific_key
+from audiobook.speakers.newcomers import newcomer_speakers
 from audiobook.speakers.relations import narrators_kin, relation
 from audiobook.speakers.tags import (
     VERB,
@@ -153,7 +154,7 @@ def described_speakers(
     said = pronoun_genders(narration or text, [c.name for c in out if c.name not in groups])
     for c in out:
         c.gender = said.get(c.name.lower(), c.gender)
-    return out
+    return out + newcomer_speakers(text, speech, tags, taken | {c.name for c in out})
 
 
 def _company_gender(tags: list, alias: dict[str, Character]) -> Gender | None:

@@ -13,6 +13,12 @@ from typing import TYPE_CHECKING
 
 from audiobook.model import NARRATOR, Attribution
 from audiobook.speakers.names import HONORIFICS
+from audiobook.speakers.newcomers import (
+    described_subject,
+    narration_before,
+    short_forms,
+    speaker_name,
+)
 from audiobook.speakers.relations import by_relation, by_title, former_latter, possessor, relation
 from audiobook.speakers.tags import (
     Mention,
@@ -162,6 +168,10 @@ def resolve(
                 return titled
     if m.gender is None:
         return None
+    if m.kind == "pronoun":
+        newcomer = _newcomer(book, talk, pos, m.gender)
+        if newcomer is not None:
+            return newcomer
     told = talk.last_addressee
     if (
         m.kind == "pronoun"
@@ -189,6 +199,35 @@ def resolve(
             None,
         )
     return None
+
+
+def _newcomer(book: Book, talk: Conversation, pos: int, gender: str) -> str | None:
+    """'A tall old woman came out of the hut. "Where to?" she asked.': a pronoun right
+    after a sentence whose subject is a described person of its gender is that person,
+    a speaker of their own, when the book links the description to no one named."""
+    narration = narration_before(book.text, pos)
+    found = described_subject(narration, gender)
+    if found is None:
+        return None
+    phrase, definite, read = found
+    forms = short_forms(phrase)
+    who = next((book.alias[f] for f in forms if f in book.alias), None)
+    if who is None and speaker_name(phrase) in book.newcomers:
+        who = speaker_name(phrase)
+    if who is None:
+        return None  # the roster made no speaker of it (newcomers.newcomer_speakers)
+    if book.gender.get(who) not in (None, gender):
+        return None
+    if any(w != who and book.gender.get(w) in (None, gender) for _, w, _ in book.mentions(read)):
+        return None  # someone named in those sentences may be the one
+    if who[:1].isupper():
+        return who  # the roster knows the description as a named person's
+    if head_noun(phrase) in {n for nouns in book.described.values() for n in nouns}:
+        return None  # "the coachman" is the coachman Deniska
+    scene = [*talk.run[-_RECENT_TURNS:], *(w for w, *_ in talk.spoke)]
+    if definite and any(w[:1].isupper() and book.gender.get(w) == gender for w in scene):
+        return None  # "the young girl" just after Mercédès spoke is Mercédès; "a girl" is new
+    return who
 
 
 _PRONOUNS = {"his", "her", "their", "your"}

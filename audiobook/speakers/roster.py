@@ -73,9 +73,12 @@ def build_roster(text: str, quotes: list[Quote], cast: Cast | None = None) -> Ro
     characters = [character(c) for c in clusters]
     _apply_appositions(narration, characters, clusters)
     described = described_speakers(text, quotes, characters, narration)
+    # A newcomer is known by its pronoun tag alone: no name the talk gives later takes it.
+    newcomers = [c for c in described if c.newcomer]
+    described = [c for c in described if not c.newcomer]
     _named_in_speech(text, quotes, described, {a for c in characters for a in c.aliases})
     described = _named_later(text, narration, quotes, characters, described)
-    characters += described
+    characters += described + newcomers
     _count_vocatives(text, quotes, characters)
     if cast is not None:
         characters = with_cast(cast, characters)
