@@ -168,14 +168,14 @@ def cluster(forms: list[Form]) -> list[list[Form]]:
     for bare, surname in men:
         # "Peter Kronborg" is the man the book calls "Kronborg", "Gérard de Villefort"
         # "Villefort": the one man named with a given name on that surname.
-        full = [
+        given = [
             c
             for c in clusters
             if c is not bare and _given_and(c, surname) and cluster_gender(c) == "male"
         ]
-        if len(full) == 1:
-            bare.extend(full[0])
-            clusters = [c for c in clusters if c is not full[0]]
+        if len(given) == 1:
+            bare.extend(given[0])
+            clusters = [c for c in clusters if c is not given[0]]
     return _join_pet_names(clusters)
 
 
