@@ -454,6 +454,14 @@ TWO_PEOPLE = [
         "Franz",
         "Debray",
     ),
+    (  # a man's bare surname is no man of two the book names with given names on it
+        "Peter Kronborg was the preacher, and Gunnar Kronborg his son. Mrs. Kronborg sat "
+        "down, and she smiled. Mr. Kronborg came in.\n\n"
+        + '"Well," said Kronborg, and he laughed. '
+        * 4,
+        "Kronborg",
+        "Peter Kronborg",
+    ),
     (  # ... never someone of the other sex
         _NAMED_LATER.format(name="Greyson", title="Miss", self="herself", pronoun="she"),
         "the gentleman",
