@@ -27,7 +27,8 @@ two-participants  a run tagged for two people only: an untagged line guessed for
 
 runs.py's RUN_RULES then see each run of dialogue paragraphs whole, once it is read,
 and may re-label its guesses from a tag that comes later; resolve.py turns a tag's
-mention into a character.
+mention into a character; cues.py reads the narration around a quote for whom it goes
+on from or answers.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from audiobook.model import NARRATOR, Attribution, Quote
+from audiobook.speakers import cues
 from audiobook.speakers.mentions import vocatives
 from audiobook.speakers.resolve import resolve, tag_attribution, told_to
 
@@ -116,7 +118,7 @@ def tag_after(p: Para, n: int, i: int) -> Attribution | None:
     """'"...," said Holmes' / '"...," she said' / '"...," the old man replied'."""
     q, book = p.quotes[i], p.book
     post = book.text[q.outer_end : p.bounds[2 * n + 3]]
-    tag = None if _leads_in(book.text, q, post) else book.tags.after(post)
+    tag = None if cues.leads_in(book.text, q, post) else book.tags.after(post)
     # "the latter" is one of two people named before the quote, not in it.
     at = q.outer_start if tag is not None and tag.kind == "which" else q.outer_end
     told = told_to(book, post, None) if p.addressed[i] is None else None
@@ -125,7 +127,7 @@ def tag_after(p: Para, n: int, i: int) -> Attribution | None:
         # spoken to is known before the pronoun is resolved, not after.
         p.addressed[i] = p.addressed[i] or told
     # A new description may stand for someone the talk points to (resolve._epithet_of).
-    named = _goes_on(p, n, post) or _answers(p, n, q.outer_start)
+    named = cues.goes_on(p, n, post) or cues.answers(p, n, q.outer_start)
     found = tag_attribution(book, p.talk, tag, p.local, at, p.addressed[i], named)
     if found is None and tag is not None and tag.gender:
         p.wanted[i] = tag.gender  # '"...," she said' with no woman in view yet
@@ -133,23 +135,11 @@ def tag_after(p: Para, n: int, i: int) -> Attribution | None:
         book.pronoun_here[i] = _named_before(p.local, q.outer_end, found.speaker)
         book.pronoun_one[i] = book.spoke_alone
     if found is not None and p.addressed[i] is None and told is None:
-        p.asked[i] = _asked(p, post, found.speaker)
+        p.asked[i] = cues.asked_of(p, post, found.speaker)
     if found is not None and p.addressed[i] is None and told != found.speaker:
         p.addressed[i] = told  # a named speaker is never their own addressee
         found = Attribution(found.speaker, found.rule, told)
     return found
-
-
-def _leads_in(text: str, q: Quote, post: str) -> bool:
-    """'I said: "Where have you been?" He said: "Out."': after a quote that ends its
-    sentence, a new sentence ending in a colon introduces the quote after it (tag_before),
-    never the one before ('"Yes," said John, and added:' is John's)."""
-    return (
-        post.rstrip().endswith(":")
-        and not re.search(r"[.!?;\n]", post.rstrip()[:-1])
-        and re.search(r"[.!?]\W*\Z", text[q.start : q.end]) is not None
-        and re.match(r"\s*[A-Z]", post) is not None
-    )
 
 
 def same_utterance(p: Para, n: int, i: int) -> Attribution | None:
@@ -157,7 +147,9 @@ def same_utterance(p: Para, n: int, i: int) -> Attribution | None:
     whatever name it ends on; but not across a new sentence that leads in this quote."""
     if n > 0:
         before = p.quotes[p.members[n - 1]]
-        if _leads_in(p.book.text, before, p.book.text[before.outer_end : p.quotes[i].outer_start]):
+        if cues.leads_in(
+            p.book.text, before, p.book.text[before.outer_end : p.quotes[i].outer_start]
+        ):
             return None
     same = p.first_of_group.get(p.quotes[i].group)
     return _same(same, "continuation", p.addressed[i]) if same is not None else None
@@ -179,7 +171,7 @@ def tag_before(p: Para, n: int, i: int) -> Attribution | None:
         p.local + talk.lead_mentions,
         pre_at + m.start if m else 0,
         p.addressed[i],
-        _goes_on(p, n, pre[m.start :]) if m else None,
+        cues.goes_on(p, n, pre[m.start :]) if m else None,
     )
     if found is None and m is not None and m.gender:
         p.wanted[i] = m.gender  # 'The old lady looked about, and then said:' with no woman in view
@@ -234,8 +226,8 @@ def action_beat(p: Para) -> None:
         ]
         who = subjects[-1] if subjects else None
         if who is not None and who not in (previous, p.addressed[i]):
-            p.decided[i] = previous_decision = Attribution(who, "action-subject", p.addressed[i])
-            previous = previous_decision.speaker
+            p.decided[i] = Attribution(who, "action-subject", p.addressed[i])
+            previous = who
 
 
 def nearest_quote(p: Para) -> None:
@@ -283,63 +275,6 @@ PARAGRAPH_RULES: list[Callable[[Para], None]] = [
 
 
 # --- Helpers the rules share
-
-# A tag saying the speaker goes on: 'continued the prostrate man', 'the old man went on:'.
-_GO_ON = r"(?:continued|went\s+on|resumed|pursued)\b"
-_GOES_ON = re.compile(
-    rf"^[\s,;—–-]*(?:{_GO_ON}|(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat)\s+(?:[\w'’-]+\s+){{0,4}}?{_GO_ON})"
-)
-_GOES_ON_SPAN = 1500  # a short stretch of narration (a paragraph or two) in between
-_INTERJECTION = 12  # words: "Tell me.", "Here is the man," -- the one interrupted goes on
-
-
-def _goes_on(p: Para, n: int, tag: str) -> tuple[str, int] | None:
-    """Who this quote goes on from, and where their words began, when its tag says the
-    speaker goes on after a pause in narration ('The lad stood before Durbeyfield ...'): the
-    last speaker before it, or, when that was a short interjection ('"Tell me."'), whoever
-    was speaking before it. Right after another's line, the one who goes on is someone
-    interrupted, not the one who spoke last."""
-    if n > 0 or not _GOES_ON.match(tag) or p.talk.run:
-        return None
-    spoke = p.talk.spoke
-    if spoke and spoke[-1][3] < _INTERJECTION:
-        spoke = spoke[:-1]
-    if not spoke or p.quotes[p.members[0]].outer_start - spoke[-1][2] > _GOES_ON_SPAN:
-        return None
-    return spoke[-1][0], spoke[-1][1]
-
-
-# '"Grandfather, why aren't you eating?" Emelyan asked him.': the tag says whom, by pronoun.
-_ASKED = re.compile(
-    r"^[^.!?;:\"“”]*?\b(?:asked|told|answered|said\s+to|replied\s+to|whispered\s+to|called\s+to|"
-    r"cried\s+to|shouted\s+to|inquired\s+of)\s+(him|her)\b"
-)
-
-
-def _asked(p: Para, tag: str, speaker: str | None) -> str | None:
-    """Whom a tag says its quote was asked of by pronoun ('Emelyan asked him'): the latest
-    person of that gender in view other than the speaker ('Panteley was sitting apart')."""
-    m = _ASKED.match(tag)
-    if m is None:
-        return None
-    gender = "male" if m.group(1).lower() == "him" else "female"
-    view = [*(w for _, w, _ in p.local), *p.talk.focus]
-    return next(
-        (w for w in view if w not in (speaker, NARRATOR) and p.book.gender.get(w) == gender), None
-    )
-
-
-def _answers(p: Para, n: int, start: int) -> tuple[str, int] | None:
-    """Whom the line before was said to ('"Snake, what's this here deal?" inquired Jim.'),
-    when this quote opens the next paragraph of the talk and so answers it, and where the
-    line before began."""
-    talk = p.talk
-    spoken_to = talk.last_addressee or talk.last_asked
-    if n or not talk.run or not talk.spoke or spoken_to is None:
-        return None
-    if p.book.text[p.bounds[0] : start].strip():
-        return None  # narration first: someone else may step in
-    return spoken_to, talk.spoke[-1][1]
 
 
 def _named_before(local: list, pos: int, who: str | None) -> bool:
