@@ -31,6 +31,12 @@ bench/score_attribution.py does.
 
 `--split even|odd` keeps only every other file of a folder (by sorted name), so a rule
 can be tuned on one half and confirmed on the other.
+
+`--names-only` drops the characters file's described entries ('the man', 'one of the
+party', "Konstantin Zvonik's wife"): a cast as a user writes it, listing people by name.
+`--diff-cast` prints, per gold-span quote, where the run without a cast is right and the
+run with one is wrong, with the cast run's rule and the cause: the gold speaker is not in
+the cast and the line went to a listed character ('unlisted -> listed'), or another.
 """
 
 from __future__ import annotations
@@ -121,11 +127,42 @@ def narrator_of(text: str, gold: list[dict], narrator: str | None) -> str | None
     return next((n for n in ("I", "narrator") if n in names), None)
 
 
-def run(text: str, gold: list[dict], narrator: str | None, cast, spans: bool, s: SetScore, mode):
-    quotes = gold_quotes(text, gold) if spans else quote_finder.find_quotes(text)
+def described(name: str) -> bool:
+    """A cast entry for someone the book never names: 'the man', 'The guide', 'X's wife'."""
+    return name[:1].islower() or "'s " in name or name.split(" ", 1)[0] in ("The", "A", "An")
+
+
+def attributed(text: str, quotes, cast):
     ros = roster.build_roster(text, quotes, cast)
     said = attribution.attribute(text, quotes, ros)
-    by_span = {(q.start, q.end): a for q, a in zip(quotes, said, strict=True)}
+    return ros, {(q.start, q.end): a for q, a in zip(quotes, said, strict=True)}
+
+
+def diff_cast(name: str, text: str, gold: list[dict], narrator: str | None, cast) -> None:
+    """Each gold-span quote the run without a cast gets right and the cast run gets wrong."""
+    quotes = gold_quotes(text, gold)
+    _, plain = attributed(text, quotes, None)
+    _, with_cast = attributed(text, quotes, cast)
+    listed = {a.lower() for e in cast.characters.values() for a in (e.name, *e.aliases)}
+    for g, q in zip(gold, quotes, strict=True):
+        a, b = plain[(q.start, q.end)], with_cast[(q.start, q.end)]
+        if g["speaker"] is None or not is_right(a.speaker, g, narrator):
+            continue
+        if is_right(b.speaker, g, narrator):
+            continue
+        known = {g["speaker"].lower(), *(x.lower() for x in g.get("aliases") or [])} & listed
+        to_listed = b.speaker.lower() in listed
+        cause = "listed" if known else "unlisted -> listed" if to_listed else "unlisted -> other"
+        where = " ".join(text[q.start : q.start + 40].split())
+        print(
+            f"  {name[:28]:28} {cause:18} {b.rule:18} gold {g['speaker']!r}, "
+            f"cast {b.speaker!r}: {where!r}"
+        )
+
+
+def run(text: str, gold: list[dict], narrator: str | None, cast, spans: bool, s: SetScore, mode):
+    quotes = gold_quotes(text, gold) if spans else quote_finder.find_quotes(text)
+    ros, by_span = attributed(text, quotes, cast)
     gender = {c.name: c.gender for c in ros.characters}
     detailed = mode == "end to end, no cast"
     voices: dict[str, Counter] = defaultdict(Counter)
@@ -156,7 +193,14 @@ def run(text: str, gold: list[dict], narrator: str | None, cast, spans: bool, s:
         s.voice_total += sum(counts.values())
 
 
-def score_set(path: Path, gold_dir: Path, split: str | None, strict: bool = False) -> SetScore:
+def score_set(
+    path: Path,
+    gold_dir: Path,
+    split: str | None,
+    strict: bool = False,
+    names_only: bool = False,
+    diff: bool = False,
+) -> SetScore:
     s = SetScore()
     start = time.perf_counter()
     for text_path, gold_path, chars in books(path, gold_dir, split):
@@ -164,7 +208,12 @@ def score_set(path: Path, gold_dir: Path, split: str | None, strict: bool = Fals
         gold, narrator = load_gold(gold_path)
         if not strict:
             narrator = narrator_of(text, gold, narrator)
-        cast = cast_from(json.loads(chars.read_text(encoding="utf-8"))) if chars else None
+        listed = json.loads(chars.read_text(encoding="utf-8")) if chars else None
+        if listed and names_only:
+            listed = [c for c in listed if not described(c["name"])]
+        cast = cast_from(listed) if listed is not None else None
+        if diff and cast is not None:
+            diff_cast(text_path.stem, text, gold, narrator, cast)
         for spans in (False, True):
             where = "gold spans" if spans else "end to end"
             run(text, gold, narrator, None, spans, s, f"{where}, no cast")
@@ -204,12 +253,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gold-dir", type=Path, default=HERE / "gold")
     ap.add_argument("--split", choices=["even", "odd"], help="every other file of a folder")
     ap.add_argument("--strict", action="store_true", help="`narrator` only right if gold says so")
+    ap.add_argument("--names-only", action="store_true", help="cast without described entries")
+    ap.add_argument("--diff-cast", action="store_true", help="list quotes a cast gets wrong")
     args = ap.parse_args(argv)
     for path in args.paths:
         if not books(path, args.gold_dir, args.split):
             print(f"{path}: no gold file found", file=sys.stderr)
             return 1
-        report(path.name or str(path), score_set(path, args.gold_dir, args.split, args.strict))
+        s = score_set(path, args.gold_dir, args.split, args.strict, args.names_only, args.diff_cast)
+        report(path.name or str(path), s)
     return 0
 
 
