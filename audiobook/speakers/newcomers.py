@@ -28,13 +28,13 @@ _SENTENCE_END = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bSt)[.!?;]\s+")
 _WITHIN = 300  # characters of narration before the quote: the sentence just before
 
 
-def narration_before(text: str, pos: int) -> str:
+def narration_before(text: str, pos: int, spans: list[tuple[int, int]], starts: list[int]) -> str:
     """The narration just before the quote a tag at ``pos`` belongs to: its paragraph's
     text since the last quote ('"...," she said' at the quote's end, or a lead-in 'and
     she said:' up to the pronoun); for a line opening its paragraph, the paragraph before
-    when it is all narration."""
-    spans = paragraph_spans(text) or [(0, len(text))]
-    i = max(0, bisect.bisect_right([a for a, _ in spans], pos) - 1)
+    when it is all narration. ``spans`` are the text's paragraphs and ``starts`` their
+    starts, made once by the caller (a book asks this for every pronoun tag)."""
+    i = max(0, bisect.bisect_right(starts, pos) - 1)
     start = spans[i][0]
     pieces = _QUOTED.split(text[max(start, pos - 2 * _WITHIN) : pos])
     narration = pieces[-2] if len(pieces) > 1 and not pieces[-1].strip() else pieces[-1]
@@ -51,10 +51,12 @@ def newcomer_speakers(
     ('The first man who came in was a large officer. ... "Barney!" he cried out.'):
     one character per description no alias already holds, of the pronoun's gender."""
     counts: Counter[tuple[str, Gender]] = Counter()
+    spans = paragraph_spans(text) or [(0, len(text))]
+    starts = [a for a, _ in spans]
     for q, m in zip(speech, tags, strict=True):
         if m is None or m.kind != "pronoun" or m.gender is None:
             continue
-        found = described_subject(narration_before(text, q.outer_end), m.gender)
+        found = described_subject(narration_before(text, q.outer_end, spans, starts), m.gender)
         if found is None:
             continue
         if any(form in taken for form in short_forms(found[0])):

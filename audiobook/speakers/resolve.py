@@ -205,7 +205,7 @@ def _newcomer(book: Book, talk: Conversation, pos: int, gender: str) -> str | No
     """'A tall old woman came out of the hut. "Where to?" she asked.': a pronoun right
     after a sentence whose subject is a described person of its gender is that person,
     a speaker of their own, when the book links the description to no one named."""
-    narration = narration_before(book.text, pos)
+    narration = narration_before(book.text, pos, book.spans, book.starts)
     found = described_subject(narration, gender)
     if found is None:
         return None
