@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from casts import listed
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audiobook.model import LOW_CONFIDENCE, NARRATOR, Cast, CastEntry
+from audiobook.model import LOW_CONFIDENCE, NARRATOR, Cast
 from audiobook.speakers import attribution, roster
 from audiobook.text import quotes
 
@@ -509,13 +510,7 @@ def test_mila_seed_story():
 
 def test_cast_keys_are_the_speakers():
     text = (DATA / "mila.txt").read_text(encoding="utf-8")
-    cast = Cast(
-        CastEntry("narrator", ""),
-        {
-            "Mila Arias": CastEntry("Mila Arias", "", "female", ["Mila"], from_file=True),
-            "Sofia Arias": CastEntry("Sofia Arias", "", "female", ["Sofia"], from_file=True),
-        },
-    )
+    cast = listed(("Mila Arias", "female", ["Mila"]), ("Sofia Arias", "female", ["Sofia"]))
     got = [who for _, who, _ in speakers(text, cast)]
     assert got == ["Carlos", "Sofia Arias", "Mila Arias", "Mila Arias", "Mila Arias"]
 
@@ -631,13 +626,7 @@ def test_with_a_cast_a_description_tag_is_one_of_the_cast():
         'Durbeyfield.\n\n"Good night, Sir John," said the parson.\n\n"Why do you call me '
         'that?" asked Durbeyfield.\n\n"Because it is true," said the parson.'
     )
-    cast = Cast(
-        CastEntry("narrator", ""),
-        {
-            "Durbeyfield": CastEntry("Durbeyfield", "", "male", [], from_file=True),
-            "Tringham": CastEntry("Tringham", "", "male", ["Parson Tringham"], from_file=True),
-        },
-    )
+    cast = listed(("Durbeyfield", "male", []), ("Tringham", "male", ["Parson Tringham"]))
     got = [s for _, s, _ in speakers(text, cast)]
     assert got == ["Durbeyfield", "Tringham", "Durbeyfield", "Tringham"]
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from audiobook.model import Cast, CastEntry, Roster
+from casts import listed
+
+from audiobook.model import Cast, Roster
 from audiobook.speakers import attribution, roster
 from audiobook.text import quotes
 
@@ -126,13 +128,7 @@ def test_the_narrators_name_is_recognised_from_speech():
 
 def test_cast_file_names_the_characters():
     text = (DATA / "mila.txt").read_text(encoding="utf-8")
-    cast = Cast(
-        CastEntry("narrator", ""),
-        {
-            "Mila Arias": CastEntry("Mila Arias", "", "female", ["Mila"], from_file=True),
-            "Sister Sofia": CastEntry("Sister Sofia", "", None, ["Sofia"], from_file=True),
-        },
-    )
+    cast = listed(("Mila Arias", "female", ["Mila"]), ("Sister Sofia", None, ["Sofia"]))
     r = build(text, cast)
     names = [c.name for c in r.characters]
     assert "Mila Arias" in names and "Sister Sofia" in names
@@ -144,10 +140,7 @@ def test_cast_file_names_the_characters():
 
 def test_cast_keys_match_unambiguous_single_names():
     text = 'Elizabeth smiled at Darcy.\n\n"Well," said Elizabeth.'
-    cast = Cast(
-        CastEntry("narrator", ""),
-        {"Elizabeth Bennet": CastEntry("Elizabeth Bennet", "", "female", [], from_file=True)},
-    )
+    cast = listed(("Elizabeth Bennet", "female", []))
     r = build(text, cast)
     assert who(r, "Elizabeth") is who(r, "Elizabeth Bennet")
     assert r.characters[0].name == "Elizabeth Bennet"

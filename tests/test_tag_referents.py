@@ -4,8 +4,8 @@ invented passage with the speaker (or the speaker's gender) expected for its quo
 from __future__ import annotations
 
 import pytest
+from casts import listed
 
-from audiobook.model import Cast, CastEntry
 from audiobook.speakers import attribution, roster
 from audiobook.text import quotes
 
@@ -290,13 +290,8 @@ def test_with_a_cast_a_possessive_description_is_one_of_the_cast():
         '"I have met him at Milrose," Strether\'s new acquaintance pursued. "Perhaps," she '
         'added, "I shall see him."'
     )
-    cast = Cast(
-        CastEntry("narrator", ""),
-        {
-            "Strether": CastEntry("Strether", "", "male", [], from_file=True),
-            "Waymarsh": CastEntry("Waymarsh", "", "male", [], from_file=True),
-            "Maria Gostrey": CastEntry("Maria Gostrey", "", "female", [], from_file=True),
-        },
+    cast = listed(
+        ("Strether", "male", []), ("Waymarsh", "male", []), ("Maria Gostrey", "female", [])
     )
     found = quotes.find_quotes(text)
     people = roster.build_roster(text, found, cast)
