@@ -18,12 +18,14 @@ from audiobook.text.paragraphs import SENTENCE_END as _SENTENCE_END
 from audiobook.text.paragraphs import SPACE as _SPACE
 from audiobook.text.paragraphs import paragraph_spans
 from audiobook.text.paragraphs import trim as _trim
-from audiobook.text.speechverbs import any_form
+from audiobook.text.speechverbs import SPEECH_PHRASES, SPEECH_VERBS, any_form, longest_first
 from audiobook.text.titles import TITLE_MAX_WORDS, title_case
 
 # Lines end at LF, CRLF or a lone CR (classic Mac OS files).
 _DASHES = "\u2014\u2015"
-_DASH_OPEN = re.compile(r"[\u2014\u2015\u2013][ \u00a0\u202f]?[\w¿¡«\"\u201c]")
+# A dialogue dash: an em or en dash, or the "--" that plain-text editions type for one.
+_DASH = "--(?!-)|[\u2014\u2015\u2013]"
+_DASH_OPEN = re.compile(rf"(?:{_DASH})[ \u00a0\u202f]?[\w¿¡«\"\u201c]")
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,32 @@ _INCISE = re.compile(
     r"(?<=[,!?\u2026])\s+(?:dit|demanda|r\u00e9pondit|s'\u00e9cria|s\u2019\u00e9cria|cria|murmura|ajouta|reprit|"
     r"fit|lan\u00e7a|souffla|soupira|interrompit|continua|r\u00e9pliqua|observa)(?:-t)?(?:-(?:il|elle|ils|elles|on))?"
     r"\b[^,.!?;\u2026]{0,40}[,.!?;\u2026]"
+)
+
+# An English tag inside a dash paragraph, which has no closing mark to end the speech before
+# it ("—Back to barracks! he said sternly." "--Tell me, Mulligan, Stephen said quietly."):
+# a subject and a speech verb (either order) after the speech's comma, ! or ?, then at most
+# an adverb or "to whom" before the punctuation that ends the tag, so a quote that goes on
+# ("—Yes, he said he would come.") is not cut.
+_TAG_VERB = (
+    "(?:"
+    + "|".join(
+        re.escape(w).replace(r"\ ", r"\s+")
+        for w in sorted(SPEECH_VERBS | set(SPEECH_PHRASES), key=longest_first)
+    )
+    + ")"
+)
+_SUBJECT = (
+    r"(?:he|she|they|I|we|(?:the|his|her|my|our|their)(?:\s+[a-z][\w'\u2019-]*){1,3}"
+    r"|(?:(?:Mr|Mrs|Ms|Dr|St)\.?\s+)?[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*){0,2})"
+)
+_TAG_TAIL = (
+    r"(?:\s+(?:[a-z]+ly|again|aloud|then|at\s+last|at\s+once)){0,2}"
+    r"(?:\s+to\s+(?:him|her|them|me|us|himself|herself|[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)?))?"
+)
+_ENGLISH_INCISE = re.compile(
+    rf"(?<=[,!?\u2026])\s+(?:{_SUBJECT}\s+(?:[a-z]+ly\s+)?{_TAG_VERB}|{_TAG_VERB}\s+{_SUBJECT})"
+    rf"{_TAG_TAIL}(?:[.;:!?\u2026]|,(?:\s+[a-z]+ing\b[^.!?;:\u2026]*[.!?;:\u2026])?)"
 )
 
 
@@ -226,16 +254,16 @@ def _scan_dash(text: str, ps: int, pe: int, index: int) -> list[_Raw]:
     found: list[_Raw] = []
     speaking = True
     begin = ps
-    for m in re.finditer(f"[{_DASHES}\u2013]", text[ps:pe]):
-        i = ps + m.start()
+    for m in re.finditer(_DASH, text[ps:pe]):
+        i, after = ps + m.start(), ps + m.end()
         if i == ps:
             continue
         if speaking and text[i - 1] in _SPACE:
             found.append(_dash_raw(text, begin, i, index, bool(found)))
             speaking = False
         elif not speaking and text[i - 1] not in _SPACE:
-            rest = re.match(r"[\s.,;:]*", text[i + 1 : pe])
-            begin = i + (rest.end() if rest else 0)
+            rest = re.match(r"[\s.,;:]*", text[after:pe])
+            begin = after + (rest.end() if rest else 0)
             speaking = True
     if speaking:
         found.append(_dash_raw(text, begin, pe, index, bool(found)))
@@ -244,8 +272,8 @@ def _scan_dash(text: str, ps: int, pe: int, index: int) -> list[_Raw]:
 
 
 def _split_incise(text: str, q: _Raw) -> list[_Raw]:
-    """French dialogue marks no tag: "— Bonjour, dit Marie. Ça va ?" is speech, tag, speech."""
-    m = _INCISE.search(text, q.start, q.end)
+    """Dash dialogue marks no tag: "— Bonjour, dit Marie. Ça va ?" is speech, tag, speech."""
+    m = _incise(text, q.start, q.end)
     if not m:
         return [q]
     first = _Raw(
@@ -254,14 +282,25 @@ def _split_incise(text: str, q: _Raw) -> list[_Raw]:
     rest = _trim(text, m.end(), q.end)
     if rest[0] >= rest[1]:
         return [first]
-    second = _Raw(rest[0], q.outer_end, rest[0], rest[1], q.paragraph, dash=True, joined=True)
+    # Speech going on after the tag is the same utterance, unless it has a tag of its own
+    # ("—Down! cried Mulligan. Come, Mr Dedalus said."): then it may be someone else's.
+    own_tag = _incise(text, *rest) is not None
+    second = _Raw(
+        rest[0], q.outer_end, rest[0], rest[1], q.paragraph, dash=True, joined=not own_tag
+    )
     return [first, *_split_incise(text, second)]
+
+
+def _incise(text: str, start: int, end: int) -> re.Match[str] | None:
+    found = [m for rx in (_INCISE, _ENGLISH_INCISE) if (m := rx.search(text, start, end))]
+    return min(found, key=lambda m: m.start(), default=None)
 
 
 def _dash_raw(text: str, begin: int, end: int, index: int, joined: bool) -> _Raw:
     start, stop = _trim(text, begin, end)
-    if start < stop and text[start] in _DASHES + "\u2013":
-        start, stop = _trim(text, start + 1, stop)
+    dash = re.compile(_DASH).match(text, start, stop)
+    if dash:
+        start, stop = _trim(text, dash.end(), stop)
     return _Raw(begin, end, start, stop, index, dash=True, joined=joined)
 
 
