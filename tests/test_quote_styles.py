@@ -67,3 +67,30 @@ def test_dash_dialogue_tags_inside_the_paragraph(dash):
         "Fergus", "Aidan", "Fergus", "Fergus", "Aidan", "Fergus", "Aidan", "Fergus", "Aidan",
         "Aidan",
     ]  # fmt: skip
+
+
+def test_single_quotes_with_dropped_letters():
+    # In a book quoted with single marks, a mark after a letter is an elision (comin',
+    # cryin'., the lads') while the quote closes further on, after sentence punctuation, before
+    # any new quote opens; 'a trifle'. closes where it stands since a new quote follows.
+    text = (
+        "'Where's the lads' dinner?' asked Mrs. Pell. 'It's gone one o'clock.'\n\n"
+        "'I put it by the boys' beds,' said Nan, 'an' the dogs got it.'\n\n"
+        "'Well, 'tis no use cryin'. He said to me, \"Keep it warm,\" and I never.'\n\n"
+        "''Twas the same last week,' said Nan. 'I'm starvin'.'\n\n"
+        "She called it 'a trifle'. Then she said, 'No, a great deal.'\n\n"
+        "'Are you comin', Tom?' called Pell. 'We've the top field to do.'"
+    )
+    assert pieces(text) == [
+        ("Where's the lads' dinner?", 0),
+        ("It's gone one o'clock.", 1),
+        ("I put it by the boys' beds,", 2),
+        ("an' the dogs got it.", 2),
+        ("Well, 'tis no use cryin'. He said to me, \"Keep it warm,\" and I never.", 3),
+        ("'Twas the same last week,", 4),
+        ("I'm starvin'.", 4),
+        ("No, a great deal.", 5),
+        ("Are you comin', Tom?", 6),
+        ("We've the top field to do.", 6),
+    ]
+    assert "a trifle" in [text[q.start : q.end] for q in find_quotes(text)]

@@ -41,6 +41,7 @@ class _Style:
 
 _REOPEN = re.compile("[ \t\r\n\u00a0]+\u201c")
 _STRONG_SINGLE_CLOSE = re.compile("[.,!?;\u2026\u2014-]['\u2019](?!\\w)")
+_WORD_END = " \t\r\n.,;:!?"
 _DOUBLE = _Style("\u201c", "\u201d", '"')
 _SINGLE = _Style("\u2018", "\u2019", "'")
 _GUILLEMETS = _Style("\u00ab", "\u00bb")
@@ -52,6 +53,10 @@ _ELISION = re.compile(
     r"(?:tis|twas|twere|twill|twould|em|n|cause|cos|bout|til|till|round|gainst|neath|nuff|"
     r"ere|im|is|er|ave|ad|ome|ow|un|uns|ud|ll|d|s|re|ve|m|t|\d\d?s?)\b",
     re.IGNORECASE,
+)
+# A single mark that opens a quote: after a space or bracket, before a letter ('tis aside).
+_SINGLE_OPEN = re.compile(
+    rf"(?<![^\s(\[\u2014\u2013])['\u2018](?=[^\W\d_])(?!{_ELISION.pattern})", re.IGNORECASE
 )
 _SPEECH_VERB = re.compile(rf"\b{any_form()}\b", re.IGNORECASE)
 _TAG_AFTER = re.compile(
@@ -201,8 +206,8 @@ def _scan(
             spaced = left in _SPACE and (single or (ch in style.straight and right not in _SPACE))
             if i == open_at + 1 or spaced:
                 continue  # a closing mark has its quote's last letter on its left (« French »)
-            if single and left.isalpha() and right in " \t\r\n" and later_close(i + 1):
-                continue  # the dogs' bowls
+            if single and left.isalpha() and right in _WORD_END and later_close(i + 1):
+                continue  # the dogs' bowls, "I'm comin', Tom," "no use cryin'. Go on."
             found.append(_raw(text, open_at, i + 1, index))
             open_at = None
     if open_at is not None:
@@ -226,22 +231,39 @@ def _closing_side(left: str, right: str) -> bool:
 
 
 class _LaterClose:
-    """Is there a closing single mark after sentence punctuation further on in the paragraph?
+    """Does the open quote close further on in the paragraph, after sentence punctuation,
+    before any new quote opens? Then a mark after a letter on the way is an apostrophe.
 
-    Asked at increasing positions; the last answer is reused while it still
-    lies ahead, so a paragraph full of "dogs' bowls" is searched once, not once per mark.
+    Asked at increasing positions; each answer's marks are reused while they still lie
+    ahead, so a paragraph full of "dogs' bowls" is searched once, not once per mark.
     """
 
     def __init__(self, text: str, end: int):
         self.text, self.end = text, end
+        self.close = _Ahead(_STRONG_SINGLE_CLOSE, text, end)
+        self.opening = _Ahead(_SINGLE_OPEN, text, end)
+
+    def __call__(self, pos: int) -> bool:
+        close = self.close.at(pos)
+        if close is None:
+            return False
+        opening = self.opening.at(pos)
+        return opening is None or close < opening
+
+
+class _Ahead:
+    """The next match of a pattern at or after a position, asked at increasing positions."""
+
+    def __init__(self, pattern: re.Pattern[str], text: str, end: int):
+        self.pattern, self.text, self.end = pattern, text, end
         self.searched_from = end + 1
         self.found: int | None = None
 
-    def __call__(self, pos: int) -> bool:
+    def at(self, pos: int) -> int | None:
         if pos < self.searched_from or (self.found is not None and self.found < pos):
-            m = _STRONG_SINGLE_CLOSE.search(self.text, pos, self.end)
+            m = self.pattern.search(self.text, pos, self.end)
             self.searched_from, self.found = pos, m.start() if m else None
-        return self.found is not None
+        return self.found
 
 
 def _raw(text: str, outer_start: int, outer_end: int, index: int, closed: bool = True) -> _Raw:
