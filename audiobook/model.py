@@ -137,6 +137,8 @@ class Roster:
     characters: list[Character] = field(default_factory=list)
     # The first-person narrator speaks as the narrator, never as "I".
     first_person: bool = False
+    # What the book says the first-person narrator is (narrator_gender.py), for their voice.
+    narrator_gender: Gender | None = None
 
     def get(self, name: str) -> Character | None:
         for c in self.characters:

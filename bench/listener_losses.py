@@ -6,6 +6,8 @@ per book and per gold character (end to end, no cast, as bench/score_devsets.py 
 Gender losses (a quote whose gold speaker has a gender):
 - missed: the quote finder missed it, or it went to nobody;
 - narrator wrongly: `narrator` for someone who is not the first-person narrator;
+- ok, but heard in a narrator's voice of the other sex: the narrator's own line, read in
+  the narrator's voice, a man's unless the book says its "I" is a woman;
 - right char, wrong gender / right char, unknown: the right character, mis-gendered;
 - wrong char, other sex / wrong char, unknown: attribution picked someone else.
 One-voice losses (a gold character's quotes off the predicted character it most often
@@ -66,6 +68,8 @@ def book_losses(text: str, gold: list[dict], narrator: str | None, detail: bool,
             cause = "missed"
         elif pred == NARRATOR:
             cause = "ok" if ok else "narrator wrongly"
+            if ok and (ros.narrator_gender or "male") != g["gender"]:
+                cause = "ok, but heard in a narrator's voice of the other sex"
         elif ok:
             pg = gender.get(pred)
             cause = "ok" if pg == g["gender"] else f"right char, {pg or 'unknown'} gender"

@@ -22,7 +22,10 @@ rule, accuracy per confidence band, and the listener figures:
   has that same gender in the roster (an unknown gender counts as wrong). A first-person
   narrator's own lines predicted as `narrator` count right. Printed next to it, the gender
   of the voice heard: casting voices a character of unknown gender as a man, so there an
-  unknown gender counts as male (`narrator` for anyone else still counts wrong).
+  unknown gender counts as male; the first-person narrator's own lines are heard in the
+  narrator's voice, a man's unless the roster says the narrator is a woman
+  (narrator_gender.py), so a woman's lines read by a male narrator count wrong there
+  (`narrator` for anyone else counts wrong).
 
 A prediction of `narrator` is right for the first-person narrator's quotes: the gold
 file's `narrator`, else the gold speaker of the quotes the text tags '"...," said I'
@@ -185,9 +188,14 @@ def run(text: str, gold: list[dict], narrator: str | None, cast, spans: bool, s:
             s.gender.add(
                 (pred == NARRATOR and ok) or (pred is not None and gender.get(pred) == g["gender"])
             )
-            # Casting voices a character of unknown gender as a man (casting.NEUTRAL_HZ).
-            voiced = gender.get(pred) or "male" if pred not in (None, NARRATOR) else None
-            s.heard.add((pred == NARRATOR and ok) or voiced == g["gender"])
+            # Casting voices a character of unknown gender as a man (casting.NEUTRAL_HZ), and
+            # the narrator too unless the book says the narrator is a woman.
+            if pred == NARRATOR:
+                voiced = (ros.narrator_gender if ok else None) or "male"
+                s.heard.add(ok and voiced == g["gender"])
+            else:
+                voiced = gender.get(pred) or "male" if pred is not None else None
+                s.heard.add(voiced == g["gender"])
     for counts in voices.values():
         s.voice_top += max(counts.values())
         s.voice_total += sum(counts.values())
@@ -244,7 +252,8 @@ def report(name: str, s: SetScore) -> None:
     print(
         f"  listener: one voice {s.voice_top / max(1, s.voice_total):.3f}, right gender {s.gender}"
     )
-    print(f"  voice heard of the right gender (unknown gender is cast as a man): {s.heard}")
+    heard = "voice heard of the right gender (unknown gender cast as a man, the narrator as told)"
+    print(f"  {heard}: {s.heard}")
 
 
 def set_arguments(description: str) -> argparse.ArgumentParser:

@@ -7,6 +7,7 @@ import random
 
 import pytest
 from audio_utils import median_pitch_hz, pcm
+from test_narrator_gender import HE_TELLS, NOBODY_SAYS, SHE_TELLS, THIRD_PERSON
 
 from audiobook.audio.clips import make_clips
 from audiobook.audio.engines import get_engine
@@ -23,7 +24,9 @@ from audiobook.model import (
     Segment,
     VoiceSettings,
 )
+from audiobook.speakers import roster
 from audiobook.speakers.casting import assign_voices, describe_cast, make_cast, voice_settings
+from audiobook.text.quotes import find_quotes
 
 SENTENCE = "It was a bright cold day in April, and the clocks were striking thirteen."
 
@@ -281,3 +284,51 @@ def test_a_character_never_heard_gets_no_voice_and_no_row(engine):
     listed = Cast(CastEntry(NARRATOR, ""), {"Bob": CastEntry("Bob", "", "male", from_file=True)})
     cast = make_cast(script, engine, listed)
     assert "Bob" in [row.name for row in describe_cast(script, cast)]
+
+
+def narrated(text: str) -> Script:
+    """A script whose roster is built from ``text``: a narration line and one of the narrator's."""
+    r = roster.build_roster(text, find_quotes(text), None)
+    segments = [
+        Segment("narration", "I walked to the mill.", 0, 21),
+        Segment("dialogue", "I know", 22, 28, speaker=NARRATOR),
+    ]
+    return Script([ChapterScript(Chapter("One", "book.txt", 0, 28), segments)], r, "en")
+
+
+def test_a_woman_who_tells_her_story_is_read_in_a_woman_s_voice(engine):
+    cast = make_cast(narrated(SHE_TELLS), engine, None)
+    assert cast.narrator.gender == "female"
+    assert gender_of(cast.narrator.voice) == "female"
+    # A man, or a narrator nobody describes, keeps the narrator's default: a man's voice,
+    # the same one as before any of this was known.
+    default = make_cast(narrated(NOBODY_SAYS), engine, None).narrator.voice
+    assert gender_of(default) == "male"
+    assert make_cast(narrated(HE_TELLS), engine, None).narrator.voice == default
+    # A cast file's narrator wins over what the book says.
+    file_cast = Cast(CastEntry(NARRATOR, "", "male", from_file=True), {})
+    assert gender_of(make_cast(narrated(SHE_TELLS), engine, file_cast).narrator.voice) == "male"
+
+
+def test_a_third_person_book_keeps_the_narrator_s_default(engine):
+    people = [Character("Mary", gender="female")]
+    script = narrated(THIRD_PERSON)
+    script.roster.characters = people
+    assert gender_of(make_cast(script, engine, None).narrator.voice) == "male"
+
+
+@pytest.mark.slow
+def test_the_woman_narrator_is_heard_at_a_woman_s_pitch(engine, tmp_path):
+    heard = {}
+    for name, text in (("her", SHE_TELLS), ("default", NOBODY_SAYS)):
+        narrator = make_cast(narrated(text), engine, None).narrator
+        path = tmp_path / f"{name}.wav"
+        engine.render(
+            "I was a girl of twelve when we came to the mill.",
+            VoiceSettings(narrator.voice, None, narrator.pitch),
+            path,
+        )
+        heard[name] = median_pitch_hz(pcm(path))
+    # espeak's women's variants speak at 143-286 Hz, its men's at 73-131 Hz.
+    assert heard["her"] >= 150
+    assert heard["default"] <= 135

@@ -8,8 +8,9 @@ the people this character talks to, the narrator most of all (see
 voicespace). A character of unknown gender gets a light man's voice, pitched
 where men's and women's voices meet: one pool, never a coin toss between pools,
 and never a woman's voice for a man the book never calls "he"; a character
-without a line gets no voice. A cast file's choices are kept as they are;
-automatic choices avoid them.
+without a line gets no voice. The narrator has a man's voice unless a cast file says
+otherwise or the book says its first-person narrator is a woman (narrator_gender.py).
+A cast file's choices are kept as they are; automatic choices avoid them.
 """
 
 from __future__ import annotations
@@ -107,6 +108,12 @@ def make_cast(
             narrator_given.pitch,
         )
     if not narrator.voice:
+        roster = script.roster
+        if narrator.gender is None and roster.first_person and roster.narrator_gender == "female":
+            # A woman telling her own story is read in a woman's voice. A man's is the
+            # narrator's default already, on an accent of its own (the engine's pool for
+            # no gender), so a man the book says the narrator is changes nothing.
+            narrator.gender = "female"
         narrator.voice, narrator.pitch = picker.pick(NARRATOR, narrator.gender, narrator.pitch)
 
     characters: dict[str, CastEntry] = {}

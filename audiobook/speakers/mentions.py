@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from functools import lru_cache
 
 from audiobook.model import Character, Gender, Quote, Roster
@@ -331,15 +332,22 @@ def _vocatives_next_to_said_i(
     text: str, quotes: list[Quote], index: dict[str, str]
 ) -> Counter[str]:
     """Names the quotes just before and after a '"...," said I' line call someone."""
-    speech = sorted((q for q in quotes if q.is_speech), key=lambda q: q.start)
     votes: Counter[str] = Counter()
+    for other in next_to_said_i(text, quotes):
+        votes.update(vocatives(text[other.start : other.end], index))
+    return votes
+
+
+def next_to_said_i(text: str, quotes: list[Quote]) -> Iterator[Quote]:
+    """The quotes just before and after each '"...," said I' line, of another utterance
+    than it: lines that are most often said to the first-person narrator."""
+    speech = sorted((q for q in quotes if q.is_speech), key=lambda q: q.start)
     for n, q in enumerate(speech):
         if not _SAID_I.match(text[q.outer_end : q.outer_end + 40]):
             continue
         for other in speech[max(0, n - 1) : n] + speech[n + 1 : n + 2]:
             if other.group != q.group:
-                votes.update(vocatives(text[other.start : other.end], index))
-    return votes
+                yield other
 
 
 def alias_index(roster: Roster) -> dict[str, str]:

@@ -38,6 +38,7 @@ from audiobook.speakers.names import (
     honorific_key,
     words,
 )
+from audiobook.speakers.narrator_gender import narrator_gender
 from audiobook.speakers.tags import VERB
 from audiobook.text.chapters import has_heading
 
@@ -83,7 +84,9 @@ def build_roster(text: str, quotes: list[Quote], cast: Cast | None = None) -> Ro
     if cast is not None:
         characters = with_cast(cast, characters)
     characters.sort(key=lambda c: (-c.mentions, c.name))
-    return Roster(characters, first_person=_first_person(narration, text, quotes))
+    first = _first_person(narration, text, quotes)
+    told = narrator_gender(text, narration, quotes) if first else None
+    return Roster(characters, first_person=first, narrator_gender=told)
 
 
 def mask_quotes(text: str, quotes: list[Quote]) -> str:
