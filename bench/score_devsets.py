@@ -135,13 +135,52 @@ def described(name: str) -> bool:
     return name[:1].islower() or "'s " in name or name.split(" ", 1)[0] in ("The", "A", "An")
 
 
+_DETERMINER = re.compile(r"^(?:the|an?|my|his|her|our|their|your)\s+", re.IGNORECASE)
+_SMALL = {"of", "the", "and", "a", "an", "in", "on", "to", "who", "whose", "had", "out"}
+
+
+def bare(name: str) -> str:
+    """A described entry as a character list writes it: 'the old woman' -> 'Old Woman'."""
+    words = _DETERMINER.sub("", name).split()
+    return " ".join(
+        w if i and w.lower() in _SMALL else w[:1].upper() + w[1:] for i, w in enumerate(words)
+    )
+
+
+def bare_cast(listed: list[dict]) -> tuple[list[dict], dict[str, set[str]]]:
+    """The characters file with its described entries bared, and each bare name's gold names
+    ('the old woman' and 'an old woman' are both 'Old Woman', as a reader lists them)."""
+    out: dict[str, dict] = {}
+    gold: dict[str, set[str]] = defaultdict(set)
+    for c in listed:
+        if not described(c["name"]):
+            out[c["name"]] = c
+            continue
+        name = bare(c["name"])
+        gold[name].add(c["name"])
+        entry = out.setdefault(name, {"name": name, "aliases": [], "gender": c.get("gender")})
+        aliases = (bare(a) for a in c.get("aliases") or [] if a != c["name"])
+        entry["aliases"] = list(dict.fromkeys([*entry["aliases"], *aliases]))
+    return list(out.values()), gold
+
+
 def attributed(text: str, quotes, cast):
     ros = roster.build_roster(text, quotes, cast)
     said = attribution.attribute(text, quotes, ros)
     return ros, {(q.start, q.end): a for q, a in zip(quotes, said, strict=True)}
 
 
-def diff_cast(name: str, text: str, gold: list[dict], narrator: str | None, cast) -> None:
+def right(a, g: dict, narrator: str | None, gold_names: dict[str, set[str]] | None) -> bool:
+    """is_right, where a bare cast entry ('Old Woman') stands for its gold names."""
+    if a is None:
+        return False
+    names = (gold_names or {}).get(a.speaker) or {a.speaker}
+    return any(is_right(n, g, narrator) for n in names)
+
+
+def diff_cast(
+    name: str, text: str, gold: list[dict], narrator: str | None, cast, gold_names=None
+) -> None:
     """Each gold-span quote the run without a cast gets right and the cast run gets wrong."""
     quotes = gold_quotes(text, gold)
     _, plain = attributed(text, quotes, None)
@@ -151,7 +190,7 @@ def diff_cast(name: str, text: str, gold: list[dict], narrator: str | None, cast
         a, b = plain[(q.start, q.end)], with_cast[(q.start, q.end)]
         if g["speaker"] is None or not is_right(a.speaker, g, narrator):
             continue
-        if is_right(b.speaker, g, narrator):
+        if right(b, g, narrator, gold_names):
             continue
         known = {g["speaker"].lower(), *(x.lower() for x in g.get("aliases") or [])} & listed
         to_listed = b.speaker.lower() in listed
@@ -163,7 +202,16 @@ def diff_cast(name: str, text: str, gold: list[dict], narrator: str | None, cast
         )
 
 
-def run(text: str, gold: list[dict], narrator: str | None, cast, spans: bool, s: SetScore, mode):
+def run(
+    text: str,
+    gold: list[dict],
+    narrator: str | None,
+    cast,
+    spans: bool,
+    s: SetScore,
+    mode,
+    gold_names: dict[str, set[str]] | None = None,
+):
     quotes = gold_quotes(text, gold) if spans else quote_finder.find_quotes(text)
     ros, by_span = attributed(text, quotes, cast)
     gender = {c.name: c.gender for c in ros.characters}
@@ -173,7 +221,7 @@ def run(text: str, gold: list[dict], narrator: str | None, cast, spans: bool, s:
         if g["speaker"] is None:
             continue
         a = by_span.get(_match(gq, quotes))
-        ok = a is not None and is_right(a.speaker, g, narrator)
+        ok = right(a, g, narrator, gold_names)
         s.modes[mode].add(ok)
         if not detailed:
             continue
@@ -208,6 +256,7 @@ def score_set(
     strict: bool = False,
     names_only: bool = False,
     diff: bool = False,
+    bare_descriptions: bool = False,
 ) -> SetScore:
     s = SetScore()
     start = time.perf_counter()
@@ -219,14 +268,17 @@ def score_set(
         listed = json.loads(chars.read_text(encoding="utf-8")) if chars else None
         if listed and names_only:
             listed = [c for c in listed if not described(c["name"])]
+        gold_names = None
+        if listed and bare_descriptions:
+            listed, gold_names = bare_cast(listed)
         cast = cast_from(listed) if listed is not None else None
         if diff and cast is not None:
-            diff_cast(text_path.stem, text, gold, narrator, cast)
+            diff_cast(text_path.stem, text, gold, narrator, cast, gold_names)
         for spans in (False, True):
             where = "gold spans" if spans else "end to end"
             run(text, gold, narrator, None, spans, s, f"{where}, no cast")
             if cast is not None:
-                run(text, gold, narrator, cast, spans, s, f"{where}, cast")
+                run(text, gold, narrator, cast, spans, s, f"{where}, cast", gold_names)
     s.seconds = time.perf_counter() - start
     return s
 
@@ -270,12 +322,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--strict", action="store_true", help="`narrator` only right if gold says so")
     ap.add_argument("--names-only", action="store_true", help="cast without described entries")
     ap.add_argument("--diff-cast", action="store_true", help="list quotes a cast gets wrong")
+    ap.add_argument(
+        "--bare-descriptions", action="store_true", help="described entries as 'Old Woman'"
+    )
     args = ap.parse_args(argv)
     for path in args.paths:
         if not books(path, args.gold_dir, args.split):
             print(f"{path}: no gold file found", file=sys.stderr)
             return 1
-        s = score_set(path, args.gold_dir, args.split, args.strict, args.names_only, args.diff_cast)
+        s = score_set(
+            path,
+            args.gold_dir,
+            args.split,
+            args.strict,
+            args.names_only,
+            args.diff_cast,
+            args.bare_descriptions,
+        )
         report(path.name or str(path), s)
     return 0
 

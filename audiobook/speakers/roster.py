@@ -282,6 +282,9 @@ def with_cast(cast: Cast, found: list[Character]) -> list[Character]:
     ]
     exact = {a.lower(): c for c in listed for a in c.aliases}
     exact |= {c.name.lower(): c for c in listed}  # a name is its own before another's alias
+    # A list's "Old Man" is the text's "the old man", but an entry "the old woman" is the
+    # text's "the old woman" before the entry "an old woman".
+    loose = {_loose(a): c for c in listed for a in c.aliases} | {_loose(c.name): c for c in listed}
     tokens = defaultdict(set)
     for c in listed:
         for a in c.aliases:
@@ -292,6 +295,7 @@ def with_cast(cast: Cast, found: list[Character]) -> list[Character]:
     extra = []
     for c in found:
         home = next((exact[a.lower()] for a in c.aliases if a.lower() in exact), None)
+        home = home or next((loose[_loose(a)] for a in c.aliases if _loose(a) in loose), None)
         if home is None:
             owners = {
                 o for a in c.aliases if len(a.split()) == 1 for o in tokens.get(a.lower(), ())
@@ -312,6 +316,16 @@ def with_cast(cast: Cast, found: list[Character]) -> list[Character]:
         # The text's own spellings of a listed character help find it in tags.
         home.aliases = _unique([*home.aliases, *c.aliases])
     return listed + extra
+
+
+_ARTICLE = re.compile(r"\A(?:the|an?)\s+")
+
+
+def _loose(alias: str) -> str:
+    """How a cast entry and the text's name for someone are compared: case and a leading
+    article aside, so a list's "Old Man" or "The Stranger" is the text's "the old man",
+    "said a stranger"."""
+    return _ARTICLE.sub("", alias.lower())
 
 
 def _unique(items: list[str]) -> list[str]:
