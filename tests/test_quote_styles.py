@@ -1,5 +1,8 @@
 """Quote conventions of real books, each as an invented passage with the quotes a reader
-finds in it: dash dialogue with its tags inside the paragraph, ...
+finds in it: dash dialogue and the tags inside its paragraphs, single marks among
+apostrophes and dropped letters, nested and multi-paragraph quotes, a quote never closed,
+mixed curly and straight marks, parentheses, letters, songs, and the quotes that are the
+narrator's own words (titles, scare quotes, a quote used as a noun).
 """
 
 from __future__ import annotations
@@ -94,3 +97,89 @@ def test_single_quotes_with_dropped_letters():
         ("We've the top field to do.", 6),
     ]
     assert "a trifle" in [text[q.start : q.end] for q in find_quotes(text)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        pytest.param(  # nested quotes of the other kind are text of the outer quote
+            "\"He said to me, 'Go home,' and I went,\" said Tom. \"So I did.\"\n\n"
+            "\"I told him, 'You can't,'\" said Tom.",
+            [("He said to me, 'Go home,' and I went,", 0), ("So I did.", 0),
+             ("I told him, 'You can't,'", 1)],
+            id="nested",
+        ),
+        pytest.param(  # a speech over paragraphs: no closing mark until the last one
+            '"I was born in York," he began, "in 1632.\n\n"My father came from Bremen.\n\n'
+            '"That is all."\n\n"Thank you," said she.',
+            [("I was born in York,", 0), ("in 1632.", 0), ("My father came from Bremen.", 0),
+             ("That is all.", 0), ("Thank you,", 1)],
+            id="multi-paragraph",
+        ),
+        pytest.param(  # a quote opened and never closed ends with its paragraph
+            '"Wait for me, she cried.\n\nThe door closed. "Too late," said Tom.',
+            [("Wait for me, she cried.", 0), ("Too late,", 1)],
+            id="unclosed",
+        ),
+        pytest.param(  # curly and straight marks mixed in one book
+            "\u201cWhere to?\u201d said Tom. \"To the market,\" she answered.\n\n"
+            "\"I don't know,\" he said. \u201cNor do I.\u201d",
+            [("Where to?", 0), ("To the market,", 1), ("I don't know,", 2), ("Nor do I.", 2)],
+            id="curly-and-straight",
+        ),
+        pytest.param(  # speech inside parentheses
+            'He was tired ("I have walked all day," he said) and sat down.\n\n'
+            "(\u201cNever mind,\u201d said she, \u201cnot ever.\u201d) He went on.",
+            [("I have walked all day,", 0), ("Never mind,", 1), ("not ever.", 1)],
+            id="parentheses",
+        ),
+        pytest.param(  # a letter read out, each paragraph reopened, signed at the end
+            'The letter ran thus:\n\n"DEAR SIR,--Your son is well.\n\n"Yours truly,\n"JOHN SMITH."'
+            '\n\n"Well!" said Mr. Brown.',
+            [("DEAR SIR,--Your son is well.", 0), ('Yours truly,\n"JOHN SMITH.', 0),
+             ("Well!", 1)],
+            id="letter",
+        ),
+        pytest.param(  # a song over several lines is one quote
+            "Then the sailors sang:\n\n\"Fifteen men on the dead man's chest--\n"
+            'Yo-ho-ho, and a bottle of rum!"\n\n"That\'ll do," said the captain.',
+            [("Fifteen men on the dead man's chest--\nYo-ho-ho, and a bottle of rum!", 0),
+             ("That'll do,", 1)],
+            id="song",
+        ),
+        pytest.param(  # a mark inside a word or a name is no quote of its own
+            "\u201cCome in,\u201d said the Hon. Bertie Wooster, reading the \u201cTimes.\u201d",
+            [("Come in,", 0)],
+            id="in-a-name",
+        ),
+    ],
+)  # fmt: skip
+def test_conventions(text, expected):
+    assert pieces(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, quoted",
+    [
+        ('He had read "Paradise Lost" twice. She called it "a trifle."', "Paradise Lost"),
+        ('He had read "Paradise Lost" twice. She called it "a trifle."', "a trifle."),
+        ("The dogs kept up a \u201cyo! yo, o, o!\u201d all night.", "yo! yo, o, o!"),
+        ("Then the dogs began their \u201cHo! ho!\u201d again.", "Ho! ho!"),
+        (
+            "The girls begged God to \u201cguide our feet along the narrow paths of the "
+            "greatest usefulness.\u201d",
+            None,
+        ),
+        ("I told him my joke about the \u201cfrayed\u201d shirts. I thought he would laugh.", None),
+        ("They called at the \u201cAngel.\u201d Mr. James paid.", None),
+    ],
+)
+def test_titles_scare_quotes_nouns_and_infinitives_are_narration(text, quoted):
+    # A title, a scare quote, a quote used as a noun ("a", "their" before it) or after "to"
+    # is part of the narrator's sentence; "twice. She called" is no speech tag either.
+    found = find_quotes(text)
+    if quoted is None:
+        [quote] = found
+    else:
+        [quote] = [q for q in found if text[q.start : q.end] == quoted]
+    assert not quote.is_speech

@@ -41,6 +41,9 @@ class _Style:
 
 _REOPEN = re.compile("[ \t\r\n\u00a0]+\u201c")
 _STRONG_SINGLE_CLOSE = re.compile("[.,!?;\u2026\u2014-]['\u2019](?!\\w)")
+# A quote after an article, a possessive or "to" is a noun or an infinitive of the sentence,
+# not a line anybody says ("her" and "his" left out: "told her “Go!”", "his “Go!” rang out").
+_NOUN_OR_INFINITIVE = re.compile(r"\b(?:a|an|the|its|my|our|your|their|to)$", re.I)
 _WORD_END = " \t\r\n.,;:!?"
 _DOUBLE = _Style("\u201c", "\u201d", '"')
 _SINGLE = _Style("\u2018", "\u2019", "'")
@@ -59,8 +62,12 @@ _SINGLE_OPEN = re.compile(
     rf"(?<![^\s(\[\u2014\u2013])['\u2018](?=[^\W\d_])(?!{_ELISION.pattern})", re.IGNORECASE
 )
 _SPEECH_VERB = re.compile(rf"\b{any_form()}\b", re.IGNORECASE)
+# Up to two words, then a speech verb; a word ends a sentence with its full stop unless it is
+# an initial or a title ("Mr. Brown said"), so "twice. She called it" is no tag.
 _TAG_AFTER = re.compile(
-    rf"^[,;:\u2014\u2013-]?\s*(?:[\w.'\u2019]+\s+){{0,2}}?{_SPEECH_VERB.pattern}", re.I
+    rf"^[,;:\u2014\u2013-]?\s*(?:(?:mrs?|ms|dr|st|\w)\.\s*|[\w'\u2019]+\s+){{0,2}}?"
+    rf"{_SPEECH_VERB.pattern}",
+    re.I,
 )
 # An inserted speech tag in French dialogue: ", dit Marie," / ", demanda-t-il."
 _INCISE = re.compile(
@@ -82,13 +89,12 @@ _TAG_VERB = (
     )
     + ")"
 )
-_SUBJECT = (
-    r"(?:he|she|they|I|we|(?:the|his|her|my|our|their)(?:\s+[a-z][\w'\u2019-]*){1,3}"
-    r"|(?:(?:Mr|Mrs|Ms|Dr|St)\.?\s+)?[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*){0,2})"
-)
+_NAME = r"(?:(?:Mr|Mrs|Ms|Dr|St)\.?\s+)?[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*){0,2}"
+_DESCRIBED = r"(?:(?:the|his|her|my|our|their)|[A-Z][\w-]*['\u2019]s)(?:\s+[a-z][\w'\u2019-]*){1,3}"
+_SUBJECT = rf"(?:he|she|they|I|we|{_DESCRIBED}|{_NAME})"
 _TAG_TAIL = (
     r"(?:\s+(?:[a-z]+ly|again|aloud|then|at\s+last|at\s+once)){0,2}"
-    r"(?:\s+to\s+(?:him|her|them|me|us|himself|herself|[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)?))?"
+    rf"(?:\s+to\s+(?:him|her|them|me|us|himself|herself|{_DESCRIBED}|{_NAME}))?"
 )
 _ENGLISH_INCISE = re.compile(
     rf"(?<=[,!?\u2026])\s+(?:{_SUBJECT}\s+(?:[a-z]+ly\s+)?{_TAG_VERB}|{_TAG_VERB}\s+{_SUBJECT})"
@@ -403,6 +409,8 @@ def _is_speech(text: str, q: _Raw, paragraph: tuple[int, int], after_speech: boo
         before.endswith(",") or re.search(rf"{_SPEECH_VERB.pattern}\W*$", before, re.I)
     ):
         return True
+    if _NOUN_OR_INFINITIVE.search(before):
+        return False  # "kept up a “yo! yo!”", "their “Hurrah!”", "begged God to “guide us.”"
     if not short:
         return True
     if titled and not tag_after:
