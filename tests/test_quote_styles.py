@@ -183,3 +183,22 @@ def test_titles_scare_quotes_nouns_and_infinitives_are_narration(text, quoted):
     else:
         [quote] = [q for q in found if text[q.start : q.end] == quoted]
     assert not quote.is_speech
+
+
+def test_japanese_corner_brackets():
+    # 「 」 mark dialogue, 『 』 a quote inside it or a title; the quoting と after 」 is the
+    # quote's own tag, so the next quote in the paragraph is another utterance.
+    text = (
+        "\u300c\u3069\u3053\u3078\u884c\u304f\u306e\uff1f\u300d\u3068\u30c8\u30e0\u306f"
+        "\u8a00\u3063\u305f\u3002\u300c\u5e02\u5834\u3078\u300d\u3068\u5f7c\u5973\u306f"
+        "\u7b54\u3048\u305f\u3002\n\n"
+        "\u300c\u3060\u3081\u3060\u3002\u300e\u884c\u304f\u306a\u300f\u3068\u7236\u304c"
+        "\u8a00\u3063\u305f\u300d\u3068\u5f7c\u306f\u8a00\u3063\u305f\u3002\n\n"
+        "\u5f7c\u306f\u300e\u574a\u3063\u3061\u3083\u3093\u300f\u3092\u8aad\u3093\u3060\u3002"
+    )
+    assert pieces(text) == [
+        ("\u3069\u3053\u3078\u884c\u304f\u306e\uff1f", 0),
+        ("\u5e02\u5834\u3078", 1),
+        ("\u3060\u3081\u3060\u3002\u300e\u884c\u304f\u306a\u300f\u3068\u7236\u304c\u8a00\u3063"
+         "\u305f", 2),
+    ]  # fmt: skip

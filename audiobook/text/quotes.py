@@ -2,7 +2,7 @@
 
 The book's own dialogue style is detected once per document: double marks
 (straight and curly together, since many files mix them), single marks, « »
-(either direction), „ “, and paragraphs opened by a dialogue dash (Spanish
+(either direction), „ “, 「 」, and paragraphs opened by a dialogue dash (Spanish
 ``—¿Cómo estás? —preguntó Sofía.``). Marks of the other styles are then plain
 characters, which is what keeps nested quotes inside their outer quote and
 apostrophes out of the way of double-quoted books.
@@ -50,6 +50,10 @@ _SINGLE = _Style("\u2018", "\u2019", "'")
 _GUILLEMETS = _Style("\u00ab", "\u00bb")
 _GUILLEMETS_REVERSED = _Style("\u00bb", "\u00ab")
 _LOW9 = _Style("\u201e", "\u201c\u201d")
+# Japanese and traditional Chinese dialogue: 「 」, with 『 』 for a quote inside a quote.
+_CORNER = _Style("\u300c", "\u300d")
+# Sentence ends and cries in the full-width punctuation those books write (。！？).
+_WIDE_END = re.compile("[\u3002\uff01\uff1f\u300d\u300f]$")
 
 # Words that begin with an apostrophe in English ('tis, 'em, rock 'n' roll, the '90s).
 _ELISION = re.compile(
@@ -137,6 +141,7 @@ def _detect_style(text: str) -> _Style | None:
     counts = {
         _DOUBLE: text.count("\u201c") + (text.count('"') + 1) // 2,
         _LOW9: text.count("\u201e"),
+        _CORNER: text.count("\u300c"),
         _GUILLEMETS: opening("\u00ab"),
         _GUILLEMETS_REVERSED: opening("\u00bb"),
         _SINGLE: sum(
@@ -368,7 +373,10 @@ def _finish(text: str, raw: list[_Raw], paragraphs: list[tuple[int, int]]) -> li
 
 
 def _own_tag(text: str, q: _Raw, paragraph: tuple[int, int]) -> bool:
-    """A quote with its own tag after it ('"No," said I.') starts a new utterance."""
+    """A quote with its own tag after it ('"No," said I.', Japanese 「いいえ」と彼は言った)
+    starts a new utterance."""
+    if text.startswith(("\u3068", "\u3063\u3066"), q.outer_end):  # the quoting と, って
+        return True
     return bool(
         _TAG_AFTER.match(" ".join(text[q.outer_end : min(paragraph[1], q.outer_end + 60)].split()))
     )
@@ -397,7 +405,12 @@ def _is_speech(text: str, q: _Raw, paragraph: tuple[int, int], after_speech: boo
     titled = short and title_case(words)
     tag_before = bool(_SPEECH_VERB.search(before[-40:]))
     tag_after = bool(_TAG_AFTER.match(after))
-    if not before or _SENTENCE_END.search(before) or before.endswith(("\u201d", '"')):
+    if (
+        not before
+        or _SENTENCE_END.search(before)
+        or _WIDE_END.search(before)
+        or before.endswith(("\u201d", '"'))
+    ):
         # Standing as its own sentence: speech, unless a title that the sentence goes on from.
         bare = not re.search(r"[,.!?;:\u2026\u2014-]$", content)
         return not (titled and bare and re.match(r"^[a-z]", after) and not tag_after)
@@ -416,9 +429,9 @@ def _is_speech(text: str, q: _Raw, paragraph: tuple[int, int], after_speech: boo
     if titled and not tag_after:
         return False  # a title ("Lost in the Haze," had become...), unless a tag follows
     ending = content.rstrip("\"'\u201d\u2019 ")
-    if re.search(r"[!?]$", ending) or tag_after:
+    if re.search("[!?\uff01\uff1f]$", ending) or tag_after:
         return True  # an exclamation or a cry, even without a speech verb
-    sentence = bool(re.search(r"[.\u2026]$", ending)) and words[0][0].isupper()
+    sentence = bool(re.search("[.\u2026\u3002]$", ending)) and not words[0][0].islower()
     if before.endswith((",", ";", "\u2014", "\u2013", "-", "(")):
         return sentence
     # Quoted words inside a running sentence are a scare quote or a quoted phrase,
