@@ -59,9 +59,11 @@ def cluster(forms: list[Form]) -> list[list[Form]]:
                 for g in c
             )
         ]
-        if not same and HONORIFICS.get(title, "") is None:
+        if not same and (HONORIFICS.get(title, "") is None or title in _WIFE):
             # "Dr. Archie" is "Dr. Howard Archie": a rank or profession is one person's,
-            # where "Mr. Pocket" may be Mr. Herbert Pocket's father.
+            # where "Mr. Pocket" may be Mr. Herbert Pocket's father, and "Miss Pinkerton"
+            # the elder sister of Miss Jemima Pinkerton. A wife's title is one woman's
+            # when one woman bears it with a given name ("Mrs. Almira Todd").
             rank = [
                 c
                 for c in clusters
@@ -224,6 +226,8 @@ KINSHIP = {
 }
 
 
+# A married woman's titles: one wife to a surname, whatever given name goes with it.
+_WIFE = {"mrs", "madame"}
 # Titles that say only "a man" ("Mr. Villefort"), not a rank or a family role.
 _MISTER = {"mr", "m", "monsieur", "herr", "señor", "senor"}
 # A title's abbreviation is the title: "M. Bertuccio" is "Monsieur Bertuccio".

@@ -49,9 +49,12 @@ _PARTICLES = {
     "of",
 }
 _PARTICLE = "(?:" + "|".join(sorted(_PARTICLES)) + ")"
+# A name may open with "de" ("de Villefort") but never with "of": in "the voice of Mrs.
+# Gibson" the match must start at the title, or "Mrs." is lost and "Gibson" is nobody's.
+_LEAD_PARTICLE = "(?:" + "|".join(sorted(_PARTICLES - {"of"})) + ")"
 _NAME = re.compile(
     rf"(?<![\w’'])(?:(?P<hon>{_HON}|M)\.?[ \t]+\n?[ \t]*)?"
-    rf"(?P<name>(?:{_PARTICLE}{_SP})?{_TOKEN}(?:{_SP}(?:{_PARTICLE}{_SP})?{_TOKEN}){{0,3}})"
+    rf"(?P<name>(?:{_LEAD_PARTICLE}{_SP})?{_TOKEN}(?:{_SP}(?:{_PARTICLE}{_SP})?{_TOKEN}){{0,3}})"
 )
 _ACTION = re.compile(
     r"\s+(?:[a-z]+ly\s+)?(?:[a-z]+ed|was|had|is|has|would|could|did|went|came|"
@@ -366,7 +369,9 @@ def _other_in_clause(p: re.Match, window: str) -> bool:
 
 def is_person(f: Form) -> bool:
     if f.hon:
-        return True
+        # "of St. Petersburg", "St. James's": a saint's name is a place or a church, a person
+        # only when a tag makes them speak ("said St. John").
+        return honorific_key(f.hon) not in ("st", "saint") or f.tag > 0
     if place_like(f) and not f.tag:
         return False
     if len(f.tokens) == 1 and f.tokens[0].lower() in NOT_NAMES and f.tag < 2:
