@@ -3,9 +3,9 @@
 The book's own dialogue style is detected once per document: double marks
 (straight and curly together, since many files mix them), single marks, « »
 (either direction), „ “, 「 」, and paragraphs opened by a dialogue dash (Spanish
-``—¿Cómo estás? —preguntó Sofía.``). Marks of the other styles are then plain
-characters, which is what keeps nested quotes inside their outer quote and
-apostrophes out of the way of double-quoted books.
+``—¿Cómo estás? —preguntó Sofía.``, read by text/dashes.py). Marks of the other
+styles are then plain characters, which is what keeps nested quotes inside their
+outer quote and apostrophes out of the way of double-quoted books.
 """
 
 from __future__ import annotations
@@ -14,18 +14,13 @@ import re
 from dataclasses import dataclass
 
 from audiobook.model import Quote
+from audiobook.text.dashes import dash_paragraphs, scan_dash
 from audiobook.text.paragraphs import SENTENCE_END as _SENTENCE_END
 from audiobook.text.paragraphs import SPACE as _SPACE
 from audiobook.text.paragraphs import paragraph_spans
 from audiobook.text.paragraphs import trim as _trim
-from audiobook.text.speechverbs import SPEECH_PHRASES, SPEECH_VERBS, any_form, longest_first
+from audiobook.text.speechverbs import any_form
 from audiobook.text.titles import TITLE_MAX_WORDS, title_case
-
-# Lines end at LF, CRLF or a lone CR (classic Mac OS files).
-_DASHES = "\u2014\u2015"
-# A dialogue dash: an em or en dash, or the "--" that plain-text editions type for one.
-_DASH = "--(?!-)|[\u2014\u2015\u2013]"
-_DASH_OPEN = re.compile(rf"(?:{_DASH})[ \u00a0\u202f]?[\w¿¡«\"\u201c]")
 
 
 @dataclass(frozen=True)
@@ -73,49 +68,21 @@ _TAG_AFTER = re.compile(
     rf"{_SPEECH_VERB.pattern}",
     re.I,
 )
-# An inserted speech tag in French dialogue: ", dit Marie," / ", demanda-t-il."
-_INCISE = re.compile(
-    r"(?<=[,!?\u2026])\s+(?:dit|demanda|r\u00e9pondit|s'\u00e9cria|s\u2019\u00e9cria|cria|murmura|ajouta|reprit|"
-    r"fit|lan\u00e7a|souffla|soupira|interrompit|continua|r\u00e9pliqua|observa)(?:-t)?(?:-(?:il|elle|ils|elles|on))?"
-    r"\b[^,.!?;\u2026]{0,40}[,.!?;\u2026]"
-)
-
-# An English tag inside a dash paragraph, which has no closing mark to end the speech before
-# it ("—Back to barracks! he said sternly." "--Tell me, Mulligan, Stephen said quietly."):
-# a subject and a speech verb (either order) after the speech's comma, ! or ?, then at most
-# an adverb or "to whom" before the punctuation that ends the tag, so a quote that goes on
-# ("—Yes, he said he would come.") is not cut.
-_TAG_VERB = (
-    "(?:"
-    + "|".join(
-        re.escape(w).replace(r"\ ", r"\s+")
-        for w in sorted(SPEECH_VERBS | set(SPEECH_PHRASES), key=longest_first)
-    )
-    + ")"
-)
-_NAME = r"(?:(?:Mr|Mrs|Ms|Dr|St)\.?\s+)?[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*){0,2}"
-_DESCRIBED = r"(?:(?:the|his|her|my|our|their)|[A-Z][\w-]*['\u2019]s)(?:\s+[a-z][\w'\u2019-]*){1,3}"
-_SUBJECT = rf"(?:he|she|they|I|we|{_DESCRIBED}|{_NAME})"
-_TAG_TAIL = (
-    r"(?:\s+(?:[a-z]+ly|again|aloud|then|at\s+last|at\s+once)){0,2}"
-    rf"(?:\s+to\s+(?:him|her|them|me|us|himself|herself|{_DESCRIBED}|{_NAME}))?"
-)
-_ENGLISH_INCISE = re.compile(
-    rf"(?<=[,!?\u2026])\s+(?:{_SUBJECT}\s+(?:[a-z]+ly\s+)?{_TAG_VERB}|{_TAG_VERB}\s+{_SUBJECT})"
-    rf"{_TAG_TAIL}(?:[.;:!?\u2026]|,(?:\s+[a-z]+ing\b[^.!?;:\u2026]*[.!?;:\u2026])?)"
-)
 
 
 def find_quotes(text: str) -> list[Quote]:
     """Every quote of the document in order: speech and non-speech alike."""
     paragraphs = paragraph_spans(text)
     style = _detect_style(text)
-    dash = _dash_paragraphs(text, paragraphs, style)
+    dash = dash_paragraphs(text, paragraphs, len(style.marks.findall(text)) // 2 if style else 0)
     raw: list[_Raw] = []
     marks = style.marks if style else None
     for index, (ps, pe) in enumerate(paragraphs):
         if index in dash:
-            raw.extend(_scan_dash(text, ps, pe, index))
+            raw.extend(
+                _Raw(p.outer_start, p.outer_end, p.start, p.end, index, dash=True, joined=p.joined)
+                for p in scan_dash(text, ps, pe)
+            )
         elif style is not None and marks is not None and marks.search(text, ps, pe):
             next_start = paragraphs[index + 1][0] if index + 1 < len(paragraphs) else None
             raw.extend(_scan(text, ps, pe, index, style, next_start))
@@ -157,16 +124,6 @@ def _detect_style(text: str) -> _Style | None:
     counts[_SINGLE] = counts[_SINGLE] if counts[_SINGLE] > 2 * counts[_DOUBLE] else 0
     best = max(counts, key=counts.__getitem__)
     return best if counts[best] else None
-
-
-def _dash_paragraphs(
-    text: str, paragraphs: list[tuple[int, int]], style: _Style | None
-) -> set[int]:
-    found = {i for i, (ps, pe) in enumerate(paragraphs) if _DASH_OPEN.match(text, ps, pe)}
-    quoted = len(style.marks.findall(text)) // 2 if style else 0
-    return (
-        found if len(found) >= 2 and len(found) * 5 >= quoted or (found and not quoted) else set()
-    )
 
 
 def _scan(
@@ -280,61 +237,6 @@ class _Ahead:
 def _raw(text: str, outer_start: int, outer_end: int, index: int, closed: bool = True) -> _Raw:
     start, end = _trim(text, outer_start + 1, outer_end - 1 if closed else outer_end)
     return _Raw(outer_start, outer_end, start, end, index)
-
-
-def _scan_dash(text: str, ps: int, pe: int, index: int) -> list[_Raw]:
-    """—Speech —tag—. More speech: the dashes toggle between speech and tag."""
-    found: list[_Raw] = []
-    speaking = True
-    begin = ps
-    for m in re.finditer(_DASH, text[ps:pe]):
-        i, after = ps + m.start(), ps + m.end()
-        if i == ps:
-            continue
-        if speaking and text[i - 1] in _SPACE:
-            found.append(_dash_raw(text, begin, i, index, bool(found)))
-            speaking = False
-        elif not speaking and text[i - 1] not in _SPACE:
-            rest = re.match(r"[\s.,;:]*", text[after:pe])
-            begin = after + (rest.end() if rest else 0)
-            speaking = True
-    if speaking:
-        found.append(_dash_raw(text, begin, pe, index, bool(found)))
-    found = [piece for q in found for piece in _split_incise(text, q)]
-    return [q for q in found if q.start < q.end and re.search(r"\w", text[q.start : q.end])]
-
-
-def _split_incise(text: str, q: _Raw) -> list[_Raw]:
-    """Dash dialogue marks no tag: "— Bonjour, dit Marie. Ça va ?" is speech, tag, speech."""
-    m = _incise(text, q.start, q.end)
-    if not m:
-        return [q]
-    first = _Raw(
-        q.outer_start, m.start(), q.start, m.start(), q.paragraph, dash=True, joined=q.joined
-    )
-    rest = _trim(text, m.end(), q.end)
-    if rest[0] >= rest[1]:
-        return [first]
-    # Speech going on after the tag is the same utterance, unless it has a tag of its own
-    # ("—Down! cried Mulligan. Come, Mr Dedalus said."): then it may be someone else's.
-    own_tag = _incise(text, *rest) is not None
-    second = _Raw(
-        rest[0], q.outer_end, rest[0], rest[1], q.paragraph, dash=True, joined=not own_tag
-    )
-    return [first, *_split_incise(text, second)]
-
-
-def _incise(text: str, start: int, end: int) -> re.Match[str] | None:
-    found = [m for rx in (_INCISE, _ENGLISH_INCISE) if (m := rx.search(text, start, end))]
-    return min(found, key=lambda m: m.start(), default=None)
-
-
-def _dash_raw(text: str, begin: int, end: int, index: int, joined: bool) -> _Raw:
-    start, stop = _trim(text, begin, end)
-    dash = re.compile(_DASH).match(text, start, stop)
-    if dash:
-        start, stop = _trim(text, dash.end(), stop)
-    return _Raw(begin, end, start, stop, index, dash=True, joined=joined)
 
 
 def _finish(text: str, raw: list[_Raw], paragraphs: list[tuple[int, int]]) -> list[Quote]:
