@@ -202,3 +202,31 @@ def test_japanese_corner_brackets():
         ("\u3060\u3081\u3060\u3002\u300e\u884c\u304f\u306a\u300f\u3068\u7236\u304c\u8a00\u3063"
          "\u305f", 2),
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        pytest.param(
+            "``Where to?'' said Tom. ``To the market,'' she said, ``and home.''\n\n"
+            "``Don't,'' he said. ``It's late.''",
+            [("Where to?", 0), ("To the market,", 1), ("and home.", 1), ("Don't,", 2),
+             ("It's late.", 2)],
+            id="tex-doubles",
+        ),
+        pytest.param(
+            "`Well!' thought Alice. `After such a fall, I shan't mind stairs!'\n\n"
+            "`I wish I hadn't cried so much!' said Alice. `I shall be drowned!'\n\n"
+            "`Which way?' `That depends,' said the Cat.",
+            [("Well!", 0), ("After such a fall, I shan't mind stairs!", 0),
+             ("I wish I hadn't cried so much!", 1), ("I shall be drowned!", 1),
+             ("Which way?", 2), ("That depends,", 3)],
+            id="backtick-singles",
+        ),
+    ],
+)  # fmt: skip
+def test_typewriter_marks_of_old_plain_text_editions(text, expected):
+    assert pieces(text) == expected
+    # Offsets point into the book as it is: the marks stay outside every quote's content.
+    for q in find_quotes(text):
+        assert text[q.outer_start] == "`" and text[q.start] not in "`' "

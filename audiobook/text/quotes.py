@@ -2,10 +2,11 @@
 
 The book's own dialogue style is detected once per document: double marks
 (straight and curly together, since many files mix them), single marks, « »
-(either direction), „ “, 「 」, and paragraphs opened by a dialogue dash (Spanish
-``—¿Cómo estás? —preguntó Sofía.``, read by text/dashes.py). Marks of the other
-styles are then plain characters, which is what keeps nested quotes inside their
-outer quote and apostrophes out of the way of double-quoted books.
+(either direction), „ “, 「 」, the ``...'' and `...' of old plain-text editions,
+and paragraphs opened by a dialogue dash (Spanish ``—¿Cómo estás? —preguntó Sofía.``,
+read by text/dashes.py). Marks of the other styles are then plain characters, which
+is what keeps nested quotes inside their outer quote and apostrophes out of the way
+of double-quoted books.
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ _TAG_AFTER = re.compile(
 def find_quotes(text: str) -> list[Quote]:
     """Every quote of the document in order: speech and non-speech alike."""
     paragraphs = paragraph_spans(text)
+    text = _typewriter_marks(text)
     style = _detect_style(text)
     dash = dash_paragraphs(text, paragraphs, len(style.marks.findall(text)) // 2 if style else 0)
     raw: list[_Raw] = []
@@ -87,6 +89,23 @@ def find_quotes(text: str) -> list[Quote]:
             next_start = paragraphs[index + 1][0] if index + 1 < len(paragraphs) else None
             raw.extend(_scan(text, ps, pe, index, style, next_start))
     return _finish(text, raw, paragraphs)
+
+
+# A backtick opening a quote, as old plain-text editions type ‘ (`Well,' said Alice).
+_BACKTICK_OPEN = re.compile(r"(?:^|(?<=[\s(\[]))`(?=[^\W\d_])", re.MULTILINE)
+
+
+def _typewriter_marks(text: str) -> str:
+    """Old plain-text editions type “ ” as ``...'' and ‘ as a backtick (`Well,' said
+    Alice). Where a book does, the marks they stand for, in a copy of the same length
+    ("``" is "“ ", "''" is " ”") so that every offset still points into the book."""
+    if "`" not in text:
+        return text
+    if text.count("``") >= 3:
+        text = text.replace("``", "\u201c ").replace("''", " \u201d")
+    if len(_BACKTICK_OPEN.findall(text)) >= 3:
+        text = text.replace("`", "\u2018")
+    return text
 
 
 @dataclass

@@ -17,7 +17,8 @@ from audiobook.text.chapters import heading_words, is_heading_list
 from audiobook.text.quotes import paragraph_spans
 
 MAX_CHARS = 600
-_QUOTE_MARKS = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e\u2039\u203a"
+# Every mark text/quotes.py reads as a quotation mark: left at the ends of narration, not read.
+_QUOTE_MARKS = "\"'`\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e\u2039\u203a\u300c\u300d\u300e\u300f"
 _SPACE = " \t\r\n\f\v\u00a0\u202f\ufeff"
 _LEAD_JUNK = _SPACE + _QUOTE_MARKS + ",;:)]\u2014\u2015\u2013"
 _TAIL_JUNK = _SPACE + _QUOTE_MARKS + "([\u2014\u2015\u2013"
