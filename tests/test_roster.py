@@ -8,6 +8,7 @@ from casts import listed
 
 from audiobook.model import Cast, Roster
 from audiobook.speakers import attribution, roster
+from audiobook.speakers.names import noun_gender
 from audiobook.text import quotes
 
 DATA = Path(__file__).parent / "data" / "attribution"
@@ -244,7 +245,50 @@ ROLE_GENDERS = [
         "Captain Eldridge",
         "female",
     ),
+    (  # a compound says its sex by its last part: a fishwife, a housemaid...
+        '"Fresh fish!" cried the fishwife.\n\n"How much?" said the boy.\n\n'
+        '"Twopence," said the fishwife.',
+        "the fishwife",
+        "female",
+    ),
+    (
+        '"The fire is out," said the housemaid.\n\n"Light it," said the cook.\n\n'
+        '"Yes," said the housemaid.',
+        "the housemaid",
+        "female",
+    ),
+    (  # ... a boatman, and an occupation's feminine "-ess"
+        '"Row on," said the boatman.\n\n"Where to?" asked the girl.\n\n'
+        '"Upstream," said the boatman.',
+        "the boatman",
+        "male",
+    ),
+    (
+        '"Apples!" cried the fruiteress.\n\n"Two," said the boy.\n\n'
+        '"A penny," said the fruiteress.',
+        "the fruiteress",
+        "female",
+    ),
+    (  # a group that speaks has its noun's sex, plural or not
+        '"Look!" cried the girls.\n\n"Where?" said the boy.\n\n"There!" cried the girls.',
+        "the girls",
+        "female",
+    ),
 ]
+
+
+def test_a_noun_s_sex_from_its_plural_and_its_compounds():
+    # The sex is in the word's last part; words that only end like one are no person of it.
+    said = {w: noun_gender(w) for w in ("ladies", "boatmen", "washerwoman", "shepherdess")}
+    assert said == {
+        "ladies": "female",
+        "boatmen": "male",
+        "washerwoman": "female",
+        "shepherdess": "female",
+    }
+    assert [noun_gender(w) for w in ("human", "witness", "business", "clerk", "careless")] == [
+        None
+    ] * 5
 
 
 def check_genders(table: list[tuple[str, str, str]]) -> None:

@@ -13,7 +13,13 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from audiobook.model import Character, Gender, Quote, Roster
-from audiobook.speakers.names import HONORIFICS, NOUN_GENDER, TITLE_NOUNS, honorific_key
+from audiobook.speakers.names import (
+    HONORIFICS,
+    NOUN_GENDER,
+    TITLE_NOUNS,
+    honorific_key,
+    noun_gender,
+)
 from audiobook.speakers.newcomers import newcomer_speakers
 from audiobook.speakers.relations import narrators_kin, relation
 from audiobook.speakers.tags import (
@@ -136,7 +142,7 @@ def described_speakers(
             if head_noun(phrase) in kin:
                 kin[head_noun(phrase)].aliases.append(phrase)
             else:
-                out.append(Character(phrase, [phrase], description_gender(phrase), n))
+                out.append(Character(phrase, [phrase], _speaker_gender(phrase), n))
             continue
         selves = {id(c): c for c in characters if id(c) in introduced.get(phrase, ())}
         if len(selves) == 1:
@@ -151,11 +157,19 @@ def described_speakers(
             continue
         if len(phrase.split()) == 2 and len(title) > 1:
             continue  # "the sergeant" of two Sergeants: whichever is in view (resolve.py)
-        out.append(Character(phrase, [phrase], description_gender(phrase), n))
+        out.append(Character(phrase, [phrase], _speaker_gender(phrase), n))
     said = pronoun_genders(narration or text, [c.name for c in out if c.name not in groups])
     for c in out:
         c.gender = said.get(c.name.lower(), c.gender)
     return out + newcomer_speakers(text, speech, tags, taken | {c.name for c in out})
+
+
+def _speaker_gender(phrase: str) -> Gender | None:
+    """A described speaker's gender from its words: the table's nouns ('the old woman'),
+    else its head noun's plural or compound ('the girls', 'the housemaid', 'the
+    boatman'). Only for the speaker the roster makes of it: a tag's description that
+    links to someone else keeps the table's gender (resolve.py)."""
+    return description_gender(phrase) or noun_gender(head_noun(phrase))
 
 
 def _company_gender(tags: list, alias: dict[str, Character]) -> Gender | None:

@@ -6,6 +6,8 @@ deliberately general (any novel), never tuned to one book.
 
 from __future__ import annotations
 
+import re
+
 from audiobook.model import Gender
 
 # Honorific -> gender it implies (None: says nothing about gender).
@@ -265,6 +267,50 @@ DETERMINERS = {"the", "a", "an", "his", "her", "their", "my", "our", "your", "th
 def words(text: str) -> set[str]:
     """A word table written as running text, one entry per whitespace-separated word."""
     return set(text.split())
+
+
+# Compounds whose last part says the sex ("the housemaid", "a washerwoman", "the
+# boatman"), and the feminine "-ess" of an occupation ("the fruiteress", "the
+# proprietress"): a person noun the table above need not list one by one.
+_SEXED_ENDINGS: tuple[tuple[str, Gender], ...] = (
+    ("woman", "female"),
+    ("maid", "female"),
+    ("wife", "female"),
+    ("girl", "female"),
+    ("mother", "female"),
+    ("ess", "female"),
+    ("man", "male"),
+    ("boy", "male"),
+    ("father", "male"),
+)
+# Words ending so that are no such compound: "human" is no man, a "witness" no woman.
+_NOT_SEXED = words(
+    """
+human shaman talisman german roman norman ottoman caiman
+witness business mattress fortress address success access excess process
+progress congress distress harness largess prowess duress cypress compass express
+"""
+)
+
+
+def noun_gender(noun: str) -> Gender | None:
+    """The gender a person noun says: the table's ("the nurse"), its plural's ("the girls",
+    "the ladies", "the gentlemen"), or a compound's ("the housemaid", "the boatmen",
+    "the fruiteress"); None for a noun that says none ("the clerk")."""
+    word = noun.lower()
+    for one in (word, re.sub(r"men$", "man", word), re.sub(r"ies$", "y", word), word[:-1]):
+        if one in NOUN_GENDER:
+            return NOUN_GENDER[one]
+    word = re.sub(r"men$", "man", word)
+    if word.endswith("esses"):
+        word = word[:-2]  # "the fruiteresses"
+    elif word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]  # "the housemaids"
+    if word in _NOT_SEXED or word.endswith(("ness", "less")):
+        return None
+    return next(
+        (g for end, g in _SEXED_ENDINGS if word.endswith(end) and len(word) > len(end) + 2), None
+    )
 
 
 # Capitalised words that are never a person's name on their own.

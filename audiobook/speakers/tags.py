@@ -16,6 +16,7 @@ from audiobook.speakers.names import (
     DETERMINERS,
     NOT_NAMES,
     NOUN_GENDER,
+    noun_gender,
 )
 from audiobook.speakers.relations import RELATIONS, relation, relation_gender
 from audiobook.text.speechverbs import SPEECH_PHRASES, SPEECH_VERBS, longest_first
@@ -323,11 +324,7 @@ def is_indefinite(phrase: str) -> bool:
 
 def group_gender(text: str) -> Gender | None:
     """'one of the women' -> female: the gender of the group's noun, made singular."""
-    noun = text.lower().split()[-1]
-    for one in (noun, re.sub(r"men$", "man", noun), re.sub(r"ies$", "y", noun), noun[:-1]):
-        if NOUN_GENDER.get(one):
-            return NOUN_GENDER[one]
-    return None
+    return noun_gender(text.split()[-1])
 
 
 def usable(m: Mention) -> bool:
