@@ -4,9 +4,12 @@
         /work/shared/devset/the_steppe.txt [--detail]
 
 For each quote attributed wrongly (or missed), whether its gold speaker is in the roster at
-all and under which roster character(s); if not, where the text names them: in the
-narration (outside quotes), only inside speech (a vocative, "I am Tom"), or nowhere (a
-description or a kin word the gold knows them by). Then, per gold person, how many roster
+all and under which roster character(s); if not, whether the gold knows them by a
+description or group ("the guide", "the peasants"), whether the roster has their name in a
+shorter or longer form the scorer does not count ("Konstantin" for "Konstantin Zvonik",
+"Jim Wilson" for "Wilson"), else where the
+text names them: in the narration (outside quotes), only inside speech (a vocative, "I am
+Tom"), or nowhere (a kin word the gold knows them by). Then, per gold person, how many roster
 characters their quotes go to that are right for them (one person split under several
 names), and per book the quotes lost to a speaker missing from the roster.
 
@@ -33,6 +36,33 @@ from audiobook.speakers import attribution, roster  # noqa: E402
 from audiobook.text import quotes as quote_finder  # noqa: E402
 
 _PAGE = 1500  # characters of narration before a quote that count as its lead-in
+
+
+_DESCRIBED = re.compile(
+    r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Oo]ther|[Ss]ome|[Hh]is|[Hh]er|[Mm]y|[Oo]ur|[Tt]hese|[Tt]hose|"
+    r"[Tt]wo|[Ss]everal|[Aa]ll)\b"
+)
+
+
+def _named(who: str) -> bool:
+    """A gold speaker known by a name ("Fred", "Mrs. Gibson"), not a description or group
+    ("the guide", "his comrade", "Other men", "the peasants")."""
+    return (
+        who[:1].isupper()
+        and not _DESCRIBED.match(who)
+        and "'s " not in who
+        and " and " not in who  # "Styopka and Vassya" speak together
+    )
+
+
+def _part_of(name: str, c) -> bool:
+    """The roster knows the gold's name in another form the scorer does not count as the
+    same: "Konstantin" for "Konstantin Zvonik", "Cotter" for "old Cotter"."""
+    words = set(name.split())
+    return any(
+        a != name and (set(a.split()) < words or words < set(a.split()))
+        for a in [c.name, *c.aliases]
+    )
 
 
 def _said(names: list[str], text: str) -> bool:
@@ -74,6 +104,10 @@ def book_misses(text: str, gold: list[dict], narrator: str | None, name: str, de
             where = "the first-person narrator"
         elif mine:
             where = "in roster" if len(mine) == 1 else "in roster, split"
+        elif not _named(who):
+            where = "not in roster, a description or group"
+        elif any(_part_of(n, c) for n in names for c in ros.characters):
+            where = "not in roster, a shorter or longer form is"
         elif _said(names, narration):
             where = "not in roster, named in narration"
         elif _said(names, speech):
