@@ -82,6 +82,34 @@ TURNS = [
         '"And I did not see them!" said Caderousse.',
         ["Danglars", "Fernand", "Caderousse"],
     ),
+    (
+        "words the first-person narrator reports ('I stammered that...') are the narrator's "
+        "turn: the other speaks next",
+        "Mr. Hobbes the attorney received me in his office, and I sat down.\n\n"
+        '"You are to have a small income," said Mr. Hobbes. "Do you object?"\n\n'
+        "Once more, I stammered with difficulty that I had no objection.\n\n"
+        '"Very well. You will call here on the first of each month."\n\n'
+        "I answered that I would, and thanked him.\n\n"
+        '"Good day, then."',
+        ["Mr. Hobbes", "Mr. Hobbes", "Mr. Hobbes", "Mr. Hobbes"],
+    ),
+    (
+        "a reported answer that ends in a comma leads in the quote after it: not a turn",
+        "Mr. Hobbes the attorney received me in his office, and Ellen Gray was there too.\n\n"
+        '"Do you know this lady?" said Mr. Hobbes.\n\n'
+        "Ellen answered with a sad smile,\n\n"
+        '"He does not, sir."',
+        ["Mr. Hobbes", "Ellen Gray"],
+    ),
+    (
+        "in a first-person book, the narrator doing something between two lines is the "
+        "narrator's turn without words, and the talk goes on",
+        "Cousin Robert found me in the library with a book on my knee.\n\n"
+        '"What are you reading?" said Robert.\n\n"A book of birds."\n\n"Show it."\n\n'
+        "I went to the window and fetched it.\n\n"
+        '"You have no business to read our books."',
+        ["Robert", "narrator", "Robert", "Robert"],
+    ),
 ]
 
 

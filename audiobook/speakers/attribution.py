@@ -22,6 +22,7 @@ from audiobook.model import NARRATOR, Attribution, Quote, Roster
 from audiobook.speakers import sieve
 from audiobook.speakers.mentions import descriptors, narrator_name
 from audiobook.speakers.names import NOT_NAMES, TITLE_NOUNS
+from audiobook.speakers.pauses import LEAD_IN, pause
 from audiobook.speakers.runs import RUN_RULES
 from audiobook.speakers.tags import TagReader, compile_names, is_indefinite
 from audiobook.text.chapters import has_heading
@@ -45,9 +46,6 @@ _OWN_FACE = re.compile(
     r"\s+(?:[a-z]+\s+)?(?:face|eyes|voice|lips|hands?|head|cheeks|brow|mouth|gaze|features|"
     r"expression|countenance)\b"
 )
-# A narration paragraph ending so leads in to the next quote ('He paused, then went on:',
-# 'and said at once--'): the tag reader still wants a speech verb in it.
-_LEAD_IN = (":", "—", "--")
 
 
 class Book:
@@ -198,44 +196,6 @@ def _titled(book: Book, text: str) -> dict[str, str]:
     return {t: next(iter(who)) for t, who in bearers.items() if len(who) == 1}
 
 
-# A narration paragraph that is an answer without words.
-_SILENT = re.compile(
-    r"[^.!?]*\b(?:nodded|shook (?:his|her) head|shrugged|no answer|no reply"
-    r"|was the (?:answer|reply)|made no (?:answer|reply)|did not (?:answer|reply)"
-    r"|didn't (?:answer|reply)|was silent|said nothing|no response)\b",
-    re.IGNORECASE,
-)
-
-
-def _pause(book: Book, talk: Conversation, between: str, start: int, end: int) -> None:
-    """What narration between two dialogue paragraphs does to the turns: ends them, or
-    pauses them; an answer without words ("A nod was the answer.") is a turn of the one
-    spoken to, so the one who spoke before speaks again."""
-    if not _interlude(book, between, start, end):
-        talk.turns.clear()
-    elif talk.turns and _SILENT.match(between.strip()):
-        turns = talk.turns
-        silent = talk.last_addressee or (turns[-2] if len(turns) > 1 else None)
-        if silent is not None and silent != turns[-1]:
-            turns.append(silent)
-        else:
-            talk.speaks_again = True  # whoever it was, the last speaker goes on
-
-
-def _interlude(book: Book, between: str, start: int, end: int) -> bool:
-    """A single narration paragraph that names nobody ('He started joyfully.', 'Now she
-    was ready.') is a pause in the talk, not its end: the same two people go on taking
-    turns. One that names someone (or, in a first-person book, says "I") may bring in a
-    new speaker or give the turn to the one it is about, and a heading starts a scene."""
-    paragraphs = bisect.bisect_left(book.starts, end) - bisect.bisect_left(book.starts, start)
-    return (
-        paragraphs == 1
-        and not between.rstrip().endswith(_LEAD_IN)
-        and not book.mentions(between)
-        and not has_heading(between)
-    )
-
-
 def _promote(order: list[str], who: str, as_object: bool) -> None:
     if who in order:
         if as_object:
@@ -281,7 +241,7 @@ def sieve_pass(
             runs.append([])
         runs[-1].append(members)
         if between.strip():
-            _pause(book, talk, between, read_to, para[0])
+            pause(book, talk, between, read_to, para[0], quotes[members[0]].outer_start)
             if has_heading(between):
                 talk.spoke.clear()
         if between.strip():
@@ -290,7 +250,7 @@ def sieve_pass(
             talk.last_asked = None
             talk.last_members = []
         before = book.previous_paragraph(para)
-        if before and text[before[0] : before[1]].rstrip().endswith(_LEAD_IN):
+        if before and text[before[0] : before[1]].rstrip().endswith(LEAD_IN):
             # Only the narration after the paragraph's last quote leads in.
             start = max(before[0], last_quote_end)
             talk.lead_in = (start, text[start : before[1]])

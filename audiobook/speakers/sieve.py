@@ -15,8 +15,9 @@ continuation      another quote of the same utterance (utterance_so_far,
 action-subject    the subject of a narration sentence in the paragraph
 turn-taking, vocative-exclusion, fallback   alternation in a run of dialogue
                   paragraphs (a narration paragraph naming nobody only pauses it;
-                  'A nod was the answer.' is the other's turn), never the person
-                  addressed; then salience
+                  'A nod was the answer.', 'I stammered that I had no objection.' and,
+                  in a first-person book, 'I fetched it.' are a turn: pauses.py),
+                  never the person addressed; then salience
 pronoun-gender    a gendered tag nobody in view fits: the latest of that gender
 named-by-answer   a later reply names who asked (attribution.py)
 back-from-tag     untagged lines opening a run, alternating back from its first tag
