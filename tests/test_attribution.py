@@ -403,6 +403,12 @@ PASSAGES = [
         ["Douglas", "Douglas", "Mrs. Griffin"],
     ),
     (
+        "action-subject, the sentence nearest the quote is its beat, not the paragraph's first",
+        "Mr. Brown and Alice were alone in the shop.\n\n"
+        'Mr. Brown looked at the clock. Alice shrugged. "I cannot help you."',
+        ["Alice"],
+    ),
+    (
         "continuation, a beat about the same speaker keeps the turn",
         '"Stop!" cried Peter. Peter waved his arms. "Pull up the horses!"',
         ["Peter", "Peter"],

@@ -318,9 +318,12 @@ def _action_subject(
     local: list,
     addressee: str | None,
 ) -> Attribution | None:
-    """'Sofia nodded. "..."': the narration's subject in the same paragraph speaks."""
-    for a, b in zip(bounds[::2], bounds[1::2], strict=False):
-        for m in book.tags.subjects(book.text[a:b]):
+    """'Sofia nodded. "..."': the narration's subject in the same paragraph speaks: of the
+    narration before the first quote, the sentence nearest it ('Tom looked up. She
+    smiled. "Hi."' is hers), else the first after."""
+    for n, (a, b) in enumerate(zip(bounds[::2], bounds[1::2], strict=False)):
+        found = book.tags.subjects(book.text[a:b])
+        for m in reversed(found) if n == 0 else found:
             who = resolve(book, talk, m, local, a + m.start, addressee)
             if who is not None and who != addressee:
                 return Attribution(who, "action-subject", addressee)
