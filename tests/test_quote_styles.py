@@ -147,6 +147,13 @@ def test_single_quotes_with_dropped_letters():
              ("That'll do,", 1)],
             id="song",
         ),
+        pytest.param(  # a curly mark typed for an apostrophe inside a word
+            "\u201cI don\u201ct know,\u201d he said. \u201cNor I.\u201d\n\n"
+            "\u201cIt\u201ds late,\u201d said Ann. \u201cGo home.\u201d",
+            [("I don\u201ct know,", 0), ("Nor I.", 0), ("It\u201ds late,", 1),
+             ("Go home.", 1)],
+            id="curly-apostrophe",
+        ),
         pytest.param(  # a mark inside a word or a name is no quote of its own
             "\u201cCome in,\u201d said the Hon. Bertie Wooster, reading the \u201cTimes.\u201d",
             [("Come in,", 0)],

@@ -166,6 +166,8 @@ def _scan(
         right = text[i + 1] if i + 1 < pe else " "
         if single and (left.isalnum() and right.isalnum()):
             continue  # don't, o'clock
+        if curly and ch != '"' and left.isalpha() and right.isalpha():
+            continue  # a curly mark typed for an apostrophe: don“t, It”s
         if open_at is None:
             if ch in style.closes and ch not in style.opens:
                 continue  # a stray closing mark: an apostrophe or a typo
