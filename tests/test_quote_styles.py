@@ -147,6 +147,13 @@ def test_single_quotes_with_dropped_letters():
              ("That'll do,", 1)],
             id="song",
         ),
+        pytest.param(  # a chapter that opens with speech whose opening mark went with the
+            # drop cap: the first mark closes after a stop, and a tag follows
+            "CHAPTER IV\n\nFirst, sir,\u201d said the innkeeper, \u201cyou must promise.\u201d\n\n"
+            "\u201cI promise,\u201d said the priest.\n\nHe was six feet tall.\u201d Then she left.",
+            [("First, sir,", 0), ("you must promise.", 0), ("I promise,", 1)],
+            id="lost-opening",
+        ),
         pytest.param(  # a curly mark typed for an apostrophe inside a word
             "\u201cI don\u201ct know,\u201d he said. \u201cNor I.\u201d\n\n"
             "\u201cIt\u201ds late,\u201d said Ann. \u201cGo home.\u201d",

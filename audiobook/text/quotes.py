@@ -159,6 +159,8 @@ def _scan(
     nested_close: int | None = None
     last_curly_close = text.rfind("\u201d", ps, pe) if curly else -1
     later_close = _LaterClose(text, pe)
+    first = style.marks.search(text, ps, pe)
+    first_mark = first.start() if first else pe
     for m in style.marks.finditer(text, ps, pe):
         i = m.start()
         ch = text[i]
@@ -169,10 +171,14 @@ def _scan(
         if curly and ch != '"' and left.isalpha() and right.isalpha():
             continue  # a curly mark typed for an apostrophe: don“t, It”s
         if open_at is None:
-            if ch in style.closes and ch not in style.opens:
-                continue  # a stray closing mark: an apostrophe or a typo
-            if ch in style.straight and _closing_side(left, right):
-                continue  # 5' 10", or a quote that never opened
+            closing = (ch in style.closes and ch not in style.opens) or (
+                ch in style.straight and _closing_side(left, right)
+            )
+            if closing and i == first_mark and _lost_opening(text, ps, i, pe):
+                found.append(_Raw(ps, i + 1, *_trim(text, ps, i), index))
+                continue
+            if closing:
+                continue  # an apostrophe, 5' 10", or a typo
             if single and (left.isalnum() or _ELISION.match(text, i + 1, pe)):
                 continue
             open_at, depth, nested_close = i, 0, None
@@ -209,6 +215,15 @@ def _scan(
             quote.continues = continues
             found.append(quote)
     return [q for q in found if q.start < q.end]
+
+
+def _lost_opening(text: str, ps: int, i: int, pe: int) -> bool:
+    """Does a paragraph open with speech whose opening mark was lost (with a drop cap, at
+    a chapter's start: 'First, sir,” said Caderousse')? Its first mark closes after a stop
+    and a speech tag follows."""
+    return text[i - 1] in ",!?.\u2026\u2014-" and bool(
+        _TAG_AFTER.match(" ".join(text[i + 1 : min(pe, i + 60)].split()))
+    )
 
 
 def _closing_side(left: str, right: str) -> bool:
