@@ -12,6 +12,13 @@ from audiobook.model import NARRATOR
 
 TURNS = [
     (
+        "a name after 'my cousin,' says who the cousin is; it calls nobody to answer",
+        "Martha Greene had stayed at home. Peter and Hugh Drummond sat by the fire with the "
+        'boy.\n\n"And who is this young man?" asked Hugh Drummond.\n\n'
+        '"The son of my cousin, Martha Greene," said Peter.\n\n"Is he at school?"\n\n"Not yet."',
+        ["Hugh Drummond", "Peter", "Hugh Drummond", "Peter"],
+    ),
+    (
         "a pause in the talk: a narration paragraph naming nobody keeps the turns",
         "Harold met Agnes at the gate of the mill.\n\n"
         '"Where is the miller?" asked Harold.\n\n"Gone to town," said Agnes.\n\n'

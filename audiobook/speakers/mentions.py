@@ -21,7 +21,7 @@ from audiobook.speakers.names import (
     noun_gender,
 )
 from audiobook.speakers.newcomers import newcomer_speakers
-from audiobook.speakers.relations import narrators_kin, relation
+from audiobook.speakers.relations import RELATIONS, narrators_kin, relation
 from audiobook.speakers.tags import (
     VERB,
     TagReader,
@@ -280,6 +280,15 @@ _VOCATIVE_MID = r"(?<![A-Z][\w’'-]),\s*(?P<v>[A-Z][\w’'-]*),\s+[a-z]"
 _CONJUNCTIONS = {"And", "But", "Or", "Nor", "Then", "So", "If", "As", "For"}
 
 
+# A person noun just before the comma: the name after it says who that is (an apposition,
+# "my sister, Olga Ivanovna"; "his master, Mr. Morrel"), it calls no one.
+_APPOSED = re.compile(
+    r"\b(?:my|his|her|our|their|your)\s+(?:[a-z]+\s+)?(?:"
+    + "|".join(sorted(set(NOUN_GENDER) | RELATIONS, key=longest_first))
+    + r"),\s*\Z"
+)
+
+
 def vocatives(quote_text: str, names: dict[str, str]) -> list[str]:
     """Characters a quote addresses by name ('You killed it out there, mila,')."""
     out = []
@@ -292,6 +301,8 @@ def vocatives(quote_text: str, names: dict[str, str]) -> list[str]:
                 words = m.group("v")
                 if words.split()[0] in _CONJUNCTIONS and len(words.split()) > 1:
                     continue  # "And Fernand, too, is invited!" talks about Fernand
+                if rx is not _VOCATIVE_START and _APPOSED.search(clause[: m.start("v")]):
+                    continue  # "the son of my sister, Olga Ivanovna": who the sister is
                 who = (
                     names.get(words)
                     or names.get(words.capitalize())
