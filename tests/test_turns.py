@@ -9,6 +9,7 @@ import pytest
 from test_attribution import assert_speakers, speakers
 
 from audiobook.model import NARRATOR
+from audiobook.speakers.pauses import last_sentence
 
 TURNS = [
     (
@@ -133,3 +134,24 @@ def test_an_adverb_before_i_leaves_the_lead_in_a_tag():
         '"I will go with Sir Jacob."'
     )
     assert [(who, rule) for _, who, rule in speakers(text)] == [(NARRATOR, "pronoun-tag")]
+
+
+def test_the_last_sentence_of_narration_runs_past_titles_and_initials():
+    # "Mr. Jaggers" and "J. R. Hobbes" end no sentence: the report is read whole.
+    narration = (
+        "This was bad ground. I answered that I had seen Mr. Jaggers and J. R. Hobbes there."
+    )
+    assert (
+        last_sentence(narration) == "I answered that I had seen Mr. Jaggers and J. R. Hobbes there."
+    )
+    assert last_sentence("He went out. “Go,” she said.") == "“Go,” she said."
+
+
+def test_a_named_person_reporting_words_takes_a_turn_in_a_third_person_book():
+    text = (
+        "Harold met Agnes at the gate of the mill.\n\n"
+        '"Where is the miller?" asked Harold.\n\n"Gone to town," said Agnes.\n\n'
+        "Harold said that he would wait for him all the same.\n\n"
+        '"You will wait a long time."'
+    )
+    assert_speakers(text, ["Harold", "Agnes", "Agnes"])
