@@ -60,3 +60,41 @@ def test_the_entry_spelled_as_the_text_spells_it_comes_first():
 
 def test_without_a_cast_the_described_speakers_are_their_own():
     assert who(FIRESIDE) == ["Tom", "the old man", "the stranger", "Mila"]
+
+
+WALK = (
+    "Tom left Mila at the inn and set out across the moor alone. "
+    + "The road climbed between walls of grey stone, and the wind came over them cold. " * 20
+    + "\n\nAt dusk he knocked at a hut. He was met by a bent old woman with a candle in her "
+    'hand.\n\n"Come in out of the wind," said the old woman.\n\n"Thank you," said Tom.\n\n'
+    '"Sit by the fire and get warm," the old woman said.'
+)
+
+
+def test_a_cast_of_names_keeps_a_described_speaker_of_her_own():
+    """A user lists the people the book names; the old woman Tom meets far from anyone
+    listed is still herself, not Mila."""
+    cast = listed(("Tom", "male", []), ("Mila", "female", []))
+    assert who(WALK, cast) == ["the old woman", "Tom", "the old woman"]
+    assert who(WALK) == ["the old woman", "Tom", "the old woman"]
+
+
+def test_a_cast_that_lists_described_people_takes_in_an_unlisted_one():
+    """A cast listing 'the innkeeper' lists its unnamed people: another description is one
+    of its people under another name, as before."""
+    cast = listed(("Tom", "male", []), ("Mila", "female", []), ("the innkeeper", "male", []))
+    assert "the old woman" not in who(WALK, cast)
+
+
+BESIDE = (
+    "John Marlow lay in the ditch where he had fallen, and his wife Anna stood over him.\n\n"
+    '"Get up, John," said Anna.\n\n"I cannot," said the fallen man. "My leg is broken."\n\n'
+    '"Then I will fetch the cart," said Anna.\n\n"Be quick," said the fallen man.'
+)
+
+
+def test_a_description_of_the_one_listed_person_in_view_is_that_person():
+    """With a cast of names, "the fallen man" where John Marlow is the only man about is
+    John Marlow."""
+    cast = listed(("John Marlow", "male", ["John"]), ("Anna", "female", []))
+    assert who(BESIDE, cast) == ["Anna", "John Marlow", "John Marlow", "Anna", "John Marlow"]

@@ -39,7 +39,7 @@ from audiobook.speakers.names import (
     words,
 )
 from audiobook.speakers.narrator_gender import narrator_gender
-from audiobook.speakers.tags import VERB
+from audiobook.speakers.tags import VERB, compile_names
 from audiobook.text.chapters import has_heading
 
 _FIRST = re.compile(r"\b(?:I|me|my|myself)\b")
@@ -82,7 +82,7 @@ def build_roster(text: str, quotes: list[Quote], cast: Cast | None = None) -> Ro
     characters += described + newcomers
     _count_vocatives(text, quotes, characters)
     if cast is not None:
-        characters = with_cast(cast, characters)
+        characters = with_cast(cast, characters, text)
     characters.sort(key=lambda c: (-c.mentions, c.name))
     first = _first_person(narration, text, quotes)
     told = narrator_gender(text, narration, quotes) if first else None
@@ -274,7 +274,7 @@ def build_book_roster(parts: list[tuple[str, list[Quote]]], cast: Cast | None = 
     return build_roster("\n\n".join(texts), shifted, cast)
 
 
-def with_cast(cast: Cast, found: list[Character]) -> list[Character]:
+def with_cast(cast: Cast, found: list[Character], text: str = "") -> list[Character]:
     """The cast file's characters, plus any found character it does not list."""
     listed = [
         Character(name, _unique([name, *e.aliases]), e.gender, 0, True)
@@ -292,7 +292,8 @@ def with_cast(cast: Cast, found: list[Character]) -> list[Character]:
                 if honorific_key(t) not in HONORIFICS and t.lower() not in NOT_NAMES:
                     tokens[t.lower()].add(c.name)
     by_name = {c.name: c for c in listed}
-    extra = []
+    extra, unlisted = [], []
+    lists_described = any(_described(c.name) for c in listed)
     for c in found:
         home = next((exact[a.lower()] for a in c.aliases if a.lower() in exact), None)
         home = home or next((loose[_loose(a)] for a in c.aliases if _loose(a) in loose), None)
@@ -306,16 +307,55 @@ def with_cast(cast: Cast, found: list[Character]) -> list[Character]:
                 owners = {o for o in owners if size[o] == min(size.values())}
             home = by_name[owners.pop()] if len(owners) == 1 else None
         if home is None:
-            # A cast that names its characters names its described ones too ('the
-            # parson' is the cast's Parson Tringham); one that only fixes lines does not.
-            if not (listed and (c.name[:1].islower() or "'s " in c.name)):
+            if listed and _described(c.name):
+                unlisted.append(c)
+            else:
                 extra.append(c)
             continue
+        lists_described = lists_described or _described(c.name)
         home.mentions += c.mentions
         home.gender = home.gender or c.gender
         # The text's own spellings of a listed character help find it in tags.
         home.aliases = _unique([*home.aliases, *c.aliases])
+    # A cast that lists described people ('the parson', "Old Man") lists them all: one it
+    # does not list is one of its people under another name, whoever the talk points to
+    # ("Strether's new acquaintance" is the cast's "the lady"). A cast of names alone may
+    # leave the book's unnamed speakers out: one far from every listed person of their
+    # gender stays their own.
+    if not lists_described:
+        extra += [c for c in unlisted if _own_person(c, listed, text)]
     return listed + extra
+
+
+def _described(name: str) -> bool:
+    return name[:1].islower() or "'s " in name or bool(_ARTICLE.match(name.lower()))
+
+
+_IN_VIEW = 1500  # characters before a described speaker's mention: who is about
+
+
+def _own_person(c: Character, listed: list[Character], text: str) -> bool:
+    """Whether a described speaker a cast of names leaves out is someone of their own: one
+    of a gender the cast lists nobody of, or who speaks more than once where the text names
+    no listed person of their gender in the page before any mention of them (the old woman
+    in a hut the hero reaches alone, far from every woman listed). "The parson" is the
+    cast's Parson Tringham, whoever is about."""
+    noun = c.name.split()[-1].lower()
+    if c.gender is None or not text:
+        return False
+    if any(noun in a.lower().split() for p in listed for a in p.aliases):
+        return False
+    aliases = [a for p in listed if p.gender == c.gender for a in p.aliases]
+    if not aliases:
+        return True  # the cast lists nobody of their gender
+    if c.mentions < 2:
+        return False
+    names = re.compile(compile_names(aliases))
+    for a in c.aliases:
+        for m in re.finditer(rf"(?<!\w){re.escape(a)}(?!\w)", text, re.IGNORECASE):
+            if names.search(text, max(0, m.start() - _IN_VIEW), m.start()):
+                return False
+    return True
 
 
 _ARTICLE = re.compile(r"\A(?:the|an?)\s+")
