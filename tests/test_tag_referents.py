@@ -256,6 +256,22 @@ PASSAGES = [
         '"You, too, believe it possible, Florence?" he said, eagerly.\n',
         [("Florence", None), ("Florence", None), ("John Linden", None)],
     ),
+    (
+        "a particle after the verb ('sobbed forth Agnes', 'called back Harold') keeps the tag",
+        "Agnes, Mary and Harold stood at the gate. The rain had stopped.\n\n"
+        '"The cart is ready," said Harold.\n\n'
+        '"Then go," said Mary.\n\n'
+        '"You will write?" sobbed forth Agnes.\n\n'
+        '"Every week," called back Harold from the cart.\n',
+        [("Harold", None), ("Mary", None), ("Agnes", None), ("Harold", None)],
+    ),
+    (
+        "an epithet before a name ('said old Cotter', 'cried poor Agnes') is not part of it",
+        "Cotter sat smoking by the fire. Agnes came in with the tea.\n\n"
+        '"He was a queer one," said old Cotter.\n\n'
+        '"Hush, uncle," cried poor Agnes. "He is not cold yet."\n',
+        [("Cotter", None), ("Agnes", None), ("Agnes", None)],
+    ),
 ]
 
 

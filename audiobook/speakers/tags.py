@@ -88,6 +88,10 @@ _WHOSE = (
     )
     + r")(?![\w'-])"
 )
+# "sobbed forth Mercédès", "called back Tom": a verb's particle before the inverted subject.
+_PARTICLE = r"(?:\s+(?:forth|out|back|up))?"
+# "said old Cotter", "cried poor Mrs. Lane": an epithet before a name is not part of it.
+_EPITHET = r"(?:(?:old|young|little|poor|dear)\s+(?=[A-Z]))?"
 _AUX = r"(?:was|were|is|kept|went\s+on)"
 # "she had finally replied", "he has said": a tag told in the perfect (a remembered talk).
 _PERFECT = r"(?:had|has|have)"
@@ -154,7 +158,9 @@ class TagReader:
         # "said Holmes", "asked he", "replied the old man"
         subj_after = subj.replace(f"(?P<desc>\\b{DESC})", f"(?P<desc>\\b{DESC}{_STOP})")
         subj_after = subj_after.replace(f"(?P<indef>\\b{INDEF})", f"(?P<indef>\\b{INDEF}{_STOP})")
-        self.verb_first = re.compile(LEAD + rf"{ADVERB}{VERB}\s+{ADVERB}(?:{subj_after})")
+        self.verb_first = re.compile(
+            LEAD + rf"{ADVERB}{VERB}{_PARTICLE}\s+{ADVERB}{_EPITHET}(?:{subj_after})"
+        )
         # "Holmes said", "she admitted", "the old man quietly replied"
         self.subj_first = re.compile(
             LEAD
