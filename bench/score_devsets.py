@@ -61,6 +61,7 @@ from score_attribution import _match, cast_from, gold_quotes, is_right, load_gol
 
 from audiobook.model import NARRATOR  # noqa: E402
 from audiobook.speakers import attribution, roster  # noqa: E402
+from audiobook.speakers.roster import described_name  # noqa: E402
 from audiobook.speakers.tags import VERB  # noqa: E402
 from audiobook.text import quotes as quote_finder  # noqa: E402
 
@@ -130,11 +131,6 @@ def narrator_of(text: str, gold: list[dict], narrator: str | None) -> str | None
     return next((n for n in ("I", "narrator") if n in names), None)
 
 
-def described(name: str) -> bool:
-    """A cast entry for someone the book never names: 'the man', 'The guide', 'X's wife'."""
-    return name[:1].islower() or "'s " in name or name.split(" ", 1)[0] in ("The", "A", "An")
-
-
 _DETERMINER = re.compile(r"^(?:the|an?|my|his|her|our|their|your)\s+", re.IGNORECASE)
 _SMALL = {"of", "the", "and", "a", "an", "in", "on", "to", "who", "whose", "had", "out"}
 
@@ -153,7 +149,7 @@ def bare_cast(listed: list[dict]) -> tuple[list[dict], dict[str, set[str]]]:
     out: dict[str, dict] = {}
     gold: dict[str, set[str]] = defaultdict(set)
     for c in listed:
-        if not described(c["name"]):
+        if not described_name(c["name"]):
             out[c["name"]] = c
             continue
         name = bare(c["name"])
@@ -267,7 +263,7 @@ def score_set(
             narrator = narrator_of(text, gold, narrator)
         listed = json.loads(chars.read_text(encoding="utf-8")) if chars else None
         if listed and names_only:
-            listed = [c for c in listed if not described(c["name"])]
+            listed = [c for c in listed if not described_name(c["name"])]
         gold_names = None
         if listed and bare_descriptions:
             listed, gold_names = bare_cast(listed)

@@ -293,7 +293,7 @@ def with_cast(cast: Cast, found: list[Character], text: str = "") -> list[Charac
                     tokens[t.lower()].add(c.name)
     by_name = {c.name: c for c in listed}
     extra, unlisted = [], []
-    lists_described = any(_described(c.name) for c in listed)
+    lists_described = any(described_name(c.name) for c in listed)
     for c in found:
         home = next((exact[a.lower()] for a in c.aliases if a.lower() in exact), None)
         home = home or next((loose[_loose(a)] for a in c.aliases if _loose(a) in loose), None)
@@ -307,12 +307,12 @@ def with_cast(cast: Cast, found: list[Character], text: str = "") -> list[Charac
                 owners = {o for o in owners if size[o] == min(size.values())}
             home = by_name[owners.pop()] if len(owners) == 1 else None
         if home is None:
-            if listed and _described(c.name):
+            if listed and described_name(c.name):
                 unlisted.append(c)
             else:
                 extra.append(c)
             continue
-        lists_described = lists_described or _described(c.name)
+        lists_described = lists_described or described_name(c.name)
         home.mentions += c.mentions
         home.gender = home.gender or c.gender
         # The text's own spellings of a listed character help find it in tags.
@@ -327,7 +327,8 @@ def with_cast(cast: Cast, found: list[Character], text: str = "") -> list[Charac
     return listed + extra
 
 
-def _described(name: str) -> bool:
+def described_name(name: str) -> bool:
+    """A name for someone the book does not name: 'the man', 'The Guide', 'X's wife'."""
     return name[:1].islower() or "'s " in name or bool(_ARTICLE.match(name.lower()))
 
 
