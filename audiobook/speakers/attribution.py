@@ -25,6 +25,7 @@ from audiobook.speakers.names import NOT_NAMES, TITLE_NOUNS
 from audiobook.speakers.pauses import LEAD_IN, pause
 from audiobook.speakers.runs import RUN_RULES
 from audiobook.speakers.tags import TagReader, compile_names, is_indefinite
+from audiobook.text.apostrophes import plain_apostrophes, plain_name
 from audiobook.text.chapters import has_heading
 from audiobook.text.quotes import paragraph_spans
 
@@ -207,6 +208,16 @@ def _promote(order: list[str], who: str, as_object: bool) -> None:
 
 def attribute(text: str, quotes: list[Quote], roster: Roster) -> list[Attribution]:
     book, said, _ = sieve_pass(text, quotes, roster)
+    # The rules name people as the plain copy spells them; the script, as the roster does.
+    spelled = {plain_name(c.name): c.name for c in roster.characters}
+    said = [
+        replace(
+            a,
+            speaker=a.speaker and spelled.get(a.speaker, a.speaker),
+            addressee=a.addressee and spelled.get(a.addressee, a.addressee),
+        )
+        for a in said
+    ]
     return _with_confidence(book, quotes, said)
 
 
@@ -214,7 +225,18 @@ def sieve_pass(
     text: str, quotes: list[Quote], roster: Roster
 ) -> tuple[Book, list[Attribution], list[list[list[int]]]]:
     """The rules alone: what they decide for each quote, and the runs of dialogue
-    paragraphs (each a list of paragraphs, each a list of quote indices)."""
+    paragraphs (each a list of paragraphs, each a list of quote indices). Tags and names
+    are read with straight apostrophes (text/apostrophes.py), so the book, the roster and
+    the speakers named here are plain copies: "my brother's wife" for the book's
+    "my brother’s wife"."""
+    text = plain_apostrophes(text)
+    roster = replace(
+        roster,
+        characters=[
+            replace(c, name=plain_name(c.name), aliases=[plain_name(a) for a in c.aliases])
+            for c in roster.characters
+        ],
+    )
     book = Book(text, quotes, roster)
     out: list[Attribution | None] = [None] * len(quotes)
     speech = []
@@ -334,7 +356,7 @@ def _paragraph(
         and text[first.start : first.end].count(" ") > 1
     ):
         # Only a reply that opens its paragraph answers; a bare "Mercédès!" calls.
-        sieve.answer_names_asker(talk, out, p.addressed[members[0]])
+        sieve.answer_names_asker(book, talk, out, p.addressed[members[0]])
     sieve.decide(p)
     decided = p.decided
     for _, who, role in p.local:

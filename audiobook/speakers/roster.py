@@ -40,6 +40,7 @@ from audiobook.speakers.names import (
 )
 from audiobook.speakers.narrator_gender import narrator_gender
 from audiobook.speakers.tags import VERB, compile_names
+from audiobook.text.apostrophes import book_spellings, plain_apostrophes, plain_name
 from audiobook.text.chapters import has_heading
 
 _FIRST = re.compile(r"\b(?:I|me|my|myself)\b")
@@ -53,6 +54,9 @@ _COPULA = re.compile(
 
 
 def build_roster(text: str, quotes: list[Quote], cast: Cast | None = None) -> Roster:
+    # Names and tags are read with straight apostrophes ("my brother’s wife" is read as
+    # "my brother's wife"), and shown as the book spells them.
+    book, text = text, plain_apostrophes(text)
     narration = mask_quotes(text, quotes)
     forms = find_forms(text, narration, quotes)
     people = [f for f in forms.values() if is_person(f) and not two_people(f, forms)]
@@ -81,8 +85,13 @@ def build_roster(text: str, quotes: list[Quote], cast: Cast | None = None) -> Ro
     described = _named_later(text, narration, quotes, characters, described)
     characters += described + newcomers
     _count_vocatives(text, quotes, characters)
+    spelled = book_spellings(book, text, {a for c in characters for a in [c.name, *c.aliases]})
+    if spelled:
+        for c in characters:
+            c.name = spelled.get(c.name, c.name)
+            c.aliases = [spelled.get(a, a) for a in c.aliases]
     if cast is not None:
-        characters = with_cast(cast, characters, text)
+        characters = with_cast(cast, characters, book)
     characters.sort(key=lambda c: (-c.mentions, c.name))
     first = _first_person(narration, text, quotes)
     told = narrator_gender(text, narration, quotes) if first else None
@@ -280,8 +289,8 @@ def with_cast(cast: Cast, found: list[Character], text: str = "") -> list[Charac
         Character(name, _unique([name, *e.aliases]), e.gender, 0, True)
         for name, e in cast.characters.items()
     ]
-    exact = {a.lower(): c for c in listed for a in c.aliases}
-    exact |= {c.name.lower(): c for c in listed}  # a name is its own before another's alias
+    exact = {_exact(a): c for c in listed for a in c.aliases}
+    exact |= {_exact(c.name): c for c in listed}  # a name is its own before another's alias
     # A list's "Old Man" is the text's "the old man", but an entry "the old woman" is the
     # text's "the old woman" before the entry "an old woman".
     loose = {_loose(a): c for c in listed for a in c.aliases} | {_loose(c.name): c for c in listed}
@@ -290,16 +299,16 @@ def with_cast(cast: Cast, found: list[Character], text: str = "") -> list[Charac
         for a in c.aliases:
             for t in a.split():
                 if honorific_key(t) not in HONORIFICS and t.lower() not in NOT_NAMES:
-                    tokens[t.lower()].add(c.name)
+                    tokens[_exact(t)].add(c.name)
     by_name = {c.name: c for c in listed}
     extra, unlisted = [], []
     lists_described = any(described_name(c.name) for c in listed)
     for c in found:
-        home = next((exact[a.lower()] for a in c.aliases if a.lower() in exact), None)
+        home = next((exact[_exact(a)] for a in c.aliases if _exact(a) in exact), None)
         home = home or next((loose[_loose(a)] for a in c.aliases if _loose(a) in loose), None)
         if home is None:
             owners = {
-                o for a in c.aliases if len(a.split()) == 1 for o in tokens.get(a.lower(), ())
+                o for a in c.aliases if len(a.split()) == 1 for o in tokens.get(_exact(a), ())
             }
             if len(owners) > 1:
                 # "Konstantin": the entry "Konstantin Zvonik", not "Konstantin Zvonik's wife".
@@ -329,7 +338,7 @@ def with_cast(cast: Cast, found: list[Character], text: str = "") -> list[Charac
 
 def described_name(name: str) -> bool:
     """A name for someone the book does not name: 'the man', 'The Guide', 'X's wife'."""
-    return name[:1].islower() or "'s " in name or bool(_ARTICLE.match(name.lower()))
+    return name[:1].islower() or "'s " in plain_name(name) or bool(_ARTICLE.match(name.lower()))
 
 
 _IN_VIEW = 1500  # characters before a described speaker's mention: who is about
@@ -362,11 +371,16 @@ def _own_person(c: Character, listed: list[Character], text: str) -> bool:
 _ARTICLE = re.compile(r"\A(?:the|an?)\s+")
 
 
+def _exact(alias: str) -> str:
+    """A cast entry and the text's name compared: case and the apostrophe's shape aside."""
+    return plain_name(alias).lower()
+
+
 def _loose(alias: str) -> str:
     """How a cast entry and the text's name for someone are compared: case and a leading
     article aside, so a list's "Old Man" or "The Stranger" is the text's "the old man",
     "said a stranger"."""
-    return _ARTICLE.sub("", alias.lower())
+    return _ARTICLE.sub("", _exact(alias))
 
 
 def _unique(items: list[str]) -> list[str]:

@@ -282,12 +282,18 @@ def _named_before(local: list, pos: int, who: str | None) -> bool:
     return any(at < pos and w == who and role == "subject" for at, w, role in local)
 
 
+# A description that means one person all book long: the narrator's own ("my aunt", "my
+# brother's wife") or a named person's ("Trabb's boy"). "The minister" or "the old man" may
+# be another minister, another old man, in the next scene.
+_OWN_PERSON = re.compile(r"(?:my\s|[A-Z][\w'-]*'s\s)\S")
 _GUESSES = {"turn-taking", "fallback", "vocative-exclusion", "description-tag", "relation-tag"}
 
 
-def answer_names_asker(talk: Conversation, out: list, addressee: str | None) -> None:
+def answer_names_asker(book: Book, talk: Conversation, out: list, addressee: str | None) -> None:
     """'"I have answered you a hundred times, Fernand."' names who spoke the
-    paragraph before, when that paragraph was only a guess."""
+    paragraph before, when that paragraph was only a guess. A described speaker so named
+    ('"...?" said my brother's wife. / "My dear Rose," I answered') is that person from
+    then on, in tags and narration alike."""
     prev = talk.last_members
     run = talk.run
     if addressee is None or not prev or not run or run[-1] == addressee:
@@ -297,6 +303,14 @@ def answer_names_asker(talk: Conversation, out: list, addressee: str | None) -> 
     rules = {out[i].rule if out[i] else None for i in prev}
     if not rules <= _GUESSES | {"continuation"} or not rules & _GUESSES:
         return
+    described = {
+        out[i].speaker
+        for i in prev
+        if out[i] and out[i].rule == "description-tag" and _OWN_PERSON.match(out[i].speaker or "")
+    }
+    for who in described:
+        if book.gender.get(who) in (None, book.gender.get(addressee)):
+            book.alias[who] = book.alias[who.lower()] = addressee
     for i in prev:
         out[i] = Attribution(addressee, "named-by-answer", out[i].addressee)
     talk.run[-1] = addressee
