@@ -272,6 +272,25 @@ PASSAGES = [
         '"Hush, uncle," cried poor Agnes. "He is not cold yet."\n',
         [("Cotter", None), ("Agnes", None), ("Agnes", None)],
     ),
+    (
+        "what a family calls a parent ('said Mother', 'Father said') is that person's name",
+        "The kitchen was warm. Tom sat at the table with his sister Jane, and Mother stood "
+        "by the stove.\n\n"
+        '"Is it ready?" asked Tom.\n\n'
+        '"Not yet," said Mother. "Wash your hands."\n\n'
+        '"They are clean," said Jane.\n\n'
+        '"Show me," Mother said.\n\n'
+        "Father came in from the yard and hung up his coat.\n\n"
+        '"Snow tonight," said Father.\n',
+        [
+            ("Tom", "male"),
+            ("Mother", "female"),
+            ("Mother", "female"),
+            ("Jane", "female"),
+            ("Mother", "female"),
+            ("Father", "male"),
+        ],
+    ),
 ]
 
 

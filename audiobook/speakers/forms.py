@@ -120,7 +120,9 @@ def find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
     forms: dict[tuple, Form] = {}
     quote_end = {q.outer_end: q for q in quotes}
     lower = Counter(re.findall(r"(?<![\w'’-])[a-z][a-z'’-]+", narration))
-    not_names = NOT_NAMES - _tag_named(narration)
+    tag_named = _tag_named(narration)
+    not_names = NOT_NAMES - tag_named
+    lone_titles = HONORIFICS.keys() - tag_named  # "Captain" alone; not "Mother" said so
     for m in _NAME.finditer(narration):
         hon = m.group("hon")
         toks = [
@@ -162,8 +164,11 @@ def find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
         the = any(
             _THE_BEFORE.search(narration, max(0, at - 8), at) for at in (m.start(), toks[0][0])
         )
-        if hon is None and len(toks) == 1 and toks[0][1].lower() in HONORIFICS and not the:
-            continue  # "Madame", "Captain" alone name nobody in particular; "the General" does
+        # "Madame", "Captain" alone name nobody in particular; "the General" does, and so
+        # does "Mother" where the family's tags call her so.
+        alone = toks[0][1].lower()
+        if hon is None and len(toks) == 1 and alone in lone_titles and not the:
+            continue
         tokens = [t for _, t in toks]
         end = toks[-1][0] + len(toks[-1][1])
         key = (honorific_key(hon) if hon else None, tuple(tokens))
@@ -227,10 +232,12 @@ def find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
 
 # A common word after a speech verb, capitalised in mid-sentence: "'Ditto,' remarked Good."
 _AFTER_WORD = re.compile(r"(?<![\w'’-])([a-z]+)\s+([A-Z][a-z]+)(?=\s*[,.;!?])")
-# Words that stay no one's name even so: titles, kin, the deity ("cried Mother", "said Sir").
-_NEVER_NAMES = set(HONORIFICS) | words(
-    "god lord heaven hell mother father uncle aunt brother sister"
-)
+# Words that stay no one's name even so: titles, the deity ("said Sir", "cried God").
+# What a family calls its parents, capitalised after a speech verb ("said Mother", "cried
+# Papa"): that word is the person's name in this book, from its first such tag, though
+# "Father" is a title too ("Father Christopher").
+_KIN_NAMES = words("mother father mamma mama papa granny grandma grandpa grandmother grandfather")
+_NEVER_NAMES = (set(HONORIFICS) | words("god lord heaven hell brother sister")) - _KIN_NAMES
 
 
 def _tag_named(narration: str) -> set[str]:
@@ -242,7 +249,7 @@ def _tag_named(narration: str) -> set[str]:
         word = m.group(2).lower()
         if word in NOT_NAMES and word not in _NEVER_NAMES and re.fullmatch(VERB, m.group(1)):
             seen[word] += 1
-    return {w for w, n in seen.items() if n >= 2}
+    return {w for w, n in seen.items() if n >= 2 or w in _KIN_NAMES}
 
 
 def _past_the(lead: list[str]) -> list[str]:
@@ -374,7 +381,11 @@ def is_person(f: Form) -> bool:
         return honorific_key(f.hon) not in ("st", "saint") or f.tag > 0
     if place_like(f) and not f.tag:
         return False
-    if len(f.tokens) == 1 and f.tokens[0].lower() in NOT_NAMES and f.tag < 2:
+    if (
+        len(f.tokens) == 1
+        and f.tokens[0].lower() in NOT_NAMES
+        and f.tag < (1 if f.tokens[0].lower() in _KIN_NAMES else 2)
+    ):
         return False
     if len(f.tokens) == 1 and not f.tag and (f.common and f.common >= f.mid or f.lower >= f.count):
         return False
