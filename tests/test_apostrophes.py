@@ -85,3 +85,20 @@ def test_book_spellings_pick_the_books_form():
         "O'Brien": "O’Brien"
     }
     assert book_spellings("O'Brien", "O'Brien", {"O'Brien"}) == {}
+
+
+# A man who answers with his eyes: the tag's possessive names who speaks.
+EYES = """The old man could not move, but his eyes were bright.
+
+“Do you know him?” asked Valentine.
+
+“Yes,” said the old man’s eye.
+
+“Then he told you?”
+
+“Yes,” said the old man’s look, with eagerness.
+"""
+
+
+def test_a_look_or_an_eye_that_says_it_is_its_owners():
+    assert speakers(EYES) == ["Valentine", "the old man", "Valentine", "the old man"]

@@ -97,6 +97,12 @@ _AUX = r"(?:was|were|is|kept|went\s+on)"
 _PERFECT = r"(?:had|has|have)"
 _SOUND = r"(?:voice|shout|cry|whisper|call|scream|laugh|bass|tenor)"
 _OWN_SOUND = re.compile(rf"([Hh]is|[Hh]er)\s+(?:[a-z]+\s+)?{_SOUND}\Z")
+# "said the old man's eye", "replied the stranger's voice": the person whose voice, eyes or
+# look says it speaks, not a new speaker called "the old man's eye". Only someone already
+# in view ("the"): "a woman's voice" is someone unseen, a speaker of its own.
+_WHOSE_SOUND = re.compile(
+    rf"((?i:the)\s.+?)'s\s+(?:[a-z]+\s+)?(?:{_SOUND}|looks?|eyes?|glance|gaze|lips|face|countenance)\Z"
+)
 
 
 @dataclass(frozen=True)
@@ -269,6 +275,9 @@ def _mention(m: re.Match) -> Mention:
                 # "she lifted up her voice and shouted:": whose voice it is speaks.
                 gender = "male" if own.group(1).lower() == "his" else "female"
                 return Mention("pronoun", own.group(1).lower(), start, gender)
+            if kind == "desc" and (whose := _WHOSE_SOUND.match(" ".join(text.split()))):
+                text = whose.group(1)
+                return Mention("description", text, start, description_gender(text))
             if kind == "desc":
                 text = _person_phrase(
                     _to_person_noun(" ".join(text.split()), m.string, m.end(kind))
