@@ -27,8 +27,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from score_attribution import _match, gold_quotes, is_right, load_gold  # noqa: E402
-from score_devsets import books, narrator_of  # noqa: E402
+from score_attribution import _match, gold_quotes, is_right  # noqa: E402
+from score_devsets import books, read_book  # noqa: E402
 
 from audiobook.model import NARRATOR  # noqa: E402
 from audiobook.speakers import attribution, roster  # noqa: E402
@@ -144,9 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in args.paths:
         total: Counter = Counter()
         for text_path, gold_path, _ in books(path, args.gold_dir, args.split):
-            text = text_path.read_text(encoding="utf-8")
-            gold, narrator = load_gold(gold_path)
-            narrator = narrator_of(text, gold, narrator)
+            text, gold, narrator = read_book(text_path, gold_path)
             causes, lines = book_losses(text, gold, narrator, args.detail, text_path.stem[:30])
             total += causes
             if args.per_book:

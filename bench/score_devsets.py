@@ -109,6 +109,14 @@ def books(path: Path, gold_dir: Path, split: str | None) -> list[tuple[Path, Pat
     return out
 
 
+def read_book(text_path: Path, gold_path: Path, strict: bool = False):
+    """A gold set's text, gold quotes and the gold name a prediction of `narrator` stands
+    for (with `strict`, only the gold file's own narrator)."""
+    text = text_path.read_text(encoding="utf-8")
+    gold, narrator = load_gold(gold_path)
+    return text, gold, narrator if strict else narrator_of(text, gold, narrator)
+
+
 _SAID_I = re.compile(rf"^[\s,;—–-]*(?:I\s+(?:\w+ly\s+)?{VERB}|{VERB}\s+I\b)")
 
 
@@ -257,10 +265,7 @@ def score_set(
     s = SetScore()
     start = time.perf_counter()
     for text_path, gold_path, chars in books(path, gold_dir, split):
-        text = text_path.read_text(encoding="utf-8")
-        gold, narrator = load_gold(gold_path)
-        if not strict:
-            narrator = narrator_of(text, gold, narrator)
+        text, gold, narrator = read_book(text_path, gold_path, strict)
         listed = json.loads(chars.read_text(encoding="utf-8")) if chars else None
         if listed and names_only:
             listed = [c for c in listed if not described_name(c["name"])]

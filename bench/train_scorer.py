@@ -46,8 +46,8 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 import learned_scorer as learned  # noqa: E402
-from score_attribution import _match, cast_from, gold_quotes, is_right, load_gold  # noqa: E402
-from score_devsets import Tally, books, narrator_of  # noqa: E402
+from score_attribution import _match, cast_from, gold_quotes, is_right  # noqa: E402
+from score_devsets import Tally, books, read_book  # noqa: E402
 
 from audiobook.model import Attribution  # noqa: E402
 from audiobook.speakers import attribution, roster  # noqa: E402
@@ -98,9 +98,7 @@ class Example:
 
 
 def read(text_path: Path, gold_path: Path, chars: Path | None, cast_mode: bool) -> Run | None:
-    text = text_path.read_text(encoding="utf-8")
-    gold, narrator = load_gold(gold_path)
-    narrator = narrator_of(text, gold, narrator)
+    text, gold, narrator = read_book(text_path, gold_path)
     cast = None
     if cast_mode:
         if chars is None:
