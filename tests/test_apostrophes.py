@@ -4,8 +4,10 @@ them. Invented passages."""
 
 from __future__ import annotations
 
+from rosters import speakers
+
 from audiobook.model import Cast, CastEntry
-from audiobook.speakers import attribution, roster
+from audiobook.speakers import roster
 from audiobook.text.apostrophes import book_spellings, plain_apostrophes
 from audiobook.text.quotes import find_quotes
 
@@ -27,12 +29,6 @@ My cousin’s widow put down her cup and looked at the window.
 
 “Patience!” cried my cousin’s widow, and she laughed at me.
 """
-
-
-def speakers(text: str, cast: Cast | None = None) -> list[str | None]:
-    found = find_quotes(text)
-    said = attribution.attribute(text, found, roster.build_roster(text, found, cast))
-    return [a.speaker for q, a in zip(found, said, strict=True) if q.is_speech]
 
 
 def test_curly_and_straight_apostrophes_give_the_same_speakers():

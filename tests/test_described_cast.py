@@ -5,17 +5,7 @@ entry written as a character list writes it ("Old Man", "The Stranger") is the t
 from __future__ import annotations
 
 from casts import listed
-
-from audiobook.model import Cast
-from audiobook.speakers import attribution, roster
-from audiobook.text import quotes
-
-
-def who(text: str, cast: Cast | None = None) -> list[str | None]:
-    found = quotes.find_quotes(text)
-    said = attribution.attribute(text, found, roster.build_roster(text, found, cast))
-    return [a.speaker for q, a in zip(found, said, strict=True) if q.is_speech]
-
+from rosters import speakers
 
 FIRESIDE = (
     "Mila and Tom sat by the fire with an old man they had met on the road. A stranger came "
@@ -32,7 +22,7 @@ def test_a_cast_entry_without_its_article_is_the_described_speaker():
         ("Old Man", "male", []),
         ("The Stranger", None, []),
     )
-    assert who(FIRESIDE, cast) == ["Tom", "Old Man", "The Stranger", "Mila"]
+    assert speakers(FIRESIDE, cast) == ["Tom", "Old Man", "The Stranger", "Mila"]
 
 
 def test_a_cast_entry_with_another_article_is_the_described_speaker():
@@ -42,7 +32,7 @@ def test_a_cast_entry_with_another_article_is_the_described_speaker():
         ("an old man", "male", []),
         ("a stranger", None, []),
     )
-    assert who(FIRESIDE, cast) == ["Tom", "an old man", "a stranger", "Mila"]
+    assert speakers(FIRESIDE, cast) == ["Tom", "an old man", "a stranger", "Mila"]
 
 
 def test_the_entry_spelled_as_the_text_spells_it_comes_first():
@@ -55,11 +45,11 @@ def test_the_entry_spelled_as_the_text_spells_it_comes_first():
         ("the old man", "male", []),
         ("the stranger", None, []),
     )
-    assert who(FIRESIDE, cast) == ["Tom", "the old man", "the stranger", "Mila"]
+    assert speakers(FIRESIDE, cast) == ["Tom", "the old man", "the stranger", "Mila"]
 
 
 def test_without_a_cast_the_described_speakers_are_their_own():
-    assert who(FIRESIDE) == ["Tom", "the old man", "the stranger", "Mila"]
+    assert speakers(FIRESIDE) == ["Tom", "the old man", "the stranger", "Mila"]
 
 
 WALK = (
@@ -75,15 +65,15 @@ def test_a_cast_of_names_keeps_a_described_speaker_of_her_own():
     """A user lists the people the book names; the old woman Tom meets far from anyone
     listed is still herself, not Mila."""
     cast = listed(("Tom", "male", []), ("Mila", "female", []))
-    assert who(WALK, cast) == ["the old woman", "Tom", "the old woman"]
-    assert who(WALK) == ["the old woman", "Tom", "the old woman"]
+    assert speakers(WALK, cast) == ["the old woman", "Tom", "the old woman"]
+    assert speakers(WALK) == ["the old woman", "Tom", "the old woman"]
 
 
 def test_a_cast_that_lists_described_people_takes_in_an_unlisted_one():
     """A cast listing 'the innkeeper' lists its unnamed people: another description is one
     of its people under another name, as before."""
     cast = listed(("Tom", "male", []), ("Mila", "female", []), ("the innkeeper", "male", []))
-    assert "the old woman" not in who(WALK, cast)
+    assert "the old woman" not in speakers(WALK, cast)
 
 
 BESIDE = (
@@ -97,4 +87,4 @@ def test_a_description_of_the_one_listed_person_in_view_is_that_person():
     """With a cast of names, "the fallen man" where John Marlow is the only man about is
     John Marlow."""
     cast = listed(("John Marlow", "male", ["John"]), ("Anna", "female", []))
-    assert who(BESIDE, cast) == ["Anna", "John Marlow", "John Marlow", "Anna", "John Marlow"]
+    assert speakers(BESIDE, cast) == ["Anna", "John Marlow", "John Marlow", "Anna", "John Marlow"]

@@ -5,22 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from casts import listed
+from rosters import build, who
 
-from audiobook.model import Cast, Roster
+from audiobook.model import Roster
 from audiobook.speakers import attribution, roster
 from audiobook.speakers.names import noun_gender
 from audiobook.text import quotes
 
 DATA = Path(__file__).parent / "data" / "attribution"
-
-
-def build(text: str, cast: Cast | None = None) -> Roster:
-    return roster.build_roster(text, quotes.find_quotes(text), cast)
-
-
-def who(r: Roster, alias: str):
-    """The character that goes by this name, or None."""
-    return next((c for c in r.characters if alias == c.name or alias in c.aliases), None)
 
 
 AUSTEN = (

@@ -5,19 +5,7 @@ Passages invented for the rule."""
 from __future__ import annotations
 
 import pytest
-
-from audiobook.model import Roster
-from audiobook.speakers import roster
-from audiobook.text import quotes
-
-
-def build(text: str) -> Roster:
-    return roster.build_roster(text, quotes.find_quotes(text))
-
-
-def who(r: Roster, alias: str):
-    return next((c for c in r.characters if alias == c.name or alias in c.aliases), None)
-
+from rosters import build, who
 
 VOICE_OF = (
     "Nora stood at the door of the parlour and listened.\n\n"
