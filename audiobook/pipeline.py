@@ -153,6 +153,7 @@ def _prepare(request: Request, memo: FrontCache | None) -> Prepared:
     # Stage modules load here, not at import: `audiobook --help` stays instant.
     from audiobook.speakers import attribution, lines, roster
     from audiobook.text import bookinfo, language, quotes, segments
+    from audiobook.text.apostrophes import plain_apostrophes
 
     book, info, file_cast, tts = request.book, request.info, request.file_cast, request.tts
     documents = book.documents
@@ -167,12 +168,15 @@ def _prepare(request: Request, memo: FrontCache | None) -> Prepared:
     found_quotes = [quotes.find_quotes(doc.text) for doc in read_docs]
     line_ids = lines.line_ids([(d.text, q) for d, q in zip(read_docs, found_quotes, strict=True)])
     attributed: dict[str, str | None] = {}  # line id -> speaker before any override
+    # Names and tags are read with straight apostrophes: one copy of each file, for the
+    # roster and the attribution both.
+    plains = [plain_apostrophes(d.text) for d in read_docs]
     # One roster for the whole book, however many files it comes in.
     cast_roster = roster.build_book_roster(
-        [(d.text, q) for d, q in zip(read_docs, found_quotes, strict=True)], file_cast
+        [(d.text, q) for d, q in zip(read_docs, found_quotes, strict=True)], file_cast, plains
     )
-    for doc, found, ids in zip(read_docs, found_quotes, line_ids, strict=True):
-        said = attribution.attribute(doc.text, found, cast_roster)
+    for doc, plain, found, ids in zip(read_docs, plains, found_quotes, line_ids, strict=True):
+        said = attribution.attribute(doc.text, found, cast_roster, plain)
         for index, line in ids.items():
             attributed.setdefault(line, said[index].speaker)
         said = lines.apply_overrides(said, ids, overrides, file_cast, cast_roster)

@@ -76,6 +76,7 @@ def stage_run(novel: Path, profile: str | None) -> dict[str, tuple[float, float]
     from audiobook.model import ChapterScript, Script
     from audiobook.speakers import attribution, casting, roster
     from audiobook.text import chapters, language, quotes, reader, segments
+    from audiobook.text.apostrophes import plain_apostrophes
 
     times = dict.fromkeys(STAGES, 0.0)
     peaks: dict[str, float] = {}
@@ -97,8 +98,10 @@ def stage_run(novel: Path, profile: str | None) -> dict[str, tuple[float, float]
     scripts: list[ChapterScript] = []
     for doc in docs:
         found = timed("quotes", quotes.find_quotes, doc.text)
-        cast_roster = timed("roster", roster.build_roster, doc.text, found, None)
-        said = timed("attribution", attribution.attribute, doc.text, found, cast_roster)
+        # Straightened once for both stages, as prepare() does; counted with the roster.
+        plain = timed("roster", plain_apostrophes, doc.text)
+        cast_roster = timed("roster", roster.build_roster, doc.text, found, None, plain)
+        said = timed("attribution", attribution.attribute, doc.text, found, cast_roster, plain)
         speakers = dict(enumerate(said))
         for chapter in timed("chapters", chapters.split_chapters, doc):
             if not chapter.title:

@@ -64,6 +64,7 @@ from audiobook.speakers import attribution, roster  # noqa: E402
 from audiobook.speakers.roster import described_name  # noqa: E402
 from audiobook.speakers.tags import VERB  # noqa: E402
 from audiobook.text import quotes as quote_finder  # noqa: E402
+from audiobook.text.apostrophes import plain_apostrophes  # noqa: E402
 
 BANDS = [(0.9, 1.01), (0.75, 0.9), (0.5, 0.75), (0.0, 0.5)]
 
@@ -169,8 +170,9 @@ def bare_cast(listed: list[dict]) -> tuple[list[dict], dict[str, set[str]]]:
 
 
 def attributed(text: str, quotes, cast):
-    ros = roster.build_roster(text, quotes, cast)
-    said = attribution.attribute(text, quotes, ros)
+    plain = plain_apostrophes(text)
+    ros = roster.build_roster(text, quotes, cast, plain)
+    said = attribution.attribute(text, quotes, ros, plain)
     return ros, {(q.start, q.end): a for q, a in zip(quotes, said, strict=True)}
 
 

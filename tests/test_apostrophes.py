@@ -98,3 +98,14 @@ EYES = """The old man could not move, but his eyes were bright.
 
 def test_a_look_or_an_eye_that_says_it_is_its_owners():
     assert speakers(EYES) == ["Valentine", "the old man", "Valentine", "the old man"]
+
+
+def test_a_book_in_files_is_straightened_once_per_file_with_the_same_roster():
+    # The pipeline straightens each file once and hands the copies to the roster and the
+    # attribution; an apostrophe at a file's edge must not read differently when joined.
+    parts = [KIN + "And that was the end of Edith’", "’Tis O’Malley’s turn,” said Martin’s aunt.\n"]
+    pairs = [(p, find_quotes(p)) for p in parts]
+    plains = [plain_apostrophes(p) for p in parts]
+    once = roster.build_book_roster(pairs, None, plains)
+    assert once == roster.build_book_roster(pairs, None)
+    assert "Father O’Malley" in [c.name for c in once.characters]

@@ -206,8 +206,10 @@ def _promote(order: list[str], who: str, as_object: bool) -> None:
     del order[_SALIENCE:]
 
 
-def attribute(text: str, quotes: list[Quote], roster: Roster) -> list[Attribution]:
-    book, said, _ = sieve_pass(text, quotes, roster)
+def attribute(
+    text: str, quotes: list[Quote], roster: Roster, plain: str | None = None
+) -> list[Attribution]:
+    book, said, _ = sieve_pass(text, quotes, roster, plain)
     # The rules name people as the plain copy spells them; the script, as the roster does.
     spelled = {plain_name(c.name): c.name for c in roster.characters}
     said = [
@@ -222,14 +224,15 @@ def attribute(text: str, quotes: list[Quote], roster: Roster) -> list[Attributio
 
 
 def sieve_pass(
-    text: str, quotes: list[Quote], roster: Roster
+    text: str, quotes: list[Quote], roster: Roster, plain: str | None = None
 ) -> tuple[Book, list[Attribution], list[list[list[int]]]]:
     """The rules alone: what they decide for each quote, and the runs of dialogue
     paragraphs (each a list of paragraphs, each a list of quote indices). Tags and names
     are read with straight apostrophes (text/apostrophes.py), so the book, the roster and
     the speakers named here are plain copies: "my brother's wife" for the book's
-    "my brother’s wife"."""
-    text = plain_apostrophes(text)
+    "my brother’s wife". ``plain`` is that copy of ``text`` when the caller made it already
+    (for the roster)."""
+    text = plain_apostrophes(text) if plain is None else plain
     roster = replace(
         roster,
         characters=[

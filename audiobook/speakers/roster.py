@@ -53,10 +53,13 @@ _COPULA = re.compile(
 )
 
 
-def build_roster(text: str, quotes: list[Quote], cast: Cast | None = None) -> Roster:
+def build_roster(
+    text: str, quotes: list[Quote], cast: Cast | None = None, plain: str | None = None
+) -> Roster:
     # Names and tags are read with straight apostrophes ("my brother’s wife" is read as
-    # "my brother's wife"), and shown as the book spells them.
-    book, text = text, plain_apostrophes(text)
+    # "my brother's wife"), and shown as the book spells them. ``plain`` is that copy when
+    # the caller made it already (the attribution reads it too: straightened once a book).
+    book, text = text, plain_apostrophes(text) if plain is None else plain
     narration = mask_quotes(text, quotes)
     forms = find_forms(text, narration, quotes)
     people = [f for f in forms.values() if is_person(f) and not two_people(f, forms)]
@@ -257,12 +260,15 @@ def _first_person(narration: str, text: str, quotes: list[Quote]) -> bool:
     )
 
 
-def build_book_roster(parts: list[tuple[str, list[Quote]]], cast: Cast | None = None) -> Roster:
+def build_book_roster(
+    parts: list[tuple[str, list[Quote]]], cast: Cast | None = None, plains: list[str] | None = None
+) -> Roster:
     """One roster for a book given as several files: the unit of analysis is the
     book, so "Mr. Sherlock Holmes" in one chapter file and "Sherlock" in the next
-    are one character with one voice. Quotes keep their own file's offsets."""
+    are one character with one voice. Quotes keep their own file's offsets. ``plains``
+    are the files with straight apostrophes, when the caller made them already."""
     if len(parts) == 1:
-        return build_roster(parts[0][0], parts[0][1], cast)
+        return build_roster(parts[0][0], parts[0][1], cast, plains[0] if plains else None)
     texts, shifted, at, groups = [], [], 0, 0
     for text, quotes in parts:
         top = max((q.group for q in quotes), default=-1) + 1
@@ -280,7 +286,10 @@ def build_book_roster(parts: list[tuple[str, list[Quote]]], cast: Cast | None = 
         texts.append(text)
         at += len(text) + 2
         groups += top
-    return build_roster("\n\n".join(texts), shifted, cast)
+    # No apostrophe is read across a file's edge, so the files' plain copies joined are the
+    # joined text's plain copy.
+    plain = "\n\n".join(plains) if plains else None
+    return build_roster("\n\n".join(texts), shifted, cast, plain)
 
 
 def with_cast(cast: Cast, found: list[Character], text: str = "") -> list[Character]:
