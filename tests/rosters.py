@@ -21,3 +21,10 @@ def speakers(text: str, cast: Cast | None = None) -> list[str | None]:
     found = quotes.find_quotes(text)
     said = attribution.attribute(text, found, roster.build_roster(text, found, cast))
     return [a.speaker for q, a in zip(found, said, strict=True) if q.is_speech]
+
+
+def decided(text: str, cast: Cast | None = None) -> list[tuple[str | None, str]]:
+    """The speaker of each speech quote and the sieve rule that decided it, in order."""
+    found = quotes.find_quotes(text)
+    said = attribution.attribute(text, found, roster.build_roster(text, found, cast))
+    return [(a.speaker, a.rule) for q, a in zip(found, said, strict=True) if q.is_speech]

@@ -122,13 +122,19 @@ def resolve(
         return NARRATOR if book.roster.first_person else None
     if m.kind == "which":
         return former_latter(book, m.text.split()[-1], pos)
+    hearer = book.character(m.other) if m.other else None
+    if hearer is not None:
+        # "Mary heard her say": whoever "her" is, she is not Mary.
+        local = [x for x in local if x[1] != hearer]
+        addressee = addressee or hearer
     # "glanced upwards at Yegorushka, and went on:" -- a preposition's object never speaks.
     here = sorted(
         (x for x in local if x[0] < pos and x[2] != "prep"),
         key=lambda x: (x[2] != "subject", -x[0]),
     )
     # A new dialogue paragraph rarely has the previous paragraph's speaker.
-    last = talk.run[-1] if talk.run and not here else None
+    # Not so when the tag names the one who hears: the other participant is taken.
+    last = talk.run[-1] if talk.run and not here and hearer is None else None
     recent = [who for _, who, _ in here] + talk.focus
     recent = [w for w in dict.fromkeys(recent) if w != addressee and w != last]
     kin = relation(m.text) if m.kind == "description" else None

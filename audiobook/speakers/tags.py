@@ -9,7 +9,7 @@ is attribution's job, because that needs the conversation so far.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from audiobook.model import Gender
 from audiobook.speakers.names import (
@@ -93,6 +93,25 @@ _PARTICLE = r"(?:\s+(?:forth|out|back|up))?"
 # "said old Cotter", "cried poor Mrs. Lane": an epithet before a name is not part of it.
 _EPITHET = r"(?:(?:old|young|little|poor|dear)\s+(?=[A-Z]))?"
 _AUX = r"(?:was|were|is|kept|went\s+on)"
+# "he heard the old man cry", "Mary heard her say": after a verb of hearing the one heard
+# speaks in the bare infinitive (or the -ing form), and the hearer does not.
+_HEAR = r"(?:(?:could|did|would)\s+)?(?:heard|hears|hear|overheard)"
+BASE = (
+    r"(?:"
+    + "|".join(
+        sorted(
+            {
+                re.sub(r"(?<=[cs]h)es$|(?<=ss)es$|(?<=o)es$|s$", "", re.sub(r"ies$", "y", v))
+                for v in SPEECH_VERBS
+                if v.endswith("s") and not v.endswith("ss")
+            },
+            key=longest_first,
+        )
+    )
+    + r")"
+)
+# The one heard as an object pronoun ("heard her say"): the pronoun's subject form.
+_OBJECT_PRONOUN = {"her": ("she", "female"), "him": ("he", "male")}
 # "she had finally replied", "he has said": a tag told in the perfect (a remembered talk).
 _PERFECT = r"(?:had|has|have)"
 _SOUND = r"(?:voice|shout|cry|whisper|call|scream|laugh|bass|tenor)"
@@ -111,6 +130,8 @@ class Mention:
     text: str  # the words as written
     start: int  # offset inside the segment it was found in
     gender: str | None = None
+    # "Mary heard her say": a name the mention cannot be (the hearer).
+    other: str | None = None
 
 
 def compile_names(aliases: list[str]) -> str:
@@ -177,6 +198,20 @@ class TagReader:
         self.heard = re.compile(
             LEAD + rf"(?:{PRONOUN}\s+)?(?:heard|hears|could\s+hear)\s+(?:{subj_after})"
         )
+        # "Mary heard her say", "I heard Joe call": the object of hearing speaks, never the
+        # hearer; "she heard herself say" is the hearer.
+        hearer = rf"(?:(?P<who>{name_pattern})|\b{PRONOUN}\b|\b{DESC}|{CAP})\s+{ADVERB}"
+        # Inside a lead-in only a known name is worth keeping as the hearer.
+        known = rf"(?:(?P<who>{name_pattern})\s+{ADVERB})"
+        heard_says = (
+            rf"{_HEAR}\s+(?:(?P<obj>\b(?:him|her|me)\b)|{subj})\s+{ADVERB}"
+            rf"(?:{BASE}|{ING}|{VERB})(?![\w'-])"
+        )
+        self.perceived = re.compile(LEAD + rf"(?:{hearer})?{heard_says}")
+        self.perceived_in = re.compile(rf"{known}?\b{heard_says}")
+        self.heard_self = re.compile(
+            LEAD + rf"(?:{subj})\s+{ADVERB}{_HEAR}\s+(?:him|her|my|them|our|your)sel(?:f|ves)\b"
+        )
         # "asked the sweet, silvery voice of Mercédès"
         self.voice_of = re.compile(
             LEAD + rf"{ADVERB}{VERB}\s+(?:the|a)\s+[^.;:!?\"“”]{{0,40}}?\bvoice\s+of\s+"
@@ -194,10 +229,11 @@ class TagReader:
 
         Any description glued to the verb counts here ("the shopman asked"): in
         that position it is the speaker whatever the noun."""
-        for rx in (self.subj_first, self.voice_of, self.verb_first, self.voice, self.heard):
+        rules = (self.subj_first, self.voice_of, self.verb_first, self.voice, self.heard_self)
+        for rx in (*rules, self.perceived, self.heard):
             m = rx.match(seg)
             if m:
-                found = _mention(m)
+                found = _heard(m) if rx is self.perceived else _mention(m)
                 if found.kind != "name" or found.text:
                     return found
         return None
@@ -210,11 +246,19 @@ class TagReader:
         cut = max([m.start() for m in _CLAUSE_END.finditer(tail)], default=-1)
         clause = tail[cut + 1 :] if cut >= 0 else tail
         verbs = list(self.verb.finditer(clause))
+        heard = list(self.perceived_in.finditer(clause))
+        if heard and not any(v.start() >= heard[-1].end() for v in verbs):
+            # "Then I heard the old man cry out:" -- the one heard speaks.
+            mention = _heard(heard[-1])
+            if not usable(mention):
+                return None
+            offset = len(seg) - len(seg.lstrip()) if cut < 0 else cut + 1
+            return replace(mention, start=offset + mention.start)
+        # The clause's subject comes first ("Kuzmitchov shouted to the shepherd:");
+        # with inversion it follows the verb ("said the old man:").
         if not verbs:
             return None
         verb = verbs[-1]
-        # The clause's subject comes first ("Kuzmitchov shouted to the shepherd:");
-        # with inversion it follows the verb ("said the old man:").
         found = None
         for m in self.subject.finditer(clause, 0, verb.start()):
             # The verb's own subject is the last one before it ("I said I supposed
@@ -241,6 +285,20 @@ class TagReader:
         names nobody who could speak next."""
         found = (_mention(m) for m in self.sentence_start.finditer(seg))
         return [m for m in found if usable(m) and not is_indefinite(m.text)]
+
+
+def _heard(m: re.Match) -> Mention:
+    """The one heard speaking in a perception tag, knowing who heard them."""
+    obj = m.group("obj")
+    if obj is None:
+        found = _mention(m)
+    elif obj == "me":
+        found = Mention("narrator", "I", m.start("obj"))
+    else:
+        pronoun, gender = _OBJECT_PRONOUN[obj]
+        found = Mention("pronoun", pronoun, m.start("obj"), gender)
+    hearer = m.group("who")
+    return replace(found, other=" ".join(hearer.split())) if hearer else found
 
 
 def _mention(m: re.Match) -> Mention:

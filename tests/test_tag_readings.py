@@ -1,0 +1,131 @@
+"""Readings of English in speech tags and names that are right for any novel: a table of
+invented passages per reading, each with the speakers it must give (issue 10, branch tags5)."""
+
+from __future__ import annotations
+
+import pytest
+from rosters import decided, speakers
+
+from audiobook.speakers.tags import TagReader, compile_names
+
+# --- Perception tags: the one heard speaks, never the hearer ("Mary heard her say").
+
+HEARD = [
+    (  # an object pronoun after the quote; Mary hears, so "her" is Jane
+        """"Good morning," said Mary Lane, and she sat down with her book.
+
+"Good morning," said Jane Hill from the door.
+
+"It is late," Mary heard her say.
+
+"It is," said Mary.""",
+        ["Mary", "Jane Hill", "Jane Hill", "Mary"],
+    ),
+    (  # the same as a lead-in
+        """"Good morning," said Mary Lane, and she sat down with her book.
+
+"Good morning," said Jane Hill from the door. Mary went on reading.
+Then Mary heard her say:
+
+"It is late."
+
+"It is," said Mary.""",
+        ["Mary", "Jane Hill", "Jane Hill", "Mary"],
+    ),
+    (  # the first line of a scene, told from the child who listens
+        """Mary Lane sat on the stairs. Mrs. Lane stood below in the hall with Mr. Grant,
+and she was pale.
+
+"Is it so very bad?" Mary heard her say.
+
+"Very bad," said Mr. Grant.
+
+"Good night," said Mary.""",
+        ["Mrs. Lane", "Mr. Grant", "Mary"],
+    ),
+    (  # a named object after the quote
+        """"Good day," said Tom Brown to Mr. Grant.
+
+"Good day," answered Mr. Grant.
+
+"Stop, thief!" Tom heard Dick Smith cry from the road.
+
+"Who?" asked Tom.""",
+        ["Tom", "Mr. Grant", "Dick Smith", "Tom"],
+    ),
+    (  # a described object: whoever the old man is, he is not Tom
+        """"Good day," said Tom Brown to Mr. Grant.
+
+"Good day," answered Mr. Grant.
+
+"Stop, thief!" Tom heard the old man cry.""",
+        ["Tom Brown", "Mr. Grant", "the old man"],
+    ),
+    (  # a first-person narrator hears a named person, with a comma lead-in
+        """"Sit down, Tom," said Mr. Grant.
+
+"Thank you," said Tom Brown.
+
+I sat in the corner and said nothing. Then I heard Tom say, "It is late.\"""",
+        ["Mr. Grant", "Tom Brown", "Tom Brown"],
+    ),
+    (  # "overheard", with a parenthesis between the verb and the quote
+        """"Play cards with this boy," said Mrs. Lane to Jane.
+
+"With this boy? Why, he is a common boy!" said Jane.
+
+I thought I overheard Mrs. Lane answer, only it seemed so unlikely,
+"Well? You can break his heart."
+
+"What do you play, boy?" asked Jane of me.""",
+        ["Mrs. Lane", "Jane", "Mrs. Lane", "Jane"],
+    ),
+    (  # a reflexive object is the hearer
+        """"Will you come?" asked Tom Brown.
+
+"No," Mary heard herself say.
+
+"Why not?" said Tom.
+
+"Because," said Mary.""",
+        ["Tom Brown", "Mary", "Tom Brown", "Mary"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), HEARD)
+def test_the_one_heard_speaks(text, expected):
+    assert speakers(text) == expected
+
+
+def test_a_heard_lead_in_is_a_named_tag_not_a_guess():
+    text = """I went out with Joe Gargery to the forge that night. When we were there
+I heard Joe call out:
+
+"Pip, old chap!"
+
+"Coming," said I."""
+    assert decided(text)[0] == ("Joe Gargery", "named-tag")
+
+
+@pytest.mark.parametrize(
+    ("tag", "kind", "text", "other"),
+    [
+        (" Mary heard her say.", "pronoun", "she", "Mary"),
+        (" he heard him whisper.", "pronoun", "he", None),
+        (" I heard Joe calling.", "name", "Joe", None),
+        (" Mary heard Joe say, quietly.", "name", "Joe", "Mary"),
+        (" Joe heard me say.", "narrator", "I", "Joe"),
+        (" Mary heard herself say.", "name", "Mary", None),
+        (" Mary heard her mother say.", "description", "her mother", "Mary"),
+    ],
+)
+def test_a_perception_tag_reads_the_one_heard(tag, kind, text, other):
+    found = TagReader(compile_names(["Mary", "Joe"])).after(tag)
+    assert found is not None
+    assert (found.kind, found.text, found.other) == (kind, text, other)
+
+
+def test_hearing_without_a_speech_verb_is_no_tag():
+    # "Mary heard her." names nobody who speaks: no verb of speech follows.
+    assert TagReader(compile_names(["Mary"])).after(" Mary heard her.") is None
