@@ -4,7 +4,7 @@ invented passages per reading, each with the speakers it must give (issue 10, br
 from __future__ import annotations
 
 import pytest
-from rosters import decided, speakers
+from rosters import build, decided, speakers, who
 
 from audiobook.speakers.tags import TagReader, compile_names
 
@@ -129,3 +129,60 @@ def test_a_perception_tag_reads_the_one_heard(tag, kind, text, other):
 def test_hearing_without_a_speech_verb_is_no_tag():
     # "Mary heard her." names nobody who speaks: no verb of speech follows.
     assert TagReader(compile_names(["Mary"])).after(" Mary heard her.") is None
+
+
+# --- Given names that are English words ("said Will Green", "cried Grace", "said Rose").
+
+WILL = """Will Green came in with Ann Black. He said he will not stay long, and she rose and
+went to the window with good grace.
+
+"Good morning," said Will Green.
+
+"Good morning to you," said Ann.
+
+"It will rain," said Will. "I know it."
+
+"Then stay," said Ann. Will sat down.
+"""
+
+ROSE = """Rose Hall and Grace Miller sat at the table. Rose rose and went to the window; Grace
+said grace. There was no hope of rain, and Hope Carter knew it.
+
+"Pass the bread," said Hope Carter.
+
+"Here," cried Grace.
+
+"And the butter," said Rose Hall.
+
+"No," said Rose.
+
+"Yes," said Hope.
+"""
+
+
+def test_a_modal_before_a_surname_is_a_given_name():
+    r = build(WILL)
+    will = who(r, "Will")
+    assert will is not None and will is who(r, "Will Green")
+    assert speakers(WILL) == ["Will Green", "Ann", "Will Green", "Will Green", "Ann"]
+
+
+def test_common_nouns_and_verbs_said_as_names_keep_the_full_name():
+    r = build(ROSE)
+    assert who(r, "Rose") is who(r, "Rose Hall") is not None
+    assert who(r, "Grace") is who(r, "Grace Miller") is not None
+    assert who(r, "Hope") is who(r, "Hope Carter") is not None
+    assert speakers(ROSE) == ["Hope Carter", "Grace", "Rose Hall", "Rose Hall", "Hope Carter"]
+
+
+def test_a_kinship_is_no_given_name():
+    text = """Raymond was a cousin of the house.
+
+"We are to love our neighbour," said Sarah Pocket.
+
+"If a man is not his own neighbour, who is?" returned Cousin Raymond.
+
+"Quite so," said Raymond.
+"""
+    r = build(text)
+    assert who(r, "Cousin Raymond") is None and who(r, "Raymond") is not None

@@ -23,6 +23,7 @@ from audiobook.speakers.names import (
     words,
 )
 from audiobook.speakers.places import PLACE_WORDS, at_place, place_like
+from audiobook.speakers.relations import RELATIONS
 from audiobook.speakers.tags import VERB
 from audiobook.text.speechverbs import longest_first
 
@@ -135,6 +136,7 @@ def find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
                 or len(toks) > 1
                 and _common_word(toks[0][1], lower)
                 and toks[0][1].lower() not in HONORIFICS
+                and toks[0][1].lower() not in tag_named  # "Rose Hall" said so; "rose" too
             ):
                 toks = toks[1:]
         if hon is None and len(toks) > 1 and toks[0][1].lower() in HONORIFICS:
@@ -241,15 +243,40 @@ _NEVER_NAMES = (set(HONORIFICS) | words("god lord heaven hell brother sister")) 
 
 
 def _tag_named(narration: str) -> set[str]:
-    """Words of NOT_NAMES that this book uses as a person's name: the subject of a
-    speech tag ("said Good.", "asked Young,") at least twice. Narration has no
-    interjections (the quotes are masked), so a capitalised "Good" there is a name."""
+    """Words, common or not, that this book uses as a person's given name: the subject of a
+    speech tag ("cried Grace."; a word of NOT_NAMES, "said Good.", "asked Young,", at least
+    twice), or once before a surname ("said Will Green", "cried Rose Hall"). Narration has
+    no interjections (the quotes are masked), so a capitalised "Good" there is a name, and
+    "Will" before "Green" no verb."""
     seen: Counter = Counter()
     for m in _AFTER_WORD.finditer(narration):
         word = m.group(2).lower()
         if word in NOT_NAMES and word not in _NEVER_NAMES and re.fullmatch(VERB, m.group(1)):
             seen[word] += 1
-    return {w for w, n in seen.items() if n >= 2 or w in _KIN_NAMES}
+    named = {w for w, n in seen.items() if n >= 2 or w in _KIN_NAMES}
+    # Once is enough right after a quote ('"...," cried Grace.'), where "called" is no
+    # naming ("a place called Mill Pond Bank"); but a word of NOT_NAMES only before a surname.
+    for m in _GIVEN_AFTER_QUOTE.finditer(narration):
+        word, surname = m.group(2).lower(), m.group(3)
+        if (
+            word not in _NEVER_NAMES | _NOT_GIVEN
+            and (surname is None or surname.lower() not in NOT_NAMES)
+            and (surname is not None or word not in NOT_NAMES)
+            and re.fullmatch(VERB, m.group(1))
+        ):
+            named.add(word)
+    return named
+
+
+# '"...," said Will Green', '"...," cried Grace.': a tag, a capitalised word, and a
+# capitalised surname or a stop.
+_GIVEN_AFTER_QUOTE = re.compile(
+    r"[\"”’']\s*([a-z]+)\s+([A-Z][a-z]+)(?:\s+([A-Z][a-z]+)(?![\w'’-])|(?=\s*[,.;!?]))"
+)
+# "said old Jolyon", "said Cousin Raymond", "said La Carconte": what a person is called by,
+# a kinship or a particle, not a given name.
+_NOT_GIVEN = words("old young little poor dear good great big fat tall") | RELATIONS | _PARTICLES
+_NOT_GIVEN |= words("cousin")
 
 
 def _past_the(lead: list[str]) -> list[str]:

@@ -77,6 +77,14 @@ def build_roster(
         and not (place_like(f) and not f.tag and f.tokens[-1] not in alone)
         and not the_thing(f)
     ]
+    # "said Will." in a book with "said Will Green": a word that is no name alone ("will",
+    # "rose") is the given name of a full name the book has, when a tag says it.
+    given = {f.tokens[0] for f in people if len(f.tokens) > 1 and not f.hon}
+    people += [
+        f
+        for f in forms.values()
+        if f not in people and len(f.tokens) == 1 and not f.hon and f.tag and f.tokens[0] in given
+    ]
     clusters = cluster(people)
     characters = [character(c) for c in clusters]
     _apply_appositions(narration, characters, clusters)
