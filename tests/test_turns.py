@@ -9,7 +9,7 @@ import pytest
 from test_attribution import assert_speakers, speakers
 
 from audiobook.model import NARRATOR
-from audiobook.speakers.pauses import last_sentence
+from audiobook.text.sentences import last_sentence
 
 TURNS = [
     (

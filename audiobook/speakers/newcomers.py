@@ -16,6 +16,7 @@ from audiobook.model import Character, Gender, Quote
 from audiobook.speakers.names import NOUN_GENDER
 from audiobook.speakers.tags import Mention
 from audiobook.text.paragraphs import paragraph_spans
+from audiobook.text.sentences import SENTENCE_END
 
 # A description opening a sentence: article, up to three modifiers, a person noun, and no
 # "'s" after it ("The stranger's cheeks puffed out" is about the cheeks).
@@ -24,7 +25,8 @@ _SUBJECT = re.compile(
     rf"\s*{_OPENER}(?P<det>[Aa]n?|[Tt]he)\s+(?P<words>(?:[a-z][\w’'-]*,?\s*){{1,4}})"
 )
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
-_SENTENCE_END = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bSt)[.!?;]\s+")
+# A sentence, or a clause a semicolon closes: each has its own subject.
+_SENTENCE_END = re.compile(rf"{SENTENCE_END.pattern}|;\s+")
 _WITHIN = 300  # characters of narration before the quote: the sentence just before
 
 

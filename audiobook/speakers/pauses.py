@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from audiobook.model import NARRATOR
 from audiobook.text.chapters import has_heading
+from audiobook.text.sentences import last_sentence
 
 if TYPE_CHECKING:
     from audiobook.speakers.attribution import Book, Conversation
@@ -121,22 +122,6 @@ def _reported_turn(book: Book, talk: Conversation, between: str) -> str | None:
     pair = talk.turns[-2:]
     fits = {w for w in pair if book.gender.get(w) == gender}
     return next(iter(fits)) if len(fits) == 1 and len(set(pair)) == 2 else None
-
-
-# A sentence ends at a stop before a capital, but not after "Mr." or an initial.
-_STOP = re.compile(r"[.!?]+[\"'”’)]*\s+(?=[\"“‘'(]?[A-Z])")
-_ABBREVIATION = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Capt|Col|Gen|Lt|Rev|Mme|Mlle)|\b[A-Z])\.\Z"
-)
-
-
-def last_sentence(text: str) -> str:
-    """The last sentence of a stretch of narration ('... Mr. Jaggers in her house.' whole)."""
-    cut = 0
-    for m in _STOP.finditer(text):
-        if not _ABBREVIATION.search(text, max(0, m.start() - 6), m.start() + 1):
-            cut = m.end()
-    return text[cut:]
 
 
 def _interlude(book: Book, between: str, start: int, end: int, opening: int) -> bool:

@@ -19,6 +19,7 @@ from audiobook.speakers.names import (
     noun_gender,
 )
 from audiobook.speakers.relations import RELATIONS, relation, relation_gender
+from audiobook.text.sentences import last_sentence_start
 from audiobook.text.speechverbs import SPEECH_PHRASES, SPEECH_VERBS, longest_first
 
 _VERBS = sorted(SPEECH_VERBS | set(SPEECH_PHRASES), key=longest_first)
@@ -64,10 +65,6 @@ ING = (
         )
     )
     + r")\b"
-)
-# A sentence ends at . ! ? or a closing quote, but not after "Mrs." or "M.".
-_CLAUSE_END = re.compile(
-    r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\b[A-Z])[.!?](?=\s)|[\"”]"
 )
 _PREP_BEFORE = re.compile(
     r"\b(?:to|at|towards?|with|upon|on|of|from|for|by|about|after|behind|beside|"
@@ -243,8 +240,10 @@ class TagReader:
         tail = seg.rstrip()
         if not tail or tail[-1] not in ":,—–-":
             return None
-        cut = max([m.start() for m in _CLAUSE_END.finditer(tail)], default=-1)
-        clause = tail[cut + 1 :] if cut >= 0 else tail
+        # The clause starts with its sentence (text/sentences.py), or after a quote in it.
+        cut = max(last_sentence_start(tail), tail.rfind('"') + 1, tail.rfind("”") + 1)
+        clause = tail[cut:]
+        offset = cut or len(seg) - len(seg.lstrip())  # where the clause's offsets count from
         verbs = list(self.verb.finditer(clause))
         heard = list(self.perceived_in.finditer(clause))
         if heard and not any(v.start() >= heard[-1].end() for v in verbs):
@@ -252,7 +251,6 @@ class TagReader:
             mention = _heard(heard[-1])
             if not usable(mention):
                 return None
-            offset = len(seg) - len(seg.lstrip()) if cut < 0 else cut + 1
             return replace(mention, start=offset + mention.start)
         # The clause's subject comes first ("Kuzmitchov shouted to the shepherd:");
         # with inversion it follows the verb ("said the old man:").
@@ -277,7 +275,6 @@ class TagReader:
         if found is None or not usable(_mention(found)):
             return None
         mention = _mention(found)
-        offset = len(seg) - len(seg.lstrip()) if cut < 0 else cut + 1
         return Mention(mention.kind, mention.text, offset + mention.start, mention.gender)
 
     def subjects(self, seg: str) -> list[Mention]:

@@ -1,0 +1,64 @@
+"""The one sentence splitter the attribution rules read narration with: titles, initials,
+ellipses, quotes and dashes. Invented sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from audiobook.text.sentences import last_sentence, split_sentences
+
+CASES = [
+    # titles and honorifics before a name end nothing
+    ("Mr. Pell came in. He sat down.", ["Mr. Pell came in. ", "He sat down."]),
+    (
+        "Mrs. Orme and Dr. Vane left. Then it rained.",
+        ["Mrs. Orme and Dr. Vane left. ", "Then it rained."],
+    ),
+    (
+        "Mme. Arnaud spoke to Mlle. Roux. She bowed.",
+        ["Mme. Arnaud spoke to Mlle. Roux. ", "She bowed."],
+    ),
+    (
+        "Messrs. Hale and Cobb sat. Capt. Dunn rose.",
+        ["Messrs. Hale and Cobb sat. ", "Capt. Dunn rose."],
+    ),
+    ("We walked to St. Anne's. It was shut.", ["We walked to St. Anne's. ", "It was shut."]),
+    # initials, but "I" alone ends a sentence
+    ("I met J. T. Barlow there. He laughed.", ["I met J. T. Barlow there. ", "He laughed."]),
+    ("M. Verlaine came. It was late.", ["M. Verlaine came. ", "It was late."]),
+    ("Nobody went but I. Then the bell rang.", ["Nobody went but I. ", "Then the bell rang."]),
+    # a stop before a small letter ends nothing
+    ("They had pens, ink, etc. and little else.", ["They had pens, ink, etc. and little else."]),
+    (
+        "It was six p.m. when he came. Night fell.",
+        ["It was six p.m. when he came. ", "Night fell."],
+    ),
+    # ellipses: three stops or the one character, before a capital
+    ("He waited... Then he spoke.", ["He waited... ", "Then he spoke."]),
+    ("He waited\u2026 Then he spoke.", ["He waited\u2026 ", "Then he spoke."]),
+    ("He waited... and then he spoke.", ["He waited... and then he spoke."]),
+    # quotes: a line that ends its sentence, a closing quote after the stop, an opening one
+    ("“Stop!” cried the boy. Nobody stopped.", ["“Stop!” cried the boy. ", "Nobody stopped."]),
+    ("He said “No.” Then he left.", ["He said “No.” ", "Then he left."]),
+    ("She nodded. “Go,” she said.", ["She nodded. ", "“Go,” she said."]),
+    ("He shouted 'Fire!' Everyone ran.", ["He shouted 'Fire!' ", "Everyone ran."]),
+    # dashes and exclamations
+    ("He began--no. It was nothing.", ["He began--no. ", "It was nothing."]),
+    ("Then—silence! What was that?", ["Then—silence! ", "What was that?"]),
+    ("Who is there?! Answer me.", ["Who is there?! ", "Answer me."]),
+    # accented capitals start sentences too
+    ("He waited. Édouard came.", ["He waited. ", "Édouard came."]),
+]
+
+
+@pytest.mark.parametrize(("text", "sentences"), CASES)
+def test_split_sentences(text, sentences):
+    assert split_sentences(text) == sentences
+    assert last_sentence(text) == sentences[-1]
+
+
+def test_the_pieces_cover_the_text():
+    text = "A man came. “Who?” said Mr. Lane. He went--and came back... Nobody spoke."
+    assert "".join(split_sentences(text)) == text
+    assert split_sentences("") == []
+    assert last_sentence("") == ""
