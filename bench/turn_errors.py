@@ -108,6 +108,8 @@ class Book:
         seen = {i}
         while True:
             wrong = [j for j in self.anchors(i) if not self.right(j) and j not in seen]
+            if i not in self.gold:
+                return i
             if not wrong:
                 return i
             i = wrong[0]
@@ -167,6 +169,9 @@ def analyse(b: Book, counts: Counter, show: str | None, name: str) -> None:
                 )
             continue
         root = b.root(i)
+        if root not in b.gold:  # a found quote the gold does not have (or a missed one)
+            counts[(rule, "inherited from", "(no gold quote)")] += 1
+            continue
         counts[(rule, "inherited from", b.said[root].rule)] += 1
         if show == "roots" and root not in shown:
             shown.add(root)
