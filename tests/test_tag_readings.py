@@ -186,3 +186,81 @@ def test_a_kinship_is_no_given_name():
 """
     r = build(text)
     assert who(r, "Cousin Raymond") is None and who(r, "Raymond") is not None
+
+
+# --- Names with a lower-case particle ("d'Artagnan", "de Villefort", "van Helsing").
+
+DART = """d'Artagnan came into the room where Porthos waited. Porthos looked up at him.
+
+"Good day," said d'Artagnan.
+
+"Good day to you," said Porthos.
+
+d'Artagnan's face fell. "You are late," he said.
+
+"I am never late," Porthos replied.
+
+"You are," d'Artagnan said.
+
+D'Artagnan sat down by the window.
+"""
+
+PARTICLES = """Monsieur de Villefort entered with Doctor van Helsing and Madame Danglars.
+
+"Sit down," said de Villefort.
+
+"Thank you," said van Helsing.
+
+"And I?" asked Madame Danglars.
+
+"Well?" asked Villefort.
+
+"Nothing," van Helsing replied.
+"""
+
+CELTIC = """Pat O'Brien met Angus M'Gregor and Hans von Arnim at the gate.
+
+"Fine day," said O'Brien.
+
+"Aye," said M'Gregor.
+
+"Ja," said von Arnim.
+"""
+
+
+@pytest.mark.parametrize("apostrophe", ["'", "\u2019"])
+def test_an_elided_particle_name_speaks_and_is_one_person(apostrophe):
+    text = DART.replace("'", apostrophe)
+    name = "d'Artagnan".replace("'", apostrophe)
+    r = build(text)
+    # "D'Artagnan" opening a sentence is the same man, not a second character.
+    assert [c.name for c in r.characters if "Artagnan" in c.name] == [name]
+    assert speakers(text) == [name, "Porthos", name, "Porthos", name]
+
+
+def test_a_particle_before_a_surname_in_a_tag_names_the_person():
+    assert decided(PARTICLES) == [
+        ("Villefort", "named-tag"),
+        ("Helsing", "named-tag"),
+        ("Madame Danglars", "named-tag"),
+        ("Villefort", "named-tag"),
+        ("Helsing", "named-tag"),
+    ]
+    r = build(PARTICLES)
+    assert who(r, "Doctor van Helsing") is who(r, "Helsing")
+
+
+def test_celtic_and_german_surnames_speak_as_themselves():
+    assert speakers(CELTIC) == ["Pat O'Brien", "Angus M'Gregor", "Hans von Arnim"]
+
+
+def test_a_capitalised_particle_at_a_sentence_start_is_the_book_s_lower_case_name():
+    text = """"Come in," said M. d'Avrigny to Valentine.
+
+D'Avrigny smiled sadly. "You sent for me," he said.
+
+"I did," said Valentine.
+"""
+    r = build(text)
+    assert [c.name for c in r.characters if "Avrigny" in c.name] == ["M. d'Avrigny"]
+    assert speakers(text) == ["M. d'Avrigny", "M. d'Avrigny", "Valentine"]

@@ -19,6 +19,7 @@ from audiobook.speakers.names import (
     HONORIFICS,
     NOT_NAMES,
     NOUN_GENDER,
+    PARTICLES,
     honorific_key,
     words,
 )
@@ -28,27 +29,13 @@ from audiobook.speakers.tags import VERB
 from audiobook.text.speechverbs import longest_first
 
 _UP = "A-ZÀ-ÖØ-Þ"
-_TOKEN = rf"[{_UP}][\w’'-]*\w"
+# "d'Artagnan", "l'Estrange": an elided particle glued to a capitalised name.
+_TOKEN = rf"(?:[dl]['’](?=[{_UP}]))?[{_UP}][\w’'-]*\w"
 _SP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"
 _HON = "|".join(sorted((h.capitalize() for h in HONORIFICS if len(h) > 1), key=longest_first))
 # An optional honorific, then one to three capitalised tokens.
 # Lower-case particles inside a name: "Madame de Villefort", "Count of Monte Cristo".
-_PARTICLES = {
-    "de",
-    "du",
-    "des",
-    "da",
-    "di",
-    "del",
-    "della",
-    "van",
-    "von",
-    "der",
-    "den",
-    "la",
-    "le",
-    "of",
-}
+_PARTICLES = PARTICLES | {"of"}
 _PARTICLE = "(?:" + "|".join(sorted(_PARTICLES)) + ")"
 # A name may open with "de" ("de Villefort") but never with "of": in "the voice of Mrs.
 # Gibson" the match must start at the title, or "Mrs." is lost and "Gibson" is nobody's.
@@ -124,6 +111,7 @@ def find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
     tag_named = _tag_named(narration)
     not_names = NOT_NAMES - tag_named
     lone_titles = HONORIFICS.keys() - tag_named  # "Captain" alone; not "Mother" said so
+    lowered: dict[str, bool] = {}
     for m in _NAME.finditer(narration):
         hon = m.group("hon")
         toks = [
@@ -142,6 +130,7 @@ def find_forms(text: str, narration: str, quotes: list[Quote]) -> dict:
         if hon is None and len(toks) > 1 and toks[0][1].lower() in HONORIFICS:
             hon, toks = toks[0][1], toks[1:]  # "The Count of Monte Cristo"
         if hon is None:
+            toks = _lower_particle(toks, narration, lowered)
             while toks and toks[0][1] in _PARTICLES:
                 toks = toks[1:]
         toks = _cut_at_dash(toks)
@@ -310,6 +299,21 @@ def _cut_at_dash(toks: list[tuple[int, str]]) -> list[tuple[int, str]]:
         if dash:
             break
     return out
+
+
+def _lower_particle(toks: list, narration: str, seen: dict[str, bool]) -> list:
+    """ "De Villefort said", "D'Avrigny smiled": a sentence capitalises the particle of a
+    name the book writes "de Villefort", "d'Avrigny"; read it as the book writes it, so
+    that one person has one name ("Van Helsing" stays, where the book never lowers it)."""
+    first = toks[0][1] if toks else ""
+    elided = re.match(r"[DL]['’](?=[A-ZÀ-ÖØ-Þ])", first)
+    if not elided and not (len(toks) > 1 and first.lower() in _PARTICLES and first[:1].isupper()):
+        return toks
+    lowered = first[0].lower() + first[1:]
+    phrase = lowered if elided else f"{lowered} {toks[1][1]}"
+    if phrase not in seen:
+        seen[phrase] = re.search(rf"(?<![\w'’]){re.escape(phrase)}", narration) is not None
+    return [(toks[0][0], lowered), *toks[1:]] if seen[phrase] else toks
 
 
 def _common_word(word: str, lower: Counter) -> bool:

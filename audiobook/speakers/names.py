@@ -351,6 +351,16 @@ SUBJECT_PRONOUNS = {"he": "male", "she": "female"}
 FIRST_PERSON = {"i", "me", "my", "mine", "myself"}
 
 
+# "d'Artagnan", "van Helsing", "de Villefort": a name may open with a lower-case particle.
+PARTICLES = words("de du des da di del della van von der den la le")
+_PROPER = re.compile(rf"(?:[dl]['’]|(?:{'|'.join(sorted(PARTICLES))})\s+)?[A-ZÀ-ÖØ-Þ]")
+
+
+def is_proper(name: str) -> bool:
+    """A name, not a description: 'Holmes', "d'Artagnan", 'van Helsing'; not 'the man'."""
+    return _PROPER.match(name) is not None
+
+
 def honorific_key(word: str) -> str:
     """'Mr.' -> 'mr': the lookup key of a possible honorific."""
     return word.rstrip(".").lower()

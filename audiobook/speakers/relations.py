@@ -14,7 +14,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from audiobook.model import NARRATOR
-from audiobook.speakers.names import NOUN_GENDER, TITLE_NOUNS, honorific_key
+from audiobook.speakers.names import NOUN_GENDER, TITLE_NOUNS, honorific_key, is_proper
 from audiobook.text.speechverbs import longest_first
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ def relation(phrase: str) -> tuple[str, str] | None:
         return None
     if owner.lower() in _POSSESSIVE:
         return owner.lower(), noun
-    if owner.endswith(("'s", "’s")) and owner[:1].isupper():
+    if owner.endswith(("'s", "’s")) and is_proper(owner):
         return owner[:-2], noun
     return None
 

@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from audiobook.model import NARRATOR, Attribution
-from audiobook.speakers.names import HONORIFICS
+from audiobook.speakers.names import HONORIFICS, is_proper
 from audiobook.speakers.newcomers import (
     described_subject,
     narration_before,
@@ -67,9 +67,9 @@ def tag_attribution(
         "pronoun": "pronoun-tag",
         "which": "former-latter",
     }.get(m.kind, "description-tag")
-    if relation(m.text) and (m.kind == "description" or who[:1].islower()):
+    if relation(m.text) and (m.kind == "description" or not is_proper(who)):
         rule = "relation-tag"  # "said my mother", also when the roster knows her by it
-    if (who[:1].islower() and who != NARRATOR and rule != "relation-tag") or epithet:
+    if (not is_proper(who) and who != NARRATOR and rule != "relation-tag") or epithet:
         rule = "description-tag"  # "the young man" may yet turn out to be Fernand
     return Attribution(who, rule, addressee)
 
@@ -83,14 +83,14 @@ def _epithet_of(book: Book, m: Mention, named: tuple[str, int] | None, pos: int)
     calls a person by what they are doing or look like. A description used just before is
     someone of its own ('said the stranger' ... '"...," continued the stranger': interrupted),
     and one the book links to a name ("the count") is that person."""
-    if named is None or named[0] == NARRATOR or not named[0][:1].isupper():
+    if named is None or named[0] == NARRATOR or not is_proper(named[0]):
         return None
     speaker, since = named
     if not is_person(m.text):
         return None  # "the sky answered him"
     if m.kind == "name":
         own = book.character(m.text)
-        if own is None or own[:1].isupper():
+        if own is None or is_proper(own):
             return None  # a name says who speaks
         gender: str | None = book.gender.get(own) or description_gender(m.text)
     elif m.kind == "description" and not relation(m.text):
@@ -226,12 +226,12 @@ def _newcomer(book: Book, talk: Conversation, pos: int, gender: str) -> str | No
         return None
     if any(w != who and book.gender.get(w) in (None, gender) for _, w, _ in book.mentions(read)):
         return None  # someone named in those sentences may be the one
-    if who[:1].isupper():
+    if is_proper(who):
         return who  # the roster knows the description as a named person's
     if head_noun(phrase) in {n for nouns in book.described.values() for n in nouns}:
         return None  # "the coachman" is the coachman Deniska
     scene = [*talk.run[-_RECENT_TURNS:], *(w for w, *_ in talk.spoke)]
-    if definite and any(w[:1].isupper() and book.gender.get(w) == gender for w in scene):
+    if definite and any(is_proper(w) and book.gender.get(w) == gender for w in scene):
         return None  # "the young girl" just after Mercédès spoke is Mercédès; "a girl" is new
     return who
 

@@ -36,6 +36,7 @@ from audiobook.speakers.names import (
     NOT_NAMES,
     NOUN_GENDER,
     honorific_key,
+    is_proper,
     words,
 )
 from audiobook.speakers.narrator_gender import narrator_gender
@@ -355,7 +356,7 @@ def with_cast(cast: Cast, found: list[Character], text: str = "") -> list[Charac
 
 def described_name(name: str) -> bool:
     """A name for someone the book does not name: 'the man', 'The Guide', 'X's wife'."""
-    return name[:1].islower() or "'s " in plain_name(name) or bool(_ARTICLE.match(name.lower()))
+    return not is_proper(name) or "'s " in plain_name(name) or bool(_ARTICLE.match(name.lower()))
 
 
 _IN_VIEW = 1500  # characters before a described speaker's mention: who is about

@@ -16,6 +16,7 @@ from audiobook.speakers.names import (
     DETERMINERS,
     NOT_NAMES,
     NOUN_GENDER,
+    PARTICLES,
     noun_gender,
 )
 from audiobook.speakers.relations import RELATIONS, relation, relation_gender
@@ -89,6 +90,9 @@ _WHOSE = (
 _PARTICLE = r"(?:\s+(?:forth|out|back|up))?"
 # "said old Cotter", "cried poor Mrs. Lane": an epithet before a name is not part of it.
 _EPITHET = r"(?:(?:old|young|little|poor|dear)\s+(?=[A-Z]))?"
+# "said de Villefort", "van Helsing replied": a lower-case particle before a surname; the
+# surname alone names the person ("d'Artagnan" is one word, read as a name: forms.py).
+NAME_PARTICLE = rf"(?:(?:{'|'.join(sorted(PARTICLES))})\s+(?=[A-Z]))?"
 _AUX = r"(?:was|were|is|kept|went\s+on)"
 # "he heard the old man cry", "Mary heard her say": after a verb of hearing the one heard
 # speaks in the bare infinitive (or the -ing form), and the hearer does not.
@@ -183,12 +187,12 @@ class TagReader:
         subj_after = subj.replace(f"(?P<desc>\\b{DESC})", f"(?P<desc>\\b{DESC}{_STOP})")
         subj_after = subj_after.replace(f"(?P<indef>\\b{INDEF})", f"(?P<indef>\\b{INDEF}{_STOP})")
         self.verb_first = re.compile(
-            LEAD + rf"{ADVERB}{VERB}{_PARTICLE}\s+{ADVERB}{_EPITHET}(?:{subj_after})"
+            LEAD + rf"{ADVERB}{VERB}{_PARTICLE}\s+{ADVERB}{_EPITHET}{NAME_PARTICLE}(?:{subj_after})"
         )
         # "Holmes said", "she admitted", "the old man quietly replied"
         self.subj_first = re.compile(
             LEAD
-            + rf"(?:{subj})\s*,?\s+{ADVERB}(?:{_PERFECT}\s+{ADVERB})?"
+            + rf"{NAME_PARTICLE}(?:{subj})\s*,?\s+{ADVERB}(?:{_PERFECT}\s+{ADVERB})?"
             + rf"(?:{VERB}|{_AUX}\s+{ADVERB}{ING})"
         )
         # "he heard Panteley whisper", "Dymov's shout floated from the waggon"
