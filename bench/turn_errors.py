@@ -61,9 +61,6 @@ def _traced(p: sieve.Para) -> None:
     _turn_taking(p)
 
 
-sieve.PARAGRAPH_RULES[sieve.PARAGRAPH_RULES.index(_turn_taking)] = _traced
-
-
 class Book:
     """One gold book read by the rules: decisions, paragraphs, gold per found quote."""
 
@@ -72,7 +69,13 @@ class Book:
         self.text, self.narrator = text, narrator
         self.quotes: list[Quote] = quote_finder.find_quotes(text)
         ros = roster.build_roster(text, self.quotes, None)
-        _, self.said, runs = attribution.sieve_pass(text, self.quotes, ros)
+        rules = sieve.PARAGRAPH_RULES
+        at = rules.index(_turn_taking)
+        rules[at] = _traced  # only while this book is read: the rules stay as they are
+        try:
+            _, self.said, runs = attribution.sieve_pass(text, self.quotes, ros)
+        finally:
+            rules[at] = _turn_taking
         self.alternation = set(_ALTERNATION)
         self.paragraphs = [members for run in runs for members in run]
         self.para_of = {i: n for n, members in enumerate(self.paragraphs) for i in members}
