@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
 import score_devsets  # noqa: E402
+from goldbooks import write_book  # noqa: E402
 
 TEXT = (
     "The man seized me by the chin.\n\n"
@@ -19,20 +19,14 @@ TEXT = (
 
 
 def _book(tmp_path: Path) -> Path:
-    gold = []
-    for said, speaker in [
+    said = [
         ("Tell us your name!", "the man"),
         ("Quick!", "the man"),
         ("Pip, sir,", "Pip"),
         ("Once more,", "the man"),
-    ]:
-        start = TEXT.index(said)
-        gold.append({"start": start, "end": start + len(said), "speaker": speaker})
-    (tmp_path / "book.txt").write_text(TEXT, encoding="utf-8")
-    (tmp_path / "book.gold.json").write_text(json.dumps(gold), encoding="utf-8")
+    ]
     cast = [{"name": "Pip", "gender": "male"}, {"name": "the man", "gender": "male"}]
-    (tmp_path / "book.characters.json").write_text(json.dumps(cast), encoding="utf-8")
-    return tmp_path / "book.txt"
+    return write_book(tmp_path, TEXT, said, cast)
 
 
 def test_a_names_only_cast_loses_the_unlisted_speakers_lines_and_diff_cast_says_so(

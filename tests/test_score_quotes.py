@@ -10,6 +10,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
 import score_quotes  # noqa: E402
+from goldbooks import gold_spans  # noqa: E402
 
 TEXT = (
     '"Tell us your name!" said the man. "Quick!"\n\n'
@@ -29,11 +30,7 @@ GOLD = [
 
 
 def test_each_gold_quote_has_one_class_and_the_rest_is_spurious(tmp_path):
-    gold = []
-    for said, speaker in GOLD:
-        start = TEXT.index(said)
-        gold.append({"start": start, "end": start + len(said), "speaker": speaker})
-    book = score_quotes.score_book("book", TEXT, gold)
+    book = score_quotes.score_book("book", TEXT, gold_spans(TEXT, GOLD))
     counts = {k: v for k, v in book.counts.items() if v}
     assert counts == {
         "gold": 6,

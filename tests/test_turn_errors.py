@@ -3,13 +3,13 @@ turn rule's own when its anchors were right."""
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
 import turn_errors  # noqa: E402
+from goldbooks import write_book  # noqa: E402
 
 # An invented kitchen scene. Its gold says Jane, not Mary, answers the tea question (a tag the
 # rules read "wrong"), so the turn alternating from her is wrong by inheritance; later a
@@ -36,20 +36,10 @@ GOLD = [
 ]
 
 
-def _book(tmp_path: Path) -> Path:
-    gold = []
-    for said, speaker in GOLD:
-        start = TEXT.index(said)
-        gold.append({"start": start, "end": start + len(said), "speaker": speaker})
-    (tmp_path / "book.txt").write_text(TEXT, encoding="utf-8")
-    (tmp_path / "book.gold.json").write_text(json.dumps(gold), encoding="utf-8")
-    return tmp_path / "book.txt"
-
-
 def test_a_wrong_tag_is_the_root_of_the_turn_after_it_and_a_newcomer_is_the_rules_own(
     tmp_path, capsys
 ):
-    assert turn_errors.main([str(_book(tmp_path)), "--show", "own"]) == 0
+    assert turn_errors.main([str(write_book(tmp_path, TEXT, GOLD)), "--show", "own"]) == 0
     out = capsys.readouterr().out
     assert "turn-taking: 3 quotes, 2 wrong: 1 inherited, 1 own" in out
     assert "inherited from named-tag" in out
@@ -59,6 +49,6 @@ def test_a_wrong_tag_is_the_root_of_the_turn_after_it_and_a_newcomer_is_the_rule
 
 
 def test_roots_names_the_wrong_tag_once(tmp_path, capsys):
-    assert turn_errors.main([str(_book(tmp_path)), "--show", "roots"]) == 0
+    assert turn_errors.main([str(write_book(tmp_path, TEXT, GOLD)), "--show", "roots"]) == 0
     roots = [line for line in capsys.readouterr().out.splitlines() if line.startswith("--- ")]
     assert roots == ["--- book root named-tag: gold 'Jane', got 'Mary'"]
