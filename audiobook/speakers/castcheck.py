@@ -7,10 +7,10 @@ character's name. Each message names the character and says what to change.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 
 from audiobook.model import NARRATOR, Cast, CastEntry, Document, Gender, Script
+from audiobook.text.words import WordFinder
 
 LOW_PITCH, HIGH_PITCH = 20, 80  # engine scale 0-100, default 50
 
@@ -44,18 +44,15 @@ def cast_warnings(
     return out
 
 
-def _occurs(name: str, text: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE) is not None
-
-
 def _unused_names(file_cast: Cast, text: str, speakers: set[str]) -> list[str]:
     out = []
+    words = WordFinder(text)
     for name, entry in file_cast.characters.items():
         # A character who speaks only through [lines] fixes needs no name in the text.
-        if name not in speakers and not _occurs(name, text):
+        if name not in speakers and not words.occurs(name):
             out.append(f"character {name!r} never occurs in the book; remove it or fix the name")
         for alias in entry.aliases:
-            if not _occurs(alias, text):
+            if not words.occurs(alias):
                 out.append(f"alias {alias!r} of {name!r} never occurs in the book")
     return out
 

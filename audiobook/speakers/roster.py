@@ -43,6 +43,7 @@ from audiobook.speakers.narrator_gender import narrator_gender
 from audiobook.speakers.tags import VERB, compile_names
 from audiobook.text.apostrophes import book_spellings, plain_apostrophes, plain_name
 from audiobook.text.chapters import has_heading
+from audiobook.text.words import WordFinder
 
 _FIRST = re.compile(r"\b(?:I|me|my|myself)\b")
 # "Emma was a tall, big-boned woman": what the book says a character is.
@@ -349,8 +350,9 @@ def with_cast(cast: Cast, found: list[Character], text: str = "") -> list[Charac
     # ("Strether's new acquaintance" is the cast's "the lady"). A cast of names alone may
     # leave the book's unnamed speakers out: one far from every listed person of their
     # gender stays their own.
-    if not lists_described:
-        extra += [c for c in unlisted if _own_person(c, listed, text)]
+    if not lists_described and unlisted and text:
+        words = WordFinder(text)
+        extra += [c for c in unlisted if _own_person(c, listed, words)]
     return listed + extra
 
 
@@ -362,14 +364,14 @@ def described_name(name: str) -> bool:
 _IN_VIEW = 1500  # characters before a described speaker's mention: who is about
 
 
-def _own_person(c: Character, listed: list[Character], text: str) -> bool:
+def _own_person(c: Character, listed: list[Character], words: WordFinder) -> bool:
     """Whether a described speaker a cast of names leaves out is someone of their own: one
     of a gender the cast lists nobody of, or who speaks more than once where the text names
     no listed person of their gender in the page before any mention of them (the old woman
     in a hut the hero reaches alone, far from every woman listed). "The parson" is the
     cast's Parson Tringham, whoever is about."""
     noun = c.name.split()[-1].lower()
-    if c.gender is None or not text:
+    if c.gender is None:
         return False
     if any(noun in a.lower().split() for p in listed for a in p.aliases):
         return False
@@ -380,8 +382,8 @@ def _own_person(c: Character, listed: list[Character], text: str) -> bool:
         return False
     names = re.compile(compile_names(aliases))
     for a in c.aliases:
-        for m in re.finditer(rf"(?<!\w){re.escape(a)}(?!\w)", text, re.IGNORECASE):
-            if names.search(text, max(0, m.start() - _IN_VIEW), m.start()):
+        for at in words.starts(a):
+            if names.search(words.text, max(0, at - _IN_VIEW), at):
                 return False
     return True
 
