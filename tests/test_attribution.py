@@ -413,6 +413,13 @@ PASSAGES = [
         '"Stop!" cried Peter. Peter waved his arms. "Pull up the horses!"',
         ["Peter", "Peter"],
     ),
+    (
+        "lead-in-subject, a sentence ending in a colon, with no speech verb: its subject speaks",
+        "Peter and Anna sat by the stove. Peter had been out all day.\n\n"
+        "Anna, who had just come in from the yard, was warming her hands at the fire and "
+        'humming softly: "Summer is gone, and the geese are flying." Peter filled his pipe.\n',
+        ["Anna"],
+    ),
 ]
 
 
@@ -646,6 +653,7 @@ RULE_OF_FUNCTION = {
     "tag_before": "named-tag",
     "action_subject": "action-subject",
     "action_beat": "action-subject",
+    "lead_in_subject": "lead-in-subject",
     "nearest_quote": "continuation",
     "turn_taking": "turn-taking",
     "alternate_back_from_tag": "back-from-tag",

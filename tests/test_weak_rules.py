@@ -6,6 +6,9 @@ from __future__ import annotations
 import pytest
 from rosters import speakers
 
+from audiobook.speakers import attribution, roster
+from audiobook.text import quotes
+
 # (rule under test, passage, expected speaker per speech quote; None is left unchecked)
 PASSAGES = [
     (
@@ -45,3 +48,34 @@ def test_weak_rule(rule, text, expected):
     for who, want in zip(got, expected, strict=True):
         if want is not None:
             assert who == want, (rule, got)
+
+
+def rules(text: str) -> list[str]:
+    found = quotes.find_quotes(text)
+    said = attribution.attribute(text, found, roster.build_roster(text, found))
+    return [a.rule for q, a in zip(found, said, strict=True) if q.is_speech]
+
+
+# A colon that announces a document or another person's words gives nobody the line by
+# lead-in-subject (what decides it then is the other rules' guess).
+NOT_LEAD_INS = [
+    (
+        "a letter read out is its writer's, not the reader's",
+        "Peter and Anna sat by the stove.\n\n"
+        '"Is there any news?" asked Peter.\n\n'
+        '"None," said Anna.\n\n'
+        "Anna handed Peter a letter from the town. Peter took it, and read:\n\n"
+        '"Dear brother, I shall come on Sunday with the children."\n',
+    ),
+    (
+        "a subordinate clause's subject, with a pronoun of the other sex as the main one",
+        "Peter and Anna came into the kitchen late that night.\n\n"
+        "While Anna placed the lamp on the table, he turned to the window:\n\n"
+        '"It will snow before morning."\n',
+    ),
+]
+
+
+@pytest.mark.parametrize("case,text", NOT_LEAD_INS, ids=[c for c, _ in NOT_LEAD_INS])
+def test_not_a_lead_in_subject(case, text):
+    assert "lead-in-subject" not in rules(text)

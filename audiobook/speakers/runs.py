@@ -125,6 +125,7 @@ _TAGGED = _ANCHORS | {
     "relation-tag",
     "former-latter",
     "action-subject",
+    "lead-in-subject",
     "named-by-answer",
 }
 _GUESSED = _OPEN | {"continuation", "back-from-tag", "between-tags"}

@@ -13,6 +13,8 @@ former-latter     'said the latter': of the two people last named together
 continuation      another quote of the same utterance (utterance_so_far,
                   same_utterance) or of the same paragraph (nearest_quote)
 action-subject    the subject of a narration sentence in the paragraph
+lead-in-subject   the subject of a sentence ending in a colon with no speech verb
+                  ('Emelyan ... was sitting by the fire, humming:')
 turn-taking, vocative-exclusion, fallback   alternation in a run of dialogue
                   paragraphs (a narration paragraph naming nobody only pauses it;
                   'A nod was the answer.', 'I stammered that I had no objection.' and,
@@ -41,6 +43,7 @@ from typing import TYPE_CHECKING
 
 from audiobook.model import NARRATOR, Attribution, Quote
 from audiobook.speakers import cues
+from audiobook.speakers.leadins import colon_subject
 from audiobook.speakers.mentions import vocatives
 from audiobook.speakers.resolve import resolve, tag_attribution, told_to
 
@@ -182,11 +185,26 @@ def tag_before(p: Para, n: int, i: int) -> Attribution | None:
     return found
 
 
+def lead_in_subject(p: Para, n: int, i: int) -> Attribution | None:
+    """'Emelyan ... was sitting beside Panteley, humming in a husky voice: "..."': with no
+    speech verb to read as a tag, the subject of a sentence ending in a colon (leadins.py)."""
+    q, book, talk = p.quotes[i], p.book, p.talk
+    pre_at = p.bounds[2 * n]
+    pre, local = book.text[pre_at : q.outer_start], p.local
+    if n == 0 and not pre.strip() and talk.lead_in is not None:
+        (pre_at, pre), local = talk.lead_in, talk.lead_mentions
+    who = colon_subject(book, pre, pre_at, local)
+    if who is None or who == p.addressed[i]:
+        return None
+    return Attribution(who, "lead-in-subject", p.addressed[i])
+
+
 QUOTE_RULES: list[Callable[[Para, int, int], Attribution | None]] = [
     utterance_so_far,
     tag_after,
     same_utterance,
     tag_before,
+    lead_in_subject,
 ]
 
 
