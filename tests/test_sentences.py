@@ -4,7 +4,9 @@ ellipses, quotes and dashes. Invented sentences."""
 from __future__ import annotations
 
 import pytest
+from rosters import decided
 
+from audiobook.model import NARRATOR
 from audiobook.text.sentences import last_sentence, split_sentences
 
 CASES = [
@@ -62,3 +64,18 @@ def test_the_pieces_cover_the_text():
     assert "".join(split_sentences(text)) == text
     assert split_sentences("") == []
     assert last_sentence("") == ""
+
+
+def test_an_untagged_line_after_a_sentence_about_i_with_a_title_in_it():
+    # The sentence before the line runs past "Mrs. Rudd": its "I" makes the line the
+    # narrator's, not the last speaker's.
+    text = (
+        "I was alone with my aunt and Tom that night, and I was afraid of her. I sat still.\n\n"
+        "“Where is he?” I asked.\n\n"
+        "“Ask no questions, and you will be told no lies,” said Mrs. Rudd.\n\n"
+        "It was not very polite, I thought. But she never was polite.\n\n"
+        "At this point Tom opened his mouth very wide, to make a word that looked like"
+        " “sulks.” Therefore, I naturally pointed to Mrs. Rudd, and put my mouth into the form"
+        " of saying, “her?” But Tom would not hear of that.\n"
+    )
+    assert decided(text)[-1] == (NARRATOR, "fallback")

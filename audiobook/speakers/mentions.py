@@ -32,6 +32,7 @@ from audiobook.speakers.tags import (
     is_indefinite,
     is_person,
 )
+from audiobook.text.sentences import split_sentences
 from audiobook.text.speechverbs import longest_first
 
 _TOKEN = r"[A-ZÀ-ÖØ-Þ][\w’'-]*\w"
@@ -293,9 +294,7 @@ def vocatives(quote_text: str, names: dict[str, str]) -> list[str]:
     """Characters a quote addresses by name ('You killed it out there, mila,')."""
     out = []
     for rx in (_VOCATIVE_START, _VOCATIVE_END, _VOCATIVE_MID):
-        for clause in (
-            re.split(r"(?<=[.!?])\s+", quote_text) if rx is not _VOCATIVE_START else [quote_text]
-        ):
+        for clause in split_sentences(quote_text) if rx is not _VOCATIVE_START else [quote_text]:
             m = re.search(rx, clause)
             if m:
                 words = m.group("v")

@@ -46,6 +46,7 @@ from audiobook.speakers import cues
 from audiobook.speakers.leadins import colon_subject
 from audiobook.speakers.mentions import vocatives
 from audiobook.speakers.resolve import resolve, tag_attribution, told_to
+from audiobook.text.sentences import last_sentence
 
 if TYPE_CHECKING:
     from audiobook.speakers.attribution import Book, Conversation
@@ -398,7 +399,7 @@ def _salient_speaker(book: Book, talk: Conversation, before: str) -> str | None:
     other people's (on LitBank an untagged opening given to the narrator was right 4
     times in 22)."""
     others = [w for w in talk.salient if w != NARRATOR]
-    last = re.split(r"[.!?]\s", before.rstrip())[-1]
+    last = last_sentence(before.rstrip())
     if others and not re.search(r"\bI\b", last):
         return others[0]
     return talk.salient[0] if talk.salient else _most_mentioned(book)
