@@ -62,7 +62,7 @@ def test_samples_speak_the_characters_own_first_lines(prepared):
 def test_a_character_without_lines_says_its_name(tmp_path):
     cast = tmp_path / "cast.toml"
     cast.write_text(
-        '[characters."Kamila Cara"]\ngender = "female"\n'
+        '[characters."Kamila Cara"]\ngender = "female"\nvoice = "en-us+f4"\n'
         '[characters."Mila Arias"]\naliases = ["Mila"]\ngender = "female"\n'
     )
     prepared = prepare([MILA], cast)
@@ -134,3 +134,32 @@ def test_previews_render_through_any_engine_plugin(tmp_path):
     for path in paths:
         assert probe(path)["streams"][0]["codec_name"] == "mp3"
         assert 1.0 < seconds(path) < 60.0
+
+
+def test_previews_of_a_book_whose_roster_names_someone_never_heard(tmp_path, audiobook):
+    # The seeds name Kamila Cara but she never speaks: she has no voice, so no preview,
+    # and the others' previews are made (this failed with "unknown voice ''").
+    done = audiobook("preview", ROOT / "seeds", "-o", tmp_path, "--engine", "fake")
+    assert done.returncode == 0, done.stderr
+    assert {p.name for p in tmp_path.iterdir()} == {
+        "narrator.mp3",
+        "mila.mp3",
+        "mila.es.mp3",
+        "carlos.mp3",
+        "sofia.mp3",
+    }
+
+
+def test_a_character_without_lines_or_voice_is_an_error_before_anything_is_written(
+    tmp_path, audiobook
+):
+    cast = tmp_path / "cast.toml"
+    cast.write_text('[characters."Kamila Cara"]\ngender = "female"\n')
+    out = tmp_path / "previews"
+    done = audiobook(
+        "preview", MILA, "--cast", cast, "--character", "Kamila Cara", "-o", out, "--engine", "fake"
+    )
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("Error: ")
+    assert "Kamila Cara" in done.stderr and "voice" in done.stderr
+    assert not out.exists()

@@ -55,6 +55,15 @@ def find_entry(cast: Cast, name: str) -> CastEntry:
     )
 
 
+def _voiced(entry: CastEntry) -> CastEntry:
+    if not entry.voice:
+        raise InputError(
+            f"{entry.name} speaks no line of this book, so has no voice to preview; "
+            "give it a voice in the cast file (`audiobook voices` lists them)"
+        )
+    return entry
+
+
 def plan_previews(
     prepared: Prepared,
     character: str | None = None,
@@ -64,9 +73,10 @@ def plan_previews(
     """What `render_previews` will say, without rendering it."""
     script, cast = prepared.script, prepared.cast
     main = script.main_language
-    entries = [cast.narrator, *cast.characters.values()]
+    # A character the book names but never hears has no voice (`cast` lists no voice for it).
+    entries = [e for e in (cast.narrator, *cast.characters.values()) if e.voice]
     if character is not None:
-        entries = [find_entry(cast, character)]
+        entries = [_voiced(find_entry(cast, character))]
     if text is not None:
         if not re.search(r"\w", text):
             raise InputError("--text has nothing to speak: give a sentence with words in it")
