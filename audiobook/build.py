@@ -325,9 +325,10 @@ def _render(
         else:
             chapter = script.chapters[clip.chapter]
             seg = chapter.segments[clip.segment]
+            source = seg.source or chapter.chapter.source  # a chapter's next EPUB file
             where = (
                 f"chapter {clip.chapter + 1} ({chapter.chapter.title!r}), "
-                f"{chapter.chapter.source} line {line_of(chapter.chapter.source, seg.start)}: "
+                f"{source} line {line_of(source, seg.start)}: "
                 f"{seg.text[:50]!r}"
             )
             jobs[key] = Job(key, clip.text, clip.settings, where)

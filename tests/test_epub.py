@@ -384,3 +384,33 @@ def test_an_svg_cover_ffmpeg_cannot_draw_leaves_the_book_without_one(tmp_path, a
     assert "Warning: the book's SVG cover could not be drawn" in done.stderr
     assert not ID3(next(out.glob("*.mp3"))).getall("APIC")
     assert not list((tmp_path / "cache" / "covers").iterdir())  # no half-drawn file left
+
+
+def test_manifest_offsets_index_the_file_each_segment_came_from(tmp_path, audiobook):
+    # Chapter II runs on into b.xhtml; its segments from there index b.xhtml's text, and the
+    # generated credits index no file of the book (the manifest named a.xhtml for all of them).
+    files = [
+        ("a.xhtml", "A", '<h2 id="c1">CHAPTER I. THE SHORE</h2>' + prose("Anna", 3)),
+        ("b.xhtml", "B", '<h2 id="c2">CHAPTER II. THE BOATS</h2>' + prose("Tom", 2)),
+        ("c.xhtml", "C", prose("Mila", 2)),  # no TOC entry: chapter II goes on here
+    ]
+    toc = [
+        epub.Link("a.xhtml#c1", "CHAPTER I. THE SHORE", "1"),
+        epub.Link("b.xhtml#c2", "CHAPTER II. THE BOATS", "2"),
+    ]
+    path = make_book(tmp_path / "lake.epub", files, toc)
+    done = audiobook("build", path, "-o", tmp_path / "out", "--engine", "fake", "--jobs", "1")
+    assert done.returncode == 0, done.stderr
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    texts = {d.path: d.text for d in read_manuscript([path]).documents}
+    sources = []
+    for chapter in manifest["chapters"]:
+        for seg in chapter["segments"]:
+            sources.append(seg["source"])
+            if seg["source"].startswith("credits:"):
+                assert (seg["start"], seg["end"]) == (0, len(seg["text"]))
+                continue
+            said = " ".join(texts[seg["source"]][seg["start"] : seg["end"]].split())
+            assert said == seg["text"] or said.casefold() == seg["text"].casefold(), seg
+    assert sources[0] == "credits:opening" and sources[-1] == "credits:closing"
+    assert f"{path}#EPUB/c.xhtml" in sources

@@ -117,7 +117,9 @@ def segment_rows(part: Part, chapter: ChapterScript, block_starts: list[float]) 
                     seg.language,
                     seg.voice,
                     seg.text,
-                    chapter.chapter.source,
+                    # A chapter's next EPUB file, or the generated credits ("credits:opening",
+                    # offsets into the credit's own text): the segment's own source.
+                    seg.source or chapter.chapter.source,
                     seg.start,
                     seg.end,
                 )
