@@ -296,6 +296,20 @@ def test_cast_write_writes_book_toml_beside_a_plain_text(tmp_path, audiobook):
     assert book["title"] == "The Forge" and book["authors"] == ["Ada Writer"]
 
 
+def test_book_toml_of_a_book_without_author_does_not_credit_an_unknown_one(tmp_path, audiobook):
+    # The placeholder "Unknown" was written as the author, so the credits read "written by
+    # Unknown" once the book.toml was there, and not before.
+    path = tmp_path / "forge.txt"
+    path.write_text(" ".join(["Pip walked to the forge and spoke with Joe."] * 12) + "\n")
+    before = audiobook("script", path, "--engine", "fake")
+    done = audiobook("cast", path, "--write", tmp_path / "c.toml", "--engine", "fake")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "book.toml").exists()
+    after = audiobook("script", path, "--engine", "fake")
+    assert "Unknown" not in after.stdout
+    assert after.stdout.splitlines()[:3] == before.stdout.splitlines()[:3]
+
+
 def test_a_real_gutenberg_epub_ncx_only_licence_in_the_last_chapter_file():
     # Project Gutenberg's 2018 build of The Diary of a Nobody (public domain in the USA;
     # the Project Gutenberg licence travels inside it): NCX only, 4 spine files for 26

@@ -128,7 +128,7 @@ def write_book_toml(inputs: list[Path], info: BookInfo) -> Path | None:
     first = Path(inputs[0])
     folder = first if first.is_dir() else first.parent
     data: dict[str, object] = {"title": info.title or _default_title(inputs)}
-    data["authors"] = list(info.authors) or ["Unknown"]
+    data["authors"] = list(info.authors)  # empty, to fill in: a placeholder would be read out
     data["narrator"] = info.narrator or ""
     for key in ("language", "series", "series_index", "publisher", "date", "description"):
         value = getattr(info, key)
