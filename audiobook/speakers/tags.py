@@ -21,7 +21,7 @@ from audiobook.speakers.names import (
 )
 from audiobook.speakers.relations import RELATIONS, relation, relation_gender
 from audiobook.text.sentences import last_sentence_start
-from audiobook.text.speechverbs import SPEECH_PHRASES, SPEECH_VERBS, longest_first
+from audiobook.text.speechverbs import SPEECH_NOUNS, SPEECH_PHRASES, SPEECH_VERBS, longest_first
 
 _VERBS = sorted(SPEECH_VERBS | set(SPEECH_PHRASES), key=longest_first)
 VERB = r"(?:" + "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in _VERBS) + r")(?![\w'-])"
@@ -94,6 +94,9 @@ _EPITHET = r"(?:(?:old|young|little|poor|dear)\s+(?=[A-Z]))?"
 # surname alone names the person ("d'Artagnan" is one word, read as a name: forms.py).
 NAME_PARTICLE = rf"(?:(?:{'|'.join(sorted(PARTICLES))})\s+(?=[A-Z]))?"
 _AUX = r"(?:was|were|is|kept|went\s+on)"
+# '"Very much," was Wemmick's reply', 'came the count's answer', 'was his ready retort'.
+_POSS = r"(?:['’]s|(?<=s)['’])"  # "Wemmick's", "Dantès'"
+SPEECH_NOUN = rf"(?:[a-z]+\s+)?(?:{'|'.join(sorted(SPEECH_NOUNS, key=longest_first))})(?![\w'-])"
 # "he heard the old man cry", "Mary heard her say": after a verb of hearing the one heard
 # speaks in the bare infinitive (or the -ing form), and the hearer does not.
 _HEAR = r"(?:(?:could|did|would)\s+)?(?:heard|hears|hear|overheard)"
@@ -213,6 +216,16 @@ class TagReader:
         self.heard_self = re.compile(
             LEAD + rf"(?:{subj})\s+{ADVERB}{_HEAR}\s+(?:him|her|my|them|our|your)sel(?:f|ves)\b"
         )
+        # '"Very much," was Wemmick's reply', 'was his answer', 'came the reply from Joe',
+        # 'was all Joe said': a noun of speech or a clause names the speaker.
+        self.nominal = re.compile(
+            LEAD
+            + rf"(?:was|came)\s+(?:(?P<own>[Hh]is|[Hh]er)\s+|(?:{subj}){_POSS}\s+){SPEECH_NOUN}"
+        )
+        self.nominal_of = re.compile(
+            LEAD + rf"(?:was|came)\s+the\s+{SPEECH_NOUN}\s+(?:of|from)\s+(?:{subj_after})"
+        )
+        self.all_said = re.compile(LEAD + rf"was\s+all\s+(?:that\s+)?(?:{subj})\s+{VERB}")
         # "asked the sweet, silvery voice of Mercédès"
         self.voice_of = re.compile(
             LEAD + rf"{ADVERB}{VERB}\s+(?:the|a)\s+[^.;:!?\"“”]{{0,40}}?\bvoice\s+of\s+"
@@ -231,10 +244,17 @@ class TagReader:
         Any description glued to the verb counts here ("the shopman asked"): in
         that position it is the speaker whatever the noun."""
         rules = (self.subj_first, self.voice_of, self.verb_first, self.voice, self.heard_self)
-        for rx in (*rules, self.perceived, self.heard):
+        nominal = (self.nominal, self.nominal_of, self.all_said)
+        for rx in (*rules, *nominal, self.perceived, self.heard):
             m = rx.match(seg)
             if m:
-                found = _heard(m) if rx is self.perceived else _mention(m)
+                found = (
+                    _heard(m)
+                    if rx is self.perceived
+                    else _own(m)
+                    if rx is self.nominal and m.group("own")
+                    else _mention(m)
+                )
                 if found.kind != "name" or found.text:
                     return found
         return None
@@ -300,6 +320,17 @@ def _heard(m: re.Match) -> Mention:
         found = Mention("pronoun", pronoun, m.start("obj"), gender)
     hearer = m.group("who")
     return replace(found, other=" ".join(hearer.split())) if hearer else found
+
+
+def _own(m: re.Match) -> Mention:
+    """'was his reply': the pronoun whose reply it is, as its subject form."""
+    own = m.group("own").lower()
+    return Mention(
+        "pronoun",
+        "he" if own == "his" else "she",
+        m.start("own"),
+        "male" if own == "his" else "female",
+    )
 
 
 def _mention(m: re.Match) -> Mention:

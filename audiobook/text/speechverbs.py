@@ -77,6 +77,10 @@ SPEECH_PHRASES = (
     "said again",
 )
 
+# Nouns of speech that tag a quote as its verbs do ('"Very much," was Wemmick's reply',
+# '"No," came the answer from Joe'): the one whose reply it is speaks.
+SPEECH_NOUNS = _words("reply answer response rejoinder retort remark exclamation")
+
 
 # Forms only a tag the quote finder reads has ("he began saying", "as I told you",
 # "she would say"): the sieve wants the finite forms above, the quote finder all of them.
