@@ -234,6 +234,23 @@ def test_markdown_headings_are_chapters_and_markup_is_not_read(tmp_path):
     assert [p[0].title for p in book.chapters] == ["The Lake", "Chapter Two"]
 
 
+def test_a_markdown_heading_of_any_words_is_read_as_the_chapter_title(tmp_path, audiobook):
+    # Only headings shaped like plain-text ones ("# Chapter 2") were read; "# The Harbour"
+    # was a segment with no text, so the chapter opened without its title.
+    path = tmp_path / "harbour.md"
+    path.write_text(
+        "# The Harbour\n\nAnna watched the boats.\n\n## Chapter Two\n\nTom rowed.\n",
+        encoding="utf-8",
+    )
+    done = audiobook("script", path, "--json", "--engine", "fake")
+    assert done.returncode == 0, done.stderr
+    chapters = json.loads(done.stdout)["chapters"]
+    firsts = [c["segments"][0] for c in chapters]
+    assert [s["text"] for s in firsts] == ["The Harbour", "Chapter Two"]
+    source = path.read_text(encoding="utf-8")
+    assert [source[s["start"] : s["end"]] for s in firsts] == ["The Harbour", "Chapter Two"]
+
+
 def test_plain_text_gutenberg_header_contents_and_licence_are_skipped(tmp_path, audiobook):
     chapters_text = "".join(
         f"Chapter {r}.\n\n"

@@ -53,7 +53,10 @@ def segment_chapter(
     if chapter.heading:
         hs, he = chapter.heading
         if _SPEAKABLE.search(text, hs, he):
-            words = heading_words(text[hs:he]).translate(_CONTROLS)
+            # A Markdown heading is a heading whatever its words ("# The Harbour"), though
+            # not shaped like one of plain text: then it is read as it stands.
+            raw = text[hs:he]
+            words = (heading_words(raw) or " ".join(raw.split()).rstrip(".:")).translate(_CONTROLS)
             out.append(Segment("narration", words, hs, he, boundary="chapter"))
         pos = max(pos, he)
     first = bisect_right(quotes, pos, key=lambda q: q.end)
