@@ -326,6 +326,25 @@ def test_book_toml_of_a_book_without_author_does_not_credit_an_unknown_one(tmp_p
     assert after.stdout.splitlines()[:3] == before.stdout.splitlines()[:3]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Anna rowed out.\n\nShe came back at dusk, tired, and sat by the fire.\n",
+        'The boats came in at dawn. "Hello," said Anna.\n',  # the whole book is one line
+    ],
+)
+def test_a_first_sentence_is_no_title_page(tmp_path, audiobook, text):
+    # A story that starts at once was titled by its first line ("Anna rowed out, narrated
+    # by ..."): a sentence, or the only line of the text, is the story, not its title.
+    path = tmp_path / "lake_story.txt"
+    path.write_text(text, encoding="utf-8")
+    done = audiobook("script", path, "--engine", "fake")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1].split(None, 5)[5] == (
+        "Lake Story, narrated by a synthetic voice."
+    )
+
+
 def test_a_real_gutenberg_epub_ncx_only_licence_in_the_last_chapter_file():
     # Project Gutenberg's 2018 build of The Diary of a Nobody (public domain in the USA;
     # the Project Gutenberg licence travels inside it): NCX only, 4 spine files for 26

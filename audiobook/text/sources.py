@@ -22,6 +22,7 @@ TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 _ZIP = b"PK\x03\x04"
 _BODY_WORD = re.compile(r"\b[^\W\d_]{2,}\b")
 _PG_FIELD = re.compile(r"^(Title|Author):[ \t]*(\S[^\r\n]*)$", re.M)
+_SENTENCE_END = re.compile(r"\.[\"'”’)]*$")
 _BY = re.compile(r"^\s*by\s+(\S.{1,80}?)\s*$", re.I | re.M)
 
 
@@ -173,8 +174,10 @@ def _text_info(documents: list[Document]) -> BookInfo:
     if heading_words(lines[0]):
         return info  # the text starts with "Chapter 1": no title page
     by = _BY.search(head)
-    if by is None and len(lines) > 1 and len(lines[1]) > 80:
-        return info  # a first line followed by prose: the story starts at once
+    if by is None and (len(lines) == 1 or len(lines[1]) > 80 or _SENTENCE_END.search(lines[0])):
+        # A first line followed by prose, the only line there is, or a sentence ("Anna
+        # rowed out."; a title does not end in a full stop): the story starts at once.
+        return info
     info.title = _titlecase(lines[0])
     if by:
         info.authors = [by.group(1).strip()]
