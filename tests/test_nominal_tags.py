@@ -54,3 +54,51 @@ def test_a_possessive_ending_in_s_takes_the_bare_apostrophe() -> None:
 )
 def test_a_reply_of_nobody_named_is_no_tag(seg: str) -> None:
     assert TagReader(compile_names(["Mary"])).after(seg) is None
+
+
+# --- A participle of a speech verb ends the lead-in: its clause's subject speaks.
+
+_TALK = """"I am late," said Mr. Grant.
+
+"Good evening," said Tom Brown to Mary Lane.
+
+"Good evening," answered Mary.
+
+"""
+
+PARTICIPLE = [
+    (  # the subject far before the participle, an object and a preposition's between
+        "During all this, Mr. Grant, who had come in with the doctor, had shaken hands "
+        'with Tom, merely saying, "The carriage is here."',
+        "Mr. Grant",
+    ),
+    (  # a relative clause names the one who goes on to speak, not its object
+        'Mary whispered a word to Mr. Grant, who approached Tom, saying: "We must go."',
+        "Mr. Grant",
+    ),
+    (  # the participle's own addressee is no subject
+        'Then Mr. Grant rose and took his hat, saying to Tom, "We must go."',
+        "Mr. Grant",
+    ),
+    (  # a subject pronoun after an adverb
+        'A minute afterwards she turned from the window, exclaiming, "The carriage!"',
+        "Mary",
+    ),
+]
+
+
+@pytest.mark.parametrize(("lead", "speaker"), PARTICIPLE)
+def test_a_participle_before_the_quote_is_its_subjects_tag(lead: str, speaker: str) -> None:
+    said = decided(_TALK + lead + '\n\n"So soon?" asked Tom.')
+    assert said[3][0] == speaker
+    assert said[3][1] in ("named-tag", "pronoun-tag")
+    assert said[-1][0] in ("Tom", "Tom Brown")
+
+
+def test_a_participle_not_of_speech_or_not_last_is_no_tag() -> None:
+    reader = TagReader(compile_names(["Tom", "Mary"]))
+    assert reader.before("Tom sat down, thinking hard,") is None
+    assert reader.before("Mary, smiling at Tom, looked away;") is None
+    # the participle closes the clause, its adverb after it
+    found = reader.before("Mary looked at Tom, crying bitterly,")
+    assert found is not None and found.text == "Mary"

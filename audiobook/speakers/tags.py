@@ -232,6 +232,12 @@ class TagReader:
             rf"(?:{subj_after})"
         )
         self.voice = re.compile(LEAD + rf"(?:{subj})['’]s\s+(?:[a-z]+\s+)?{_SOUND}\b")
+        # ', merely saying, "', ', exclaiming:', ', saying to Morrel:': a participle of a speech
+        # verb ends the lead-in; its subject is the clause's (_participle_subject).
+        self.participle = re.compile(
+            rf",\s*{ADVERB}{ING}(?:\s+[a-z]+ly)?(?:\s+to\s+(?:{subj_after}|him|her|them|me|us))?"
+            r"\s*[,:]?\s*[—–-]*\s*\Z"
+        )
         self.subject = re.compile(rf"(?:{subj})")
         self.verb = re.compile(rf"(?<![\w'-]){VERB}")
         # "the nurse", "a young woman": a person described, anywhere in narration
@@ -268,6 +274,11 @@ class TagReader:
         cut = max(last_sentence_start(tail), tail.rfind('"') + 1, tail.rfind("”") + 1)
         clause = tail[cut:]
         offset = cut or len(seg) - len(seg.lstrip())  # where the clause's offsets count from
+        said = self.participle.search(clause)
+        if said is not None and (by := self._participle_subject(clause, said.start())):
+            # "Dantès ... had surrendered himself to the officer, merely saying, "...""
+            mention = _mention(by)
+            return replace(mention, start=offset + mention.start)
         verbs = list(self.verb.finditer(clause))
         heard = list(self.perceived_in.finditer(clause))
         if heard and not any(v.start() >= heard[-1].end() for v in verbs):
@@ -301,6 +312,23 @@ class TagReader:
         mention = _mention(found)
         return Mention(mention.kind, mention.text, offset + mention.start, mention.gender)
 
+    def _participle_subject(self, clause: str, end: int) -> re.Match | None:
+        """The subject a participle at the clause's end hangs on: the last subject that opens
+        a clause ('During this talk, Dantès ... had surrendered himself to the officer') or
+        that a relative clause follows ('Debray, who approached Monte Cristo'); never an
+        object ('approached Monte Cristo') or a preposition's ('to the officer')."""
+        found = None
+        for m in self.subject.finditer(clause, 0, end):
+            if not usable(_mention(m)) or clause[m.end() : m.end() + 2] in ("'s", "’s"):
+                continue
+            if (
+                m.group("pron")  # "he", "she": a subject wherever it stands
+                or _OPENS_CLAUSE.search(clause, 0, m.start())
+                or re.match(r",\s+who\b", clause[m.end() :])
+            ):
+                found = m
+        return found
+
     def subjects(self, seg: str) -> list[Mention]:
         """Sentence subjects in narration ('Sofia nodded.'), in order; "Everyone laughed."
         names nobody who could speak next."""
@@ -320,6 +348,13 @@ def _heard(m: re.Match) -> Mention:
         found = Mention("pronoun", pronoun, m.start("obj"), gender)
     hearer = m.group("who")
     return replace(found, other=" ".join(hearer.split())) if hearer else found
+
+
+# What a participle's subject follows: the clause's start, a comma or a conjunction.
+_OPENS_CLAUSE = re.compile(
+    r"(?:\A|[,;]|\b(?:[Aa]nd|[Tt]hen|[Bb]ut|[Ww]hen|[Ww]hile|[Aa]s|which|that|[a-z]+ly|"
+    r"afterwards?|now|again|presently|soon|once))\s*\Z"
+)
 
 
 def _own(m: re.Match) -> Mention:
