@@ -7,6 +7,7 @@ import pytest
 from rosters import build, decided, speakers, who
 
 from audiobook.speakers.tags import TagReader, compile_names
+from audiobook.text.quotes import find_quotes
 
 # --- Perception tags: the one heard speaks, never the hearer ("Mary heard her say").
 
@@ -264,3 +265,56 @@ D'Avrigny smiled sadly. "You sent for me," he said.
     r = build(text)
     assert [c.name for c in r.characters if "Avrigny" in c.name] == ["M. d'Avrigny"]
     assert speakers(text) == ["M. d'Avrigny", "M. d'Avrigny", "Valentine"]
+
+
+# --- "X said: '…' Y said: '…'": each colon lead-in introduces the quote after it.
+
+DIARY = """I went home early with Carrie, and I found Gowing at the gate. I was tired and
+I was cross with him. I said: "You are late again, Gowing." Gowing
+said: "The trains were bad." Carrie
+said: "They always are." I said: "Come in, then."
+"""
+
+SILENT = """Mr. Perkupp called me and Lupin into his room. I was frightened. He said:
+"Sit down." Lupin said: "Thank you, sir." I said nothing. My knees shook.
+"""
+
+
+def test_a_colon_lead_in_broken_by_the_book_s_line_wrap_is_the_next_quote_s():
+    # The hard wrap inside "Gowing\\nsaid:" is no sentence stop: the lead-in belongs to the
+    # quote after it, not to the narrator's line before.
+    assert speakers(DIARY) == ["narrator", "Gowing", "Carrie", "narrator"]
+
+
+def test_saying_nothing_is_no_tag():
+    assert speakers(SILENT) == ["Mr. Perkupp", "Lupin"]
+    assert TagReader(compile_names(["Lupin"])).after(" I said nothing.") is None
+    assert TagReader(compile_names(["Lupin"])).after(" Lupin said no more.") is None
+
+
+@pytest.mark.parametrize("joint", ["", "and ", "to which ", "whereupon "])
+def test_each_colon_lead_in_opens_a_new_utterance(joint):
+    # 'I said: "A." Carrie said: "B."' is two utterances, not one broken by a tag: the
+    # quote finder keeps them apart (one line each), and the lead-in names the second.
+    text = (
+        "I went home early with Carrie, and I found Gowing at the gate. I was tired and I\n"
+        "was cross with him, and I told him so.\n\n"
+        f'I said: "You are late." {joint}Gowing said: "The trains were bad." {joint}Carrie\n'
+        'said: "They always are"\n'
+    )
+    found = [q for q in find_quotes(text) if q.is_speech]
+    assert len({q.group for q in found}) == 3
+    assert speakers(text) == ["narrator", "Gowing", "Carrie"]
+
+
+def test_a_tag_and_a_lead_in_after_one_quote_stay_that_speaker_s():
+    # '"Yes," said John, and added:' and '"So!" she said:' tag the quote before them too.
+    text = """"Come in," said Ann Black to John Brown.
+
+"Yes," said John, and added: "I will."
+
+"So!" she said: "you came."
+"""
+    found = [q for q in find_quotes(text) if q.is_speech]
+    assert found[1].group == found[2].group and found[3].group == found[4].group
+    assert speakers(text) == ["Ann Black", "John Brown", "John Brown", "Ann Black", "Ann Black"]

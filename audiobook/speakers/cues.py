@@ -13,21 +13,16 @@ import re
 from typing import TYPE_CHECKING
 
 from audiobook.model import NARRATOR, Quote
+from audiobook.text import quotes
 
 if TYPE_CHECKING:
     from audiobook.speakers.sieve import Para
 
 
 def leads_in(text: str, q: Quote, post: str) -> bool:
-    """'I said: "Where have you been?" He said: "Out."': after a quote that ends its
-    sentence, a new sentence ending in a colon introduces the quote after it (tag_before),
-    never the one before ('"Yes," said John, and added:' is John's)."""
-    return (
-        post.rstrip().endswith(":")
-        and not re.search(r"[.!?;\n]", post.rstrip()[:-1])
-        and re.search(r"[.!?]\W*\Z", text[q.start : q.end]) is not None
-        and re.match(r"\s*[A-Z]", post) is not None
-    )
+    """Whether the narration after a quote leads in the next quote instead of tagging this
+    one (quotes.leads_in)."""
+    return quotes.leads_in(text[q.start : q.end], post)
 
 
 # A tag saying the speaker goes on: 'continued the prostrate man', 'the old man went on:'.

@@ -97,6 +97,8 @@ _AUX = r"(?:was|were|is|kept|went\s+on)"
 # '"Very much," was Wemmick's reply', 'came the count's answer', 'was his ready retort'.
 _POSS = r"(?:['’]s|(?<=s)['’])"  # "Wemmick's", "Dantès'"
 SPEECH_NOUN = rf"(?:[a-z]+\s+)?(?:{'|'.join(sorted(SPEECH_NOUNS, key=longest_first))})(?![\w'-])"
+# '"Thank you, sir." I said nothing.': saying nothing is no tag of the quote before.
+_SILENT = r"(?!\s+(?:nothing|no\s+more|not\s+a\s+word|never\s+a\s+word)\b)"
 # "he heard the old man cry", "Mary heard her say": after a verb of hearing the one heard
 # speaks in the bare infinitive (or the -ing form), and the hearer does not.
 _HEAR = r"(?:(?:could|did|would)\s+)?(?:heard|hears|hear|overheard)"
@@ -196,7 +198,7 @@ class TagReader:
         self.subj_first = re.compile(
             LEAD
             + rf"{NAME_PARTICLE}(?:{subj})\s*,?\s+{ADVERB}(?:{_PERFECT}\s+{ADVERB})?"
-            + rf"(?:{VERB}|{_AUX}\s+{ADVERB}{ING})"
+            + rf"(?:{VERB}{_SILENT}|{_AUX}\s+{ADVERB}{ING})"
         )
         # "he heard Panteley whisper", "Dymov's shout floated from the waggon"
         self.heard = re.compile(

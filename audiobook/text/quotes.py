@@ -293,6 +293,10 @@ def _finish(text: str, raw: list[_Raw], paragraphs: list[tuple[int, int]]) -> li
                 or (
                     _tag_between(text, prev.outer_end, q.outer_start)
                     and not _own_tag(text, q, paragraphs[q.paragraph])
+                    # 'I said: "Out." Carrie said: "In."': a new utterance, led in.
+                    and not leads_in(
+                        text[prev.start : prev.end], text[prev.outer_end : q.outer_start]
+                    )
                 )
             )
         )
@@ -308,6 +312,30 @@ def _finish(text: str, raw: list[_Raw], paragraphs: list[tuple[int, int]]) -> li
         quotes.append(Quote(q.start, q.end, q.outer_start, q.outer_end, q.paragraph, group, speech))
         prev, prev_speech = q, speech
     return quotes
+
+
+def leads_in(content: str, post: str) -> bool:
+    """'I said: "Where have you been?" He said: "Out." and Carrie said: "..."': after a quote
+    that ends its sentence, a new sentence ending in a colon introduces the quote after it
+    (tag_before), never the one before ('"Yes," said John, and added:' is John's)."""
+    return (
+        post.rstrip().endswith(":")
+        # One sentence; a line break inside a paragraph is the book's hard wrap, no stop.
+        and not re.search(r"[.!?;]|\n\s*\n", post.rstrip()[:-1])
+        # The quote ends its sentence: a stop, a dash of broken speech, or nothing at all
+        # ('"You are late" Gowing said: "..."'); a comma hands it to the tag after it.
+        and re.search(r"[,;]\W*\Z", content) is None
+        and _NEW_SUBJECT.match(post) is not None
+    )
+
+
+# The lead-in opens on its own subject ("He said:", "and Carrie said:", "to which Gowing
+# replied:"), not on the verb of an inverted tag ("said John, and added:"); a bare "she said:"
+# after "So!" is that quote's own tag.
+_NEW_SUBJECT = re.compile(
+    r"\s*(?:[A-Z]|(?:and|but|then|so|whereupon|when|(?:to|upon|on|at)\s+which)\s+"
+    r"(?:[A-Z]|(?:he|she|they|we)\b))"
+)
 
 
 def _own_tag(text: str, q: _Raw, paragraph: tuple[int, int]) -> bool:
