@@ -48,6 +48,13 @@ CASES = [
     ("He began--no. It was nothing.", ["He began--no. ", "It was nothing."]),
     ("Then—silence! What was that?", ["Then—silence! ", "What was that?"]),
     ("Who is there?! Answer me.", ["Who is there?! ", "Answer me."]),
+    # a paragraph ends its sentence whatever follows: a quote blanked out, a small letter
+    (
+        'He asked about the coat.\n\n"     " said she.',
+        ["He asked about the coat.\n\n", '"     " said she.'],
+    ),
+    ("It ended.\n\nand so on", ["It ended.\n\n", "and so on"]),
+    ("Mr.\nSmith came.", ["Mr.\nSmith came."]),
     # accented capitals start sentences too
     ("He waited. Édouard came.", ["He waited. ", "Édouard came."]),
 ]

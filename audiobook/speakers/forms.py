@@ -26,6 +26,7 @@ from audiobook.speakers.names import (
 from audiobook.speakers.places import PLACE_WORDS, at_place, place_like
 from audiobook.speakers.relations import RELATIONS
 from audiobook.speakers.tags import VERB
+from audiobook.text.sentences import SENTENCE_END
 from audiobook.text.speechverbs import longest_first
 
 _UP = "A-ZÀ-ÖØ-Þ"
@@ -66,7 +67,6 @@ _THE_BEFORE = re.compile(r"(?<![\w’'])[Tt]he\s+\Z")
 # Capitalised words before a name that make it an object ("To Holmes she was ...").
 _OBJECT_OPENERS = PLACE_WORDS | {"to", "of", "with", "for", "at", "by", "upon", "on", "about"}
 _SUBJ_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]im|[Hh]imself|[Hh]erself|[Hh]is|[Hh]er)\b")
-_SENTENCE_END = re.compile(r"[.!?]")
 
 
 @dataclass
@@ -342,7 +342,7 @@ def _sentence_start(narration: str, pos: int, quote_end: dict, text: str) -> boo
 def _pronoun_after(narration: str, end: int, form: Form, next_sentence: bool = False) -> None:
     """The first he/she after a mention, within this sentence and the next."""
     window = narration[end : end + 240]
-    stops = list(_SENTENCE_END.finditer(window))
+    stops = list(SENTENCE_END.finditer(window))
     if len(stops) >= 2:
         window = window[: stops[1].start()]
     if next_sentence:
