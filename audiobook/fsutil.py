@@ -69,7 +69,7 @@ def _token() -> str:
     return secrets.token_hex(6)
 
 
-def new_partial(final: Path) -> Path:
+def new_partial(final: Path, fix: str = "choose another -o") -> Path:
     """Create a fresh, empty temporary file beside ``final`` and return its path.
 
     Its name is ``.NAME.partial-PID-RANDOM``: the pid lets a later build remove it once this
@@ -84,20 +84,21 @@ def new_partial(final: Path) -> Path:
         except FileExistsError:
             continue
         return tmp
-    raise OutputError(f"cannot create a temporary file beside {final}; choose another -o")
+    raise OutputError(f"cannot create a temporary file beside {final}; {fix}")
 
 
 @contextlib.contextmanager
-def atomic_path(final: Path) -> Iterator[Path]:
+def atomic_path(final: Path, fix: str = "choose another -o") -> Iterator[Path]:
     """Yield a new temporary file to write; it becomes ``final`` only if the block succeeds.
 
     ``os.replace`` puts the finished file in place of the *name* ``final``: a symlink
-    there is replaced, never written through.
+    there is replaced, never written through. ``fix`` ends the error when writing fails:
+    most files go to the -o folder, but a cast file or a book.toml goes elsewhere.
     """
-    with output_errors(final):
-        tmp = new_partial(final)
+    with output_errors(final, fix):
+        tmp = new_partial(final, fix)
     try:
-        with output_errors(final):
+        with output_errors(final, fix):
             yield tmp
             os.replace(tmp, final)
     finally:
@@ -105,7 +106,7 @@ def atomic_path(final: Path) -> Iterator[Path]:
             tmp.unlink()
 
 
-def atomic_write(final: Path, data: bytes | str) -> None:
+def atomic_write(final: Path, data: bytes | str, fix: str = "choose another -o") -> None:
     """Write ``data`` (text as UTF-8) to ``final`` whole or not at all.
 
     The one writer of every small file this tool makes (manifest, subtitles,
@@ -116,7 +117,7 @@ def atomic_write(final: Path, data: bytes | str) -> None:
         raise OutputError(f"cannot write {final}: folder {folder} does not exist")
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
-        with atomic_path(final) as tmp, open(tmp, "wb") as fh:
+        with atomic_path(final, fix) as tmp, open(tmp, "wb") as fh:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())

@@ -127,3 +127,22 @@ def test_real_disk_full_through_dev_full():
     ):
         fh.write(b"x" * 65536)
         fh.flush()
+
+
+def test_a_failed_write_says_the_fix_its_caller_gives(tmp_path):
+    # A cast file or a book.toml is not in the -o folder: "choose another -o" would mislead.
+    final = tmp_path / ("x" * 240)  # the temporary name beside it is too long for the disk
+    with pytest.raises(OutputError, match="too long; choose another cast file path$"):
+        atomic_write(final, "text", fix="choose another cast file path")
+    with pytest.raises(OutputError, match="too long; choose another -o$"):
+        atomic_write(final, "text")
+    assert os.listdir(tmp_path) == []
+
+
+def test_cast_write_failure_names_the_cast_path_not_o(tmp_path):
+    from audiobook.model import NARRATOR, Cast, CastEntry
+    from audiobook.speakers.castfile import write_cast_file
+
+    with pytest.raises(OutputError, match="choose another cast file path$"):
+        write_cast_file(Cast(CastEntry(NARRATOR, "en")), tmp_path / ("c" * 240))
+    assert os.listdir(tmp_path) == []

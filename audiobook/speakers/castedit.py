@@ -28,6 +28,9 @@ from audiobook.speakers.castfile import (
     toml_key,
 )
 
+# The cast file is the user's own, written where it is (by `cast --write` or the studio).
+_FIX = "make the cast file and its folder writable, or work on a copy"
+
 
 class CastDocument:
     """A cast file as its author wrote it, with the edits the studio and `cast` make."""
@@ -206,11 +209,11 @@ class CastDocument:
         text = self.text()
         check = self.path.with_name(f".{self.path.name}.check")
         try:
-            atomic_write(check, text)
+            atomic_write(check, text, fix=_FIX)
             cast = load_cast_file(check, engine)
         except CastFileError as exc:
             raise CastFileError(str(exc).replace(str(check), str(self.path))) from None
         finally:
             check.unlink(missing_ok=True)
-        atomic_write(self.path, text)
+        atomic_write(self.path, text, fix=_FIX)
         return cast

@@ -295,4 +295,5 @@ def write_cast_file(cast: Cast, path: Path, notes: dict[str, str] | None = None)
         document.update_from(cast, notes)
         document.save()
         return
-    atomic_write(path, cast_to_toml(cast, path.resolve().parent, notes))
+    text = cast_to_toml(cast, path.resolve().parent, notes)
+    atomic_write(path, text, fix="choose another cast file path")

@@ -142,7 +142,7 @@ def write_book_toml(inputs: list[Path], info: BookInfo) -> Path | None:
     from audiobook.fsutil import atomic_write
 
     path = folder / NAME
-    atomic_write(path, text)
+    atomic_write(path, text, fix=f"make {folder} writable, or write {NAME} there yourself")
     return path
 
 
