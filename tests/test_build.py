@@ -93,6 +93,9 @@ def test_rebuild_unchanged_renders_and_encodes_nothing(built, build_options):
     assert again.cache_misses == 0 and again.cache_hits == first.clips
     assert all(f.reused for f in again.files)
     assert {f.name: (again.outdir / f.name).stat().st_mtime_ns for f in again.files} == mtimes
+    # the subtitles are written again, and the summary says so rather than "Nothing to write"
+    assert summary(first).startswith("Wrote 2 files and 2 subtitle files: ")
+    assert summary(again).startswith("Wrote 2 subtitle files, kept 2 files: ")
 
 
 def test_editing_one_paragraph_rerenders_it_and_reencodes_its_chapter_only(

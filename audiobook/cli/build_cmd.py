@@ -114,11 +114,18 @@ def summary(result) -> str:
         files[f.name] = files.get(f.name, True) and f.reused
     wrote = sum(not kept for kept in files.values())
     kept = len(files) - wrote
-    done = f"Wrote {_count(wrote, 'file')}" if wrote or not kept else "Nothing to write"
-    if kept:
-        done += f", kept {kept}" if wrote else f", kept {_count(kept, 'file')}"
+    subs = len(result.subtitles)  # rewritten on every build that asks for them
+    chapters = ""
     if len(files) == 1 and len(result.files) > 1:
-        done += f" ({_count(len(result.files), 'chapter')})"
+        chapters = f" ({_count(len(result.files), 'chapter')})"
+    if wrote or not (kept or subs):
+        done = f"Wrote {_count(wrote, 'file')}{chapters}"
+        done += f" and {_count(subs, 'subtitle file')}" if subs else ""
+        done += f", kept {kept}" if kept else ""
+    elif subs:
+        done = f"Wrote {_count(subs, 'subtitle file')}, kept {_count(kept, 'file')}{chapters}"
+    else:
+        done = f"Nothing to write, kept {_count(kept, 'file')}{chapters}"
     return (
         f"{done}: {result.audio_seconds / 3600:.2f} h of audio in {result.seconds:.0f} s "
         f"({_count(result.cache_misses, 'clip')} rendered, {result.cache_hits} from the cache)"
