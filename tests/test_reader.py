@@ -124,3 +124,16 @@ def test_several_inputs_keep_their_order(tmp_path, seeds_dir):
 def test_no_inputs():
     with pytest.raises(InputError):
         read_inputs([])
+
+
+def test_a_file_named_twice_is_read_once(tmp_path):
+    # "book/ book/" or "book/ book/a.txt" (a shell glob and a file): the chapter is one chapter
+    from audiobook.errors import BookWarning
+
+    book = tmp_path / "book"
+    book.mkdir()
+    write(book, "a.txt", b"First words.")
+    write(book, "b.txt", b"Last words.")
+    with pytest.warns(BookWarning, match="a.txt is named more than once"):
+        docs = read_inputs([book, book / "a.txt", tmp_path / "book" / ".." / "book"])
+    assert [Path(d.path).name for d in docs] == ["a.txt", "b.txt"]

@@ -36,8 +36,15 @@ def read_inputs(paths: list[Path], encoding: str | None = None) -> list[Document
     if encoding is not None:
         _check_encoding(encoding)
     documents: list[Document] = []
+    seen: set[Path] = set()
     for path in paths:
         for file in _expand(Path(path)):
+            # "book/ book/ch1.txt" or a folder named twice: each chapter is read once, or the
+            # book would hold it twice over.
+            if (real := file.resolve()) in seen:
+                warn(f"{file} is named more than once; read once")
+                continue
+            seen.add(real)
             documents.append(Document(str(file), _decode_file(file, encoding)))
     return documents
 
