@@ -24,6 +24,8 @@ NOMINAL = [
     ('"With pleasure," was the answer of Mr. Grant.', "Mr. Grant"),
     ('"With pleasure," was all Mr. Grant said.', "Mr. Grant"),
     ('"With pleasure," was her reply.', "Mary"),  # the one woman
+    ('Tom waited. Mr. Grant\'s answer was:\n\n"With pleasure."', "Mr. Grant"),
+    ('Mr. Grant took his hat. His only reply was, "With pleasure."', "Mr. Grant"),
 ]
 
 

@@ -227,6 +227,11 @@ class TagReader:
         self.nominal_of = re.compile(
             LEAD + rf"(?:was|came)\s+the\s+{SPEECH_NOUN}\s+(?:of|from)\s+(?:{subj_after})"
         )
+        # "Wemmick's answer was:", "his only reply was," before the quote
+        self.nominal_before = re.compile(
+            rf"(?<![\w'’-])(?:(?P<own>[Hh]is|[Hh]er)|(?:{subj}){_POSS})\s+{SPEECH_NOUN}"
+            r"\s+(?:was|came)\s*[,:]?\s*[—–-]*\s*\Z"
+        )
         self.all_said = re.compile(LEAD + rf"was\s+all\s+(?:that\s+)?(?:{subj})\s+{VERB}")
         # "asked the sweet, silvery voice of Mercédès"
         self.voice_of = re.compile(
@@ -276,6 +281,11 @@ class TagReader:
         cut = max(last_sentence_start(tail), tail.rfind('"') + 1, tail.rfind("”") + 1)
         clause = tail[cut:]
         offset = cut or len(seg) - len(seg.lstrip())  # where the clause's offsets count from
+        own = self.nominal_before.search(clause)
+        if own is not None:
+            # "Wemmick's answer was:", "His reply was:"
+            mention = _own(own) if own.group("own") else _mention(own)
+            return replace(mention, start=offset + mention.start) if usable(mention) else None
         said = self.participle.search(clause)
         if said is not None and (by := self._participle_subject(clause, said.start())):
             # "Dantès ... had surrendered himself to the officer, merely saying, "...""
