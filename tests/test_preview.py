@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -9,7 +10,8 @@ import pytest
 from audio_utils import median_pitch_hz, pcm, probe
 
 from audiobook.audio.preview import PREVIEW_WORDS, clip_words, plan_previews, render_previews
-from audiobook.errors import InputError
+from audiobook.audio.previewfiles import RECORD
+from audiobook.errors import InputError, OutputError
 from audiobook.pipeline import prepare, prepare_from_cast
 
 ROOT = Path(__file__).parent.parent
@@ -39,7 +41,8 @@ def test_one_mp3_per_voice_including_the_spanish_one(rendered):
         assert stream["codec_name"] == "mp3" and stream["channels"] == 1
         assert 0.5 < seconds(path) < 25
     parent = next(iter(rendered.values())).parent
-    assert sorted(p.name for p in parent.iterdir()) == sorted(rendered)  # no temp files
+    # no temp files; the record of what is ours to replace next time
+    assert sorted(p.name for p in parent.iterdir()) == sorted([*rendered, RECORD])
 
 
 @pytest.mark.slow
@@ -101,11 +104,25 @@ def test_any_text_through_the_lexicon_in_a_characters_voice(tmp_path):
 
 
 @pytest.mark.slow
-def test_previews_replace_older_ones(prepared, tmp_path):
-    old = tmp_path / "carlos.mp3"
-    old.write_bytes(b"not audio")
-    render_previews(prepared, tmp_path, "Carlos", prepared.tts)
-    assert probe(old)["streams"][0]["codec_name"] == "mp3"
+def test_previews_replace_older_ones_and_never_a_users_file(prepared, tmp_path):
+    (first,) = render_previews(prepared, tmp_path, "Carlos", prepared.tts)
+    before = first.stat().st_mtime_ns
+    (again,) = render_previews(prepared, tmp_path, "Carlos", prepared.tts)  # ours: replaced
+    assert again == first and probe(again)["streams"][0]["codec_name"] == "mp3"
+    assert again.stat().st_mtime_ns != before
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    own = mine / "carlos.mp3"  # the user's own file that has a preview's name
+    own.write_bytes(b"my recording")
+    with pytest.raises(OutputError, match="carlos.mp3 is not a preview this tool wrote"):
+        render_previews(prepared, mine, None, prepared.tts)
+    assert own.read_bytes() == b"my recording" and sorted(os.listdir(mine)) == ["carlos.mp3"]
+
+    first.write_bytes(b"edited by hand")  # a preview of ours the user changed is theirs now
+    with pytest.raises(OutputError, match="or was changed since"):
+        render_previews(prepared, tmp_path, "Carlos", prepared.tts)
+    assert first.read_bytes() == b"edited by hand"
 
 
 def test_clip_words_stops_at_a_sentence_end():
@@ -142,6 +159,7 @@ def test_previews_of_a_book_whose_roster_names_someone_never_heard(tmp_path, aud
     done = audiobook("preview", ROOT / "seeds", "-o", tmp_path, "--engine", "fake")
     assert done.returncode == 0, done.stderr
     assert {p.name for p in tmp_path.iterdir()} == {
+        RECORD,
         "narrator.mp3",
         "mila.mp3",
         "mila.es.mp3",

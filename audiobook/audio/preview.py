@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from audiobook.audio import previewfiles
 from audiobook.errors import InputError, OutputError
 from audiobook.ffmpeg import require_ffmpeg
 from audiobook.fsutil import atomic_write
@@ -152,16 +153,21 @@ def render_previews(
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create output folder {outdir}: {exc.strerror or exc}") from None
+    previewfiles.check_targets(outdir, [sample.file for sample in samples])
     lexicon = prepared.lexicon
-    written = []
-    with tempfile.TemporaryDirectory(prefix="audiobook-preview-") as tmp:
-        for i, sample in enumerate(samples):
-            spoken = lexicon.apply(sample.text, sample.language) if lexicon else sample.text
-            wav = Path(tmp) / f"{i}.wav"
-            engine.render(spoken, sample.settings, wav)
-            target = outdir / sample.file
-            atomic_write(target, to_mp3(ffmpeg, wav))
-            written.append(target)
+    written: list[Path] = []
+    try:
+        with tempfile.TemporaryDirectory(prefix="audiobook-preview-") as tmp:
+            for i, sample in enumerate(samples):
+                spoken = lexicon.apply(sample.text, sample.language) if lexicon else sample.text
+                wav = Path(tmp) / f"{i}.wav"
+                engine.render(spoken, sample.settings, wav)
+                target = outdir / sample.file
+                atomic_write(target, to_mp3(ffmpeg, wav))
+                written.append(target)
+    finally:  # what was written before a failure is ours too, and may be replaced next time
+        if written:
+            previewfiles.record(outdir, written)
     return written
 
 
