@@ -130,6 +130,8 @@ def test_clip_words_stops_at_a_sentence_end():
     text = clip_words(lines, 8)
     assert text == "One two three four five."
     assert clip_words(["Hello there"], 10) == "Hello there."
+    # lines cut by their tags end in a comma or a dash: one stop, not ",."
+    assert clip_words(["I don't know,", "Wait—", "Go on;"], 20) == "I don't know. Wait. Go on."
     long = " ".join(["word"] * 30)
     assert len(clip_words([long], 10).split()) == 10
 

@@ -185,6 +185,8 @@ def clip_words(lines: list[str], limit: int) -> str:
 
 
 def _ended(line: str) -> str:
+    # A line cut by its tag ('"I don't know," she said') ends in a comma: a stop replaces it.
+    line = line.rstrip(",;:–—- ") if line and line[-1] in ",;:–—-" else line
     return line if not line or line[-1] in ".!?…\"'”’)" else line + "."
 
 
