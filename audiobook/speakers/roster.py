@@ -30,6 +30,7 @@ from audiobook.speakers.mentions import (
     narrator_name,
     vocatives,
 )
+from audiobook.speakers.namedlater import named_by_narration, named_by_themselves
 from audiobook.speakers.names import (
     FIRST_PERSON,
     HONORIFICS,
@@ -96,6 +97,8 @@ def build_roster(
     described = [c for c in described if not c.newcomer]
     _named_in_speech(text, quotes, described, {a for c in characters for a in c.aliases})
     described = _named_later(text, narration, quotes, characters, described)
+    described = named_by_narration(narration, characters, described)
+    described = named_by_themselves(text, narration, quotes, characters, described)
     characters += described + newcomers
     _count_vocatives(text, quotes, characters)
     spelled = book_spellings(book, text, {a for c in characters for a in [c.name, *c.aliases]})
