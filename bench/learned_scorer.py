@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from audiobook.model import NARRATOR, Attribution, Quote
-from audiobook.speakers.tags import head_noun
+from audiobook.speakers.phrases import head_noun
 
 if TYPE_CHECKING:
     from audiobook.speakers.attribution import Book

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from audiobook.speakers.tags import compile_names
+from audiobook.speakers.names import compile_names
 
 TEXT = Path(__file__).parent / "data" / "manuscript" / "secret_garden_opening.txt"
 

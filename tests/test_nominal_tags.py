@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from rosters import decided
 
-from audiobook.speakers.tags import TagReader, compile_names
+from audiobook.speakers.names import compile_names
+from audiobook.speakers.tags import TagReader
 
 # Three people talk, so plain alternation would give the tagged line to the wrong one.
 _OPENING = """"Good day," said Tom Brown to Mary Lane and Mr. Grant.

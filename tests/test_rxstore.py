@@ -10,7 +10,8 @@ import re
 import pytest
 
 from audiobook import rxstore
-from audiobook.speakers.tags import TagReader, compile_names
+from audiobook.speakers.names import compile_names
+from audiobook.speakers.tags import TagReader
 
 NAMES = compile_names(["Joe", "Mrs. Joe", "Pip", "Mr. Pumblechook", "Miss Havisham", "the old man"])
 TEXTS = [

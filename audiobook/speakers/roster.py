@@ -36,12 +36,13 @@ from audiobook.speakers.names import (
     HONORIFICS,
     NOT_NAMES,
     NOUN_GENDER,
+    compile_names,
     honorific_key,
     is_proper,
     words,
 )
 from audiobook.speakers.narrator_gender import narrator_gender
-from audiobook.speakers.tags import VERB, compile_names
+from audiobook.speakers.tags import VERB
 from audiobook.text.apostrophes import book_spellings, plain_apostrophes, plain_name
 from audiobook.text.chapters import has_heading
 from audiobook.text.words import WordFinder

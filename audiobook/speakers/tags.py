@@ -11,13 +11,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from audiobook.model import Gender
 from audiobook.speakers.names import (
     DETERMINERS,
     NOT_NAMES,
     NOUN_GENDER,
     PARTICLES,
-    noun_gender,
+)
+from audiobook.speakers.phrases import (
+    GENDERED,
+    INDEF,
+    description_gender,
+    group_gender,
+    indefinite,
+    is_indefinite,
+    is_person,
+    person_phrase,
 )
 from audiobook.speakers.relations import RELATIONS, relation, relation_gender
 from audiobook.text.sentences import last_sentence_start
@@ -30,19 +38,6 @@ PRONOUN = r"(?:[Hh]e|[Ss]he|I|[Ww]e|[Tt]hey)"
 _DETS = r"(?i:" + "|".join(sorted(DETERMINERS)) + r")"
 # A description: determiner, up to three modifiers, a head word ("the old man").
 DESC = _DETS + r"\s+(?:[a-z][\w'-]*\s+){0,3}?[a-z][\w'-]*"
-# Someone the narration does not name ("somebody exclaimed", "cried one of the women",
-# "said another"): a third person, so never a first-person narrator's own line.
-_PART = (
-    r"(?:one|another|some|several|two|three|each|either|neither|most|many|all|both)\s+of\s+"
-    r"(?:them|us|(?:the|those|these|his|her|their|our)\s+(?:[a-z][\w'-]*\s+){0,2}?[a-z][\w'-]*)"
-)
-# "said a second", "cried a third": one more of a group, as "another" is.
-_ORDINAL = r"an?\s+(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)"
-INDEF = (
-    rf"(?i:{_PART}|(?:some|every)(?:body|one)(?:\s+else)?|some\s+one|another|{_ORDINAL})"
-    r"(?![\w'-])"
-)
-_INDEF = re.compile(INDEF)
 # After the verb a description runs to a stop: punctuation or a function word.
 _STOP = (
     r"(?=\s*(?:[,.;:!?—–]|--|-\s)|\s*$|\s+(?:in|with|and|to|as|who|from|at|on|for|of|into|again|then|"
@@ -138,45 +133,6 @@ class Mention:
     gender: str | None = None
     # "Mary heard her say": a name the mention cannot be (the hearer).
     other: str | None = None
-
-
-def compile_names(aliases: list[str]) -> str:
-    """An alternation of aliases, longest first. A description ("the old woman")
-    may also open a sentence with a capital; a name ("Will", "Time") must keep its own."""
-    # A trie of the aliases word by word: at each position the engine follows one
-    # branch instead of trying hundreds of names (5x faster on a long novel).
-    trie: dict = {}
-    for alias in set(aliases):
-        words = alias.split()
-        if not words:
-            continue
-        first = words[0][0]
-        head = f"[{first.upper()}{first.lower()}]" if first.islower() else re.escape(first)
-        node = trie
-        for w in [head + re.escape(words[0][1:]), *(re.escape(w) for w in words[1:])]:
-            node = node.setdefault(w, {})
-        node[""] = {}
-    if not trie:
-        return r"(?!x)x"
-    return r"(?<![\w'])" + _trie_pattern(trie) + r"(?![\w])"
-
-
-def _trie_pattern(node: dict) -> str:
-    # Longest first, so "Mrs. Joe Gargery" wins over "Mrs. Joe" wins over nothing, and of
-    # two sibling words the longer ("Sahib--Mary" before "Sahib"). A fixed order, not the
-    # order of a set: the same book must cast the same in every process (PYTHONHASHSEED).
-    branches = []
-    for word, rest in sorted(node.items(), key=lambda kv: (kv[0] == "", -len(kv[0]), kv[0])):
-        if word:
-            tail = _trie_pattern(rest)
-            branches.append(
-                word
-                + (r"(?:\s+" + tail + ")" if tail != "" else "")
-                + ("?" if "" in rest and tail != "" else "")
-            )
-    if not branches:
-        return ""
-    return "(?:" + "|".join(branches) + ")"
 
 
 class TagReader:
@@ -416,9 +372,7 @@ def _mention(m: re.Match) -> Mention:
                 text = whose.group(1)
                 return Mention("description", text, start, description_gender(text))
             if kind == "desc":
-                text = _person_phrase(
-                    _to_person_noun(" ".join(text.split()), m.string, m.end(kind))
-                )
+                text = person_phrase(_to_person_noun(" ".join(text.split()), m.string, m.end(kind)))
                 return Mention("description", text, start, description_gender(text))
             words = text.split()
             if kind == "cap":
@@ -446,39 +400,6 @@ def _to_person_noun(phrase: str, source: str, end: int) -> str:
     return phrase
 
 
-GENDERED = {w: g for w, g in NOUN_GENDER.items() if g}
-
-
-def _person_phrase(phrase: str) -> str:
-    """'the tall soldier felt', 'the man a little': the phrase ends at its person noun."""
-    words = phrase.split()
-    last = len(words) - 1
-    # "the old horse" is no "the old": an adjective heads the phrase only when last.
-    heads = [
-        n
-        for n, w in enumerate(words)
-        if n and w.lower() in NOUN_GENDER and (n == last or w.lower() not in _ADJECTIVES)
-    ]
-    return " ".join(words[: heads[-1] + 1]) if heads else phrase
-
-
-_ADJECTIVES = {"old", "young"}  # nouns of NOUN_GENDER only as "the old", "the young"
-
-
-def indefinite(text: str) -> str:
-    """'Some one', 'One of the  Women' -> 'someone', 'one of the women': one spelling."""
-    return re.sub(r"\bsome one\b", "someone", " ".join(text.lower().split()))
-
-
-def is_indefinite(phrase: str) -> bool:
-    return _INDEF.fullmatch(phrase) is not None
-
-
-def group_gender(text: str) -> Gender | None:
-    """'one of the women' -> female: the gender of the group's noun, made singular."""
-    return noun_gender(text.split()[-1])
-
-
 def usable(m: Mention) -> bool:
     """A mention that can name a speaker: not an empty name, not 'his pocket'."""
     if m.kind == "name":
@@ -490,22 +411,3 @@ def usable(m: Mention) -> bool:
     if m.kind == "description":
         return is_person(m.text)
     return True
-
-
-def is_person(phrase: str) -> bool:
-    words = [w.removesuffix("'s").removesuffix("’s") for w in phrase.lower().split()[1:]]
-    return any(w in NOUN_GENDER for w in words) or words[-1:] == ["voice"]
-
-
-def description_gender(phrase: str) -> Gender | None:
-    """'the old man' -> male; "a woman's voice" -> female; 'the clerk' -> None."""
-    for word in reversed(phrase.lower().split()):
-        word = word.removesuffix("'s").removesuffix("’s")
-        gender = NOUN_GENDER.get(word)
-        if gender:
-            return gender
-    return None
-
-
-def head_noun(phrase: str) -> str:
-    return phrase.lower().split()[-1]
