@@ -40,10 +40,14 @@ def named_by_narration(
     into the named character of that name (whose mentions they add to)."""
     if not described or "name" not in narration:
         return described
+    # Read once, not once per described speaker: a whole novel has a hundred or more.
+    namings = list(_NAMED.finditer(narration))
+    if not namings:
+        return described
     by_alias = {a: c for c in characters for a in c.aliases}
     kept = []
     for d in described:
-        name = _name_of(narration, d, characters, described)
+        name = _name_of(narration, namings, d, characters, described)
         if name is None:
             kept.append(d)
         elif name in by_alias:
@@ -112,7 +116,11 @@ def _first(narration: str, alias: str) -> int:
 
 
 def _name_of(
-    narration: str, d: Character, characters: list[Character], described: list[Character]
+    narration: str,
+    namings: list[re.Match],
+    d: Character,
+    characters: list[Character],
+    described: list[Character],
 ) -> str | None:
     """The one name the narration gives ``d`` ("Her name was Duchess" after "my mother",
     with no other person of her gender spoken of in between), else None."""
@@ -126,7 +134,7 @@ def _name_of(
         for a in c.aliases
     ]
     found = set()
-    for m in _NAMED.finditer(narration):
+    for m in namings:  # _NAMED's matches in the narration
         if m.group("pron").lower() != pron:
             continue
         name = m.group("name")
