@@ -18,9 +18,7 @@ def who(r: Roster, alias: str) -> Character | None:
 
 def speakers(text: str, cast: Cast | None = None) -> list[str | None]:
     """The speaker of each speech quote, in order."""
-    found = quotes.find_quotes(text)
-    said = attribution.attribute(text, found, roster.build_roster(text, found, cast))
-    return [a.speaker for q, a in zip(found, said, strict=True) if q.is_speech]
+    return [speaker for speaker, _ in decided(text, cast)]
 
 
 def decided(text: str, cast: Cast | None = None) -> list[tuple[str | None, str]]:
