@@ -4,18 +4,14 @@ what its features see on short passages, its inference, and reproducible trainin
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
+import learned_scorer as learned
 import pytest
+import train_scorer
 
 from audiobook.speakers import attribution, roster
 from audiobook.text import quotes
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-
-import learned_scorer as learned  # noqa: E402
-import train_scorer  # noqa: E402
 
 GATE = (
     'Anna and Robert stood at the gate.\n\n"It is late," Anna said quietly.\n\n"Not yet," '

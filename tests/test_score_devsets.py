@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-
-import score_devsets  # noqa: E402
-from goldbooks import write_book  # noqa: E402
+import score_devsets
+from goldbooks import write_book
 
 TEXT = (
     "The man seized me by the chin.\n\n"

@@ -4,13 +4,9 @@ merged...), and found speech with no gold quote is spurious."""
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-
-import score_quotes  # noqa: E402
-from goldbooks import gold_spans  # noqa: E402
+import score_quotes
+from goldbooks import gold_spans
 
 TEXT = (
     '"Tell us your name!" said the man. "Quick!"\n\n'

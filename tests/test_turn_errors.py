@@ -3,13 +3,8 @@ turn rule's own when its anchors were right."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-
-import turn_errors  # noqa: E402
-from goldbooks import write_book  # noqa: E402
+import turn_errors
+from goldbooks import write_book
 
 # An invented kitchen scene. Its gold says Jane, not Mary, answers the tea question (a tag the
 # rules read "wrong"), so the turn alternating from her is wrong by inheritance; later a
