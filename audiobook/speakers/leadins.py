@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from audiobook.speakers.names import SUBJECT_PRONOUNS
 from audiobook.text.sentences import last_sentence_start
 
 if TYPE_CHECKING:
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
 # A colon after these announces a document, not the subject's own words.
 _DOCUMENT = re.compile(r"\b(?:read|reads|wrote|written|writes|following|follows|contained|ran)\b")
 _PRONOUN = re.compile(r"(?:^|[,;]\s+|\band\s+)([Hh]e|[Ss]he)\b")
-_PRONOUN_GENDER = {"he": "male", "she": "female"}
 _WHO = re.compile(r",\s+who\b")
 
 
@@ -42,7 +42,7 @@ def colon_subject(book: Book, pre: str, pre_at: int, local: list) -> str | None:
         return None
     at, who = first
     for m in _PRONOUN.finditer(pre, at - pre_at):
-        if book.gender.get(who) != _PRONOUN_GENDER[m.group(1).lower()]:
+        if book.gender.get(who) != SUBJECT_PRONOUNS[m.group(1).lower()]:
             return None  # another clause's "he" or "she" leads in the words
     for m in _WHO.finditer(pre, cut):
         before = [w for x, w, _ in named if x < pre_at + m.start()]

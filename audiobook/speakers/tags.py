@@ -16,6 +16,7 @@ from audiobook.speakers.names import (
     NOT_NAMES,
     NOUN_GENDER,
     PARTICLES,
+    SUBJECT_PRONOUNS,
 )
 from audiobook.speakers.phrases import (
     GENDERED,
@@ -111,8 +112,10 @@ BASE = (
     )
     + r")"
 )
-# The one heard as an object pronoun ("heard her say"): the pronoun's subject form.
+# The one heard as an object pronoun ("heard her say"), or whose reply or voice it is ("was
+# his reply", "lifted up her voice"): the pronoun's subject form and gender.
 _OBJECT_PRONOUN = {"her": ("she", "female"), "him": ("he", "male")}
+_POSSESSIVE = {"his": ("he", "male"), "her": ("she", "female")}
 # "she had finally replied", "he has said": a tag told in the perfect (a remembered talk).
 _PERFECT = r"(?:had|has|have)"
 _SOUND = r"(?:voice|shout|cry|whisper|call|scream|laugh|bass|tenor)"
@@ -327,13 +330,8 @@ _OPENS_CLAUSE = re.compile(
 
 def _own(m: re.Match) -> Mention:
     """'was his reply': the pronoun whose reply it is, as its subject form."""
-    own = m.group("own").lower()
-    return Mention(
-        "pronoun",
-        "he" if own == "his" else "she",
-        m.start("own"),
-        "male" if own == "his" else "female",
-    )
+    pronoun, gender = _POSSESSIVE[m.group("own").lower()]
+    return Mention("pronoun", pronoun, m.start("own"), gender)
 
 
 def _mention(m: re.Match) -> Mention:
@@ -362,12 +360,12 @@ def _mention(m: re.Match) -> Mention:
             if kind == "pron":
                 if text == "I":
                     return Mention("narrator", text, start)
-                gender = {"he": "male", "she": "female"}.get(text.lower())
+                gender = SUBJECT_PRONOUNS.get(text.lower())
                 return Mention("pronoun", text.lower(), start, gender)
             if kind == "desc" and (own := _OWN_SOUND.match(text)):
                 # "she lifted up her voice and shouted:": whose voice it is speaks.
-                gender = "male" if own.group(1).lower() == "his" else "female"
-                return Mention("pronoun", own.group(1).lower(), start, gender)
+                whose = own.group(1).lower()
+                return Mention("pronoun", whose, start, _POSSESSIVE[whose][1])
             if kind == "desc" and (whose := _WHOSE_SOUND.match(" ".join(text.split()))):
                 text = whose.group(1)
                 return Mention("description", text, start, description_gender(text))
