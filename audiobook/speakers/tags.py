@@ -281,7 +281,7 @@ class TagReader:
         if found is None or not usable(_mention(found)):
             return None
         mention = _mention(found)
-        return Mention(mention.kind, mention.text, offset + mention.start, mention.gender)
+        return replace(mention, start=offset + mention.start)
 
     def _participle_subject(self, clause: str, end: int) -> re.Match | None:
         """The subject a participle at the clause's end hangs on: the last subject that opens
